@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * avfence policy decision logic, shared by the module and the userspace
+ * unit tests: level names, the level ladder, label resolution and the
+ * verdict.  Nothing here allocates, sleeps or takes locks.
+ */
+#ifdef __KERNEL__
+#include <linux/string.h>
+#else
+#include <string.h>
+#endif
+
+#include "decide.h"
+
+/**
+ * avf_level_name_valid - check a level name's syntax
+ * @name: the name, not necessarily NUL-terminated
+ * @len: its length in bytes
+ *
+ * A level name is 1..AVFENCE_LEVEL_NAME_MAX-1 characters from [A-Za-z0-9_-]
+ * and starts with a letter or digit.  Return: true if valid.
+ */
+bool avf_level_name_valid(const char *name, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || len >= AVFENCE_LEVEL_NAME_MAX)
+		return false;
+	for (i = 0; i < len; i++) {
+		char c = name[i];
+		bool alnum = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+			     (c >= '0' && c <= '9');
+
+		if (!alnum && (i == 0 || (c != '-' && c != '_')))
+			return false;
+	}
+	return true;
+}
+
+/**
+ * avf_levels_find - look a level name up in the ladder
+ * @levels: the ladder
+ * @name: the name, not necessarily NUL-terminated
+ * @len: its length in bytes
+ *
+ * Return: the level's index (0 is the lowest), or -1 if not in the ladder.
+ */
+int avf_levels_find(const struct avf_levels *levels, const char *name,
+		    size_t len)
+{
+	u32 i;
+
+	if (len == 0 || len >= AVFENCE_LEVEL_NAME_MAX)
+		return -1;
+	for (i = 0; i < levels->count; i++) {
+		if (strncmp(levels->name[i], name, len) == 0 &&
+		    levels->name[i][len] == '\0')
+			return (int)i;
+	}
+	return -1;
+}
+
+/**
+ * avf_levels_add - append a level above the existing ones
+ * @levels: the ladder
+ * @name: the name, not necessarily NUL-terminated
+ * @len: its length in bytes
+ *
+ * Return: AVF_LEVEL_OK, or the reason the name was refused; the ladder is
+ * unchanged on error.
+ */
+enum avf_level_err avf_levels_add(struct avf_levels *levels,
+				  const char *name, size_t len)
+{
+	if (!avf_level_name_valid(name, len))
+		return AVF_LEVEL_BAD_NAME;
+	if (avf_levels_find(levels, name, len) >= 0)
+		return AVF_LEVEL_DUPLICATE;
+	if (levels->count >= AVFENCE_LEVELS_MAX)
+		return AVF_LEVEL_TOO_MANY;
+	memcpy(levels->name[levels->count], name, len);
+	levels->name[levels->count][len] = '\0';
+	levels->count++;
+	return AVF_LEVEL_OK;
+}
+
+/**
+ * avf_level_err_str - describe an avf_levels_add() error
+ * @err: the error
+ *
+ * Return: a static, human-readable string.
+ */
+const char *avf_level_err_str(enum avf_level_err err)
+{
+	switch (err) {
+	case AVF_LEVEL_OK:
+		return "ok";
+	case AVF_LEVEL_BAD_NAME:
+		return "invalid level name (1-63 characters of A-Z a-z 0-9 _ -, starting with a letter or digit)";
+	case AVF_LEVEL_DUPLICATE:
+		return "duplicate level name";
+	case AVF_LEVEL_TOO_MANY:
+		return "too many levels";
+	}
+	return "unknown error";
+}
+
+/**
+ * avf_label_trim - length of an xattr label without trailing NULs/newlines
+ * @buf: the raw xattr value
+ * @len: its length
+ *
+ * Tools such as setfattr may store a trailing NUL or newline; both are
+ * ignored.  Return: the length of the label proper.
+ */
+size_t avf_label_trim(const char *buf, size_t len)
+{
+	while (len > 0 && (buf[len - 1] == '\0' || buf[len - 1] == '\n'))
+		len--;
+	return len;
+}
+
+/**
+ * avf_label_level - the level a raw label stands for
+ * @levels: the ladder of the policy in force
+ * @label: the raw xattr value
+ * @len: its length
+ * @unknown: set to true if the label names no level of the ladder
+ *
+ * An unknown or malformed label is treated as the highest level, so that a
+ * typo in a label can only ever deny, never allow (fail closed).
+ *
+ * Return: the level index.
+ */
+u32 avf_label_level(const struct avf_levels *levels, const char *label,
+		    size_t len, bool *unknown)
+{
+	int idx = avf_levels_find(levels, label, avf_label_trim(label, len));
+
+	*unknown = idx < 0;
+	if (idx < 0)
+		return levels->count ? levels->count - 1 : 0;
+	return (u32)idx;
+}
+
+/**
+ * avf_decide - the verdict for a tagged subject touching a file
+ * @clearance: the subject's clearance (level index)
+ * @level: the file's effective classification (level index)
+ * @mode: enum avfence_mode in force
+ *
+ * Any mode other than audit enforces: an unknown mode fails closed.
+ *
+ * Return: AVF_ALLOW, AVF_DENY or AVF_AUDIT.
+ */
+enum avf_verdict avf_decide(u32 clearance, u32 level, u32 mode)
+{
+	if (level <= clearance)
+		return AVF_ALLOW;
+	return mode == AVFENCE_MODE_AUDIT ? AVF_AUDIT : AVF_DENY;
+}
+
+/**
+ * avf_mode_valid - is @mode a mode a policy may set?
+ * @mode: the value received
+ *
+ * Return: true for AVFENCE_MODE_AUDIT and AVFENCE_MODE_ENFORCE.
+ */
+bool avf_mode_valid(u32 mode)
+{
+	return mode == AVFENCE_MODE_AUDIT || mode == AVFENCE_MODE_ENFORCE;
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * avfence policy decision logic.
+ *
+ * Plain C with no kernel dependencies beyond fixed-width types and string
+ * functions, so that the module and the userspace unit tests compile the
+ * very same code (see decide.c).
+ */
+#ifndef _AVFENCE_DECIDE_H
+#define _AVFENCE_DECIDE_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#else
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+typedef uint32_t u32;
+#endif
+
+#include "uapi/avfence.h"
+
+/**
+ * struct avf_levels - the ordered ladder of classification levels
+ * @count: number of levels, 1..AVFENCE_LEVELS_MAX
+ * @name: level names, lowest first, each NUL-terminated
+ */
+struct avf_levels {
+	u32 count;
+	char name[AVFENCE_LEVELS_MAX][AVFENCE_LEVEL_NAME_MAX];
+};
+
+enum avf_verdict {
+	AVF_ALLOW,	/* at or below clearance */
+	AVF_DENY,	/* above clearance, enforce mode */
+	AVF_AUDIT,	/* above clearance, audit mode: allowed but logged */
+};
+
+/* Result codes of avf_levels_add(). */
+enum avf_level_err {
+	AVF_LEVEL_OK,
+	AVF_LEVEL_BAD_NAME,	/* empty, too long or bad characters */
+	AVF_LEVEL_DUPLICATE,	/* already in the ladder */
+	AVF_LEVEL_TOO_MANY,	/* AVFENCE_LEVELS_MAX reached */
+};
+
+bool avf_level_name_valid(const char *name, size_t len);
+int avf_levels_find(const struct avf_levels *levels, const char *name,
+		    size_t len);
+enum avf_level_err avf_levels_add(struct avf_levels *levels,
+				  const char *name, size_t len);
+const char *avf_level_err_str(enum avf_level_err err);
+size_t avf_label_trim(const char *buf, size_t len);
+u32 avf_label_level(const struct avf_levels *levels, const char *label,
+		    size_t len, bool *unknown);
+enum avf_verdict avf_decide(u32 clearance, u32 level, u32 mode);
+bool avf_mode_valid(u32 mode);
+
+#endif /* _AVFENCE_DECIDE_H */

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * avfence: fence anti-virus agents off classified files.
+ *
+ * This header is the whole user/kernel ABI of avfence: the generic netlink
+ * family, its commands and attributes, the limits and the xattr name.  The
+ * module and avfencectl both include this one file.
+ *
+ * DOC: avfence generic netlink family
+ *
+ * Family name AVFENCE_GENL_NAME, version AVFENCE_GENL_VERSION.  Every
+ * command is a request with NLM_F_REQUEST (and NLM_F_ACK where the sender
+ * wants an explicit ack).  Attributes are validated strictly: unknown
+ * attributes, wrong types and over-long strings are rejected with -EINVAL
+ * and an extended ack naming the attribute.
+ *
+ * AVFENCE_CMD_GET_STATUS: anyone.  Request: no attributes.  Reply:
+ *    AVFENCE_A_ABI_VERSION: NLA_U32
+ *    AVFENCE_A_MODULE_VERSION: NLA_NUL_STRING
+ *    AVFENCE_A_POLICY_LOADED: NLA_U8 (0 or 1)
+ *    AVFENCE_A_MODE: NLA_U32, enum avfence_mode (only with a policy)
+ *    AVFENCE_A_GENERATION: NLA_U64, bumped by every successful load
+ *    AVFENCE_A_LEVELS: NLA_NESTED, lowest first
+ *        AVFENCE_LEVEL_A_NAME: NLA_NUL_STRING, one per level, in order
+ *    AVFENCE_A_DEFAULT_LEVEL: NLA_NUL_STRING
+ *    AVFENCE_A_SUBJECT_COUNT: NLA_U32
+ *    AVFENCE_A_TAGGED: NLA_U32, tagged tasks alive
+ *    AVFENCE_A_DENIED: NLA_U64, opens refused
+ *    AVFENCE_A_AUDITED: NLA_U64, opens that audit mode let through
+ *
+ * AVFENCE_CMD_LOAD_POLICY: CAP_MAC_ADMIN or CAP_SYS_ADMIN, untagged.
+ * Replaces the policy atomically; on any error the old policy stays.
+ *    AVFENCE_A_MODE: NLA_U32, required
+ *    AVFENCE_A_LEVELS: NLA_NESTED, required, 1..AVFENCE_LEVELS_MAX names
+ *        AVFENCE_LEVEL_A_NAME: NLA_NUL_STRING
+ *    AVFENCE_A_DEFAULT_LEVEL: NLA_NUL_STRING, required, one of the levels
+ *    AVFENCE_A_SUBJECTS: NLA_NESTED, optional, 0..AVFENCE_SUBJECTS_MAX
+ *        AVFENCE_A_SUBJECT: NLA_NESTED, one per subject
+ *            AVFENCE_SUBJECT_A_PATH: NLA_NUL_STRING, absolute, required
+ *            AVFENCE_SUBJECT_A_CLEARANCE: NLA_NUL_STRING, required
+ *    The kernel resolves each path to a regular file and matches subjects
+ *    by the identity of that file (device and inode), not by name.
+ *    Errors: -EINVAL (malformed, unknown level, duplicate level),
+ *    -ENOENT (subject path does not resolve), -E2BIG (over a limit),
+ *    -EPERM (no capability, or the caller is tagged), -ENOMEM.
+ *    The extended ack names the offending attribute.
+ *
+ * AVFENCE_CMD_SET_MODE: CAP_MAC_ADMIN or CAP_SYS_ADMIN, untagged.
+ *    AVFENCE_A_MODE: NLA_U32, required.  -ENOENT if no policy is loaded.
+ *
+ * AVFENCE_CMD_GET_LABEL: anyone.  The path is resolved with the caller's
+ * credentials.
+ *    Request: AVFENCE_A_PATH: NLA_NUL_STRING
+ *    Reply:   AVFENCE_A_PATH
+ *             AVFENCE_A_LABEL: NLA_NUL_STRING, the file's own xattr, if any
+ *             AVFENCE_A_LABEL_SOURCE: NLA_U32, enum avfence_label_source
+ *             AVFENCE_A_EFFECTIVE_LEVEL: NLA_NUL_STRING (with a policy)
+ */
+#ifndef _UAPI_LINUX_AVFENCE_H
+#define _UAPI_LINUX_AVFENCE_H
+
+#define AVFENCE_GENL_NAME	"avfence"
+#define AVFENCE_GENL_VERSION	1
+
+/* The classification label of a file: a level name, no terminating NUL. */
+#define AVFENCE_XATTR_NAME	"security.avfence"
+#define AVFENCE_XATTR_SUFFIX	"avfence"
+
+/* Limits, checked by the kernel and by avfencectl alike. */
+#define AVFENCE_LEVELS_MAX	32
+#define AVFENCE_LEVEL_NAME_MAX	64	/* bytes, with the NUL */
+#define AVFENCE_SUBJECTS_MAX	16384
+#define AVFENCE_PATH_MAX	4096	/* bytes, with the NUL */
+
+enum avfence_mode {
+	AVFENCE_MODE_UNSPEC,	/* never valid: a mode is always explicit */
+	AVFENCE_MODE_AUDIT,	/* log and count would-be denials, allow */
+	AVFENCE_MODE_ENFORCE,	/* refuse with -EACCES */
+	__AVFENCE_MODE_MAX
+};
+#define AVFENCE_MODE_MAX (__AVFENCE_MODE_MAX - 1)
+
+enum avfence_label_source {
+	AVFENCE_LABEL_OWN,	/* the file's own xattr */
+	AVFENCE_LABEL_INHERITED, /* nearest labelled directory above */
+	AVFENCE_LABEL_DEFAULT,	/* the policy's default level */
+};
+
+enum avfence_cmd {
+	AVFENCE_CMD_UNSPEC,
+	AVFENCE_CMD_GET_STATUS,
+	AVFENCE_CMD_LOAD_POLICY,
+	AVFENCE_CMD_SET_MODE,
+	AVFENCE_CMD_GET_LABEL,
+	__AVFENCE_CMD_MAX
+};
+#define AVFENCE_CMD_MAX (__AVFENCE_CMD_MAX - 1)
+
+enum avfence_attr {
+	AVFENCE_A_UNSPEC,
+	AVFENCE_A_ABI_VERSION,
+	AVFENCE_A_MODULE_VERSION,
+	AVFENCE_A_POLICY_LOADED,
+	AVFENCE_A_MODE,
+	AVFENCE_A_GENERATION,
+	AVFENCE_A_LEVELS,
+	AVFENCE_A_DEFAULT_LEVEL,
+	AVFENCE_A_SUBJECTS,
+	AVFENCE_A_SUBJECT_COUNT,
+	AVFENCE_A_TAGGED,
+	AVFENCE_A_DENIED,
+	AVFENCE_A_AUDITED,
+	AVFENCE_A_PATH,
+	AVFENCE_A_LABEL,
+	AVFENCE_A_LABEL_SOURCE,
+	AVFENCE_A_EFFECTIVE_LEVEL,
+	AVFENCE_A_PAD,
+	__AVFENCE_A_MAX
+};
+#define AVFENCE_A_MAX (__AVFENCE_A_MAX - 1)
+
+enum avfence_level_attr {
+	AVFENCE_LEVEL_A_UNSPEC,
+	AVFENCE_LEVEL_A_NAME,
+	__AVFENCE_LEVEL_A_MAX
+};
+#define AVFENCE_LEVEL_A_MAX (__AVFENCE_LEVEL_A_MAX - 1)
+
+/* AVFENCE_A_SUBJECTS holds only AVFENCE_A_SUBJECT entries. */
+#define AVFENCE_A_SUBJECT 1
+
+enum avfence_subject_attr {
+	AVFENCE_SUBJECT_A_UNSPEC,
+	AVFENCE_SUBJECT_A_PATH,
+	AVFENCE_SUBJECT_A_CLEARANCE,
+	__AVFENCE_SUBJECT_A_MAX
+};
+#define AVFENCE_SUBJECT_A_MAX (__AVFENCE_SUBJECT_A_MAX - 1)
+
+#endif /* _UAPI_LINUX_AVFENCE_H */

@@ -1,0 +1,68 @@
+#!/bin/bash
+# Install everything the build and the VM test suite need on a Debian 12 host,
+# and fetch Debian's own kernel images and headers for the supported kernels.
+# Idempotent: what is already there is not fetched again.
+#
+# Output: build/kernels/<kver>/{vmlinuz,modules/,build -> headers}
+#         build/kernels/list   one <kver> per line (6.1 first, then 6.12)
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+kdir="$top/build/kernels"
+mkdir -p "$kdir"
+
+# Meta packages name the current kernel of each series, so the harness
+# follows Debian's updates without edits here.
+METAS=${AVF_KERNEL_METAS:-"linux-headers-amd64 linux-headers-6.12-amd64"}
+
+PKGS="build-essential pkg-config libnl-3-dev libnl-genl-3-dev
+      qemu-system-x86 busybox-static cpio xz-utils kmod attr
+      linux-source-6.1 python3 sparse"
+
+need_apt=0
+for p in $PKGS $METAS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need_apt=1
+done
+if [ "$need_apt" = 1 ]; then
+	if [ "$(id -u)" != 0 ]; then
+		echo "deps.sh: missing packages and not root; run as root: $0" >&2
+		exit 1
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q
+	# shellcheck disable=SC2086
+	apt-get install -y -q --no-install-recommends $PKGS $METAS
+fi
+
+: > "$kdir/list.new"
+for meta in $METAS; do
+	hdr=$(apt-cache depends "$meta" | sed -n 's/^ *Depends: \(linux-headers-.*-amd64\)$/\1/p' | head -n1)
+	[ -n "$hdr" ] || { echo "deps.sh: cannot resolve $meta" >&2; exit 1; }
+	kver=${hdr#linux-headers-}
+	echo "$kver" >> "$kdir/list.new"
+	dst="$kdir/$kver"
+	if [ ! -f "$dst/vmlinuz" ]; then
+		rm -rf "$dst.tmp" && mkdir -p "$dst.tmp"
+		(cd "$dst.tmp" && apt-get download -q "linux-image-$kver-unsigned" >/dev/null)
+		dpkg -x "$dst.tmp"/linux-image-*.deb "$dst.tmp/root"
+		mkdir -p "$dst"
+		cp "$dst.tmp/root/boot/vmlinuz-$kver" "$dst/vmlinuz"
+		rm -rf "$dst/modules"
+		mv "$dst.tmp/root/lib/modules/$kver" "$dst/modules"
+		rm -rf "$dst.tmp"
+	fi
+	ln -sfn "/usr/src/linux-headers-$kver" "$dst/build"
+done
+mv "$kdir/list.new" "$kdir/list"
+
+# kselftest harness and checkpatch come from Debian's linux-source-6.1.
+ks="$top/build/linux-tools"
+if [ ! -f "$ks/tools/testing/selftests/kselftest_harness.h" ]; then
+	rm -rf "$ks" && mkdir -p "$ks"
+	tar -C "$ks" --strip-components=1 -xf /usr/src/linux-source-6.1.tar.xz \
+		--wildcards '*/tools/testing/selftests/kselftest_harness.h' \
+		'*/tools/testing/selftests/kselftest.h' \
+		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
+		'*/scripts/const_structs.checkpatch'
+fi
+echo "deps.sh: kernels: $(tr '\n' ' ' < "$kdir/list")"
