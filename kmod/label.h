@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * avfence: classification labels of files.
+ */
+#ifndef _AVFENCE_LABEL_H
+#define _AVFENCE_LABEL_H
+
+#include <linux/dcache.h>
+
+#include "uapi/avfence.h"
+
+/**
+ * struct avf_label - the label that classifies a file
+ * @source: own xattr, inherited from a directory, or none (default)
+ * @len: length of @name
+ * @name: the raw xattr value, not NUL-terminated
+ */
+struct avf_label {
+	enum avfence_label_source source;
+	size_t len;
+	char name[AVFENCE_LEVEL_NAME_MAX];
+};
+
+int avf_label_own(struct dentry *dentry, struct avf_label *label);
+int avf_label_effective(struct dentry *dentry, struct avf_label *label);
+
+#endif /* _AVFENCE_LABEL_H */

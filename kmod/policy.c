@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * avfence: the policy object.
+ *
+ * A policy is built completely, validated by netlink.c, and only then
+ * published with one rcu_assign_pointer(), so a reader sees either the old
+ * policy or the new one, never a mix.  Readers never take a lock.
+ */
+#include <linux/hash.h>
+#include <linux/log2.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "policy.h"
+
+struct avf_policy __rcu *avf_policy;
+DEFINE_MUTEX(avf_config_lock);
+
+static u64 avf_generation;
+
+static u32 key_hash(const struct avf_subject_key *key, u32 bits)
+{
+	return hash_64(((u64)key->dev << 32) ^ key->ino, bits);
+}
+
+/**
+ * avf_policy_alloc - allocate an empty policy with room for subjects
+ * @nsubjects: how many subjects will be added
+ *
+ * Return: the policy, or NULL on allocation failure.
+ */
+struct avf_policy *avf_policy_alloc(u32 nsubjects)
+{
+	struct avf_policy *policy;
+	u32 nbuckets;
+
+	policy = kzalloc(sizeof(*policy), GFP_KERNEL);
+	if (!policy)
+		return NULL;
+	/* About one subject per bucket; at least one bucket. */
+	policy->capacity = nsubjects;
+	policy->hash_bits = nsubjects ? ilog2(roundup_pow_of_two(nsubjects)) : 0;
+	nbuckets = 1U << policy->hash_bits;
+	policy->buckets = kvcalloc(nbuckets, sizeof(*policy->buckets),
+				   GFP_KERNEL);
+	policy->subjects = kvcalloc(max(nsubjects, 1U),
+				    sizeof(*policy->subjects), GFP_KERNEL);
+	if (!policy->buckets || !policy->subjects) {
+		avf_policy_free(policy);
+		return NULL;
+	}
+	return policy;
+}
+
+/**
+ * avf_policy_free - free a policy that no reader can see any more
+ * @policy: the policy, or NULL
+ */
+void avf_policy_free(struct avf_policy *policy)
+{
+	u32 i;
+
+	if (!policy)
+		return;
+	for (i = 0; i < policy->nsubjects; i++)
+		kfree(policy->subjects[i].path);
+	kvfree(policy->subjects);
+	kvfree(policy->buckets);
+	kfree(policy);
+}
+
+/**
+ * avf_policy_find - look a binary up among the subjects
+ * @policy: the policy
+ * @key: identity of the binary
+ *
+ * Return: the subject, or NULL if the binary is not a subject.
+ */
+const struct avf_subject *avf_policy_find(const struct avf_policy *policy,
+					  const struct avf_subject_key *key)
+{
+	const struct avf_subject *subject;
+	const struct hlist_head *head;
+
+	head = &policy->buckets[key_hash(key, policy->hash_bits)];
+	hlist_for_each_entry(subject, head, node) {
+		if (subject->key.dev == key->dev && subject->key.ino == key->ino)
+			return subject;
+	}
+	return NULL;
+}
+
+/**
+ * avf_policy_add_subject - add a subject to a policy being built
+ * @policy: the unpublished policy, allocated for enough subjects
+ * @path: the path the subject was named by (copied)
+ * @key: identity of the binary
+ * @clearance: its clearance
+ *
+ * Return: 0, -EEXIST if the same binary is already a subject, -E2BIG if the
+ * policy is full, or -ENOMEM.
+ */
+int avf_policy_add_subject(struct avf_policy *policy, const char *path,
+			   const struct avf_subject_key *key, u32 clearance)
+{
+	struct avf_subject *subject;
+
+	if (avf_policy_find(policy, key))
+		return -EEXIST;
+	if (policy->nsubjects >= policy->capacity)
+		return -E2BIG;
+	subject = &policy->subjects[policy->nsubjects];
+	subject->path = kstrdup(path, GFP_KERNEL);
+	if (!subject->path)
+		return -ENOMEM;
+	subject->key = *key;
+	subject->clearance = clearance;
+	hlist_add_head(&subject->node,
+		       &policy->buckets[key_hash(key, policy->hash_bits)]);
+	policy->nsubjects++;
+	return 0;
+}
+
+/**
+ * avf_policy_replace - publish a complete policy, free the old one
+ * @policy: the new policy; ownership passes to the policy store
+ *
+ * Context: process context, avf_config_lock held.
+ */
+void avf_policy_replace(struct avf_policy *policy)
+{
+	struct avf_policy *old;
+
+	lockdep_assert_held(&avf_config_lock);
+	policy->generation = ++avf_generation;
+	old = rcu_replace_pointer(avf_policy, policy,
+				  lockdep_is_held(&avf_config_lock));
+	/* Tasks already running a subject binary are fenced from now on. */
+	avf_subject_tag_running(policy);
+	synchronize_rcu();
+	avf_policy_free(old);
+	/*
+	 * A fork that began before its parent was tagged above may only now
+	 * have put the child in the task list: look once more.
+	 */
+	avf_subject_tag_running(policy);
+}
+
+/**
+ * avf_policy_exit - free the policy at module unload
+ *
+ * Context: no hook can run any more.
+ */
+void avf_policy_exit(void)
+{
+	avf_policy_free(rcu_replace_pointer(avf_policy, NULL, true));
+}

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * avfence: the policy in force.
+ */
+#ifndef _AVFENCE_POLICY_H
+#define _AVFENCE_POLICY_H
+
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/types.h>
+
+#include "common.h"
+
+/**
+ * struct avf_subject - a binary whose executors are fenced
+ * @node: link in &avf_policy.buckets
+ * @key: identity of the binary, resolved at load
+ * @clearance: highest level its executors may open
+ * @path: the path it was named by, for status
+ */
+struct avf_subject {
+	struct hlist_node node;
+	struct avf_subject_key key;
+	u32 clearance;
+	char *path;
+};
+
+/**
+ * struct avf_policy - an immutable policy, published with RCU
+ * @generation: unique per successful load, never 0
+ * @mode: enum avfence_mode; the only field changed after publication
+ *        (WRITE_ONCE under avf_config_lock)
+ * @default_level: level of files without a label on any ancestor
+ * @levels: the ladder, lowest first
+ * @unknown_logged: an unknown label has been logged under this policy
+ * @hash_bits: log2 of the number of buckets
+ * @capacity: room in @subjects
+ * @nsubjects: number of subjects
+ * @subjects: the subjects, @nsubjects of them
+ * @buckets: hash of @subjects by key
+ */
+struct avf_policy {
+	u64 generation;
+	u32 mode;
+	u32 default_level;
+	struct avf_levels levels;
+	atomic_t unknown_logged;
+	u32 hash_bits;
+	u32 capacity;
+	u32 nsubjects;
+	struct avf_subject *subjects;
+	struct hlist_head *buckets;
+};
+
+extern struct avf_policy __rcu *avf_policy;
+extern struct mutex avf_config_lock;
+
+struct avf_policy *avf_policy_alloc(u32 nsubjects);
+void avf_policy_free(struct avf_policy *policy);
+int avf_policy_add_subject(struct avf_policy *policy, const char *path,
+			   const struct avf_subject_key *key, u32 clearance);
+const struct avf_subject *avf_policy_find(const struct avf_policy *policy,
+					  const struct avf_subject_key *key);
+void avf_policy_replace(struct avf_policy *policy);
+void avf_policy_exit(void);
+
+#endif /* _AVFENCE_POLICY_H */

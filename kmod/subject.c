@@ -1,0 +1,388 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * avfence: subjects, the tasks that are fenced.
+ *
+ * A task is tagged when it executes a subject binary, or when a policy is
+ * loaded while it runs one.  Its children inherit the tag at fork (threads
+ * and io_uring workers included), and the tag stays across every later
+ * exec.  Stock kernels give a module no task security blob, so tags live in
+ * a hash table keyed by the task_struct pointer: lookups are lockless under
+ * RCU, and only fork, exec and exit of tagged tasks write to it.
+ *
+ * A tag remembers the subject binary it came from and caches its clearance
+ * for one policy generation.  When a new policy is loaded the tagged task
+ * itself recomputes its clearance on its next check: the subject's
+ * clearance in the new policy, or, if the binary was dropped from the
+ * policy, the level of the same name, or the lowest level (fail closed).
+ */
+#include <linux/binfmts.h>
+#include <linux/hash.h>
+#include <linux/mm_types.h>
+#include <linux/rculist.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+
+#include "common.h"
+#include "hook.h"
+#include "policy.h"
+
+#define TAG_HASH_BITS 12
+
+/**
+ * struct avf_tag - the fence on one task
+ * @node: link in the tag table
+ * @rcu: for freeing after readers are done
+ * @task: the task; only compared, never dereferenced
+ * @subject: identity of the subject binary that tagged it
+ * @cached: policy generation (high 32 bits) and clearance (low 32 bits)
+ * @clearance_name: name of the clearance last computed
+ *
+ * After the tag is published only its own task writes @subject, @cached
+ * and @clearance_name.
+ */
+struct avf_tag {
+	struct hlist_node node;
+	struct rcu_head rcu;
+	const struct task_struct *task;
+	struct avf_subject_key subject;
+	atomic64_t cached;
+	char clearance_name[AVFENCE_LEVEL_NAME_MAX];
+};
+
+static struct hlist_head avf_tags[1 << TAG_HASH_BITS];
+static DEFINE_SPINLOCK(avf_tags_lock);
+static atomic_t avf_ntagged = ATOMIC_INIT(0);
+
+static struct hlist_head *bucket(const struct task_struct *task)
+{
+	return &avf_tags[hash_ptr(task, TAG_HASH_BITS)];
+}
+
+/* Context: rcu_read_lock() or avf_tags_lock held. */
+static struct avf_tag *tag_find(const struct task_struct *task)
+{
+	struct avf_tag *tag;
+
+	hlist_for_each_entry_rcu(tag, bucket(task), node,
+				 lockdep_is_held(&avf_tags_lock)) {
+		if (tag->task == task)
+			return tag;
+	}
+	return NULL;
+}
+
+static void tag_set(struct avf_tag *tag, const struct avf_policy *policy,
+		    u32 clearance)
+{
+	strscpy(tag->clearance_name, policy->levels.name[clearance],
+		sizeof(tag->clearance_name));
+	atomic64_set(&tag->cached,
+		     ((u64)(u32)policy->generation << 32) | clearance);
+}
+
+/*
+ * Insert a copy of @init as the tag of @task unless it has one.  A tag is
+ * inserted before the task can run (fork), by the task itself (exec), or
+ * for a running task (policy load), so two inserts for one task can race
+ * only in the last case; the check under the lock settles it.
+ */
+static int tag_insert(const struct task_struct *task,
+		      const struct avf_tag *init, gfp_t gfp)
+{
+	struct avf_tag *tag;
+	unsigned long flags;
+
+	tag = kmemdup(init, sizeof(*tag), gfp);
+	if (!tag)
+		return -ENOMEM;
+	tag->task = task;
+	spin_lock_irqsave(&avf_tags_lock, flags);
+	if (tag_find(task)) {
+		spin_unlock_irqrestore(&avf_tags_lock, flags);
+		kfree(tag);
+		return 0;
+	}
+	hlist_add_head_rcu(&tag->node, bucket(task));
+	atomic_inc(&avf_ntagged);
+	spin_unlock_irqrestore(&avf_tags_lock, flags);
+	return 0;
+}
+
+/* A tag template for a task running @subject under @policy. */
+static void tag_init(struct avf_tag *tag, const struct avf_policy *policy,
+		     const struct avf_subject *subject)
+{
+	memset(tag, 0, sizeof(*tag));
+	tag->subject = subject->key;
+	tag_set(tag, policy, subject->clearance);
+}
+
+static void tag_remove(const struct task_struct *task)
+{
+	struct avf_tag *tag;
+	unsigned long flags;
+
+	spin_lock_irqsave(&avf_tags_lock, flags);
+	tag = tag_find(task);
+	if (tag) {
+		hlist_del_rcu(&tag->node);
+		atomic_dec(&avf_ntagged);
+	}
+	spin_unlock_irqrestore(&avf_tags_lock, flags);
+	if (tag)
+		kfree_rcu(tag, rcu);
+}
+
+/**
+ * avf_any_tagged - is any task tagged?
+ *
+ * Return: false only when no task is fenced, which is the fast path of
+ * every hook on a host without a policy.
+ */
+bool avf_any_tagged(void)
+{
+	return atomic_read(&avf_ntagged) != 0;
+}
+
+/**
+ * avf_tagged_count - number of tagged tasks alive
+ *
+ * Return: the count.
+ */
+u32 avf_tagged_count(void)
+{
+	return atomic_read(&avf_ntagged);
+}
+
+/**
+ * avf_current_tagged - is the current task fenced?
+ *
+ * Context: any; called from the ftrace callback with preemption disabled.
+ * Return: true if current carries a tag.
+ */
+bool avf_current_tagged(void)
+{
+	bool tagged;
+
+	if (!avf_any_tagged())
+		return false;
+	rcu_read_lock();
+	tagged = tag_find(current) != NULL;
+	rcu_read_unlock();
+	return tagged;
+}
+
+/**
+ * avf_current_clearance - the clearance of the current task
+ * @policy: the policy in force
+ * @clearance: set to the clearance level if current is tagged
+ *
+ * Context: rcu_read_lock() held, @policy dereferenced under it.
+ * Return: true if current is tagged.
+ */
+bool avf_current_clearance(const struct avf_policy *policy, u32 *clearance)
+{
+	const struct avf_subject *subject;
+	struct avf_tag *tag = tag_find(current);
+	u64 cached;
+	int idx;
+
+	if (!tag)
+		return false;
+	cached = atomic64_read(&tag->cached);
+	if ((u32)(cached >> 32) == (u32)policy->generation) {
+		*clearance = (u32)cached;
+		return true;
+	}
+	/* A new policy: recompute (only current writes its own tag). */
+	subject = avf_policy_find(policy, &tag->subject);
+	if (subject) {
+		*clearance = subject->clearance;
+	} else {
+		idx = avf_levels_find(&policy->levels, tag->clearance_name,
+				      strnlen(tag->clearance_name,
+					      sizeof(tag->clearance_name)));
+		*clearance = idx >= 0 ? idx : 0;
+	}
+	tag_set(tag, policy, *clearance);
+	return true;
+}
+
+/*
+ * The current task executes @file: if it is a subject binary, fence the
+ * task, keeping the lower clearance if it was fenced already.
+ */
+static int subject_exec(const struct file *file)
+{
+	struct avf_subject_key key = avf_key_of_inode(file_inode(file));
+	const struct avf_subject *subject;
+	struct avf_policy *policy;
+	struct avf_tag *tag, init;
+	u32 clearance;
+
+	rcu_read_lock();
+	policy = rcu_dereference(avf_policy);
+	subject = policy ? avf_policy_find(policy, &key) : NULL;
+	if (!subject) {
+		rcu_read_unlock();
+		return 0;
+	}
+	if (avf_current_clearance(policy, &clearance)) {
+		tag = tag_find(current);
+		if (subject->clearance < clearance) {
+			tag->subject = key;
+			tag_set(tag, policy, subject->clearance);
+		}
+		rcu_read_unlock();
+		return 0;
+	}
+	tag_init(&init, policy, subject);
+	rcu_read_unlock();
+	/* Only current tags itself: nothing can tag it meanwhile but a
+	 * policy load, which tag_insert() tolerates.
+	 */
+	return tag_insert(current, &init, GFP_KERNEL);
+}
+
+static bool task_exe_key(struct task_struct *task, struct avf_subject_key *key)
+{
+	struct file *exe;
+	bool found = false;
+
+	task_lock(task);
+	if (task->mm) {
+		exe = rcu_dereference(task->mm->exe_file);
+		if (exe) {
+			*key = avf_key_of_inode(file_inode(exe));
+			found = true;
+		}
+	}
+	task_unlock(task);
+	return found;
+}
+
+/**
+ * avf_subject_tag_running - tag the running tasks of subject binaries
+ * @policy: the policy just published
+ *
+ * A task that cannot be tagged for lack of memory is killed: it must not
+ * run unfenced.
+ *
+ * Context: process context, avf_config_lock held.
+ */
+void avf_subject_tag_running(const struct avf_policy *policy)
+{
+	const struct avf_subject *subject;
+	struct task_struct *g, *t;
+	struct avf_subject_key key;
+	struct avf_tag init;
+
+	rcu_read_lock();
+	for_each_process_thread(g, t) {
+		if ((t->flags & PF_KTHREAD) || !task_exe_key(t, &key))
+			continue;
+		subject = avf_policy_find(policy, &key);
+		if (!subject)
+			continue;
+		tag_init(&init, policy, subject);
+		if (tag_insert(t, &init, GFP_ATOMIC)) {
+			pr_err("out of memory tagging pid %d, killing it\n",
+			       task_pid_nr(t));
+			send_sig(SIGKILL, t, 1);
+		}
+	}
+	rcu_read_unlock();
+}
+
+/* Hooks */
+
+int hook_task_alloc(struct task_struct *task, unsigned long clone_flags)
+{
+	struct avf_tag *parent, init;
+	bool tagged = false;
+	int err = 0;
+
+	/* Redirected only for tagged tasks; the child inherits the tag. */
+	rcu_read_lock();
+	parent = tag_find(current);
+	if (parent) {
+		init = *parent;
+		tagged = true;
+	}
+	rcu_read_unlock();
+	if (tagged)
+		err = tag_insert(task, &init, GFP_KERNEL);
+	if (!err) {
+		err = avf_orig.task_alloc(task, clone_flags);
+		if (err)
+			tag_remove(task);
+	}
+	avf_hook_leave();
+	return err;
+}
+
+void hook_task_free(struct task_struct *task)
+{
+	tag_remove(task);
+	avf_orig.task_free(task);
+	avf_hook_leave();
+}
+
+int hook_bprm_check(struct linux_binprm *bprm)
+{
+	/* Called for the script and again for its interpreter. */
+	int err = subject_exec(bprm->file);
+
+	if (!err)
+		err = avf_orig.bprm_check(bprm);
+	avf_hook_leave();
+	return err;
+}
+
+void hook_bprm_committed_creds(struct linux_binprm *bprm)
+{
+	/*
+	 * Again after the point of no return: a policy loaded while this
+	 * exec ran may have missed it both here and in the task walk.
+	 */
+	if (subject_exec(bprm->file)) {
+		pr_err("out of memory tagging pid %d, killing it\n",
+		       task_pid_nr(current));
+		force_sig(SIGKILL);
+	}
+	avf_orig.bprm_committed_creds(bprm);
+	avf_hook_leave();
+}
+
+/**
+ * avf_subject_init - set the tag table up
+ *
+ * Return: 0.
+ */
+int avf_subject_init(void)
+{
+	return 0;
+}
+
+/**
+ * avf_subject_exit - free every tag at unload
+ *
+ * Context: hooks detached, no call in flight.
+ */
+void avf_subject_exit(void)
+{
+	struct hlist_node *tmp;
+	struct avf_tag *tag;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(avf_tags); i++) {
+		hlist_for_each_entry_safe(tag, tmp, &avf_tags[i], node) {
+			hlist_del(&tag->node);
+			kfree(tag);
+		}
+	}
+	atomic_set(&avf_ntagged, 0);
+}
