@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * avfencectl label [-R] LEVEL PATH...
+ * avfencectl unlabel [-R] PATH...
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "avfencectl.h"
+#include "decide.h"
+#include "labelset.h"
+#include "status.h"
+
+/* Options come first; "--" ends them.  Returns the first operand's index. */
+static int parse_opts(const char *cmd, int argc, char **argv, bool *recursive)
+{
+	int i;
+
+	*recursive = false;
+	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		if (!strcmp(argv[i], "--"))
+			return i + 1;
+		if (!strcmp(argv[i], "-R") || !strcmp(argv[i], "--recursive"))
+			*recursive = true;
+		else
+			return -command_usage_error(cmd, "unknown option '%s'",
+						    argv[i]);
+	}
+	return i;
+}
+
+/* The level must be one the kernel knows, or the label would fail closed. */
+static int check_level(const char *level)
+{
+	struct avf_status st;
+	u32 i;
+
+	if (!avf_level_name_valid(level, strlen(level))) {
+		fprintf(stderr, "%s: label: '%s' is not a valid level name\n",
+			prog, level);
+		return -EINVAL;
+	}
+	if (avf_status_fetch(&st)) {
+		fprintf(stderr,
+			"%s: label: cannot check level '%s' against the kernel's policy; nothing labelled\n",
+			prog, level);
+		return -ENOENT;
+	}
+	if (!st.policy_loaded) {
+		fprintf(stderr,
+			"%s: label: no policy loaded, so level '%s' cannot be checked; load one first\n",
+			prog, level);
+		return -ENOENT;
+	}
+	if (avf_levels_find(&st.levels, level, strlen(level)) < 0) {
+		fprintf(stderr, "%s: label: level '%s' is not in the loaded policy (levels:",
+			prog, level);
+		for (i = 0; i < st.levels.count; i++)
+			fprintf(stderr, " %s", st.levels.name[i]);
+		fprintf(stderr, ")\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int run(const char *cmd, const char *level, int npaths, char **paths,
+	       bool recursive)
+{
+	struct labelset ls = { .cmd = cmd };
+	int i, ret = 1;
+
+	for (i = 0; i < npaths; i++) {
+		if (labelset_add(&ls, paths[i], recursive)) {
+			fprintf(stderr, "%s: %s: out of memory\n", prog, cmd);
+			goto out;
+		}
+	}
+	if (ls.errors) {
+		fprintf(stderr, "%s: %s: %u problem%s found, nothing changed\n",
+			prog, cmd, ls.errors, ls.errors == 1 ? "" : "s");
+		goto out;
+	}
+	if (labelset_snapshot(&ls)) {
+		fprintf(stderr, "%s: %s: nothing changed\n", prog, cmd);
+		goto out;
+	}
+	if (labelset_apply(&ls, level))
+		goto out;
+	if (level)
+		printf("labelled %zu path%s %s\n", ls.nr,
+		       ls.nr == 1 ? "" : "s", level);
+	else
+		printf("unlabelled %zu path%s\n", ls.nr,
+		       ls.nr == 1 ? "" : "s");
+	ret = 0;
+out:
+	labelset_free(&ls);
+	return ret;
+}
+
+int label_main(int argc, char **argv)
+{
+	bool recursive;
+	int i;
+
+	i = parse_opts("label", argc, argv, &recursive);
+	if (i < 0)
+		return -i;
+	if (argc - i < 2)
+		return command_usage_error("label", argc - i < 1 ?
+					   "missing level and path" :
+					   "missing path");
+	if (check_level(argv[i]))
+		return 1;
+	return run("label", argv[i], argc - i - 1, argv + i + 1, recursive);
+}
+
+int unlabel_main(int argc, char **argv)
+{
+	bool recursive;
+	int i;
+
+	i = parse_opts("unlabel", argc, argv, &recursive);
+	if (i < 0)
+		return -i;
+	if (argc - i < 1)
+		return command_usage_error("unlabel", "missing path");
+	return run("unlabel", NULL, argc - i, argv + i, recursive);
+}

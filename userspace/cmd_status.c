@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * avfencectl status [--json]
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "avfencectl.h"
+#include "policy_parse.h"
+#include "status.h"
+
+static void json_string(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = *s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+static void print_json(const struct avf_status *st)
+{
+	u32 i;
+
+	printf("{\"abi\":");
+	if (st->has_abi)
+		printf("%" PRIu32, st->abi);
+	else
+		printf("null");
+	printf(",\"module_version\":");
+	if (st->has_version)
+		json_string(st->version);
+	else
+		printf("null");
+	printf(",\"policy_loaded\":%s", st->policy_loaded ? "true" : "false");
+	printf(",\"mode\":");
+	if (st->has_mode)
+		json_string(policy_mode_name(st->mode));
+	else
+		printf("null");
+	printf(",\"generation\":");
+	if (st->has_generation)
+		printf("%" PRIu64, st->generation);
+	else
+		printf("null");
+	printf(",\"levels\":[");
+	for (i = 0; i < st->levels.count; i++) {
+		if (i)
+			putchar(',');
+		json_string(st->levels.name[i]);
+	}
+	printf("],\"default\":");
+	if (st->has_default)
+		json_string(st->default_level);
+	else
+		printf("null");
+	printf(",\"subjects\":%" PRIu32 ",\"tagged\":%" PRIu32
+	       ",\"denied\":%" PRIu64 ",\"audited\":%" PRIu64 "}\n",
+	       st->subjects, st->tagged, st->denied, st->audited);
+}
+
+static void print_human(const struct avf_status *st)
+{
+	u32 i;
+
+	if (st->has_abi)
+		printf("abi:            %" PRIu32 "\n", st->abi);
+	if (st->has_version)
+		printf("module version: %s\n", st->version);
+	printf("policy loaded:  %s\n", st->policy_loaded ? "yes" : "no");
+	if (st->has_mode)
+		printf("mode:           %s\n", policy_mode_name(st->mode));
+	if (st->has_generation)
+		printf("generation:     %" PRIu64 "\n", st->generation);
+	if (st->levels.count) {
+		printf("levels:        ");
+		for (i = 0; i < st->levels.count; i++)
+			printf(" %s", st->levels.name[i]);
+		printf("\n");
+	}
+	if (st->has_default)
+		printf("default:        %s\n", st->default_level);
+	printf("subjects:       %" PRIu32 "\n", st->subjects);
+	printf("tagged:         %" PRIu32 "\n", st->tagged);
+	printf("denied:         %" PRIu64 "\n", st->denied);
+	printf("audited:        %" PRIu64 "\n", st->audited);
+}
+
+int status_main(int argc, char **argv)
+{
+	struct avf_status st;
+	bool json = false;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			json = true;
+		else if (argv[i][0] == '-')
+			return command_usage_error("status",
+						   "unknown option '%s'",
+						   argv[i]);
+		else
+			return command_usage_error("status",
+						   "unexpected argument '%s'",
+						   argv[i]);
+	}
+	if (avf_status_fetch(&st))
+		return 1;
+	if (st.levels_bad)
+		fprintf(stderr,
+			"%s: warning: the kernel reported a level name avfencectl cannot use\n",
+			prog);
+	if (json)
+		print_json(&st);
+	else
+		print_human(&st);
+	return 0;
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * avfencectl: turn a parsed policy into an AVFENCE_CMD_LOAD_POLICY request,
+ * and map the offset of an attribute the kernel rejected back to the line
+ * of the policy file it came from.
+ */
+#ifndef _AVFENCECTL_POLICY_MSG_H
+#define _AVFENCECTL_POLICY_MSG_H
+
+#include <stdint.h>
+#include <netlink/msg.h>
+
+#include "policy_parse.h"
+
+/**
+ * struct policy_msg_map - where each part of the policy sits in the request
+ *
+ * Offsets count bytes from the start of the struct nlmsghdr, like the
+ * kernel's NLMSGERR_ATTR_OFFS.  Each range is [start, end).
+ */
+struct policy_msg_map {
+	uint32_t mode_off, mode_end;
+	uint32_t levels_off, levels_end;
+	uint32_t level_off[AVFENCE_LEVELS_MAX + 1];	/* + end */
+	uint32_t default_off, default_end;
+	uint32_t subjects_off, subjects_end;
+	uint32_t *subject_off;			/* nr_subjects + 1 entries */
+	size_t nr_subjects;
+};
+
+enum policy_loc_kind {
+	POLICY_LOC_NONE,	/* not inside any attribute we built */
+	POLICY_LOC_MODE,
+	POLICY_LOC_LEVELS,	/* the levels nest itself */
+	POLICY_LOC_LEVEL,	/* one level name, @index */
+	POLICY_LOC_DEFAULT,
+	POLICY_LOC_SUBJECTS,	/* the subjects nest itself */
+	POLICY_LOC_SUBJECT,	/* one subject (or its path/clearance), @index */
+};
+
+struct policy_loc {
+	enum policy_loc_kind kind;
+	size_t index;
+	unsigned int line;
+};
+
+size_t policy_msg_size(const struct policy *pol);
+int policy_msg_fill(struct nl_msg *msg, const struct policy *pol,
+		    struct policy_msg_map *map);
+struct policy_loc policy_msg_locate(const struct policy *pol,
+				    const struct policy_msg_map *map,
+				    uint32_t offs);
+void policy_msg_map_free(struct policy_msg_map *map);
+
+#endif /* _AVFENCECTL_POLICY_MSG_H */

@@ -1,0 +1,543 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * avfence policy file parser: buffer in, struct policy and a list of
+ * "LINE:COL: message" diagnostics out.  See Documentation/policy.rst.
+ *
+ * The grammar is line based:
+ *
+ *	levels NAME...			lowest first, exactly once
+ *	default NAME			exactly once
+ *	mode enforce|audit		exactly once
+ *	subject /ABS/PATH NAME		any number
+ *
+ * '#' starts a comment anywhere on a line.  Tokens are separated by blanks.
+ * "default" and "subject" may come before "levels": level names are
+ * resolved after the whole file has been read.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy_parse.h"
+
+struct token {
+	const char *s;
+	size_t len;
+	unsigned int col;
+};
+
+/* A level name waiting for the ladder: the default or a subject's clearance. */
+struct pending {
+	struct token name;
+	unsigned int line;
+	size_t subject;		/* index into policy.subjects, or SIZE_MAX */
+};
+
+struct parser {
+	struct policy *pol;
+	struct policy_errors *errs;
+	struct token *tok;		/* tokens of the current line */
+	struct pending *pend;
+	size_t nr_pend;
+	size_t alloc_pend;
+	size_t nr_subject_lines;	/* well-formed subject lines seen */
+	bool too_many_subjects;
+	int err;			/* -ENOMEM once allocation failed */
+};
+
+/* A token quoted for a message: escaped and cut short if long. */
+struct quoted {
+	char s[96];
+};
+
+#define QUOTE_MAX 48
+
+static struct quoted quote(const char *s, size_t len)
+{
+	struct quoted q;
+	size_t i, o = 0;
+
+	for (i = 0; i < len && i < QUOTE_MAX; i++) {
+		unsigned char c = s[i];
+
+		if (c >= 0x20 && c < 0x7f && c != '\\' && c != '\'')
+			q.s[o++] = c;
+		else
+			o += snprintf(q.s + o, sizeof(q.s) - o, "\\x%02x", c);
+	}
+	if (len > QUOTE_MAX)
+		o += snprintf(q.s + o, sizeof(q.s) - o, "...");
+	q.s[o] = '\0';
+	return q;
+}
+
+#define Q(t) quote((t)->s, (t)->len).s
+
+int policy_error_add(struct policy_errors *errs, unsigned int line,
+		     unsigned int col, const char *fmt, ...)
+{
+	struct policy_error *e;
+	va_list ap;
+	int n;
+
+	if (errs->nr == errs->alloc) {
+		size_t alloc = errs->alloc ? errs->alloc * 2 : 16;
+		struct policy_error *v = realloc(errs->v, alloc * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		errs->v = v;
+		errs->alloc = alloc;
+	}
+	e = &errs->v[errs->nr];
+	va_start(ap, fmt);
+	n = vasprintf(&e->msg, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -ENOMEM;
+	e->line = line;
+	e->col = col;
+	e->seq = errs->nr;
+	errs->nr++;
+	return 0;
+}
+
+static int error_cmp(const void *a, const void *b)
+{
+	const struct policy_error *x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->col != y->col)
+		return x->col < y->col ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/**
+ * policy_errors_sort - order diagnostics by line, then column
+ * @errs: the list; entries on the same spot keep their insertion order
+ */
+void policy_errors_sort(struct policy_errors *errs)
+{
+	if (errs->nr > 1)
+		qsort(errs->v, errs->nr, sizeof(*errs->v), error_cmp);
+}
+
+void policy_errors_free(struct policy_errors *errs)
+{
+	size_t i;
+
+	for (i = 0; i < errs->nr; i++)
+		free(errs->v[i].msg);
+	free(errs->v);
+	errs->v = NULL;
+	errs->nr = errs->alloc = 0;
+}
+
+void policy_free(struct policy *pol)
+{
+	size_t i;
+
+	for (i = 0; i < pol->nr_subjects; i++)
+		free(pol->subjects[i].path);
+	free(pol->subjects);
+	pol->subjects = NULL;
+	pol->nr_subjects = pol->alloc_subjects = 0;
+}
+
+const char *policy_mode_name(u32 mode)
+{
+	switch (mode) {
+	case AVFENCE_MODE_AUDIT:
+		return "audit";
+	case AVFENCE_MODE_ENFORCE:
+		return "enforce";
+	}
+	return "unknown";
+}
+
+/* Record an error; remember allocation failure and carry on quietly. */
+#define perr(p, line, col, ...)						\
+	do {								\
+		if (policy_error_add((p)->errs, line, col, __VA_ARGS__))	\
+			(p)->err = -ENOMEM;				\
+	} while (0)
+
+static bool tok_is(const struct token *t, const char *word)
+{
+	size_t n = strlen(word);
+
+	return t->len == n && memcmp(t->s, word, n) == 0;
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+static size_t tokenize(const char *s, size_t len, struct token *tok)
+{
+	size_t i = 0, n = 0;
+
+	while (i < len) {
+		size_t start;
+
+		while (i < len && is_blank(s[i]))
+			i++;
+		if (i == len)
+			break;
+		start = i;
+		while (i < len && !is_blank(s[i]))
+			i++;
+		tok[n].s = s + start;
+		tok[n].len = i - start;
+		tok[n].col = start + 1;
+		n++;
+	}
+	return n;
+}
+
+/* Column just after a token: where a missing argument was expected. */
+static unsigned int col_after(const struct token *t)
+{
+	return t->col + t->len;
+}
+
+static void add_pending(struct parser *p, const struct token *name,
+			unsigned int line, size_t subject)
+{
+	if (p->nr_pend == p->alloc_pend) {
+		size_t alloc = p->alloc_pend ? p->alloc_pend * 2 : 64;
+		struct pending *v = realloc(p->pend, alloc * sizeof(*v));
+
+		if (!v) {
+			p->err = -ENOMEM;
+			return;
+		}
+		p->pend = v;
+		p->alloc_pend = alloc;
+	}
+	p->pend[p->nr_pend].name = *name;
+	p->pend[p->nr_pend].line = line;
+	p->pend[p->nr_pend].subject = subject;
+	p->nr_pend++;
+}
+
+/* "levels" "mode" and "default" may appear once; returns false if seen. */
+static bool first_time(struct parser *p, unsigned int *seen_line,
+		       const struct token *t, unsigned int line)
+{
+	if (*seen_line) {
+		perr(p, line, t->col,
+		     "duplicate '%s' directive (first on line %u)",
+		     Q(t), *seen_line);
+		return false;
+	}
+	*seen_line = line;
+	return true;
+}
+
+static void do_levels(struct parser *p, const struct token *tok, size_t n,
+		      unsigned int line)
+{
+	struct policy *pol = p->pol;
+	size_t i;
+
+	if (!first_time(p, &pol->levels_line, &tok[0], line))
+		return;
+	if (n < 2) {
+		perr(p, line, col_after(&tok[0]),
+		     "'levels' needs at least one level name");
+		return;
+	}
+	for (i = 1; i < n; i++) {
+		const struct token *t = &tok[i];
+		enum avf_level_err err;
+		int dup;
+
+		err = avf_levels_add(&pol->levels, t->s, t->len);
+		switch (err) {
+		case AVF_LEVEL_OK:
+			pol->level_col[pol->levels.count - 1] = t->col;
+			break;
+		case AVF_LEVEL_BAD_NAME:
+			perr(p, line, t->col,
+			     "invalid level name '%s': 1-%d characters of A-Z a-z 0-9 _ -, starting with a letter or digit",
+			     Q(t), AVFENCE_LEVEL_NAME_MAX - 1);
+			break;
+		case AVF_LEVEL_DUPLICATE:
+			dup = avf_levels_find(&pol->levels, t->s, t->len);
+			perr(p, line, t->col,
+			     "duplicate level '%s' (first at column %u)",
+			     Q(t), pol->level_col[dup]);
+			break;
+		case AVF_LEVEL_TOO_MANY:
+			perr(p, line, t->col, "too many levels (limit %d)",
+			     AVFENCE_LEVELS_MAX);
+			return;
+		}
+	}
+}
+
+static void do_default(struct parser *p, const struct token *tok, size_t n,
+		       unsigned int line)
+{
+	if (!first_time(p, &p->pol->default_line, &tok[0], line))
+		return;
+	if (n != 2) {
+		if (n < 2)
+			perr(p, line, col_after(&tok[0]),
+			     "'default' needs a level name");
+		else
+			perr(p, line, tok[2].col,
+			     "'default' takes exactly one level name, got %zu arguments",
+			     n - 1);
+		return;
+	}
+	add_pending(p, &tok[1], line, SIZE_MAX);
+}
+
+static void do_mode(struct parser *p, const struct token *tok, size_t n,
+		    unsigned int line)
+{
+	if (!first_time(p, &p->pol->mode_line, &tok[0], line))
+		return;
+	if (n != 2) {
+		if (n < 2)
+			perr(p, line, col_after(&tok[0]),
+			     "'mode' needs 'enforce' or 'audit'");
+		else
+			perr(p, line, tok[2].col,
+			     "'mode' takes exactly one argument, got %zu",
+			     n - 1);
+		return;
+	}
+	if (tok_is(&tok[1], "enforce"))
+		p->pol->mode = AVFENCE_MODE_ENFORCE;
+	else if (tok_is(&tok[1], "audit"))
+		p->pol->mode = AVFENCE_MODE_AUDIT;
+	else
+		perr(p, line, tok[1].col,
+		     "unknown mode '%s' (expected 'enforce' or 'audit')",
+		     Q(&tok[1]));
+}
+
+static void do_subject(struct parser *p, const struct token *tok, size_t n,
+		       unsigned int line)
+{
+	struct policy *pol = p->pol;
+	const struct token *path = &tok[1];
+	struct policy_subject *s;
+
+	if (n != 3) {
+		if (n < 3)
+			perr(p, line, n == 1 ? col_after(&tok[0]) :
+			     col_after(&tok[1]),
+			     "'subject' needs a path and a level name");
+		else
+			perr(p, line, tok[3].col,
+			     "'subject' takes a path and a level name, got %zu arguments",
+			     n - 1);
+		return;
+	}
+	if (++p->nr_subject_lines > AVFENCE_SUBJECTS_MAX) {
+		if (!p->too_many_subjects)
+			perr(p, line, tok[0].col,
+			     "too many subjects (limit %d)",
+			     AVFENCE_SUBJECTS_MAX);
+		p->too_many_subjects = true;
+		return;
+	}
+	if (path->s[0] != '/') {
+		perr(p, line, path->col,
+		     "subject path '%s' is not absolute", Q(path));
+		return;
+	}
+	if (path->len >= AVFENCE_PATH_MAX) {
+		perr(p, line, path->col,
+		     "subject path too long (%zu bytes, limit %d)",
+		     path->len, AVFENCE_PATH_MAX - 1);
+		return;
+	}
+	if (pol->nr_subjects == pol->alloc_subjects) {
+		size_t alloc = pol->alloc_subjects ?
+			       pol->alloc_subjects * 2 : 16;
+		struct policy_subject *v;
+
+		v = realloc(pol->subjects, alloc * sizeof(*v));
+		if (!v) {
+			p->err = -ENOMEM;
+			return;
+		}
+		pol->subjects = v;
+		pol->alloc_subjects = alloc;
+	}
+	s = &pol->subjects[pol->nr_subjects];
+	s->path = strndup(path->s, path->len);
+	if (!s->path) {
+		p->err = -ENOMEM;
+		return;
+	}
+	s->clearance = 0;
+	s->line = line;
+	s->col = path->col;
+	pol->nr_subjects++;
+	add_pending(p, &tok[2], line, pol->nr_subjects - 1);
+}
+
+static void parse_line(struct parser *p, const char *s, size_t len,
+		       unsigned int line)
+{
+	const char *nul, *hash;
+	size_t n;
+
+	nul = memchr(s, '\0', len);
+	if (nul) {
+		perr(p, line, (unsigned int)(nul - s) + 1, "NUL byte in file");
+		return;
+	}
+	if (len > POLICY_LINE_MAX) {
+		perr(p, line, POLICY_LINE_MAX + 1,
+		     "line too long (%zu bytes, limit %d)", len,
+		     POLICY_LINE_MAX);
+		return;
+	}
+	hash = memchr(s, '#', len);
+	if (hash)
+		len = hash - s;
+	n = tokenize(s, len, p->tok);
+	if (n == 0)
+		return;
+	if (tok_is(&p->tok[0], "levels"))
+		do_levels(p, p->tok, n, line);
+	else if (tok_is(&p->tok[0], "default"))
+		do_default(p, p->tok, n, line);
+	else if (tok_is(&p->tok[0], "mode"))
+		do_mode(p, p->tok, n, line);
+	else if (tok_is(&p->tok[0], "subject"))
+		do_subject(p, p->tok, n, line);
+	else
+		perr(p, line, p->tok[0].col,
+		     "unknown directive '%s' (expected levels, default, mode or subject)",
+		     Q(&p->tok[0]));
+}
+
+/* Resolve the default and the clearances now that the ladder is known. */
+static void resolve_levels(struct parser *p)
+{
+	struct policy *pol = p->pol;
+	size_t i;
+
+	for (i = 0; i < p->nr_pend; i++) {
+		const struct pending *pd = &p->pend[i];
+		int idx;
+
+		idx = avf_levels_find(&pol->levels, pd->name.s, pd->name.len);
+		if (idx < 0) {
+			/* Without a ladder every name would be "unknown". */
+			if (pol->levels_line)
+				perr(p, pd->line, pd->name.col,
+				     "unknown level '%s'", Q(&pd->name));
+			continue;
+		}
+		if (pd->subject == SIZE_MAX)
+			pol->default_level = idx;
+		else
+			pol->subjects[pd->subject].clearance = idx;
+	}
+}
+
+static int subject_path_cmp(const void *a, const void *b)
+{
+	const struct policy_subject *const *x = a, *const *y = b;
+	int r = strcmp((*x)->path, (*y)->path);
+
+	if (r)
+		return r;
+	return (*x)->line < (*y)->line ? -1 : 1;
+}
+
+/* Sort a view of the subjects by path so duplicates are neighbours. */
+static void find_duplicate_subjects(struct parser *p)
+{
+	struct policy *pol = p->pol;
+	struct policy_subject **v;
+	size_t i;
+
+	if (pol->nr_subjects < 2)
+		return;
+	v = malloc(pol->nr_subjects * sizeof(*v));
+	if (!v) {
+		p->err = -ENOMEM;
+		return;
+	}
+	for (i = 0; i < pol->nr_subjects; i++)
+		v[i] = &pol->subjects[i];
+	qsort(v, pol->nr_subjects, sizeof(*v), subject_path_cmp);
+	for (i = 1; i < pol->nr_subjects; i++) {
+		size_t first = i - 1;
+
+		if (strcmp(v[i]->path, v[first]->path))
+			continue;
+		/* Point every repeat at the first occurrence. */
+		while (first > 0 && !strcmp(v[first - 1]->path, v[i]->path))
+			first--;
+		perr(p, v[i]->line, v[i]->col,
+		     "duplicate subject path '%s' (first on line %u)",
+		     quote(v[i]->path, strlen(v[i]->path)).s, v[first]->line);
+	}
+	free(v);
+}
+
+/**
+ * policy_parse - parse a policy file held in memory
+ * @buf: the file's contents; need not be NUL-terminated, may contain NULs
+ * @len: its length in bytes
+ * @pol: filled in; free with policy_free() whatever the result
+ * @errs: every problem found is appended here, sorted by line and column
+ *
+ * Return: 0 if the policy is valid, -EINVAL if @errs holds diagnostics,
+ * -ENOMEM if memory ran out (the diagnostics may then be incomplete).
+ */
+int policy_parse(const char *buf, size_t len, struct policy *pol,
+		 struct policy_errors *errs)
+{
+	struct parser p = { .pol = pol, .errs = errs };
+	size_t pos = 0, nr_errs = errs->nr;
+	unsigned int line = 1;
+
+	memset(pol, 0, sizeof(*pol));
+	/* A line of POLICY_LINE_MAX bytes has at most half as many tokens. */
+	p.tok = malloc((POLICY_LINE_MAX / 2 + 1) * sizeof(*p.tok));
+	if (!p.tok)
+		return -ENOMEM;
+
+	while (pos < len && !p.err) {
+		const char *s = buf + pos;
+		const char *eol = memchr(s, '\n', len - pos);
+		size_t n = eol ? (size_t)(eol - s) : len - pos;
+
+		parse_line(&p, s, n, line);
+		pos += n + (eol ? 1 : 0);
+		line++;
+	}
+
+	if (!p.err) {
+		resolve_levels(&p);
+		find_duplicate_subjects(&p);
+		if (!pol->levels_line)
+			perr(&p, 1, 1, "missing 'levels' directive");
+		if (!pol->default_line)
+			perr(&p, 1, 1, "missing 'default' directive");
+		if (!pol->mode_line)
+			perr(&p, 1, 1, "missing 'mode' directive");
+	}
+	free(p.tok);
+	free(p.pend);
+	policy_errors_sort(errs);
+	if (p.err)
+		return p.err;
+	return errs->nr > nr_errs ? -EINVAL : 0;
+}

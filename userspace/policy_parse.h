@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * avfence policy file parser.
+ *
+ * policy_parse() is a pure function: it reads a buffer, fills a struct
+ * policy and appends every problem it finds to a list of errors.  It does
+ * no I/O and never stops at the first error, so the unit tests and a fuzzer
+ * can call it without a kernel or a file system.
+ */
+#ifndef _AVFENCECTL_POLICY_PARSE_H
+#define _AVFENCECTL_POLICY_PARSE_H
+
+#include <stddef.h>
+#include "decide.h"
+
+/* Longest line accepted, in bytes, without the newline. */
+#define POLICY_LINE_MAX		8192
+
+/**
+ * struct policy_subject - one "subject PATH LEVEL" line
+ * @path: absolute path, NUL-terminated, owned by the policy
+ * @clearance: level index into policy.levels
+ * @line: line number of the directive (1-based)
+ * @col: column of the path (1-based, in bytes)
+ */
+struct policy_subject {
+	char *path;
+	u32 clearance;
+	unsigned int line;
+	unsigned int col;
+};
+
+/**
+ * struct policy - a parsed policy file
+ * @levels: the ladder, lowest first
+ * @levels_line: line of the "levels" directive, 0 if none
+ * @level_col: column of each level name on that line
+ * @default_level: index of the default level
+ * @default_line: line of the "default" directive, 0 if none
+ * @mode: enum avfence_mode
+ * @mode_line: line of the "mode" directive, 0 if none
+ * @subjects: the subjects, in file order
+ * @nr_subjects: number of entries in @subjects
+ * @alloc_subjects: allocated entries in @subjects
+ *
+ * The fields are only meaningful when policy_parse() reported no error.
+ */
+struct policy {
+	struct avf_levels levels;
+	unsigned int levels_line;
+	unsigned int level_col[AVFENCE_LEVELS_MAX];
+	u32 default_level;
+	unsigned int default_line;
+	u32 mode;
+	unsigned int mode_line;
+	struct policy_subject *subjects;
+	size_t nr_subjects;
+	size_t alloc_subjects;
+};
+
+/**
+ * struct policy_error - one diagnostic
+ * @line: 1-based line
+ * @col: 1-based column, in bytes
+ * @seq: order of insertion, keeps sorting stable
+ * @msg: the message, owned by the list
+ */
+struct policy_error {
+	unsigned int line;
+	unsigned int col;
+	unsigned long seq;
+	char *msg;
+};
+
+struct policy_errors {
+	struct policy_error *v;
+	size_t nr;
+	size_t alloc;
+};
+
+int policy_parse(const char *buf, size_t len, struct policy *pol,
+		 struct policy_errors *errs);
+void policy_free(struct policy *pol);
+
+int policy_error_add(struct policy_errors *errs, unsigned int line,
+		     unsigned int col, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void policy_errors_sort(struct policy_errors *errs);
+void policy_errors_free(struct policy_errors *errs);
+
+const char *policy_mode_name(u32 mode);
+
+#endif /* _AVFENCECTL_POLICY_PARSE_H */

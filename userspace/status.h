@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * avfencectl: AVFENCE_CMD_GET_STATUS, shared by the commands that need to
+ * know the kernel's policy (status, mode, label).
+ */
+#ifndef _AVFENCECTL_STATUS_H
+#define _AVFENCECTL_STATUS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "decide.h"
+#include "nl.h"
+
+/**
+ * struct avf_status - the kernel's answer; has_* tells what it included
+ */
+struct avf_status {
+	bool has_abi, has_version, has_mode, has_generation, has_default;
+	bool has_subjects, has_tagged, has_denied, has_audited;
+	bool policy_loaded;
+	bool levels_bad;		/* a level name we could not take */
+	uint32_t abi;
+	char version[64];
+	uint32_t mode;
+	uint64_t generation;
+	struct avf_levels levels;
+	char default_level[AVFENCE_LEVEL_NAME_MAX];
+	uint32_t subjects;
+	uint32_t tagged;
+	uint64_t denied;
+	uint64_t audited;
+};
+
+int avf_status_get(struct avf_nl *nl, struct avf_status *st,
+		   struct avf_nl_ack *ack);
+int avf_status_fetch(struct avf_status *st);
+
+#endif /* _AVFENCECTL_STATUS_H */
