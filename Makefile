@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# avfence top-level Makefile.
+#
+#   make              the module (against KDIR) and userspace/avfencectl
+#   make deps         install packages, fetch the test kernels (scripts/deps.sh)
+#   make kmod-all     W=1 build for every kernel of build/kernels/list; fails
+#                     on any warning
+#   make check        deps, unit tests, builds, the VM suite on every kernel,
+#                     then a summary ending in "N passed, N failed"
+#   make vm KVER=...  the VM suite on one kernel (AVF_TESTS=a_test,b_test)
+#   make demo         boot a VM and show a tagged scanner fenced off a file
+#   make clean        remove build products (keeps the fetched kernels)
+#   make distclean    also remove build/ (kernels, harness)
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+KVERS = $(shell cat build/kernels/list 2>/dev/null)
+DEMO_KVER ?= $(firstword $(KVERS))
+
+all: module avfencectl
+
+module:
+	$(MAKE) -C kmod KDIR=$(KDIR)
+
+avfencectl:
+	$(MAKE) -C userspace
+
+deps:
+	bash scripts/deps.sh
+
+kmod-all:
+	@test -n "$(KVERS)" || { echo "no kernels: run 'make deps'" >&2; exit 1; }
+	@rc=0; for k in $(KVERS); do \
+		if scripts/kmod-build.sh --strict $$k W=1; then \
+			echo "ok - $$k: module builds with W=1, no warnings"; \
+		else \
+			echo "not ok - $$k: module builds with W=1, no warnings"; rc=1; \
+		fi; \
+	done; exit $$rc
+
+kselftest:
+	$(MAKE) -C tests/kselftest
+
+vm: kselftest
+	@test -n "$(KVER)" || { echo "usage: make vm KVER=<one of: $(KVERS)>" >&2; exit 1; }
+	$(MAKE) -C userspace static
+	tests/vm/run.sh $(KVER)
+
+check:
+	@bash scripts/check.sh
+
+demo: deps
+	$(MAKE) -C userspace static
+	$(MAKE) -C tests/kselftest
+	tests/vm/run.sh --demo $(DEMO_KVER)
+
+clean:
+	-$(MAKE) -C kmod KDIR=$(KDIR) clean 2>/dev/null
+	-$(MAKE) -C userspace clean
+	-$(MAKE) -C tests/kselftest clean
+	-$(MAKE) -C tests/unit clean 2>/dev/null
+	rm -rf build/kmod build/vm build/results build/kselftest
+
+distclean: clean
+	rm -rf build
+
+.PHONY: all module avfencectl deps kmod-all kselftest vm check demo clean distclean

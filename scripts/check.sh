@@ -1,0 +1,65 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make check`: every stage writes TAP items ("ok - ...", "not ok - ...",
+# "ok - ... # SKIP why") to build/results/NN-stage.tap, then
+# scripts/summarize.py prints the per-stage results and the final line
+# "N passed, N failed" (", N skipped").  Stages run even when an earlier
+# one failed, so one run shows everything; the exit status is non-zero if
+# any item failed.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+res="$top/build/results"
+rm -rf "$res" && mkdir -p "$res"
+
+# stage NAME COMMAND...: run COMMAND, log to NAME.log, time it.
+stage() {
+	local name=$1; shift
+	local t0=$(date +%s)
+	echo "=== $name: $*"
+	"$@" 2>&1 | tee "$res/$name.log"
+	local rc=${PIPESTATUS[0]}
+	echo "$(( $(date +%s) - t0 ))" > "$res/$name.seconds"
+	return "$rc"
+}
+item() { # item FILE RC TEXT
+	if [ "$2" = 0 ]; then echo "ok - $3"; else echo "not ok - $3"; fi >> "$1"
+}
+
+# 1. dependencies
+stage 01-deps bash scripts/deps.sh; item "$res/01-deps.tap" $? "deps: scripts/deps.sh"
+mapfile -t kvers < <(cat build/kernels/list 2>/dev/null)
+[ ${#kvers[@]} -gt 0 ] || echo "not ok - deps: build/kernels/list names no kernel" >> "$res/01-deps.tap"
+
+# 2. userspace unit tests: their own TAP items, else the exit status.
+stage 02-unit make -C userspace unit; rc=$?
+python3 scripts/summarize.py --tap-from-log "unit" "$rc" "$res/02-unit.log" > "$res/02-unit.tap"
+
+# 3. builds: the module with W=1 for each kernel (no warnings allowed),
+#    avfencectl (dynamic and static), the kselftests.
+for k in "${kvers[@]}"; do
+	stage "03-build-kmod-$k" scripts/kmod-build.sh --strict "$k" W=1
+	item "$res/03-build.tap" $? "$k: module builds with W=1, no warnings"
+done
+stage 03-build-avfencectl make -C userspace all static
+item "$res/03-build.tap" $? "build: avfencectl and avfencectl.static"
+if grep -i 'warning:' "$res/03-build-avfencectl.log" | grep -qv getaddrinfo; then
+	item "$res/03-build.tap" 1 "build: avfencectl has no compiler warnings"
+fi
+stage 03-build-kselftest make -C tests/kselftest
+item "$res/03-build.tap" $? "build: kselftests and probe"
+
+# 4. the VM suite, one kernel at a time.
+n=4
+for k in "${kvers[@]}"; do
+	stage "0$n-vm-$k" tests/vm/run.sh --no-build "$k"
+	cp "build/vm/$k/results.tap" "$res/0$n-vm-$k.tap" 2>/dev/null ||
+		echo "not ok - $k: VM run produced no results" > "$res/0$n-vm-$k.tap"
+	cp "build/vm/$k/boot-seconds" "$res/0$n-vm-$k.boot-seconds" 2>/dev/null
+	n=$((n + 1))
+done
+
+echo
+exec python3 scripts/summarize.py "$res"

@@ -1,0 +1,166 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot one Debian kernel in qemu (TCG) with avfence and the kselftests.
+#
+#   tests/vm/run.sh [--demo] [--no-build] KVER
+#
+# KVER is a line of build/kernels/list.  Builds kmod/avfence.ko against
+# build/kernels/KVER/build, the static kselftests and avfencectl, packs an
+# initramfs (busybox-static, the module, the kernel's own modules from
+# modules.list, the test binaries), boots it and turns the serial output
+# into TAP items in build/vm/KVER/results.tap (printed too).
+#
+# Exit status: 0 if every item passed, 1 otherwise.
+# --no-build: use what is built (build/kmod/KVER/avfence.ko from
+# scripts/kmod-build.sh, build/kselftest, userspace/avfencectl.static).
+#
+# Environment: AVF_TIMEOUT (seconds for the VM, default 900),
+# AVF_TESTS (comma-separated test names, default all), AVF_VERBOSE=1 (print
+# the kernel console), AVF_KO (use this avfence.ko instead of building).
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+here="$top/tests/vm"
+mode=test
+build=1
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--demo) mode=demo; shift ;;
+	--no-build) build=0; shift ;;
+	-*) echo "usage: $0 [--demo] [--no-build] KVER" >&2; exit 2 ;;
+	*) break ;;
+	esac
+done
+[ $# -eq 1 ] || { echo "usage: $0 [--demo] [--no-build] KVER" >&2; exit 2; }
+kver=$1
+kdir="$top/build/kernels/$kver"
+[ -f "$kdir/vmlinuz" ] || { echo "run.sh: no kernel $kver in build/kernels (make deps)" >&2; exit 2; }
+
+out="$top/build/vm/$kver"
+[ "$mode" = demo ] && out="$top/build/vm/$kver-demo"
+root="$out/initramfs"
+rm -rf "$out" && mkdir -p "$out"
+
+log() { echo "run.sh[$kver]: $*" >&2; }
+fail_setup() {
+	# A setup failure is a failed item of this kernel, not a crash.
+	echo "not ok - $kver: VM setup: $*" | tee "$out/results.tap"
+	exit 1
+}
+
+# --- build ------------------------------------------------------------------
+ko="${AVF_KO:-}"
+if [ -z "$ko" ]; then
+	ko="$top/build/kmod/$kver/avfence.ko"
+	if [ "$build" = 1 ]; then
+		"$top/scripts/kmod-build.sh" "$kver" || fail_setup "module build failed"
+	fi
+fi
+[ -f "$ko" ] || fail_setup "no $ko"
+modinfo -F vermagic "$ko" | grep -q "^$kver " ||
+	fail_setup "$ko is not built for $kver ($(modinfo -F vermagic "$ko"))"
+if [ "$build" = 1 ]; then
+	make -s -C "$top/tests/kselftest" > "$out/build-kselftest.log" 2>&1 ||
+		{ cat "$out/build-kselftest.log" >&2; fail_setup "kselftest build failed"; }
+	if [ -f "$top/userspace/Makefile" ]; then
+		make -s -C "$top/userspace" static > "$out/build-avfencectl.log" 2>&1 ||
+			{ cat "$out/build-avfencectl.log" >&2; log "avfencectl static build failed"; }
+	fi
+fi
+
+# --- initramfs --------------------------------------------------------------
+mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,etc/avfence,opt/av/bin,opt/tests,lib/modules/extra}
+cp /bin/busybox "$root/bin/busybox"
+cp "$here/init" "$root/init"
+cp "$here/demo.sh" "$root/opt/demo.sh" 2>/dev/null || true
+cp "$ko" "$root/lib/modules/avfence.ko"
+
+# The kernel's own modules, dependencies first, decompressed for busybox.
+# The image package ships no modules.dep: follow modinfo's depends field.
+mods="$kdir/modules"
+: > "$root/lib/modules/extra/order"
+add_module() {
+	local name=$1 path dep
+	grep -qx "$name.ko" "$root/lib/modules/extra/order" && return 0
+	path=$(find "$mods/kernel" -name "$name.ko*" -print -quit)
+	if [ -z "$path" ]; then
+		path=$(find "$mods/kernel" -name "${name//_/-}.ko*" -print -quit)
+	fi
+	if [ -z "$path" ]; then
+		grep -qE "/($name|${name//_/-})\.ko" "$mods/modules.builtin" 2>/dev/null ||
+			log "module $name not found, skipped"
+		return 0
+	fi
+	for dep in $(modinfo -F depends "$path" | tr ',' ' '); do
+		add_module "$dep"
+	done
+	case "$path" in
+	*.xz) xz -dc "$path" > "$root/lib/modules/extra/$name.ko" ;;
+	*.zst) zstd -qdc "$path" > "$root/lib/modules/extra/$name.ko" ;;
+	*.gz) gzip -dc "$path" > "$root/lib/modules/extra/$name.ko" ;;
+	*) cp "$path" "$root/lib/modules/extra/$name.ko" ;;
+	esac
+	echo "$name.ko" >> "$root/lib/modules/extra/order"
+}
+for want in $(grep -v '^#' "$here/modules.list"); do
+	add_module "$want"
+done
+
+# avfencectl: static build from userspace/.
+if [ -f "$top/userspace/avfencectl.static" ]; then
+	cp "$top/userspace/avfencectl.static" "$root/bin/avfencectl"
+else
+	log "userspace/avfencectl.static missing: tests that load policies will fail"
+fi
+[ -f "$top/policy/example.conf" ] && cp "$top/policy/example.conf" "$root/etc/avfence/"
+
+# Test binaries.  The probe is the subject binary (/opt/av/bin/scanner) and,
+# as a separate file, an untagged twin (/bin/avprobe).
+ks="$top/build/kselftest"
+if [ -f "$ks/probe" ]; then
+	cp "$ks/probe" "$root/opt/av/bin/scanner"
+	cp "$ks/probe" "$root/bin/avprobe"
+fi
+make -s -C "$top/tests/kselftest" list > "$root/opt/tests/list"
+while read -r t; do
+	[ -f "$ks/$t" ] && cp "$ks/$t" "$root/opt/tests/$t"
+done < "$root/opt/tests/list"
+
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) > "$out/initrd.cpio"
+
+# --- boot -------------------------------------------------------------------
+append="console=ttyS0 panic=-1 oops=panic slub_debug=FZPU kfence.sample_interval=100"
+append="$append AVF_MODE=$mode"
+[ -n "${AVF_TESTS:-}" ] && append="$append AVF_TESTS=$AVF_TESTS"
+: > "$out/results.raw"
+log "booting ($mode)"
+start=$(date +%s%N)
+set +e
+timeout -k 10 "${AVF_TIMEOUT:-900}" \
+	qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 512 \
+	-nographic -no-reboot \
+	-kernel "$kdir/vmlinuz" -initrd "$out/initrd.cpio" -append "$append" \
+	-serial mon:stdio -serial "file:$out/results.raw" \
+	< /dev/null > "$out/console.log" 2>&1
+qrc=$?
+set -e
+end=$(date +%s%N)
+ms=$(( (end - start) / 1000000 ))
+secs=$((ms / 1000)).$(printf %03d $((ms % 1000)))
+log "VM exited rc=$qrc after ${secs}s"
+echo "$secs" > "$out/boot-seconds"
+[ "${AVF_VERBOSE:-0}" = 1 ] && cat "$out/console.log" >&2
+
+if [ "$mode" = demo ]; then
+	tr -d '\r' < "$out/results.raw" | sed -n '/^AVF-DEMO-END/q;/^AVF-INSMOD/,$p' | grep -v '^AVF-'
+	grep -q '^AVF-DEMO-END rc=0' <(tr -d '\r' < "$out/results.raw")
+	exit $?
+fi
+
+prc=0
+python3 "$here/parse.py" --kver "$kver" --qemu-rc "$qrc" \
+	--expect "$(tr '\n' ',' < "$root/opt/tests/list")" \
+	"$out/results.raw" "$out/console.log" > "$out/results.tap" || prc=$?
+cat "$out/results.tap"
+exit $prc
