@@ -200,7 +200,22 @@ static int send_policy(const char *file, const struct policy *pol)
 		fprintf(stderr, "%s: load: out of memory\n", prog);
 		goto out_close;
 	}
-	ret = policy_msg_fill(msg, pol, &map);
+	/*
+	 * ABI 1 takes one AVFENCE_A_SUBJECTS nest, and a netlink attribute
+	 * holds at most 64 KiB, so a large policy does not fit; see
+	 * policy_msg_fill().  Splitting needs a kernel that reads every
+	 * AVFENCE_A_SUBJECTS nest: an ABI 1 kernel would keep only the last.
+	 */
+	ret = policy_msg_fill(msg, pol, false, &map);
+	if (ret == -E2BIG) {
+		fprintf(stderr,
+			"%s: load: %s: the subjects do not fit one netlink attribute (%u bytes at most, about %zu subjects of this policy's path lengths); the kernel ABI %d takes no more\n",
+			prog, file, POLICY_NEST_MAX,
+			(size_t)POLICY_NEST_MAX * pol->nr_subjects /
+			(policy_msg_size(pol) + 1), AVFENCE_GENL_VERSION);
+		nlmsg_free(msg);
+		goto out_map;
+	}
 	if (ret) {
 		fprintf(stderr, "%s: load: cannot build request: %s\n", prog,
 			strerror(-ret));

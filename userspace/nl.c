@@ -167,8 +167,13 @@ struct transact {
 	bool done;
 };
 
-/* Pull the extended ack TLVs out of an NLMSG_ERROR message. */
-static void parse_ext_ack(const struct nlmsghdr *nlh,
+/**
+ * avf_nl_parse_ext_ack - pull the extended ack TLVs out of an NLMSG_ERROR
+ * @nlh: the error (or ack) message, whole
+ * @e: its payload
+ * @ack: @msg, @has_offs and @offs are filled in if present
+ */
+void avf_nl_parse_ext_ack(const struct nlmsghdr *nlh,
 			  const struct nlmsgerr *e, struct avf_nl_ack *ack)
 {
 	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
@@ -213,7 +218,7 @@ static int error_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 
 	(void)nla;
 	t->ack->error = e->error;
-	parse_ext_ack(nlh, e, t->ack);
+	avf_nl_parse_ext_ack(nlh, e, t->ack);
 	t->done = true;
 	return NL_STOP;
 }
@@ -225,7 +230,7 @@ static int ack_cb(struct nl_msg *msg, void *arg)
 
 	/* A successful ack may still carry a warning. */
 	if (nlh->nlmsg_len >= NLMSG_HDRLEN + sizeof(struct nlmsgerr))
-		parse_ext_ack(nlh, nlmsg_data(nlh), t->ack);
+		avf_nl_parse_ext_ack(nlh, nlmsg_data(nlh), t->ack);
 	t->ack->error = 0;
 	t->done = true;
 	return NL_STOP;

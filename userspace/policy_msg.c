@@ -11,27 +11,37 @@
 
 #include "policy_msg.h"
 
-/* Bytes of payload the attributes of @pol need, headers included. */
+static size_t subject_size(const struct policy *pol,
+			   const struct policy_subject *s)
+{
+	return nla_total_size(0) + nla_total_size(strlen(s->path) + 1) +
+	       nla_total_size(strlen(pol->levels.name[s->clearance]) + 1);
+}
+
+/**
+ * policy_msg_size - room the attributes of @pol need
+ * @pol: a policy that parsed without error
+ *
+ * Return: an upper bound in bytes, attribute headers included, covering
+ * the extra nest headers policy_msg_fill() adds when it splits subjects.
+ */
 size_t policy_msg_size(const struct policy *pol)
 {
 	size_t size = nla_total_size(sizeof(uint32_t));	/* mode */
-	size_t i;
+	size_t subjects = 0, i;
 
 	size += nla_total_size(0);				/* levels nest */
 	for (i = 0; i < pol->levels.count; i++)
 		size += nla_total_size(strlen(pol->levels.name[i]) + 1);
 	size += nla_total_size(
 		strlen(pol->levels.name[pol->default_level]) + 1);
-	size += nla_total_size(0);				/* subjects nest */
-	for (i = 0; i < pol->nr_subjects; i++) {
-		const struct policy_subject *s = &pol->subjects[i];
-
-		size += nla_total_size(0);
-		size += nla_total_size(strlen(s->path) + 1);
-		size += nla_total_size(
-			strlen(pol->levels.name[s->clearance]) + 1);
-	}
-	return size;
+	for (i = 0; i < pol->nr_subjects; i++)
+		subjects += subject_size(pol, &pol->subjects[i]);
+	/* Each nest holds more than POLICY_NEST_MAX / 2 bytes but the last. */
+	if (subjects)
+		subjects += nla_total_size(0) *
+			    (1 + subjects / (POLICY_NEST_MAX / 2));
+	return size + subjects;
 }
 
 static uint32_t offset_of(struct nl_msg *msg, const void *p)
@@ -45,21 +55,38 @@ static uint32_t tail(struct nl_msg *msg)
 	return nlmsg_hdr(msg)->nlmsg_len;
 }
 
+static int nest_end(struct nl_msg *msg, struct nlattr *nest)
+{
+	/* libnl drops a nest over 64 KiB; refuse before that can happen. */
+	if (tail(msg) - offset_of(msg, nest) > POLICY_NEST_MAX)
+		return -E2BIG;
+	return nla_nest_end(msg, nest) ? -E2BIG : 0;
+}
+
 /**
  * policy_msg_fill - append the policy's attributes to a LOAD_POLICY request
  * @msg: the request, genl header already in place, with policy_msg_size()
  *	bytes of room
  * @pol: a policy that parsed without error
+ * @split: allow several AVFENCE_A_SUBJECTS nests (see below)
  * @map: filled with the offsets of what was added; free with
  *	policy_msg_map_free()
  *
- * Return: 0, -ENOMEM, or -EMSGSIZE if @msg is too small.
+ * An attribute's length is 16 bits, so one AVFENCE_A_SUBJECTS nest holds
+ * at most POLICY_NEST_MAX bytes: about a thousand subjects of ordinary
+ * path length.  With @split, the subjects are spread over as many
+ * AVFENCE_A_SUBJECTS nests as needed, which only a kernel that reads every
+ * occurrence of the attribute understands.
+ *
+ * Return: 0, -ENOMEM, -EMSGSIZE if @msg is too small, or -E2BIG if the
+ * subjects do not fit one nest and @split is false.
  */
-int policy_msg_fill(struct nl_msg *msg, const struct policy *pol,
+int policy_msg_fill(struct nl_msg *msg, const struct policy *pol, bool split,
 		    struct policy_msg_map *map)
 {
 	struct nlattr *nest, *sub;
 	size_t i;
+	int ret;
 
 	memset(map, 0, sizeof(*map));
 	map->subject_off = calloc(pol->nr_subjects + 1,
@@ -84,7 +111,9 @@ int policy_msg_fill(struct nl_msg *msg, const struct policy *pol,
 			return -EMSGSIZE;
 	}
 	map->level_off[i] = tail(msg);
-	nla_nest_end(msg, nest);
+	ret = nest_end(msg, nest);
+	if (ret)
+		return ret;
 	map->levels_end = tail(msg);
 
 	map->default_off = tail(msg);
@@ -93,13 +122,30 @@ int policy_msg_fill(struct nl_msg *msg, const struct policy *pol,
 		return -EMSGSIZE;
 	map->default_end = tail(msg);
 
+	map->subjects_off = tail(msg);
+	map->subjects_end = tail(msg);
+	map->subject_off[0] = tail(msg);
+	if (!pol->nr_subjects)
+		return 0;	/* the attribute is optional */
 	nest = nla_nest_start(msg, AVFENCE_A_SUBJECTS);
 	if (!nest)
 		return -EMSGSIZE;
-	map->subjects_off = offset_of(msg, nest);
+	map->nr_nests = 1;
 	for (i = 0; i < pol->nr_subjects; i++) {
 		const struct policy_subject *s = &pol->subjects[i];
 
+		if (tail(msg) + subject_size(pol, s) - offset_of(msg, nest) >
+		    POLICY_NEST_MAX) {
+			if (!split)
+				return -E2BIG;
+			ret = nest_end(msg, nest);
+			if (ret)
+				return ret;
+			nest = nla_nest_start(msg, AVFENCE_A_SUBJECTS);
+			if (!nest)
+				return -EMSGSIZE;
+			map->nr_nests++;
+		}
 		sub = nla_nest_start(msg, AVFENCE_A_SUBJECT);
 		if (!sub)
 			return -EMSGSIZE;
@@ -108,10 +154,14 @@ int policy_msg_fill(struct nl_msg *msg, const struct policy *pol,
 		    nla_put_string(msg, AVFENCE_SUBJECT_A_CLEARANCE,
 				   pol->levels.name[s->clearance]))
 			return -EMSGSIZE;
-		nla_nest_end(msg, sub);
+		ret = nest_end(msg, sub);
+		if (ret)
+			return ret;
 	}
 	map->subject_off[i] = tail(msg);
-	nla_nest_end(msg, nest);
+	ret = nest_end(msg, nest);
+	if (ret)
+		return ret;
 	map->subjects_end = tail(msg);
 	return 0;
 }

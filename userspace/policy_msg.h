@@ -7,10 +7,14 @@
 #ifndef _AVFENCECTL_POLICY_MSG_H
 #define _AVFENCECTL_POLICY_MSG_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <netlink/msg.h>
 
 #include "policy_parse.h"
+
+/* nla_len is 16 bits: the most one nest attribute can hold, header included. */
+#define POLICY_NEST_MAX		0xffff
 
 /**
  * struct policy_msg_map - where each part of the policy sits in the request
@@ -23,7 +27,8 @@ struct policy_msg_map {
 	uint32_t levels_off, levels_end;
 	uint32_t level_off[AVFENCE_LEVELS_MAX + 1];	/* + end */
 	uint32_t default_off, default_end;
-	uint32_t subjects_off, subjects_end;
+	uint32_t subjects_off, subjects_end;	/* all subject nests */
+	unsigned int nr_nests;			/* AVFENCE_A_SUBJECTS used */
 	uint32_t *subject_off;			/* nr_subjects + 1 entries */
 	size_t nr_subjects;
 };
@@ -45,7 +50,7 @@ struct policy_loc {
 };
 
 size_t policy_msg_size(const struct policy *pol);
-int policy_msg_fill(struct nl_msg *msg, const struct policy *pol,
+int policy_msg_fill(struct nl_msg *msg, const struct policy *pol, bool split,
 		    struct policy_msg_map *map);
 struct policy_loc policy_msg_locate(const struct policy *pol,
 				    const struct policy_msg_map *map,

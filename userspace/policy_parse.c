@@ -437,7 +437,7 @@ static void resolve_levels(struct parser *p)
 		idx = avf_levels_find(&pol->levels, pd->name.s, pd->name.len);
 		if (idx < 0) {
 			/* Without a ladder every name would be "unknown". */
-			if (pol->levels_line)
+			if (pol->levels.count)
 				perr(p, pd->line, pd->name.col,
 				     "unknown level '%s'", Q(&pd->name));
 			continue;

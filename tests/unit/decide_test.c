@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of kmod/decide.c: the very code the module runs.
+ */
+#include <string.h>
+
+#include "decide.h"
+#include "tap.h"
+#include "unit.h"
+
+static void fill(struct avf_levels *l, int n)
+{
+	char name[16];
+	int i;
+
+	memset(l, 0, sizeof(*l));
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "L%d", i);
+		avf_levels_add(l, name, strlen(name));
+	}
+}
+
+static void ladder4(struct avf_levels *l)
+{
+	static const char *const names[] = {
+		"UNCLASSIFIED", "OFFICIAL", "SECRET", "TOP-SECRET",
+	};
+	int i;
+
+	memset(l, 0, sizeof(*l));
+	for (i = 0; i < 4; i++)
+		avf_levels_add(l, names[i], strlen(names[i]));
+}
+
+static bool valid(const char *s)
+{
+	return avf_level_name_valid(s, strlen(s));
+}
+
+static void level_name_rules(void)
+{
+	char name[AVFENCE_LEVEL_NAME_MAX + 1];
+
+	EXPECT(valid("SECRET"));
+	EXPECT(valid("TOP-SECRET"));
+	EXPECT(valid("top_secret"));
+	EXPECT(valid("0"));
+	EXPECT(valid("3rd-level"));
+	EXPECT(!valid(""));
+	EXPECT(!valid("-SECRET"));
+	EXPECT(!valid("_SECRET"));
+	EXPECT(!valid("TOP SECRET"));
+	EXPECT(!valid("SECRET."));
+	EXPECT(!valid("SÉCRET"));
+	EXPECT(!avf_level_name_valid("SEC\0RET", 7));
+	EXPECT(avf_level_name_valid("SECRET#x", 6));
+
+	memset(name, 'A', sizeof(name));
+	EXPECT(avf_level_name_valid(name, AVFENCE_LEVEL_NAME_MAX - 1));
+	EXPECT(!avf_level_name_valid(name, AVFENCE_LEVEL_NAME_MAX));
+}
+
+static void ladder_add_and_find(void)
+{
+	struct avf_levels l;
+
+	memset(&l, 0, sizeof(l));
+	EXPECT_EQ(AVF_LEVEL_OK, avf_levels_add(&l, "LOW", 3));
+	EXPECT_EQ(AVF_LEVEL_OK, avf_levels_add(&l, "HIGH", 4));
+	EXPECT_EQ(2, l.count);
+	EXPECT_STREQ("LOW", l.name[0]);
+	EXPECT_STREQ("HIGH", l.name[1]);
+	EXPECT_EQ(AVF_LEVEL_DUPLICATE, avf_levels_add(&l, "LOW", 3));
+	EXPECT_EQ(AVF_LEVEL_BAD_NAME, avf_levels_add(&l, "a b", 3));
+	EXPECT_EQ(2, l.count);
+
+	EXPECT_EQ(0, avf_levels_find(&l, "LOW", 3));
+	EXPECT_EQ(1, avf_levels_find(&l, "HIGH", 4));
+	/* Prefixes, extensions and case differences are other names. */
+	EXPECT_EQ(-1, avf_levels_find(&l, "HIG", 3));
+	EXPECT_EQ(-1, avf_levels_find(&l, "HIGHER", 6));
+	EXPECT_EQ(-1, avf_levels_find(&l, "high", 4));
+	EXPECT_EQ(-1, avf_levels_find(&l, "", 0));
+	/* Not NUL-terminated input: only @len bytes count. */
+	EXPECT_EQ(1, avf_levels_find(&l, "HIGHxyz", 4));
+}
+
+static void ladder_limit(void)
+{
+	struct avf_levels l;
+
+	fill(&l, AVFENCE_LEVELS_MAX);
+	EXPECT_EQ(AVFENCE_LEVELS_MAX, l.count);
+	EXPECT_EQ(AVF_LEVEL_TOO_MANY, avf_levels_add(&l, "ONE-MORE", 8));
+	EXPECT_EQ(AVFENCE_LEVELS_MAX, l.count);
+	/* A duplicate is reported as such even when full. */
+	EXPECT_EQ(AVF_LEVEL_DUPLICATE, avf_levels_add(&l, "L0", 2));
+	EXPECT_EQ(AVFENCE_LEVELS_MAX - 1,
+		  avf_levels_find(&l, "L31", 3));
+	EXPECT(strcmp(avf_level_err_str(AVF_LEVEL_TOO_MANY), "ok"));
+}
+
+static void label_trimming(void)
+{
+	EXPECT_EQ(6, avf_label_trim("SECRET", 6));
+	EXPECT_EQ(6, avf_label_trim("SECRET\0", 7));
+	EXPECT_EQ(6, avf_label_trim("SECRET\n", 7));
+	EXPECT_EQ(6, avf_label_trim("SECRET\n\0\0", 9));
+	EXPECT_EQ(6, avf_label_trim("SECRET\0\n", 8));
+	EXPECT_EQ(7, avf_label_trim("SECRET ", 7));	/* blanks are kept */
+	EXPECT_EQ(0, avf_label_trim("", 0));
+	EXPECT_EQ(0, avf_label_trim("\n\0", 2));
+}
+
+static void label_to_level(void)
+{
+	struct avf_levels l;
+	bool unknown;
+
+	ladder4(&l);
+	EXPECT_EQ(0, avf_label_level(&l, "UNCLASSIFIED", 12, &unknown));
+	EXPECT(!unknown);
+	EXPECT_EQ(2, avf_label_level(&l, "SECRET", 6, &unknown));
+	EXPECT(!unknown);
+	EXPECT_EQ(2, avf_label_level(&l, "SECRET\n", 7, &unknown));
+	EXPECT(!unknown);
+	EXPECT_EQ(3, avf_label_level(&l, "TOP-SECRET\0", 11, &unknown));
+	EXPECT(!unknown);
+}
+
+static void unknown_label_is_highest(void)
+{
+	struct avf_levels l, empty;
+	bool unknown;
+
+	ladder4(&l);
+	EXPECT_EQ(3, avf_label_level(&l, "secret", 6, &unknown));
+	EXPECT(unknown);
+	EXPECT_EQ(3, avf_label_level(&l, "SECRETS", 7, &unknown));
+	EXPECT(unknown);
+	EXPECT_EQ(3, avf_label_level(&l, "SECRE", 5, &unknown));
+	EXPECT(unknown);
+	EXPECT_EQ(3, avf_label_level(&l, "", 0, &unknown));
+	EXPECT(unknown);
+	EXPECT_EQ(3, avf_label_level(&l, " SECRET", 7, &unknown));
+	EXPECT(unknown);
+	EXPECT_EQ(3, avf_label_level(&l, "SEC\0RET", 7, &unknown));
+	EXPECT(unknown);
+	memset(&empty, 0, sizeof(empty));
+	EXPECT_EQ(0, avf_label_level(&empty, "X", 1, &unknown));
+	EXPECT(unknown);
+}
+
+static void verdict_every_boundary(void)
+{
+	static const u32 modes[] = {
+		AVFENCE_MODE_UNSPEC, AVFENCE_MODE_AUDIT, AVFENCE_MODE_ENFORCE,
+		__AVFENCE_MODE_MAX, 0xffffffff,
+	};
+	u32 c, lvl, m;
+
+	for (m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+		for (c = 0; c < AVFENCE_LEVELS_MAX; c++) {
+			for (lvl = 0; lvl < AVFENCE_LEVELS_MAX; lvl++) {
+				enum avf_verdict want, got;
+
+				if (lvl <= c)
+					want = AVF_ALLOW;
+				else if (modes[m] == AVFENCE_MODE_AUDIT)
+					want = AVF_AUDIT;
+				else
+					want = AVF_DENY; /* fail closed */
+				got = avf_decide(c, lvl, modes[m]);
+				if (got != want)
+					tap_fail(__FILE__, __LINE__,
+						 "mode %u clearance %u level %u: want %d got %d",
+						 modes[m], c, lvl, want, got);
+			}
+		}
+	}
+	/* The boundary itself, spelled out. */
+	EXPECT_EQ(AVF_ALLOW, avf_decide(1, 1, AVFENCE_MODE_ENFORCE));
+	EXPECT_EQ(AVF_DENY, avf_decide(1, 2, AVFENCE_MODE_ENFORCE));
+	EXPECT_EQ(AVF_AUDIT, avf_decide(1, 2, AVFENCE_MODE_AUDIT));
+	EXPECT_EQ(AVF_ALLOW, avf_decide(0, 0, AVFENCE_MODE_AUDIT));
+}
+
+static void mode_validity(void)
+{
+	EXPECT(!avf_mode_valid(AVFENCE_MODE_UNSPEC));
+	EXPECT(avf_mode_valid(AVFENCE_MODE_AUDIT));
+	EXPECT(avf_mode_valid(AVFENCE_MODE_ENFORCE));
+	EXPECT(!avf_mode_valid(__AVFENCE_MODE_MAX));
+	EXPECT(!avf_mode_valid(0xffffffff));
+}
+
+void decide_tests(void)
+{
+	RUN(level_name_rules);
+	RUN(ladder_add_and_find);
+	RUN(ladder_limit);
+	RUN(label_trimming);
+	RUN(label_to_level);
+	RUN(unknown_label_is_highest);
+	RUN(verdict_every_boundary);
+	RUN(mode_validity);
+}

@@ -1,0 +1,432 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of userspace/policy_msg.c and the extended-ack parser of
+ * userspace/nl.c: the LOAD_POLICY attribute tree is what uapi/avfence.h
+ * describes, offsets map back to policy lines, and an NLMSG_ERROR with
+ * TLVs yields the kernel's message and offset.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+
+#include "nl.h"
+#include "policy_msg.h"
+#include "policy_parse.h"
+#include "tap.h"
+#include "unit.h"
+
+static const char policy_text[] =
+	"levels UNCLASSIFIED OFFICIAL SECRET TOP-SECRET\n"	/* 1 */
+	"default OFFICIAL\n"					/* 2 */
+	"\n"							/* 3 */
+	"subject /opt/av/bin/scanner OFFICIAL\n"		/* 4 */
+	"# comment\n"						/* 5 */
+	"subject /usr/sbin/clamd SECRET\n"			/* 6 */
+	"subject /usr/lib/av/helper UNCLASSIFIED\n"		/* 7 */
+	"mode enforce\n";					/* 8 */
+
+/* The kernel's view: the policies of kmod/netlink.c, in libnl terms. */
+static struct nla_policy top_policy[AVFENCE_A_MAX + 1] = {
+	[AVFENCE_A_MODE] = { .type = NLA_U32 },
+	[AVFENCE_A_LEVELS] = { .type = NLA_NESTED },
+	[AVFENCE_A_DEFAULT_LEVEL] = { .type = NLA_STRING,
+				      .maxlen = AVFENCE_LEVEL_NAME_MAX },
+	[AVFENCE_A_SUBJECTS] = { .type = NLA_NESTED },
+};
+
+static struct nla_policy subject_policy[AVFENCE_SUBJECT_A_MAX + 1] = {
+	[AVFENCE_SUBJECT_A_PATH] = { .type = NLA_STRING,
+				     .maxlen = AVFENCE_PATH_MAX },
+	[AVFENCE_SUBJECT_A_CLEARANCE] = { .type = NLA_STRING,
+					  .maxlen = AVFENCE_LEVEL_NAME_MAX },
+};
+
+static int parse_policy(const char *text, struct policy *pol)
+{
+	struct policy_errors errs = { 0 };
+	int ret = policy_parse(text, strlen(text), pol, &errs);
+
+	policy_errors_free(&errs);
+	return ret;
+}
+
+static int build_err;
+
+static struct nl_msg *build(const struct policy *pol, bool split,
+			    struct policy_msg_map *map)
+{
+	size_t size = policy_msg_size(pol);
+	struct nl_msg *msg;
+
+	msg = nlmsg_alloc_size(size + NLMSG_HDRLEN + GENL_HDRLEN);
+	if (!msg)
+		return NULL;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, 0x20, 0,
+			 NLM_F_REQUEST | NLM_F_ACK, AVFENCE_CMD_LOAD_POLICY,
+			 AVFENCE_GENL_VERSION) ||
+	    (build_err = policy_msg_fill(msg, pol, split, map))) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+static void load_message_layout(void)
+{
+	struct nlattr *tb[AVFENCE_A_MAX + 1], *stb[AVFENCE_SUBJECT_A_MAX + 1];
+	struct policy_msg_map map;
+	struct policy pol;
+	struct nlattr *a, *s;
+	struct nl_msg *msg;
+	int rem, n;
+
+	EXPECT_EQ(0, parse_policy(policy_text, &pol));
+	msg = build(&pol, false, &map);
+	EXPECT(msg != NULL);
+	if (!msg)
+		goto out;
+	EXPECT_EQ(0, genlmsg_parse(nlmsg_hdr(msg), 0, tb, AVFENCE_A_MAX,
+				   top_policy));
+	EXPECT_EQ(AVFENCE_CMD_LOAD_POLICY,
+		  ((struct genlmsghdr *)nlmsg_data(nlmsg_hdr(msg)))->cmd);
+	EXPECT(tb[AVFENCE_A_MODE] && tb[AVFENCE_A_LEVELS] &&
+	       tb[AVFENCE_A_DEFAULT_LEVEL] && tb[AVFENCE_A_SUBJECTS]);
+	if (!tb[AVFENCE_A_MODE] || !tb[AVFENCE_A_LEVELS] ||
+	    !tb[AVFENCE_A_DEFAULT_LEVEL] || !tb[AVFENCE_A_SUBJECTS])
+		goto out_free;
+	EXPECT_EQ(AVFENCE_MODE_ENFORCE, nla_get_u32(tb[AVFENCE_A_MODE]));
+	EXPECT_STREQ("OFFICIAL", nla_get_string(tb[AVFENCE_A_DEFAULT_LEVEL]));
+	/* The kernel's strict validation wants NLA_F_NESTED on nests. */
+	EXPECT(tb[AVFENCE_A_LEVELS]->nla_type & NLA_F_NESTED);
+	EXPECT(tb[AVFENCE_A_SUBJECTS]->nla_type & NLA_F_NESTED);
+
+	n = 0;
+	nla_for_each_nested(a, tb[AVFENCE_A_LEVELS], rem) {
+		EXPECT_EQ(AVFENCE_LEVEL_A_NAME, nla_type(a));
+		if (n < 4)
+			EXPECT_STREQ(pol.levels.name[n], nla_get_string(a));
+		n++;
+	}
+	EXPECT_EQ(4, n);
+
+	n = 0;
+	nla_for_each_nested(s, tb[AVFENCE_A_SUBJECTS], rem) {
+		EXPECT_EQ(AVFENCE_A_SUBJECT, nla_type(s));
+		EXPECT(s->nla_type & NLA_F_NESTED);
+		EXPECT_EQ(0, nla_parse_nested(stb, AVFENCE_SUBJECT_A_MAX, s,
+					      subject_policy));
+		if (n < 3 && stb[AVFENCE_SUBJECT_A_PATH] &&
+		    stb[AVFENCE_SUBJECT_A_CLEARANCE]) {
+			const struct policy_subject *ps = &pol.subjects[n];
+
+			EXPECT_STREQ(ps->path,
+				     nla_get_string(stb[AVFENCE_SUBJECT_A_PATH]));
+			EXPECT_STREQ(pol.levels.name[ps->clearance],
+				     nla_get_string(stb[AVFENCE_SUBJECT_A_CLEARANCE]));
+		}
+		n++;
+	}
+	EXPECT_EQ(3, n);
+	/* policy_msg_size() is exact when the subjects fit one nest. */
+	EXPECT_EQ(NLMSG_HDRLEN + GENL_HDRLEN + policy_msg_size(&pol),
+		  nlmsg_hdr(msg)->nlmsg_len);
+out_free:
+	nlmsg_free(msg);
+out:
+	policy_msg_map_free(&map);
+	policy_free(&pol);
+}
+
+static uint32_t off(struct nl_msg *msg, const void *p)
+{
+	return (const char *)p - (const char *)nlmsg_hdr(msg);
+}
+
+static void offsets_map_to_lines(void)
+{
+	struct nlattr *tb[AVFENCE_A_MAX + 1], *stb[AVFENCE_SUBJECT_A_MAX + 1];
+	struct policy_msg_map map;
+	struct policy_loc loc;
+	struct policy pol;
+	struct nlattr *a;
+	struct nl_msg *msg;
+	int rem, i;
+
+	EXPECT_EQ(0, parse_policy(policy_text, &pol));
+	msg = build(&pol, false, &map);
+	if (!msg ||
+	    genlmsg_parse(nlmsg_hdr(msg), 0, tb, AVFENCE_A_MAX, top_policy)) {
+		tap_fail(__FILE__, __LINE__, "cannot build the message");
+		goto out;
+	}
+
+	loc = policy_msg_locate(&pol, &map, 0);
+	EXPECT_EQ(POLICY_LOC_NONE, loc.kind);
+	loc = policy_msg_locate(&pol, &map, nlmsg_hdr(msg)->nlmsg_len);
+	EXPECT_EQ(POLICY_LOC_NONE, loc.kind);
+
+	loc = policy_msg_locate(&pol, &map, off(msg, tb[AVFENCE_A_MODE]));
+	EXPECT_EQ(POLICY_LOC_MODE, loc.kind);
+	EXPECT_EQ(8, loc.line);
+	loc = policy_msg_locate(&pol, &map,
+				off(msg, tb[AVFENCE_A_DEFAULT_LEVEL]));
+	EXPECT_EQ(POLICY_LOC_DEFAULT, loc.kind);
+	EXPECT_EQ(2, loc.line);
+	loc = policy_msg_locate(&pol, &map, off(msg, tb[AVFENCE_A_LEVELS]));
+	EXPECT_EQ(POLICY_LOC_LEVELS, loc.kind);
+	EXPECT_EQ(1, loc.line);
+	loc = policy_msg_locate(&pol, &map, off(msg, tb[AVFENCE_A_SUBJECTS]));
+	EXPECT_EQ(POLICY_LOC_SUBJECTS, loc.kind);
+
+	i = 0;
+	nla_for_each_nested(a, tb[AVFENCE_A_LEVELS], rem) {
+		loc = policy_msg_locate(&pol, &map, off(msg, a));
+		EXPECT_EQ(POLICY_LOC_LEVEL, loc.kind);
+		EXPECT_EQ(i, loc.index);
+		EXPECT_EQ(1, loc.line);
+		i++;
+	}
+
+	i = 0;
+	nla_for_each_nested(a, tb[AVFENCE_A_SUBJECTS], rem) {
+		static const unsigned int lines[] = { 4, 6, 7 };
+
+		/* The nest, and the attributes the kernel would name. */
+		loc = policy_msg_locate(&pol, &map, off(msg, a));
+		EXPECT_EQ(POLICY_LOC_SUBJECT, loc.kind);
+		EXPECT_EQ(i, loc.index);
+		EXPECT_EQ(lines[i], loc.line);
+		nla_parse_nested(stb, AVFENCE_SUBJECT_A_MAX, a, NULL);
+		loc = policy_msg_locate(&pol, &map,
+					off(msg, stb[AVFENCE_SUBJECT_A_PATH]));
+		EXPECT_EQ(POLICY_LOC_SUBJECT, loc.kind);
+		EXPECT_EQ(i, loc.index);
+		loc = policy_msg_locate(&pol, &map,
+					off(msg, stb[AVFENCE_SUBJECT_A_CLEARANCE]));
+		EXPECT_EQ(i, loc.index);
+		EXPECT_EQ(lines[i], loc.line);
+		i++;
+	}
+	EXPECT_EQ(3, i);
+out:
+	if (msg)
+		nlmsg_free(msg);
+	policy_msg_map_free(&map);
+	policy_free(&pol);
+}
+
+static char *subjects_text(size_t n)
+{
+	char *text = malloc(64 + n * 48);
+	size_t i;
+	int o;
+
+	o = sprintf(text, "levels A B\ndefault A\nmode enforce\n");
+	for (i = 0; i < n; i++)
+		o += sprintf(text + o, "subject /opt/av/bin/agent-%05zu B\n", i);
+	return text;
+}
+
+/*
+ * ABI 1 has one AVFENCE_A_SUBJECTS nest, and nla_len is 16 bits: find the
+ * most subjects that fit, and check that one more is refused rather than
+ * silently truncated (libnl would drop an oversized nest).
+ */
+static void one_nest_limit(void)
+{
+	struct policy_msg_map map;
+	struct policy pol;
+	struct nl_msg *msg;
+	/* Each: nest 4 + path 4+24 (23 chars + NUL) + level 4+2 (+2 pad) */
+	size_t fit = (POLICY_NEST_MAX - NLA_HDRLEN) / 40;
+	char *text;
+
+	text = subjects_text(fit);
+	EXPECT_EQ(0, parse_policy(text, &pol));
+	free(text);
+	msg = build(&pol, false, &map);
+	EXPECT(msg != NULL);
+	if (msg) {
+		printf("# one nest holds %zu subjects of 23-byte paths\n", fit);
+		nlmsg_free(msg);
+	}
+	policy_msg_map_free(&map);
+	policy_free(&pol);
+
+	text = subjects_text(fit + 1);
+	EXPECT_EQ(0, parse_policy(text, &pol));
+	free(text);
+	msg = build(&pol, false, &map);
+	EXPECT(msg == NULL);
+	EXPECT_EQ(-E2BIG, build_err);
+	policy_msg_map_free(&map);
+	policy_free(&pol);
+}
+
+static void largest_policy_split(void)
+{
+	struct nlattr *a, *s, *stb[AVFENCE_SUBJECT_A_MAX + 1];
+	struct policy_msg_map map;
+	struct policy_loc loc;
+	struct policy pol;
+	struct nl_msg *msg;
+	char *text = subjects_text(AVFENCE_SUBJECTS_MAX), want[64];
+	int rem, rem2, nests = 0, n = 0;
+
+	EXPECT_EQ(0, parse_policy(text, &pol));
+	free(text);
+	msg = build(&pol, false, &map);
+	EXPECT(msg == NULL);
+	EXPECT_EQ(-E2BIG, build_err);
+	policy_msg_map_free(&map);
+
+	msg = build(&pol, true, &map);
+	EXPECT(msg != NULL);
+	if (!msg)
+		goto out;
+	printf("# %d subjects: LOAD_POLICY request of %u bytes in %u nests\n",
+	       AVFENCE_SUBJECTS_MAX, nlmsg_hdr(msg)->nlmsg_len, map.nr_nests);
+	EXPECT(nlmsg_hdr(msg)->nlmsg_len <=
+	       NLMSG_HDRLEN + GENL_HDRLEN + policy_msg_size(&pol));
+	/* Every subject, in order, each nest within the 16-bit length. */
+	nlmsg_for_each_attr(a, nlmsg_hdr(msg), GENL_HDRLEN, rem) {
+		if (nla_type(a) != AVFENCE_A_SUBJECTS)
+			continue;
+		nests++;
+		EXPECT(a->nla_len <= POLICY_NEST_MAX);
+		nla_for_each_nested(s, a, rem2) {
+			nla_parse_nested(stb, AVFENCE_SUBJECT_A_MAX, s, NULL);
+			snprintf(want, sizeof(want),
+				 "/opt/av/bin/agent-%05d", n);
+			if (!stb[AVFENCE_SUBJECT_A_PATH] ||
+			    strcmp(want, nla_data(stb[AVFENCE_SUBJECT_A_PATH])))
+				tap_fail(__FILE__, __LINE__, "subject %d", n);
+			n++;
+		}
+	}
+	EXPECT_EQ(AVFENCE_SUBJECTS_MAX, n);
+	EXPECT_EQ(map.nr_nests, nests);
+	EXPECT(nests > 1);
+	loc = policy_msg_locate(&pol, &map,
+				map.subject_off[AVFENCE_SUBJECTS_MAX - 1] + 8);
+	EXPECT_EQ(POLICY_LOC_SUBJECT, loc.kind);
+	EXPECT_EQ(AVFENCE_SUBJECTS_MAX - 1, loc.index);
+	EXPECT_EQ(3 + AVFENCE_SUBJECTS_MAX, loc.line);
+	loc = policy_msg_locate(&pol, &map, map.subject_off[1234]);
+	EXPECT_EQ(1234, loc.index);
+	nlmsg_free(msg);
+out:
+	policy_msg_map_free(&map);
+	policy_free(&pol);
+}
+
+static void no_subjects_no_nest(void)
+{
+	struct nlattr *tb[AVFENCE_A_MAX + 1];
+	struct policy_msg_map map;
+	struct policy pol;
+	struct nl_msg *msg;
+
+	EXPECT_EQ(0, parse_policy("levels A\ndefault A\nmode audit\n", &pol));
+	msg = build(&pol, false, &map);
+	EXPECT(msg != NULL);
+	if (msg) {
+		EXPECT_EQ(0, genlmsg_parse(nlmsg_hdr(msg), 0, tb,
+					   AVFENCE_A_MAX, top_policy));
+		EXPECT(!tb[AVFENCE_A_SUBJECTS]);
+		EXPECT_EQ(AVFENCE_MODE_AUDIT, nla_get_u32(tb[AVFENCE_A_MODE]));
+		EXPECT_EQ(POLICY_LOC_NONE,
+			  policy_msg_locate(&pol, &map,
+					    nlmsg_hdr(msg)->nlmsg_len).kind);
+		nlmsg_free(msg);
+	}
+	policy_msg_map_free(&map);
+	policy_free(&pol);
+}
+
+/* Lay out an NLMSG_ERROR as the kernel does with NETLINK_CAP_ACK. */
+static size_t make_error(char *buf, int error, const char *text,
+			 bool with_offs, uint32_t offs, bool capped)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+	struct nlmsgerr *e = (struct nlmsgerr *)(buf + NLMSG_HDRLEN);
+	size_t len = NLMSG_HDRLEN + sizeof(*e);
+	struct nlattr *a;
+
+	memset(buf, 0, 1024);
+	e->error = error;
+	e->msg.nlmsg_len = NLMSG_HDRLEN + 4;	/* the request: a genl hdr */
+	e->msg.nlmsg_type = 0x20;
+	if (!capped)
+		len += 4;			/* its payload echoed */
+	nlh->nlmsg_type = NLMSG_ERROR;
+	nlh->nlmsg_flags = NLM_F_ACK_TLVS | (capped ? NLM_F_CAPPED : 0);
+	if (text) {
+		a = (struct nlattr *)(buf + len);
+		a->nla_type = NLMSGERR_ATTR_MSG;
+		a->nla_len = NLA_HDRLEN + strlen(text) + 1;
+		strcpy((char *)a + NLA_HDRLEN, text);
+		len += NLA_ALIGN(a->nla_len);
+	}
+	if (with_offs) {
+		a = (struct nlattr *)(buf + len);
+		a->nla_type = NLMSGERR_ATTR_OFFS;
+		a->nla_len = NLA_HDRLEN + 4;
+		memcpy((char *)a + NLA_HDRLEN, &offs, 4);
+		len += NLA_ALIGN(a->nla_len);
+	}
+	nlh->nlmsg_len = len;
+	return len;
+}
+
+static void ext_ack_parsing(void)
+{
+	char buf[1024] __attribute__((aligned(8)));
+	struct avf_nl_ack ack;
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+	struct nlmsgerr *e = (struct nlmsgerr *)(buf + NLMSG_HDRLEN);
+
+	make_error(buf, -2, "subject path does not resolve", true, 1234,
+		   true);
+	memset(&ack, 0, sizeof(ack));
+	avf_nl_parse_ext_ack(nlh, e, &ack);
+	EXPECT_STREQ("subject path does not resolve", ack.msg);
+	EXPECT(ack.has_offs);
+	EXPECT_EQ(1234, ack.offs);
+
+	make_error(buf, -1, "a fenced process may not change the fence",
+		   false, 0, false);
+	memset(&ack, 0, sizeof(ack));
+	avf_nl_parse_ext_ack(nlh, e, &ack);
+	EXPECT_STREQ("a fenced process may not change the fence", ack.msg);
+	EXPECT(!ack.has_offs);
+
+	/* No TLVs flag: nothing is read even if bytes follow. */
+	make_error(buf, -22, "ignored", true, 8, true);
+	nlh->nlmsg_flags = 0;
+	memset(&ack, 0, sizeof(ack));
+	avf_nl_parse_ext_ack(nlh, e, &ack);
+	EXPECT_STREQ("", ack.msg);
+	EXPECT(!ack.has_offs);
+
+	/* Offset only. */
+	make_error(buf, -22, NULL, true, 40, true);
+	memset(&ack, 0, sizeof(ack));
+	avf_nl_parse_ext_ack(nlh, e, &ack);
+	EXPECT_STREQ("", ack.msg);
+	EXPECT(ack.has_offs);
+	EXPECT_EQ(40, ack.offs);
+}
+
+void policy_msg_tests(void)
+{
+	RUN(load_message_layout);
+	RUN(offsets_map_to_lines);
+	RUN(one_nest_limit);
+	RUN(largest_policy_split);
+	RUN(no_subjects_no_nest);
+	RUN(ext_ack_parsing);
+}

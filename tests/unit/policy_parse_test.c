@@ -1,0 +1,590 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of userspace/policy_parse.c: every diagnostic with its exact
+ * line, column and text, the limits at exactly the maximum and one past,
+ * and valid files in their various shapes.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy_parse.h"
+#include "tap.h"
+#include "unit.h"
+
+/* Three valid lines; test lines start at line 4. */
+#define HEAD "levels A B C\ndefault A\nmode enforce\n"
+
+struct parsed {
+	struct policy pol;
+	struct policy_errors errs;
+	int ret;
+};
+
+static void parse_buf(struct parsed *p, const char *buf, size_t len)
+{
+	char *copy = malloc(len ? len : 1);
+
+	/* An exact-size copy: reading past @len would be a bug (ASan). */
+	memcpy(copy, buf, len);
+	memset(&p->errs, 0, sizeof(p->errs));
+	p->ret = policy_parse(copy, len, &p->pol, &p->errs);
+	free(copy);
+}
+
+static void parse(struct parsed *p, const char *text)
+{
+	parse_buf(p, text, strlen(text));
+}
+
+static void done(struct parsed *p)
+{
+	policy_free(&p->pol);
+	policy_errors_free(&p->errs);
+}
+
+static void dump(const struct parsed *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->errs.nr; i++)
+		printf("#   got %u:%u: %s\n", p->errs.v[i].line,
+		       p->errs.v[i].col, p->errs.v[i].msg);
+}
+
+/* Is there an error at exactly @line:@col whose text is exactly @msg? */
+static bool has(const struct parsed *p, unsigned int line, unsigned int col,
+		const char *msg)
+{
+	size_t i;
+
+	for (i = 0; i < p->errs.nr; i++)
+		if (p->errs.v[i].line == line && p->errs.v[i].col == col &&
+		    !strcmp(p->errs.v[i].msg, msg))
+			return true;
+	return false;
+}
+
+#define EXPECT_ERR(p, line, col, msg)					\
+	do {								\
+		if (!has(p, line, col, msg)) {				\
+			tap_fail(__FILE__, __LINE__,			\
+				 "no error %u:%u: %s", line, col, msg);	\
+			dump(p);					\
+		}							\
+	} while (0)
+
+#define EXPECT_NR_ERRS(p, n)						\
+	do {								\
+		EXPECT_EQ(n, (p)->errs.nr);				\
+		EXPECT_EQ((n) ? -EINVAL : 0, (p)->ret);			\
+		if ((p)->errs.nr != (size_t)(n))			\
+			dump(p);					\
+	} while (0)
+
+/* Parse HEAD + @line and expect exactly one error, on line 4. */
+static void one(const char *line, unsigned int col, const char *msg)
+{
+	struct parsed p;
+	char *text;
+
+	if (asprintf(&text, HEAD "%s\n", line) < 0)
+		abort();
+	parse(&p, text);
+	if (p.errs.nr != 1 || !has(&p, 4, col, msg)) {
+		tap_fail(__FILE__, __LINE__, "'%s': want only 4:%u: %s",
+			 line, col, msg);
+		dump(&p);
+	}
+	EXPECT_EQ(-EINVAL, p.ret);
+	done(&p);
+	free(text);
+}
+
+static void valid_file(void)
+{
+	struct parsed p;
+
+	parse(&p,
+	      "# avfence policy\n"
+	      "\n"
+	      "levels UNCLASSIFIED OFFICIAL SECRET TOP-SECRET   # lowest first\n"
+	      "   default\tUNCLASSIFIED\n"
+	      "mode audit#no blank before the comment\n"
+	      "\t\n"
+	      "subject /opt/av/bin/scanner OFFICIAL\n"
+	      "subject /usr/sbin/clamd TOP-SECRET # the real one\n"
+	      "# trailing comment, no newline at the end");
+	EXPECT_NR_ERRS(&p, 0);
+	EXPECT_EQ(4, p.pol.levels.count);
+	EXPECT_STREQ("UNCLASSIFIED", p.pol.levels.name[0]);
+	EXPECT_STREQ("TOP-SECRET", p.pol.levels.name[3]);
+	EXPECT_EQ(3, p.pol.levels_line);
+	EXPECT_EQ(8, p.pol.level_col[0]);
+	EXPECT_EQ(21, p.pol.level_col[1]);
+	EXPECT_EQ(0, p.pol.default_level);
+	EXPECT_EQ(4, p.pol.default_line);
+	EXPECT_EQ(AVFENCE_MODE_AUDIT, p.pol.mode);
+	EXPECT_EQ(5, p.pol.mode_line);
+	EXPECT_EQ(2, p.pol.nr_subjects);
+	EXPECT_STREQ("/opt/av/bin/scanner", p.pol.subjects[0].path);
+	EXPECT_EQ(1, p.pol.subjects[0].clearance);
+	EXPECT_EQ(7, p.pol.subjects[0].line);
+	EXPECT_EQ(9, p.pol.subjects[0].col);
+	EXPECT_STREQ("/usr/sbin/clamd", p.pol.subjects[1].path);
+	EXPECT_EQ(3, p.pol.subjects[1].clearance);
+	done(&p);
+}
+
+static void valid_any_order_crlf(void)
+{
+	struct parsed p;
+
+	/* Level names are resolved after the whole file is read. */
+	parse(&p, "subject /bin/x HIGH\r\nmode enforce\r\ndefault LOW\r\n"
+		  "levels LOW HIGH\r\n");
+	EXPECT_NR_ERRS(&p, 0);
+	EXPECT_EQ(AVFENCE_MODE_ENFORCE, p.pol.mode);
+	EXPECT_EQ(0, p.pol.default_level);
+	EXPECT_EQ(1, p.pol.nr_subjects);
+	EXPECT_EQ(1, p.pol.subjects[0].clearance);
+	done(&p);
+}
+
+static void valid_no_subjects(void)
+{
+	struct parsed p;
+
+	parse(&p, "levels ONLY\ndefault ONLY\nmode enforce");
+	EXPECT_NR_ERRS(&p, 0);
+	EXPECT_EQ(1, p.pol.levels.count);
+	EXPECT_EQ(0, p.pol.nr_subjects);
+	done(&p);
+}
+
+static void comments_everywhere(void)
+{
+	struct parsed p;
+
+	parse(&p, "#levels X\n"
+		  "levels A B#C\n"
+		  "default B # A\n"
+		  "mode enforce#audit\n"
+		  "subject /a#b A\n"		/* the comment eats the level */
+		  "    # indented comment\n"
+		  "#\n");
+	EXPECT_NR_ERRS(&p, 1);
+	EXPECT_EQ(2, p.pol.levels.count);
+	EXPECT_EQ(1, p.pol.default_level);
+	EXPECT_EQ(AVFENCE_MODE_ENFORCE, p.pol.mode);
+	EXPECT_ERR(&p, 5, 11, "'subject' needs a path and a level name");
+	done(&p);
+}
+
+static void missing_directives(void)
+{
+	struct parsed p;
+
+	parse(&p, "");
+	EXPECT_NR_ERRS(&p, 3);
+	EXPECT_ERR(&p, 1, 1, "missing 'levels' directive");
+	EXPECT_ERR(&p, 1, 1, "missing 'default' directive");
+	EXPECT_ERR(&p, 1, 1, "missing 'mode' directive");
+	done(&p);
+
+	parse(&p, "default A\nmode enforce\nsubject /x A\n");
+	/* No ladder: the names are not also reported as unknown. */
+	EXPECT_NR_ERRS(&p, 1);
+	EXPECT_ERR(&p, 1, 1, "missing 'levels' directive");
+	done(&p);
+
+	parse(&p, "levels A\nmode enforce\n");
+	EXPECT_NR_ERRS(&p, 1);
+	EXPECT_ERR(&p, 1, 1, "missing 'default' directive");
+	done(&p);
+
+	parse(&p, "# only a comment\nlevels A\ndefault A\n\n");
+	EXPECT_NR_ERRS(&p, 1);
+	EXPECT_ERR(&p, 1, 1, "missing 'mode' directive");
+	done(&p);
+}
+
+static void duplicate_directives(void)
+{
+	one("levels X", 1, "duplicate 'levels' directive (first on line 1)");
+	one("  default B", 3,
+	    "duplicate 'default' directive (first on line 2)");
+	one("mode audit", 1, "duplicate 'mode' directive (first on line 3)");
+}
+
+static void unknown_directive(void)
+{
+	one("  frob x y", 3,
+	    "unknown directive 'frob' (expected levels, default, mode or subject)");
+	one("Levels A", 1,
+	    "unknown directive 'Levels' (expected levels, default, mode or subject)");
+	one("subjects /x A", 1,
+	    "unknown directive 'subjects' (expected levels, default, mode or subject)");
+}
+
+static void unknown_levels(void)
+{
+	struct parsed p;
+
+	parse(&p, "levels A B C\ndefault D\nmode enforce\n");
+	EXPECT_NR_ERRS(&p, 1);
+	EXPECT_ERR(&p, 2, 9, "unknown level 'D'");
+	done(&p);
+
+	one("subject /bin/true a", 19, "unknown level 'a'");
+	one("subject /bin/true  AB", 20, "unknown level 'AB'");
+}
+
+static void duplicate_level(void)
+{
+	struct parsed p;
+
+	parse(&p, "levels A B A B\ndefault A\nmode enforce\n");
+	EXPECT_NR_ERRS(&p, 2);
+	EXPECT_ERR(&p, 1, 12, "duplicate level 'A' (first at column 8)");
+	EXPECT_ERR(&p, 1, 14, "duplicate level 'B' (first at column 10)");
+	EXPECT_EQ(2, p.pol.levels.count);
+	done(&p);
+}
+
+static void bad_level_names(void)
+{
+	static const char *const bad[] = {
+		"-A", "_A", "A.B", "A@B", "A/B", "\xc3\x89T\xc3\x89",
+	};
+	struct parsed p;
+	char text[256], msg[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text),
+			 "levels A %s\ndefault A\nmode audit\n", bad[i]);
+		parse(&p, text);
+		EXPECT_NR_ERRS(&p, 1);
+		snprintf(msg, sizeof(msg),
+			 "invalid level name '%s': 1-63 characters of A-Z a-z 0-9 _ -, starting with a letter or digit",
+			 i == 5 ? "\\xc3\\x89T\\xc3\\x89" : bad[i]);
+		EXPECT_ERR(&p, 1, 10, msg);
+		done(&p);
+	}
+}
+
+static void level_name_length(void)
+{
+	struct parsed p;
+	char text[256], name[80];
+
+	memset(name, 'N', sizeof(name));
+	name[63] = '\0';
+	snprintf(text, sizeof(text), "levels %s\ndefault %s\nmode audit\n",
+		 name, name);
+	parse(&p, text);
+	EXPECT_NR_ERRS(&p, 0);
+	done(&p);
+
+	name[63] = 'N';
+	name[64] = '\0';
+	snprintf(text, sizeof(text), "levels A %s\ndefault A\nmode audit\n",
+		 name);
+	parse(&p, text);
+	EXPECT_NR_ERRS(&p, 1);
+	EXPECT(p.errs.nr == 1 && p.errs.v[0].line == 1 &&
+	       p.errs.v[0].col == 10 &&
+	       strstr(p.errs.v[0].msg, "invalid level name 'NNNN"));
+	/* Long tokens are cut short in messages. */
+	EXPECT(p.errs.nr == 1 && strstr(p.errs.v[0].msg, "N...'"));
+	done(&p);
+}
+
+static char *levels_line(int n)
+{
+	char *s = malloc(16 + n * 8);
+	int i, o;
+
+	o = sprintf(s, "levels");
+	for (i = 0; i < n; i++)
+		o += sprintf(s + o, " L%d", i);
+	return s;
+}
+
+static void too_many_levels(void)
+{
+	struct parsed p;
+	char *lv, *text;
+	unsigned int col;
+
+	lv = levels_line(AVFENCE_LEVELS_MAX);
+	if (asprintf(&text, "%s\ndefault L0\nmode audit\nsubject /x L31\n",
+		     lv) < 0)
+		abort();
+	parse(&p, text);
+	EXPECT_NR_ERRS(&p, 0);
+	EXPECT_EQ(AVFENCE_LEVELS_MAX, p.pol.levels.count);
+	EXPECT_EQ(31, p.pol.subjects[0].clearance);
+	done(&p);
+	free(text);
+	free(lv);
+
+	lv = levels_line(AVFENCE_LEVELS_MAX + 2);
+	col = strstr(lv, " L32") - lv + 2;
+	if (asprintf(&text, "%s\ndefault L0\nmode audit\n", lv) < 0)
+		abort();
+	parse(&p, text);
+	/* Reported once, at the first name past the limit. */
+	EXPECT_NR_ERRS(&p, 1);
+	EXPECT_ERR(&p, 1, col, "too many levels (limit 32)");
+	done(&p);
+	free(text);
+	free(lv);
+}
+
+static char *subjects_file(int n)
+{
+	size_t size = 64 + (size_t)n * 40;
+	char *s = malloc(size);
+	int i, o;
+
+	o = sprintf(s, "levels A B\ndefault A\nmode enforce\n");
+	for (i = 0; i < n; i++)
+		o += sprintf(s + o, "subject /opt/av/bin/agent-%05d B\n", i);
+	return s;
+}
+
+static void too_many_subjects(void)
+{
+	struct parsed p;
+	char *text;
+
+	text = subjects_file(AVFENCE_SUBJECTS_MAX);
+	parse(&p, text);
+	EXPECT_NR_ERRS(&p, 0);
+	EXPECT_EQ(AVFENCE_SUBJECTS_MAX, p.pol.nr_subjects);
+	EXPECT_EQ(3 + AVFENCE_SUBJECTS_MAX,
+		  p.pol.subjects[AVFENCE_SUBJECTS_MAX - 1].line);
+	done(&p);
+	free(text);
+
+	text = subjects_file(AVFENCE_SUBJECTS_MAX + 2);
+	parse(&p, text);
+	EXPECT_NR_ERRS(&p, 1);
+	EXPECT_ERR(&p, 4 + AVFENCE_SUBJECTS_MAX, 1,
+		   "too many subjects (limit 16384)");
+	done(&p);
+	free(text);
+}
+
+static void relative_subject(void)
+{
+	one("subject opt/av/scanner A", 9,
+	    "subject path 'opt/av/scanner' is not absolute");
+	one("subject ./scanner A", 9,
+	    "subject path './scanner' is not absolute");
+	one("subject ~/scanner A", 9,
+	    "subject path '~/scanner' is not absolute");
+}
+
+static void subject_path_length(void)
+{
+	struct parsed p;
+	char *path = malloc(AVFENCE_PATH_MAX + 1), *text;
+
+	memset(path, 'p', AVFENCE_PATH_MAX);
+	path[0] = '/';
+	path[AVFENCE_PATH_MAX - 1] = '\0';		/* 4095 bytes */
+	if (asprintf(&text, HEAD "subject %s B\n", path) < 0)
+		abort();
+	parse(&p, text);
+	EXPECT_NR_ERRS(&p, 0);
+	EXPECT_EQ(AVFENCE_PATH_MAX - 1, strlen(p.pol.subjects[0].path));
+	done(&p);
+	free(text);
+
+	path[AVFENCE_PATH_MAX - 1] = 'p';
+	path[AVFENCE_PATH_MAX] = '\0';			/* 4096 bytes */
+	if (asprintf(&text, HEAD "subject %s B\n", path) < 0)
+		abort();
+	parse(&p, text);
+	EXPECT_NR_ERRS(&p, 1);
+	EXPECT_ERR(&p, 4, 9, "subject path too long (4096 bytes, limit 4095)");
+	done(&p);
+	free(text);
+	free(path);
+}
+
+static void duplicate_subject(void)
+{
+	struct parsed p;
+
+	parse(&p, HEAD "subject /bin/a A\nsubject /bin/b B\n"
+		  "  subject /bin/a C\nsubject /bin/a A\n");
+	EXPECT_NR_ERRS(&p, 2);
+	EXPECT_ERR(&p, 6, 11,
+		   "duplicate subject path '/bin/a' (first on line 4)");
+	EXPECT_ERR(&p, 7, 9,
+		   "duplicate subject path '/bin/a' (first on line 4)");
+	done(&p);
+}
+
+static void argument_counts(void)
+{
+	struct parsed p;
+
+	parse(&p, "levels\ndefault A\nmode enforce\n");
+	EXPECT_NR_ERRS(&p, 1);
+	EXPECT_ERR(&p, 1, 7, "'levels' needs at least one level name");
+	done(&p);
+
+	parse(&p, "levels A\ndefault\nmode enforce\n");
+	EXPECT_NR_ERRS(&p, 1);
+	EXPECT_ERR(&p, 2, 8, "'default' needs a level name");
+	done(&p);
+
+	parse(&p, "levels A B\ndefault A B\nmode enforce\n");
+	EXPECT_NR_ERRS(&p, 1);
+	EXPECT_ERR(&p, 2, 11,
+		   "'default' takes exactly one level name, got 2 arguments");
+	done(&p);
+
+	parse(&p, "levels A\ndefault A\nmode   # none\n");
+	EXPECT_NR_ERRS(&p, 1);
+	EXPECT_ERR(&p, 3, 5, "'mode' needs 'enforce' or 'audit'");
+	done(&p);
+
+	parse(&p, "levels A\ndefault A\nmode enforce audit\n");
+	EXPECT_NR_ERRS(&p, 1);
+	EXPECT_ERR(&p, 3, 14, "'mode' takes exactly one argument, got 2");
+	done(&p);
+
+	one("subject", 8, "'subject' needs a path and a level name");
+	one("subject /bin/a", 15, "'subject' needs a path and a level name");
+	one("subject /bin/a A B", 18,
+	    "'subject' takes a path and a level name, got 3 arguments");
+}
+
+static void unknown_mode(void)
+{
+	struct parsed p;
+
+	parse(&p, "levels A\ndefault A\nmode Enforce\n");
+	EXPECT_NR_ERRS(&p, 1);
+	EXPECT_ERR(&p, 3, 6,
+		   "unknown mode 'Enforce' (expected 'enforce' or 'audit')");
+	done(&p);
+
+	parse(&p, "levels A\ndefault A\nmode permissive\n");
+	EXPECT_NR_ERRS(&p, 1);
+	EXPECT_ERR(&p, 3, 6,
+		   "unknown mode 'permissive' (expected 'enforce' or 'audit')");
+	done(&p);
+}
+
+static void line_length(void)
+{
+	struct parsed p;
+	char *text, *pad;
+	size_t lead = strlen("subject /x B ");
+
+	/* A line of exactly POLICY_LINE_MAX bytes, padded by a comment. */
+	pad = malloc(POLICY_LINE_MAX + 2);
+	memset(pad, 'c', POLICY_LINE_MAX + 1);
+	pad[0] = '#';
+	pad[POLICY_LINE_MAX - lead] = '\0';
+	if (asprintf(&text, HEAD "subject /x B %s\n", pad) < 0)
+		abort();
+	EXPECT_EQ(POLICY_LINE_MAX, strchr(text + strlen(HEAD), '\n') -
+				   (text + strlen(HEAD)));
+	parse(&p, text);
+	EXPECT_NR_ERRS(&p, 0);
+	done(&p);
+	free(text);
+
+	pad[POLICY_LINE_MAX - lead] = 'c';
+	pad[POLICY_LINE_MAX - lead + 1] = '\0';
+	if (asprintf(&text, HEAD "subject /x B %s\nsubject /y B\n", pad) < 0)
+		abort();
+	parse(&p, text);
+	EXPECT_NR_ERRS(&p, 1);
+	EXPECT_ERR(&p, 4, POLICY_LINE_MAX + 1,
+		   "line too long (8193 bytes, limit 8192)");
+	/* The overlong line is skipped, the next one is read. */
+	EXPECT_EQ(1, p.pol.nr_subjects);
+	done(&p);
+	free(text);
+	free(pad);
+}
+
+static void nul_bytes(void)
+{
+	static const char text[] = HEAD "subject /bin/a\0b A\nfoo\0\n\0\n";
+	struct parsed p;
+
+	parse_buf(&p, text, sizeof(text) - 1);
+	EXPECT_NR_ERRS(&p, 3);
+	EXPECT_ERR(&p, 4, 15, "NUL byte in file");
+	EXPECT_ERR(&p, 5, 4, "NUL byte in file");
+	EXPECT_ERR(&p, 6, 1, "NUL byte in file");
+	done(&p);
+}
+
+static void all_errors_in_order(void)
+{
+	struct parsed p;
+
+	parse(&p, "levels A A\n"		/* 1:10 duplicate level */
+		  "mode fast\n"			/* 2:6 unknown mode */
+		  "subject rel A\n"		/* 3:9 not absolute */
+		  "bogus\n"			/* 4:1 unknown directive */
+		  "subject /x Z\n"		/* 5:12 unknown level */
+		  "mode audit\n");		/* 6:1 duplicate directive */
+	EXPECT_NR_ERRS(&p, 7);			/* + 1:1 missing default */
+	if (p.errs.nr == 7) {
+		EXPECT_EQ(1, p.errs.v[0].line);
+		EXPECT_EQ(1, p.errs.v[0].col);
+		EXPECT_STREQ("missing 'default' directive", p.errs.v[0].msg);
+		EXPECT_EQ(10, p.errs.v[1].col);
+		EXPECT_EQ(2, p.errs.v[2].line);
+		EXPECT_EQ(3, p.errs.v[3].line);
+		EXPECT_EQ(4, p.errs.v[4].line);
+		EXPECT_EQ(5, p.errs.v[5].line);
+		EXPECT_EQ(12, p.errs.v[5].col);
+		EXPECT_EQ(6, p.errs.v[6].line);
+	}
+	done(&p);
+}
+
+static void quoting_in_messages(void)
+{
+	one("fr\x01o'b\\", 1,
+	    "unknown directive 'fr\\x01o\\x27b\\x5c' (expected levels, default, mode or subject)");
+}
+
+void policy_parse_tests(void)
+{
+	RUN(valid_file);
+	RUN(valid_any_order_crlf);
+	RUN(valid_no_subjects);
+	RUN(comments_everywhere);
+	RUN(missing_directives);
+	RUN(duplicate_directives);
+	RUN(unknown_directive);
+	RUN(unknown_levels);
+	RUN(duplicate_level);
+	RUN(bad_level_names);
+	RUN(level_name_length);
+	RUN(too_many_levels);
+	RUN(too_many_subjects);
+	RUN(relative_subject);
+	RUN(subject_path_length);
+	RUN(duplicate_subject);
+	RUN(argument_counts);
+	RUN(unknown_mode);
+	RUN(line_length);
+	RUN(nul_bytes);
+	RUN(all_errors_in_order);
+	RUN(quoting_in_messages);
+}
