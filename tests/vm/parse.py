@@ -39,7 +39,8 @@ ALLOW = [
     re.compile(r"TAA CPU bug present"),
 ]
 
-TAP = re.compile(r"^(not )?ok (\d+) (.*?)(?:\s+#\s*(SKIP|XFAIL|TODO)\b\s*(.*))?$")
+TAP = re.compile(r"^(not )?ok (\d+)\s*(.*?)\s*(?:#\s*(SKIP|XFAIL|TODO)\b\s*(.*))?$")
+RUN = re.compile(r"^#\s+RUN\s+(\S+) \.\.\.")
 PLAN = re.compile(r"^1\.\.(\d+)")
 
 
@@ -120,10 +121,15 @@ def main():
         if m:
             cur["plan"] = int(m.group(1))
             continue
+        m = RUN.match(l)
+        if m:
+            cur["run"] = m.group(1)
+            continue
         m = TAP.match(l)
         if m:
             cur["n"] += 1
-            name = f"{k}: {cur['name']}: {m.group(3)}"
+            # The harness prints "ok N # SKIP why" without the case name.
+            name = f"{k}: {cur['name']}: {m.group(3) or cur.get('run', '?')}"
             if m.group(1):
                 cur["fail"] += 1
                 item(False, name)
