@@ -37,9 +37,10 @@ struct avf_policy *avf_policy_alloc(u32 nsubjects)
 	policy = kzalloc(sizeof(*policy), GFP_KERNEL);
 	if (!policy)
 		return NULL;
-	/* About one subject per bucket; at least one bucket. */
+	/* About one subject per bucket; hash_64() needs at least one bit. */
 	policy->capacity = nsubjects;
-	policy->hash_bits = nsubjects ? ilog2(roundup_pow_of_two(nsubjects)) : 0;
+	policy->hash_bits = nsubjects > 2 ?
+			    ilog2(roundup_pow_of_two(nsubjects)) : 1;
 	nbuckets = 1U << policy->hash_bits;
 	policy->buckets = kvcalloc(nbuckets, sizeof(*policy->buckets),
 				   GFP_KERNEL);
