@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * avfence policy tests: loading, replacing and refusing policies, and what
+ * a reload does to tasks already fenced.
+ *
+ * TMP (tmpfs)
+ * ├── public        UNCLASSIFIED
+ * ├── official      OFFICIAL
+ * ├── secret        SECRET
+ * └── top_secret    TOP-SECRET
+ */
+#include "common.h"
+
+static int make_tree(void)
+{
+	int err = mount_tmpfs(TMP);
+
+	if (!err)
+		err = write_file(TMP "/public", "public\n");
+	if (!err)
+		err = set_label(TMP "/public", "UNCLASSIFIED");
+	if (!err)
+		err = write_file(TMP "/official", "official\n");
+	if (!err)
+		err = set_label(TMP "/official", "OFFICIAL");
+	if (!err)
+		err = write_file(TMP "/secret", "secret\n");
+	if (!err)
+		err = set_label(TMP "/secret", "SECRET");
+	if (!err)
+		err = write_file(TMP "/top_secret", "top secret\n");
+	if (!err)
+		err = set_label(TMP "/top_secret", "TOP-SECRET");
+	return err;
+}
+
+FIXTURE(policy) {
+};
+
+FIXTURE_SETUP(policy)
+{
+	ASSERT_EQ(0, make_tree());
+	ASSERT_EQ(0, load_scanner("enforce", "OFFICIAL"));
+}
+
+FIXTURE_TEARDOWN(policy)
+{
+	load_no_subject();
+	umount_tmpfs(TMP);
+}
+
+TEST_F(policy, generation_bumps)
+{
+	uint64_t g = generation();
+
+	ASSERT_NE(~0ull, g);
+	ASSERT_EQ(0, load_scanner("enforce", "SECRET"));
+	EXPECT_EQ(g + 1, generation());
+	ASSERT_EQ(0, load_scanner("enforce", "SECRET"));
+	EXPECT_EQ(g + 2, generation());
+}
+
+/* A subject already running when the policy arrives is fenced. */
+TEST_F(policy, retroactive_tagging)
+{
+	struct child c;
+
+	ASSERT_EQ(0, load_no_subject());
+	ASSERT_EQ(0, spawn(&c, SCANNER, "open", TMP "/secret", "r", "--", "wait",
+			   "--", "open", TMP "/secret", "r", "--", "fork", "--",
+			   "open", TMP "/secret", "r", NULL));
+	EXPECT_EQ(0, child_result(&c));
+	child_settle(c.pid);
+	ASSERT_EQ(0, load_scanner("enforce", "OFFICIAL"));
+	child_go(&c);
+	EXPECT_EQ(EACCES, child_result(&c));
+	/* Its children are fenced too. */
+	EXPECT_EQ(EACCES, child_result(&c));
+	EXPECT_EQ(EACCES, child_wait(&c));
+}
+
+/* A reload changes the clearance of running tagged tasks at once. */
+TEST_F(policy, reload_raises_clearance)
+{
+	struct child c;
+
+	ASSERT_EQ(0, spawn(&c, SCANNER, "open", TMP "/secret", "r", "--", "wait",
+			   "--", "open", TMP "/secret", "r", NULL));
+	EXPECT_EQ(EACCES, child_result(&c));
+	child_settle(c.pid);
+	ASSERT_EQ(0, load_scanner("enforce", "TOP-SECRET"));
+	child_go(&c);
+	EXPECT_EQ(0, child_result(&c));
+	EXPECT_EQ(0, child_wait(&c));
+}
+
+TEST_F(policy, reload_lowers_clearance)
+{
+	struct child c;
+
+	ASSERT_EQ(0, load_scanner("enforce", "TOP-SECRET"));
+	ASSERT_EQ(0, spawn(&c, SCANNER, "open", TMP "/secret", "r", "--", "wait",
+			   "--", "open", TMP "/secret", "r", "--",
+			   "open", TMP "/public", "r", NULL));
+	EXPECT_EQ(0, child_result(&c));
+	child_settle(c.pid);
+	ASSERT_EQ(0, load_scanner("enforce", "UNCLASSIFIED"));
+	child_go(&c);
+	EXPECT_EQ(EACCES, child_result(&c));
+	EXPECT_EQ(0, child_result(&c));
+	child_wait(&c);
+}
+
+/* Dropped from the policy: keeps the clearance of the same level name. */
+TEST_F(policy, dropped_subject_keeps_level_name)
+{
+	struct child c;
+
+	ASSERT_EQ(0, spawn(&c, SCANNER, "wait", "--", "open", TMP "/official", "r",
+			   "--", "open", TMP "/secret", "r", NULL));
+	child_settle(c.pid);
+	ASSERT_EQ(0, load_no_subject());
+	child_go(&c);
+	EXPECT_EQ(0, child_result(&c));
+	EXPECT_EQ(EACCES, child_result(&c));
+	child_wait(&c);
+	/* New runs are not fenced. */
+	EXPECT_EQ(0, run(SCANNER, "open", TMP "/secret", "r", NULL));
+}
+
+/* Dropped, and its level gone: the lowest level (fail closed). */
+TEST_F(policy, dropped_subject_level_gone_lowest)
+{
+	struct child c;
+
+	ASSERT_EQ(0, spawn(&c, SCANNER, "wait", "--", "open", TMP "/public", "r",
+			   "--", "open", TMP "/secret", "r", "--",
+			   "open", TMP "/official", "r", NULL));
+	child_settle(c.pid);
+	ASSERT_EQ(0, load_policy("levels UNCLASSIFIED SECRET TOP-SECRET\n"
+				 "default UNCLASSIFIED\nmode enforce\n"));
+	child_go(&c);
+	EXPECT_EQ(0, child_result(&c));
+	EXPECT_EQ(EACCES, child_result(&c));
+	/* OFFICIAL is now an unknown label: the highest level. */
+	EXPECT_EQ(EACCES, child_result(&c));
+	child_wait(&c);
+}
+
+/* Audit mode lets the open through and counts it. */
+TEST_F(policy, audit_mode_allows_and_counts)
+{
+	struct avf_status before, after;
+
+	ASSERT_EQ(0, load_scanner("audit", "OFFICIAL"));
+	ASSERT_EQ(0, avf_get_status(&before));
+	EXPECT_EQ(AVFENCE_MODE_AUDIT, before.mode);
+	EXPECT_EQ(0, run(SCANNER, "open", TMP "/secret", "r", NULL));
+	EXPECT_EQ(0, run(SCANNER, "open", TMP "/public", "r", NULL));
+	ASSERT_EQ(0, avf_get_status(&after));
+	EXPECT_EQ(before.audited + 1, after.audited);
+	EXPECT_EQ(before.denied, after.denied);
+}
+
+/* SET_MODE switches between audit and enforce without a reload. */
+TEST_F(policy, set_mode)
+{
+	struct avf_status before, after;
+	uint64_t g = generation();
+
+	ASSERT_EQ(0, avfencectl("mode", "audit", NULL));
+	EXPECT_EQ(0, run(SCANNER, "open", TMP "/secret", "r", NULL));
+	ASSERT_EQ(0, avf_set_mode(AVFENCE_MODE_ENFORCE));
+	ASSERT_EQ(0, avf_get_status(&before));
+	EXPECT_EQ(EACCES, run(SCANNER, "open", TMP "/secret", "r", NULL));
+	ASSERT_EQ(0, avf_get_status(&after));
+	EXPECT_EQ(before.denied + 1, after.denied);
+	EXPECT_EQ(before.audited, after.audited);
+	EXPECT_EQ(g, after.generation) {
+		TH_LOG("a mode change is not a new policy");
+	}
+}
+
+/* Bad policies sent straight to the kernel: refused, old policy kept. */
+static const char *const good_levels[] = { "UNCLASSIFIED", "OFFICIAL", "SECRET",
+					   "TOP-SECRET", NULL };
+static const char *const dup_levels[] = { "A", "B", "A", NULL };
+static const char *const bad_name_levels[] = { "A", "has space", NULL };
+static const char *const no_levels[] = { NULL };
+static const char *const many_levels[] = {
+	"L0", "L1", "L2", "L3", "L4", "L5", "L6", "L7", "L8", "L9", "L10",
+	"L11", "L12", "L13", "L14", "L15", "L16", "L17", "L18", "L19", "L20",
+	"L21", "L22", "L23", "L24", "L25", "L26", "L27", "L28", "L29", "L30",
+	"L31", "L32", NULL };
+static const char *const scanner_path[] = { SCANNER, NULL };
+static const char *const missing_path[] = { "/opt/av/bin/no-such-file", NULL };
+static const char *const dir_path[] = { "/opt/av/bin", NULL };
+static const char *const relative_path[] = { "opt/av/bin/scanner", NULL };
+static const char *const twice_path[] = { SCANNER, SCANNER, NULL };
+static const char *const official[] = { "OFFICIAL", NULL };
+static const char *const official2[] = { "OFFICIAL", "OFFICIAL", NULL };
+static const char *const unknown_clearance[] = { "COSMIC", NULL };
+static const char *const no_clearance[] = { NULL };
+
+FIXTURE(bad_policy) {
+};
+
+FIXTURE_VARIANT(bad_policy) {
+	struct avf_policy_desc desc;
+	int err;
+	int alt_err;	/* also accepted (0: none) */
+};
+
+#define GOOD .mode = AVFENCE_MODE_ENFORCE, .levels = good_levels, \
+	     .default_level = "UNCLASSIFIED"
+
+FIXTURE_VARIANT_ADD(bad_policy, missing_mode) {
+	.desc = { .levels = good_levels, .default_level = "UNCLASSIFIED" },
+	.err = EINVAL,
+};
+FIXTURE_VARIANT_ADD(bad_policy, mode_out_of_range) {
+	.desc = { .mode = 99, .levels = good_levels, .default_level = "UNCLASSIFIED" },
+	.err = EINVAL, .alt_err = ERANGE,
+};
+FIXTURE_VARIANT_ADD(bad_policy, missing_levels) {
+	.desc = { .mode = AVFENCE_MODE_ENFORCE, .default_level = "UNCLASSIFIED" },
+	.err = EINVAL,
+};
+FIXTURE_VARIANT_ADD(bad_policy, empty_levels) {
+	.desc = { .mode = AVFENCE_MODE_ENFORCE, .levels = no_levels,
+		  .default_level = "UNCLASSIFIED" },
+	.err = EINVAL,
+};
+FIXTURE_VARIANT_ADD(bad_policy, duplicate_level) {
+	.desc = { .mode = AVFENCE_MODE_ENFORCE, .levels = dup_levels,
+		  .default_level = "A" },
+	.err = EINVAL,
+};
+FIXTURE_VARIANT_ADD(bad_policy, bad_level_name) {
+	.desc = { .mode = AVFENCE_MODE_ENFORCE, .levels = bad_name_levels,
+		  .default_level = "A" },
+	.err = EINVAL,
+};
+FIXTURE_VARIANT_ADD(bad_policy, too_many_levels) {
+	.desc = { .mode = AVFENCE_MODE_ENFORCE, .levels = many_levels,
+		  .default_level = "L0" },
+	.err = E2BIG,
+};
+FIXTURE_VARIANT_ADD(bad_policy, missing_default) {
+	.desc = { .mode = AVFENCE_MODE_ENFORCE, .levels = good_levels },
+	.err = EINVAL,
+};
+FIXTURE_VARIANT_ADD(bad_policy, unknown_default) {
+	.desc = { .mode = AVFENCE_MODE_ENFORCE, .levels = good_levels,
+		  .default_level = "COSMIC" },
+	.err = EINVAL,
+};
+FIXTURE_VARIANT_ADD(bad_policy, subject_missing_file) {
+	.desc = { GOOD, .subject_paths = missing_path, .subject_clearances = official },
+	.err = ENOENT,
+};
+FIXTURE_VARIANT_ADD(bad_policy, subject_is_directory) {
+	.desc = { GOOD, .subject_paths = dir_path, .subject_clearances = official },
+	.err = EINVAL,
+};
+FIXTURE_VARIANT_ADD(bad_policy, subject_relative_path) {
+	.desc = { GOOD, .subject_paths = relative_path, .subject_clearances = official },
+	.err = EINVAL,
+};
+FIXTURE_VARIANT_ADD(bad_policy, subject_unknown_clearance) {
+	.desc = { GOOD, .subject_paths = scanner_path,
+		  .subject_clearances = unknown_clearance },
+	.err = EINVAL,
+};
+FIXTURE_VARIANT_ADD(bad_policy, subject_without_clearance) {
+	.desc = { GOOD, .subject_paths = scanner_path,
+		  .subject_clearances = no_clearance },
+	.err = EINVAL,
+};
+FIXTURE_VARIANT_ADD(bad_policy, subject_twice) {
+	.desc = { GOOD, .subject_paths = twice_path, .subject_clearances = official2 },
+	.err = EINVAL,
+};
+
+FIXTURE_SETUP(bad_policy)
+{
+	ASSERT_EQ(0, make_tree());
+	/* The policy in force: SCANNER at OFFICIAL, enforce. */
+	ASSERT_EQ(0, load_scanner("enforce", "OFFICIAL"));
+}
+
+FIXTURE_TEARDOWN(bad_policy)
+{
+	load_no_subject();
+	umount_tmpfs(TMP);
+}
+
+TEST_F(bad_policy, refused_old_kept)
+{
+	struct avf_status before, after;
+	int err;
+
+	ASSERT_EQ(0, avf_get_status(&before));
+	err = -avf_load(&variant->desc);
+	if (variant->alt_err && err == variant->alt_err)
+		TH_LOG("got %s, the uapi header documents EINVAL", strerror(err));
+	else
+		EXPECT_EQ(variant->err, err) {
+			TH_LOG("expected %s, got %s", strerror(variant->err),
+			       strerror(err));
+		}
+	ASSERT_EQ(0, avf_get_status(&after));
+	EXPECT_EQ(before.generation, after.generation);
+	EXPECT_EQ(before.subject_count, after.subject_count);
+	EXPECT_EQ(AVFENCE_MODE_ENFORCE, after.mode);
+	EXPECT_EQ(EACCES, run(SCANNER, "open", TMP "/secret", "r", NULL));
+	EXPECT_EQ(0, run(SCANNER, "open", TMP "/official", "r", NULL));
+}
+
+/* avfencectl refuses bad files before anything reaches the kernel. */
+FIXTURE(bad_file) {
+};
+
+FIXTURE_VARIANT(bad_file) {
+	const char *text;
+};
+
+FIXTURE_VARIANT_ADD(bad_file, syntax_error) {
+	.text = LEVELS "default UNCLASSIFIED\nmode enforce\nbogus keyword\n",
+};
+FIXTURE_VARIANT_ADD(bad_file, unknown_clearance) {
+	.text = LEVELS "default UNCLASSIFIED\nmode enforce\n"
+		"subject " SCANNER " COSMIC\n",
+};
+FIXTURE_VARIANT_ADD(bad_file, missing_subject_file) {
+	.text = LEVELS "default UNCLASSIFIED\nmode enforce\n"
+		"subject /opt/av/bin/no-such-file OFFICIAL\n",
+};
+FIXTURE_VARIANT_ADD(bad_file, missing_mode) {
+	.text = LEVELS "default UNCLASSIFIED\n",
+};
+
+FIXTURE_SETUP(bad_file)
+{
+	ASSERT_EQ(0, make_tree());
+	ASSERT_EQ(0, load_scanner("enforce", "OFFICIAL"));
+}
+
+FIXTURE_TEARDOWN(bad_file)
+{
+	load_no_subject();
+	umount_tmpfs(TMP);
+}
+
+TEST_F(bad_file, refused_old_kept)
+{
+	uint64_t g = generation();
+
+	EXPECT_EQ(1, load_policy("%s", variant->text));
+	EXPECT_EQ(g, generation());
+	EXPECT_EQ(EACCES, run(SCANNER, "open", TMP "/secret", "r", NULL));
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * avfence subject tests: who is fenced.  A task is tagged by executing a
+ * subject binary, identified by its file (device, inode) and not by its
+ * name; children and threads inherit the tag, and it survives exec.
+ *
+ * TMP (tmpfs)
+ * ├── public        UNCLASSIFIED
+ * ├── official      OFFICIAL
+ * ├── secret        SECRET
+ * └── (per test: copies of the probe, scripts)
+ *
+ * Policy: SCANNER at OFFICIAL, enforce.
+ */
+#include "common.h"
+
+#define SCANNER_MOVED	"/opt/av/bin/scanner.moved"
+#define SCANNER_LINK	"/opt/av/bin/scanner.link"
+#define SCANNER_ORIG	"/opt/av/bin/scanner.orig"
+
+static int make_tree(void)
+{
+	int err = mount_tmpfs(TMP);
+
+	if (!err)
+		err = write_file(TMP "/public", "public\n");
+	if (!err)
+		err = set_label(TMP "/public", "UNCLASSIFIED");
+	if (!err)
+		err = write_file(TMP "/official", "official\n");
+	if (!err)
+		err = set_label(TMP "/official", "OFFICIAL");
+	if (!err)
+		err = write_file(TMP "/secret", "secret\n");
+	if (!err)
+		err = set_label(TMP "/secret", "SECRET");
+	return err;
+}
+
+/* Put /opt/av/bin/scanner back whatever a test did to it. */
+static void restore_scanner(void)
+{
+	if (!access(SCANNER_MOVED, F_OK))
+		rename(SCANNER_MOVED, SCANNER);
+	unlink(SCANNER_LINK);
+	if (!access(SCANNER_ORIG, F_OK)) {
+		unlink(SCANNER);
+		rename(SCANNER_ORIG, SCANNER);
+	}
+}
+
+FIXTURE(subject) {
+};
+
+FIXTURE_SETUP(subject)
+{
+	restore_scanner();
+	ASSERT_EQ(0, make_tree());
+	ASSERT_EQ(0, load_scanner("enforce", "OFFICIAL"));
+}
+
+FIXTURE_TEARDOWN(subject)
+{
+	restore_scanner();
+	load_no_subject();
+	umount_tmpfs(TMP);
+}
+
+TEST_F(subject, tagged_by_exec)
+{
+	EXPECT_EQ(EACCES, run(SCANNER, "open", TMP "/secret", "r", NULL));
+	EXPECT_EQ(0, run(SCANNER, "open", TMP "/official", "r", NULL));
+	EXPECT_EQ(0, run(PLAIN, "open", TMP "/secret", "r", NULL));
+}
+
+TEST_F(subject, fork_child_inherits)
+{
+	EXPECT_EQ(EACCES, run(SCANNER, "fork", "--", "open", TMP "/secret", "r", NULL));
+	EXPECT_EQ(EACCES, run(SCANNER, "fork", "--", "fork", "--",
+			      "open", TMP "/secret", "r", NULL));
+	EXPECT_EQ(0, run(SCANNER, "fork", "--", "open", TMP "/official", "r", NULL));
+}
+
+TEST_F(subject, thread_inherits)
+{
+	EXPECT_EQ(EACCES, run(SCANNER, "thread", TMP "/secret", "r", NULL));
+}
+
+/* The tag stays across exec of an unfenced binary. */
+TEST_F(subject, exec_cat_denied)
+{
+	/* cat reports the failure with its exit status 1. */
+	EXPECT_EQ(1, run(SCANNER, "exec", "/bin/cat", TMP "/secret", NULL));
+	EXPECT_EQ(0, run(SCANNER, "exec", "/bin/cat", TMP "/public", NULL));
+	EXPECT_EQ(0, run(PLAIN, "exec", "/bin/cat", TMP "/secret", NULL));
+}
+
+TEST_F(subject, exec_keeps_tag)
+{
+	EXPECT_EQ(EACCES, run(SCANNER, "exec", PLAIN, "open", TMP "/secret", "r", NULL));
+	EXPECT_EQ(EACCES, run(SCANNER, "fork", "--", "exec", PLAIN,
+			      "exec", PLAIN, "open", TMP "/secret", "r", NULL));
+	/* A shell started by the scanner is fenced too. */
+	EXPECT_EQ(1, run(SCANNER, "exec", "/bin/sh", "-c",
+			 "cat " TMP "/secret >/dev/null", NULL));
+}
+
+/* Matched by file identity: a rename or a hard link changes nothing. */
+TEST_F(subject, renamed_still_tagged)
+{
+	ASSERT_EQ(0, rename(SCANNER, SCANNER_MOVED));
+	EXPECT_EQ(EACCES, run(SCANNER_MOVED, "open", TMP "/secret", "r", NULL));
+	ASSERT_EQ(0, rename(SCANNER_MOVED, SCANNER));
+}
+
+TEST_F(subject, hardlink_still_tagged)
+{
+	ASSERT_EQ(0, link(SCANNER, SCANNER_LINK));
+	EXPECT_EQ(EACCES, run(SCANNER_LINK, "open", TMP "/secret", "r", NULL));
+	ASSERT_EQ(0, unlink(SCANNER_LINK));
+}
+
+/* Another file with the same name elsewhere is not the subject. */
+TEST_F(subject, same_name_elsewhere_not_tagged)
+{
+	ASSERT_EQ(0, mkdirs(TMP "/opt/av/bin"));
+	ASSERT_EQ(0, copy_file(SCANNER, TMP "/opt/av/bin/scanner", 0755));
+	EXPECT_EQ(0, run(TMP "/opt/av/bin/scanner", "open", TMP "/secret", "r", NULL));
+}
+
+/* A new file put in the subject's place is not the subject. */
+TEST_F(subject, replaced_binary_not_tagged)
+{
+	ASSERT_EQ(0, rename(SCANNER, SCANNER_ORIG));
+	ASSERT_EQ(0, copy_file(SCANNER_ORIG, SCANNER, 0755));
+	EXPECT_EQ(0, run(SCANNER, "open", TMP "/secret", "r", NULL));
+	/* The old file still is, under its new name. */
+	EXPECT_EQ(EACCES, run(SCANNER_ORIG, "open", TMP "/secret", "r", NULL));
+	ASSERT_EQ(0, rename(SCANNER_ORIG, SCANNER));
+}
+
+/* Exec of a second subject keeps the lower of the two clearances. */
+TEST_F(subject, lower_clearance_kept)
+{
+	ASSERT_EQ(0, copy_file(PLAIN, TMP "/high", 0755));
+	ASSERT_EQ(0, load_policy(LEVELS "default UNCLASSIFIED\nmode enforce\n"
+				 "subject " SCANNER " OFFICIAL\n"
+				 "subject " TMP "/high TOP-SECRET\n"));
+	EXPECT_EQ(0, run(TMP "/high", "open", TMP "/secret", "r", NULL));
+	/* OFFICIAL, then TOP-SECRET: stays OFFICIAL. */
+	EXPECT_EQ(EACCES, run(SCANNER, "exec", TMP "/high",
+			      "open", TMP "/secret", "r", NULL));
+	/* TOP-SECRET, then OFFICIAL: lowered to OFFICIAL. */
+	EXPECT_EQ(EACCES, run(TMP "/high", "exec", SCANNER,
+			      "open", TMP "/secret", "r", NULL));
+	EXPECT_EQ(0, run(TMP "/high", "exec", SCANNER,
+			 "open", TMP "/official", "r", NULL));
+}
+
+/* A script is a subject too: its interpreter runs fenced. */
+TEST_F(subject, script_subject)
+{
+	ASSERT_EQ(0, write_file(TMP "/scan.sh",
+				"#!/bin/sh\nexec " PLAIN " open " TMP "/secret r\n"));
+	ASSERT_EQ(0, chmod(TMP "/scan.sh", 0755));
+	EXPECT_EQ(0, run(TMP "/scan.sh", NULL));
+	ASSERT_EQ(0, load_policy(LEVELS "default UNCLASSIFIED\nmode enforce\n"
+				 "subject " TMP "/scan.sh OFFICIAL\n"));
+	EXPECT_EQ(EACCES, run(TMP "/scan.sh", NULL));
+}
+
+static uint32_t tagged(void)
+{
+	struct avf_status st;
+
+	return avf_get_status(&st) ? ~0u : st.tagged;
+}
+
+/* GET_STATUS counts live tagged tasks; a tag goes with its task. */
+TEST_F(subject, tagged_count)
+{
+	uint32_t before = tagged();
+	struct child c;
+	int i;
+
+	ASSERT_EQ(0, spawn(&c, SCANNER, "wait", NULL));
+	child_settle(c.pid);
+	EXPECT_EQ(before + 1, tagged());
+	child_go(&c);
+	EXPECT_EQ(0, child_wait(&c));
+	/* The tag is freed with the task_struct, possibly after an RCU grace period. */
+	for (i = 0; i < 200 && tagged() != before; i++)
+		usleep(10000);
+	EXPECT_EQ(before, tagged());
+}
+
+/* The tagged task's untagged parent is not fenced. */
+TEST_F(subject, parent_not_tagged)
+{
+	int fd;
+
+	EXPECT_EQ(EACCES, run(SCANNER, "open", TMP "/secret", "r", NULL));
+	fd = open(TMP "/secret", O_RDONLY);
+	EXPECT_LE(0, fd);
+	close(fd);
+}
+
+TEST_HARNESS_MAIN

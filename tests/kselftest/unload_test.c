@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * avfence unload tests: rmmod works while tagged tasks live, detaches the
+ * fence, and a fresh insmod starts with no policy.  Runs last in the VM;
+ * the module is loaded again at the end of each test.
+ *
+ * TMP (tmpfs)
+ * └── secret        SECRET
+ */
+#include "common.h"
+
+FIXTURE(unload) {
+};
+
+FIXTURE_SETUP(unload)
+{
+	ASSERT_EQ(0, insmod_avfence());
+	ASSERT_EQ(0, mount_tmpfs(TMP));
+	ASSERT_EQ(0, write_file(TMP "/secret", "secret\n"));
+	ASSERT_EQ(0, set_label(TMP "/secret", "SECRET"));
+	ASSERT_EQ(0, load_scanner("enforce", "OFFICIAL"));
+}
+
+FIXTURE_TEARDOWN(unload)
+{
+	insmod_avfence();
+	umount_tmpfs(TMP);
+}
+
+TEST_F(unload, rmmod_with_tagged_task_sleeping)
+{
+	struct child c;
+
+	ASSERT_EQ(0, spawn(&c, SCANNER, "open", TMP "/secret", "r", "--", "wait",
+			   "--", "open", TMP "/secret", "r", "--", "fork", "--",
+			   "open", TMP "/secret", "r", NULL));
+	EXPECT_EQ(EACCES, child_result(&c));
+	child_settle(c.pid);
+	ASSERT_EQ(0, run("/bin/rmmod", "avfence", NULL));
+	EXPECT_FALSE(module_loaded());
+	child_go(&c);
+	EXPECT_EQ(0, child_result(&c));
+	EXPECT_EQ(0, child_result(&c));
+	EXPECT_EQ(0, child_wait(&c));
+}
+
+TEST_F(unload, reinsert_starts_clean)
+{
+	struct avf_status st;
+
+	ASSERT_EQ(0, run("/bin/rmmod", "avfence", NULL));
+	ASSERT_EQ(0, insmod_avfence());
+	ASSERT_EQ(0, avf_get_status(&st));
+	EXPECT_EQ(0, st.policy_loaded);
+	EXPECT_EQ(0, st.tagged);
+	EXPECT_EQ(0, st.denied);
+	EXPECT_EQ(0, run(SCANNER, "open", TMP "/secret", "r", NULL));
+	EXPECT_EQ(-ENOENT, avf_set_mode(AVFENCE_MODE_AUDIT));
+	/* And it fences again once told to. */
+	ASSERT_EQ(0, load_scanner("enforce", "OFFICIAL"));
+	EXPECT_EQ(EACCES, run(SCANNER, "open", TMP "/secret", "r", NULL));
+}
+
+/* Unload while tagged tasks keep opening, forking and exiting. */
+TEST_F(unload, rmmod_under_load)
+{
+	char script[512];
+	pid_t pid;
+	int i, status;
+	char *argv[] = { SCANNER, "exec", "/bin/sh", "-c", script, NULL };
+
+	snprintf(script, sizeof(script),
+		 "while :; do cat %s/secret 2>/dev/null; (cat %s/secret) 2>/dev/null; done",
+		 TMP, TMP);
+	pid = spawn_argv(argv, -1, -1);
+	ASSERT_LT(0, pid);
+	for (i = 0; i < 5; i++) {
+		usleep(200000);
+		ASSERT_EQ(0, run("/bin/rmmod", "avfence", NULL));
+		usleep(100000);
+		ASSERT_EQ(0, insmod_avfence());
+		ASSERT_EQ(0, load_scanner("enforce", "OFFICIAL"));
+	}
+	kill(pid, SIGKILL);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+}
+
+TEST_HARNESS_MAIN
