@@ -8,7 +8,7 @@ say() { printf '\n$ %s\n' "$*"; }
 run() { say "$*"; "$@"; }
 
 echo "== avfence demo on Linux $(uname -r)"
-mount -t tmpfs tmpfs /srv
+mkdir -p /srv && mount -t tmpfs tmpfs /srv
 mkdir -p /srv/classified
 echo "the launch codes" > /srv/classified/plan.txt
 echo "the canteen menu" > /srv/menu.txt
@@ -19,7 +19,7 @@ run avfencectl label SECRET /srv/classified
 run avfencectl show /srv/classified/plan.txt /srv/menu.txt
 
 # /opt/av/bin/scanner is the subject of the policy (OFFICIAL).
-say "/opt/av/bin/scanner cat /srv/menu.txt          # tagged, OFFICIAL file: allowed"
+say "/opt/av/bin/scanner cat /srv/menu.txt          # tagged, unclassified file: allowed"
 /opt/av/bin/scanner cat /srv/menu.txt
 say "/opt/av/bin/scanner cat /srv/classified/plan.txt   # tagged, SECRET file"
 rc=0
