@@ -15,7 +15,6 @@
 
 /* subject.c: the tags of fenced tasks */
 struct avf_policy;
-struct linux_binprm;
 
 /**
  * struct avf_subject_key - identity of a subject binary
@@ -42,22 +41,26 @@ void avf_subject_exit(void);
 bool avf_current_tagged(void);
 bool avf_any_tagged(void);
 u32 avf_tagged_count(void);
-bool avf_current_clearance(const struct avf_policy *policy, u32 *clearance);
-void avf_subject_tag_running(const struct avf_policy *policy);
-int hook_task_alloc(struct task_struct *task, unsigned long clone_flags);
-void hook_task_free(struct task_struct *task);
-int hook_bprm_check(struct linux_binprm *bprm);
-void hook_bprm_committed_creds(struct linux_binprm *bprm);
+/**
+ * struct avf_clearance - what a tagged task may reach
+ * @level: the highest level it may open
+ * @allow: AVFENCE_ALLOW_* side doors its policy opens to it
+ */
+struct avf_clearance {
+	u32 level;
+	u32 allow;
+};
 
-/* fs.c: the open check and its counters */
-int hook_file_open(struct file *file);
-u64 avf_stat_denied(void);
-u64 avf_stat_audited(void);
+bool avf_current_clearance(const struct avf_policy *policy,
+			   struct avf_clearance *c);
+bool avf_task_clearance(const struct task_struct *task,
+			const struct avf_policy *policy,
+			struct avf_clearance *c);
+void avf_subject_tag_running(const struct avf_policy *policy);
 
 /* hook.c: attaching to the kernel's LSM hook points */
 int avf_hooks_attach(void);
 void avf_hooks_detach(void);
-void avf_hook_leave(void);
 
 /* netlink.c: the control interface */
 int avf_netlink_init(void);

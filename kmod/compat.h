@@ -20,4 +20,21 @@
 #define avf_ftrace_set_ip(fregs, ip) ftrace_instruction_pointer_set(fregs, ip)
 #endif
 
+/* The first argument of the xattr hooks became a struct mnt_idmap in 6.3. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+typedef struct mnt_idmap avf_idmap_t;
+#else
+typedef struct user_namespace avf_idmap_t;
+#endif
+
+/* security_perf_event_open() lost its attr argument between 6.1 and 6.12. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#define AVF_PERF_EVENT_OPEN_PARAMS int type
+#define AVF_PERF_EVENT_OPEN_ARGS type
+#else
+struct perf_event_attr;
+#define AVF_PERF_EVENT_OPEN_PARAMS struct perf_event_attr *attr, int type
+#define AVF_PERF_EVENT_OPEN_ARGS attr, type
+#endif
+
 #endif /* _AVFENCE_COMPAT_H */

@@ -170,3 +170,34 @@ bool avf_mode_valid(u32 mode)
 {
 	return mode == AVFENCE_MODE_AUDIT || mode == AVFENCE_MODE_ENFORCE;
 }
+
+/**
+ * avf_route_name - the name of a route in logs, events and status
+ * @route: enum avfence_route
+ *
+ * Return: a static string; "unknown" for a value out of range.
+ */
+const char *avf_route_name(u32 route)
+{
+	static const char *const names[__AVFENCE_ROUTE_MAX] = {
+		[AVFENCE_ROUTE_OPEN] = "open",
+		[AVFENCE_ROUTE_FD_RECEIVE] = "fd-receive",
+		[AVFENCE_ROUTE_FD_USE] = "fd-use",
+		[AVFENCE_ROUTE_LINK] = "link",
+		[AVFENCE_ROUTE_RENAME] = "rename",
+		[AVFENCE_ROUTE_PTRACE] = "ptrace",
+		[AVFENCE_ROUTE_RAW_DEVICE] = "raw-device",
+		[AVFENCE_ROUTE_KERNEL_MODULE] = "kernel-module",
+		[AVFENCE_ROUTE_KEXEC] = "kexec",
+		[AVFENCE_ROUTE_BPF] = "bpf",
+		[AVFENCE_ROUTE_PERF] = "perf",
+		[AVFENCE_ROUTE_LOCKDOWN] = "lockdown",
+		[AVFENCE_ROUTE_LABEL] = "label",
+		[AVFENCE_ROUTE_CAPABILITY] = "capability",
+		[AVFENCE_ROUTE_PASSTHROUGH] = "passthrough",
+	};
+
+	if (route >= __AVFENCE_ROUTE_MAX || !names[route])
+		return "unknown";
+	return names[route];
+}

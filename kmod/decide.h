@@ -55,5 +55,6 @@ u32 avf_label_level(const struct avf_levels *levels, const char *label,
 		    size_t len, bool *unknown);
 enum avf_verdict avf_decide(u32 clearance, u32 level, u32 mode);
 bool avf_mode_valid(u32 mode);
+const char *avf_route_name(u32 route);
 
 #endif /* _AVFENCE_DECIDE_H */

@@ -1,147 +1,181 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * avfence: the open check.
+ * avfence: hooks on files and inodes.
  *
  * Every way of opening a file's contents (open, openat, openat2, execve,
- * open_by_handle_at, io_uring, re-opening /proc/PID/fd/N, the kernel
- * opening a fanotify event's file) ends in security_file_open(), so that
- * is where a tagged task meets the fence.
+ * open_by_handle_at, io_uring, re-opening /proc/PID/fd/N) ends in
+ * security_file_open(), so that is where a tagged task meets the fence.
+ * A file descriptor it did not open itself (received, taken with
+ * pidfd_getfd, inherited from before it was tagged) is checked again when
+ * it arrives and whenever it is read, written or mapped.  Links and renames
+ * may not move data to a lower classification, and only an untagged
+ * administrator may change labels.
  */
-#include <linux/percpu.h>
-#include <linux/ratelimit.h>
-#include <linux/slab.h>
+#include <linux/capability.h>
+#include <linux/major.h>
+#include <linux/magic.h>
+#include <linux/mman.h>
+#include <linux/xattr.h>
 
 #include "common.h"
+#include "compat.h"
+#include "fence.h"
 #include "hook.h"
-#include "label.h"
-#include "policy.h"
 
-static DEFINE_PER_CPU(u64, avf_denied);
-static DEFINE_PER_CPU(u64, avf_audited);
-static DEFINE_RATELIMIT_STATE(avf_log_rs, 5 * HZ, 20);
-
-static u64 sum(u64 __percpu *counter)
+/* Storage and memory read below the filesystem, where labels cannot be. */
+static bool raw_device(const struct file *file)
 {
-	u64 total = 0;
-	int cpu;
+	const struct inode *inode = file_inode(file);
+	const struct dentry *dentry = file->f_path.dentry;
+	unsigned int minor;
 
-	for_each_possible_cpu(cpu)
-		total += *per_cpu_ptr(counter, cpu);
-	return total;
-}
-
-/** avf_stat_denied - opens refused since load. Return: the count. */
-u64 avf_stat_denied(void)
-{
-	return sum(&avf_denied);
-}
-
-/** avf_stat_audited - opens audit mode let through. Return: the count. */
-u64 avf_stat_audited(void)
-{
-	return sum(&avf_audited);
-}
-
-/**
- * struct avf_decision - what the open check found, for the log
- * @verdict: enum avf_verdict
- * @clearance: name of the task's clearance
- * @level: name of the file's effective level, or its raw label if unknown
- * @unknown: the file's label names no level
- */
-struct avf_decision {
-	enum avf_verdict verdict;
-	char clearance[AVFENCE_LEVEL_NAME_MAX];
-	char level[AVFENCE_LEVEL_NAME_MAX];
-	bool unknown;
-};
-
-static void log_decision(const struct file *file,
-			 const struct avf_decision *d, int err)
-{
-	char *buf, *path;
-
-	if (!__ratelimit(&avf_log_rs))
-		return;
-	buf = kmalloc(PATH_MAX, GFP_KERNEL);
-	path = buf ? d_path(&file->f_path, buf, PATH_MAX) : ERR_PTR(-ENOMEM);
-	if (IS_ERR(path))
-		path = "?";
-	if (err)
-		pr_notice("denied open pid=%d comm=%s path=%s: cannot read label: %d\n",
-			  task_pid_nr(current), current->comm, path, err);
-	else
-		pr_notice("%s open pid=%d comm=%s clearance=%s label=%s%s path=%s\n",
-			  d->verdict == AVF_DENY ? "denied" : "audit",
-			  task_pid_nr(current), current->comm, d->clearance,
-			  d->level, d->unknown ? " (unknown, taken as highest)" : "",
-			  path);
-	kfree(buf);
-}
-
-static int check_open(struct file *file)
-{
-	struct avf_decision d = { .verdict = AVF_ALLOW };
-	struct avf_policy *policy;
-	struct avf_label label;
-	u32 clearance, level;
-	int err;
-
-	err = avf_label_effective(file->f_path.dentry, &label);
-	if (err) {
-		/* Fail closed: no label read, no contents. */
-		this_cpu_inc(avf_denied);
-		log_decision(file, &d, err);
-		return -EACCES;
+	if (S_ISBLK(inode->i_mode))
+		return true;
+	if (S_ISCHR(inode->i_mode)) {
+		minor = iminor(inode);
+		switch (imajor(inode)) {
+		case MEM_MAJOR:		/* mem, kmem, port */
+			return minor == 1 || minor == 2 || minor == 4;
+		case SCSI_GENERIC_MAJOR:
+		case MTD_CHAR_MAJOR:
+			return true;
+		}
+		return false;
 	}
+	return inode->i_sb->s_magic == PROC_SUPER_MAGIC &&
+	       dentry->d_parent == inode->i_sb->s_root &&
+	       !strcmp(dentry->d_name.name, "kcore");
+}
 
-	rcu_read_lock();
-	policy = rcu_dereference(avf_policy);
-	if (WARN_ON_ONCE(!policy) || !avf_current_clearance(policy, &clearance)) {
-		/* A tag without a policy, or a tag gone: cannot happen. */
-		rcu_read_unlock();
-		return policy ? 0 : -EACCES;
-	}
-	if (label.source == AVFENCE_LABEL_DEFAULT)
-		level = policy->default_level;
-	else
-		level = avf_label_level(&policy->levels, label.name, label.len,
-					&d.unknown);
-	d.verdict = avf_decide(clearance, level, READ_ONCE(policy->mode));
-	if (d.verdict != AVF_ALLOW) {
-		strscpy(d.clearance, policy->levels.name[clearance],
-			sizeof(d.clearance));
-		if (d.unknown)
-			snprintf(d.level, sizeof(d.level), "%*pE",
-				 (int)avf_label_trim(label.name, label.len),
-				 label.name);
-		else
-			strscpy(d.level, policy->levels.name[level],
-				sizeof(d.level));
-	}
-	if (d.unknown && !atomic_xchg(&policy->unknown_logged, 1))
-		pr_warn("unknown label '%*pE' on an opened file, taken as %s; further unknown labels are not reported\n",
-			(int)avf_label_trim(label.name, label.len), label.name,
-			policy->levels.name[level]);
-	rcu_read_unlock();
+static int check_file(enum avfence_route route, struct file *file)
+{
+	char what[64];
 
-	if (d.verdict == AVF_ALLOW)
-		return 0;
-	if (d.verdict == AVF_DENY)
-		this_cpu_inc(avf_denied);
-	else
-		this_cpu_inc(avf_audited);
-	log_decision(file, &d, 0);
-	return d.verdict == AVF_DENY ? -EACCES : 0;
+	if (raw_device(file)) {
+		snprintf(what, sizeof(what), "%pD", file);
+		return avf_fence_door(AVFENCE_ROUTE_RAW_DEVICE,
+				      AVFENCE_ALLOW_RAW_DEVICES, what);
+	}
+	return avf_fence_file(route, file);
 }
 
 int hook_file_open(struct file *file)
 {
-	/* Ours first: a denied open never reaches fanotify listeners. */
-	int err = check_open(file);
+	int err = 0;
 
+	/*
+	 * A fanotify listener that is a subject gets the event's file
+	 * opened for it (__FMODE_NONOTIFY).  Refusing that open would, on
+	 * some kernels, deny the event and so the untagged process's own
+	 * open.  Let it open; every read, write and mmap of it is fenced.
+	 */
+	if (!(file->f_flags & __FMODE_NONOTIFY))
+		err = check_file(AVFENCE_ROUTE_OPEN, file);
+	/* Ours first: a denied open never reaches fanotify listeners. */
 	if (!err)
 		err = avf_orig.file_open(file);
+	avf_hook_leave();
+	return err;
+}
+
+int hook_file_receive(struct file *file)
+{
+	int err = check_file(AVFENCE_ROUTE_FD_RECEIVE, file);
+
+	if (!err)
+		err = avf_orig.file_receive(file);
+	avf_hook_leave();
+	return err;
+}
+
+int hook_file_permission(struct file *file, int mask)
+{
+	int err = mask ? check_file(AVFENCE_ROUTE_FD_USE, file) : 0;
+
+	if (!err)
+		err = avf_orig.file_permission(file, mask);
+	avf_hook_leave();
+	return err;
+}
+
+int hook_mmap_file(struct file *file, unsigned long prot, unsigned long flags)
+{
+	int err = file ? check_file(AVFENCE_ROUTE_FD_USE, file) : 0;
+
+	if (!err)
+		err = avf_orig.mmap_file(file, prot, flags);
+	avf_hook_leave();
+	return err;
+}
+
+int hook_inode_link(struct dentry *old_dentry, struct inode *dir,
+		    struct dentry *new_dentry)
+{
+	int err = avf_fence_move(AVFENCE_ROUTE_LINK, old_dentry,
+				 new_dentry->d_parent);
+
+	if (!err)
+		err = avf_orig.inode_link(old_dentry, dir, new_dentry);
+	avf_hook_leave();
+	return err;
+}
+
+int hook_inode_rename(struct inode *old_dir, struct dentry *old_dentry,
+		      struct inode *new_dir, struct dentry *new_dentry,
+		      unsigned int flags)
+{
+	int err = avf_fence_move(AVFENCE_ROUTE_RENAME, old_dentry,
+				 new_dentry->d_parent);
+
+	if (!err && (flags & RENAME_EXCHANGE) && d_is_positive(new_dentry))
+		err = avf_fence_move(AVFENCE_ROUTE_RENAME, new_dentry,
+				     old_dentry->d_parent);
+	if (!err)
+		err = avf_orig.inode_rename(old_dir, old_dentry, new_dir,
+					    new_dentry, flags);
+	avf_hook_leave();
+	return err;
+}
+
+/*
+ * Labels are the fence: a fenced task may never change them, and other
+ * tasks only with CAP_MAC_ADMIN or CAP_SYS_ADMIN (without this, the owner
+ * of a file could set security.* on it).
+ */
+static int check_label_change(const char *name)
+{
+	int err;
+
+	if (strcmp(name, AVFENCE_XATTR_NAME))
+		return 0;
+	err = avf_fence_door(AVFENCE_ROUTE_LABEL, 0, AVFENCE_XATTR_NAME);
+	if (err || avf_current_tagged())
+		return err;
+	if (!capable(CAP_MAC_ADMIN) && !capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	return 0;
+}
+
+int hook_inode_setxattr(avf_idmap_t *idmap, struct dentry *dentry,
+			const char *name, const void *value, size_t size,
+			int flags)
+{
+	int err = check_label_change(name);
+
+	if (!err)
+		err = avf_orig.inode_setxattr(idmap, dentry, name, value, size,
+					      flags);
+	avf_hook_leave();
+	return err;
+}
+
+int hook_inode_removexattr(avf_idmap_t *idmap, struct dentry *dentry,
+			   const char *name)
+{
+	int err = check_label_change(name);
+
+	if (!err)
+		err = avf_orig.inode_removexattr(idmap, dentry, name);
 	avf_hook_leave();
 	return err;
 }

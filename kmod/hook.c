@@ -62,11 +62,32 @@ struct avf_hook {
 
 /* clang-format off */
 static struct avf_hook avf_hooks[] = {
+	/* subject.c: tags */
 	AVF_HOOK(task_alloc, AVF_WHEN_TAGGED),
 	AVF_HOOK(task_free, AVF_WHEN_ANY_TAGGED),
 	AVF_HOOK(bprm_check, AVF_WHEN_ALWAYS),
 	AVF_HOOK(bprm_committed_creds, AVF_WHEN_ALWAYS),
+	/* fs.c: files and labels */
 	AVF_HOOK(file_open, AVF_WHEN_TAGGED),
+	AVF_HOOK(file_receive, AVF_WHEN_TAGGED),
+	AVF_HOOK(file_permission, AVF_WHEN_TAGGED),
+	AVF_HOOK(mmap_file, AVF_WHEN_TAGGED),
+	AVF_HOOK(inode_link, AVF_WHEN_TAGGED),
+	AVF_HOOK(inode_rename, AVF_WHEN_TAGGED),
+	AVF_HOOK(inode_setxattr, AVF_WHEN_ALWAYS),
+	AVF_HOOK(inode_removexattr, AVF_WHEN_ALWAYS),
+	/* door.c: side doors */
+	AVF_HOOK(ptrace_access_check, AVF_WHEN_TAGGED),
+	AVF_HOOK(ptrace_traceme, AVF_WHEN_ANY_TAGGED),
+	AVF_HOOK(capable, AVF_WHEN_TAGGED),
+	AVF_HOOK(kernel_read_file, AVF_WHEN_TAGGED),
+	AVF_HOOK(kernel_load_data, AVF_WHEN_TAGGED),
+	AVF_HOOK(bpf, AVF_WHEN_TAGGED),
+	AVF_HOOK(perf_event_open, AVF_WHEN_TAGGED),
+	AVF_HOOK(locked_down, AVF_WHEN_TAGGED),
+	AVF_HOOK(file_ioctl, AVF_WHEN_TAGGED),
+	AVF_HOOK(file_ioctl_compat, AVF_WHEN_TAGGED),
+	AVF_HOOK(uring_cmd, AVF_WHEN_TAGGED),
 };
 /* clang-format on */
 

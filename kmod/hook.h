@@ -1,27 +1,77 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * avfence: the original kernel functions behind the attached hooks.
+ * avfence: the kernel functions avfence attaches to, and its wrappers.
+ *
+ * For each security_<hook>() listed here, hook.c redirects calls into
+ * hook_<hook>(), which decides and then calls avf_orig.<hook>() to run
+ * the other LSMs.  Each wrapper calls avf_hook_leave() exactly once, last.
  */
 #ifndef _AVFENCE_HOOK_H
 #define _AVFENCE_HOOK_H
 
 #include <linux/binfmts.h>
 #include <linux/fs.h>
+#include <linux/kernel_read_file.h>
 #include <linux/sched.h>
+#include <linux/security.h>
+
+#include "compat.h"
+
+union bpf_attr;
+struct io_uring_cmd;
+
+#define AVF_HOOKS(X)							\
+	X(int, task_alloc, struct task_struct *task,			\
+	  unsigned long clone_flags)					\
+	X(void, task_free, struct task_struct *task)			\
+	X(int, bprm_check, struct linux_binprm *bprm)			\
+	X(void, bprm_committed_creds, struct linux_binprm *bprm)	\
+	X(int, file_open, struct file *file)				\
+	X(int, file_receive, struct file *file)				\
+	X(int, file_permission, struct file *file, int mask)		\
+	X(int, mmap_file, struct file *file, unsigned long prot,	\
+	  unsigned long flags)						\
+	X(int, inode_link, struct dentry *old_dentry, struct inode *dir,	\
+	  struct dentry *new_dentry)					\
+	X(int, inode_rename, struct inode *old_dir,			\
+	  struct dentry *old_dentry, struct inode *new_dir,		\
+	  struct dentry *new_dentry, unsigned int flags)		\
+	X(int, inode_setxattr, avf_idmap_t *idmap, struct dentry *dentry,	\
+	  const char *name, const void *value, size_t size, int flags)	\
+	X(int, inode_removexattr, avf_idmap_t *idmap,			\
+	  struct dentry *dentry, const char *name)			\
+	X(int, ptrace_access_check, struct task_struct *child,		\
+	  unsigned int mode)						\
+	X(int, ptrace_traceme, struct task_struct *parent)		\
+	X(int, capable, const struct cred *cred,			\
+	  struct user_namespace *ns, int cap, unsigned int opts)	\
+	X(int, kernel_read_file, struct file *file,			\
+	  enum kernel_read_file_id id, bool contents)			\
+	X(int, kernel_load_data, enum kernel_load_data_id id,		\
+	  bool contents)						\
+	X(int, bpf, int cmd, union bpf_attr *attr, unsigned int size)	\
+	X(int, perf_event_open, AVF_PERF_EVENT_OPEN_PARAMS)		\
+	X(int, locked_down, enum lockdown_reason what)			\
+	X(int, file_ioctl, struct file *file, unsigned int cmd,		\
+	  unsigned long arg)						\
+	X(int, file_ioctl_compat, struct file *file, unsigned int cmd,	\
+	  unsigned long arg)						\
+	X(int, uring_cmd, struct io_uring_cmd *ioucmd)
+
+#define AVF_ORIG_MEMBER(ret, name, ...) ret (*name)(__VA_ARGS__);
+#define AVF_WRAPPER_DECL(ret, name, ...) ret hook_##name(__VA_ARGS__);
 
 /**
  * struct avf_orig - the kernel's security_*() functions avfence wraps
- *
- * Each hook_*() wrapper calls its counterpart here to run the other LSMs.
  */
 struct avf_orig {
-	int (*task_alloc)(struct task_struct *task, unsigned long clone_flags);
-	void (*task_free)(struct task_struct *task);
-	int (*bprm_check)(struct linux_binprm *bprm);
-	void (*bprm_committed_creds)(struct linux_binprm *bprm);
-	int (*file_open)(struct file *file);
+	AVF_HOOKS(AVF_ORIG_MEMBER)
 };
 
 extern struct avf_orig avf_orig;
+
+AVF_HOOKS(AVF_WRAPPER_DECL)
+
+void avf_hook_leave(void);
 
 #endif /* _AVFENCE_HOOK_H */

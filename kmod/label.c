@@ -45,8 +45,8 @@ int avf_label_own(struct dentry *dentry, struct avf_label *label)
  * @label: filled in; source AVFENCE_LABEL_DEFAULT if no label was found
  *
  * Context: process context, may sleep (filesystems read xattrs from disk).
- * Return: 0, or an error from the filesystem, on which the caller must
- * fail closed.
+ * Return: 0, or an error on which the caller must fail closed: one from
+ * the filesystem, or -ESTALE for a disconnected dentry.
  */
 int avf_label_effective(struct dentry *dentry, struct avf_label *label)
 {
@@ -58,6 +58,15 @@ int avf_label_effective(struct dentry *dentry, struct avf_label *label)
 		err = avf_label_own(d, label);
 		if (err != -ENODATA)
 			break;
+		if (IS_ROOT(d) && (d->d_flags & DCACHE_DISCONNECTED)) {
+			/*
+			 * From a file handle (open_by_handle_at, an NFS
+			 * export) with its ancestors not in the dcache: the
+			 * directories that may classify it are unknown.
+			 */
+			err = -ESTALE;
+			break;
+		}
 		if (IS_ROOT(d)) {
 			label->source = AVFENCE_LABEL_DEFAULT;
 			label->len = 0;

@@ -14,6 +14,7 @@
 #include <net/genetlink.h>
 
 #include "common.h"
+#include "fence.h"
 #include "label.h"
 #include "policy.h"
 
@@ -27,6 +28,7 @@ static const struct nla_policy avf_subject_policy[AVFENCE_SUBJECT_A_MAX + 1] = {
 				     .len = AVFENCE_PATH_MAX - 1 },
 	[AVFENCE_SUBJECT_A_CLEARANCE] = { .type = NLA_NUL_STRING,
 					  .len = AVFENCE_LEVEL_NAME_MAX - 1 },
+	[AVFENCE_SUBJECT_A_ALLOW] = { .type = NLA_U32 },
 };
 
 /* Attributes only ever sent by the kernel are absent: strict parsing
@@ -121,6 +123,7 @@ static int parse_subject(struct avf_policy *policy, const struct nlattr *nest,
 	struct nlattr *tb[AVFENCE_SUBJECT_A_MAX + 1];
 	const char *path, *clearance;
 	struct avf_subject_key key;
+	u32 allow = 0;
 	struct path p;
 	int idx, err;
 
@@ -146,6 +149,14 @@ static int parse_subject(struct avf_policy *policy, const struct nlattr *nest,
 				    "subject path must be absolute");
 		return -EINVAL;
 	}
+	if (tb[AVFENCE_SUBJECT_A_ALLOW]) {
+		allow = nla_get_u32(tb[AVFENCE_SUBJECT_A_ALLOW]);
+		if (allow & ~__AVFENCE_ALLOW_ALL) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[AVFENCE_SUBJECT_A_ALLOW],
+					    "unknown allow flags");
+			return -EOPNOTSUPP;
+		}
+	}
 	idx = avf_levels_find(&policy->levels, clearance, strlen(clearance));
 	if (idx < 0) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[AVFENCE_SUBJECT_A_CLEARANCE],
@@ -166,7 +177,7 @@ static int parse_subject(struct avf_policy *policy, const struct nlattr *nest,
 	}
 	key = avf_key_of_inode(d_inode(p.dentry));
 	path_put(&p);
-	err = avf_policy_add_subject(policy, path, &key, idx);
+	err = avf_policy_add_subject(policy, path, &key, idx, allow);
 	if (err == -EEXIST)
 		NL_SET_ERR_MSG_ATTR(extack, tb[AVFENCE_SUBJECT_A_PATH],
 				    "subject is the same file as an earlier subject");
@@ -289,6 +300,31 @@ static int put_policy(struct sk_buff *msg, const struct avf_policy *policy)
 	return 0;
 }
 
+static int put_routes(struct sk_buff *msg)
+{
+	struct nlattr *nest, *route;
+	u32 i;
+
+	nest = nla_nest_start(msg, AVFENCE_A_ROUTE_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i <= AVFENCE_ROUTE_MAX; i++) {
+		route = nla_nest_start(msg, AVFENCE_A_ROUTE);
+		if (!route ||
+		    nla_put_u32(msg, AVFENCE_ROUTE_A_ID, i) ||
+		    nla_put_string(msg, AVFENCE_ROUTE_A_NAME,
+				   avf_route_name(i)) ||
+		    nla_put_u64_64bit(msg, AVFENCE_ROUTE_A_DENIED,
+				      avf_stat_denied(i), AVFENCE_ROUTE_A_PAD) ||
+		    nla_put_u64_64bit(msg, AVFENCE_ROUTE_A_AUDITED,
+				      avf_stat_audited(i), AVFENCE_ROUTE_A_PAD))
+			return -EMSGSIZE;
+		nla_nest_end(msg, route);
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
 static int avf_nl_status(struct sk_buff *skb, struct genl_info *info)
 {
 	struct avf_policy *policy;
@@ -296,7 +332,8 @@ static int avf_nl_status(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int err = -EMSGSIZE;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	/* 32 levels of 64 bytes and the route table exceed one page. */
+	msg = genlmsg_new(2 * NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &avf_family, 0,
@@ -310,11 +347,11 @@ static int avf_nl_status(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_string(msg, AVFENCE_A_MODULE_VERSION, AVFENCE_VERSION) ||
 	    nla_put_u8(msg, AVFENCE_A_POLICY_LOADED, !!policy) ||
 	    nla_put_u32(msg, AVFENCE_A_TAGGED, avf_tagged_count()) ||
-	    nla_put_u64_64bit(msg, AVFENCE_A_DENIED, avf_stat_denied(),
+	    nla_put_u64_64bit(msg, AVFENCE_A_DENIED, avf_stat_denied(~0U),
 			      AVFENCE_A_PAD) ||
-	    nla_put_u64_64bit(msg, AVFENCE_A_AUDITED, avf_stat_audited(),
+	    nla_put_u64_64bit(msg, AVFENCE_A_AUDITED, avf_stat_audited(~0U),
 			      AVFENCE_A_PAD) ||
-	    (policy && put_policy(msg, policy))) {
+	    put_routes(msg) || (policy && put_policy(msg, policy))) {
 		mutex_unlock(&avf_config_lock);
 		goto out_free;
 	}

@@ -97,12 +97,14 @@ const struct avf_subject *avf_policy_find(const struct avf_policy *policy,
  * @path: the path the subject was named by (copied)
  * @key: identity of the binary
  * @clearance: its clearance
+ * @allow: AVFENCE_ALLOW_* flags
  *
  * Return: 0, -EEXIST if the same binary is already a subject, -E2BIG if the
  * policy is full, or -ENOMEM.
  */
 int avf_policy_add_subject(struct avf_policy *policy, const char *path,
-			   const struct avf_subject_key *key, u32 clearance)
+			   const struct avf_subject_key *key, u32 clearance,
+			   u32 allow)
 {
 	struct avf_subject *subject;
 
@@ -116,6 +118,7 @@ int avf_policy_add_subject(struct avf_policy *policy, const char *path,
 		return -ENOMEM;
 	subject->key = *key;
 	subject->clearance = clearance;
+	subject->allow = allow;
 	hlist_add_head(&subject->node,
 		       &policy->buckets[key_hash(key, policy->hash_bits)]);
 	policy->nsubjects++;

@@ -16,12 +16,14 @@
  * @node: link in &avf_policy.buckets
  * @key: identity of the binary, resolved at load
  * @clearance: highest level its executors may open
+ * @allow: AVFENCE_ALLOW_* side doors opened to it
  * @path: the path it was named by, for status
  */
 struct avf_subject {
 	struct hlist_node node;
 	struct avf_subject_key key;
 	u32 clearance;
+	u32 allow;
 	char *path;
 };
 
@@ -58,7 +60,8 @@ extern struct mutex avf_config_lock;
 struct avf_policy *avf_policy_alloc(u32 nsubjects);
 void avf_policy_free(struct avf_policy *policy);
 int avf_policy_add_subject(struct avf_policy *policy, const char *path,
-			   const struct avf_subject_key *key, u32 clearance);
+			   const struct avf_subject_key *key, u32 clearance,
+			   u32 allow);
 const struct avf_subject *avf_policy_find(const struct avf_policy *policy,
 					  const struct avf_subject_key *key);
 void avf_policy_replace(struct avf_policy *policy);

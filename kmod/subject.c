@@ -37,7 +37,8 @@
  * @rcu: for freeing after readers are done
  * @task: the task; only compared, never dereferenced
  * @subject: identity of the subject binary that tagged it
- * @cached: policy generation (high 32 bits) and clearance (low 32 bits)
+ * @cached: policy generation (bits 63-32), allow flags (31-16) and
+ *          clearance level (15-0), valid for that generation only
  * @clearance_name: name of the clearance last computed
  *
  * After the tag is published only its own task writes @subject, @cached
@@ -74,13 +75,51 @@ static struct avf_tag *tag_find(const struct task_struct *task)
 	return NULL;
 }
 
-static void tag_set(struct avf_tag *tag, const struct avf_policy *policy,
-		    u32 clearance)
+static u64 pack(const struct avf_policy *policy,
+	       const struct avf_clearance *c)
 {
-	strscpy(tag->clearance_name, policy->levels.name[clearance],
+	return ((u64)(u32)policy->generation << 32) | ((u64)c->allow << 16) |
+	       c->level;
+}
+
+static void tag_set(struct avf_tag *tag, const struct avf_policy *policy,
+		    const struct avf_clearance *c)
+{
+	strscpy(tag->clearance_name, policy->levels.name[c->level],
 		sizeof(tag->clearance_name));
-	atomic64_set(&tag->cached,
-		     ((u64)(u32)policy->generation << 32) | clearance);
+	atomic64_set(&tag->cached, pack(policy, c));
+}
+
+/*
+ * The clearance of @tag under @policy.  Return: true if the cached value
+ * was current; false if it was computed anew (the caller may cache it).
+ */
+static bool tag_clearance(const struct avf_tag *tag,
+			  const struct avf_policy *policy,
+			  struct avf_clearance *c)
+{
+	const struct avf_subject *subject;
+	u64 cached = atomic64_read(&tag->cached);
+	int idx;
+
+	if ((u32)(cached >> 32) == (u32)policy->generation) {
+		c->level = cached & 0xffff;
+		c->allow = (cached >> 16) & 0xffff;
+		return true;
+	}
+	subject = avf_policy_find(policy, &tag->subject);
+	if (subject) {
+		c->level = subject->clearance;
+		c->allow = subject->allow;
+		return false;
+	}
+	/* Dropped from the policy: same level name, else the lowest. */
+	idx = avf_levels_find(&policy->levels, tag->clearance_name,
+			      strnlen(tag->clearance_name,
+				      sizeof(tag->clearance_name)));
+	c->level = idx >= 0 ? idx : 0;
+	c->allow = 0;
+	return false;
 }
 
 /*
@@ -115,9 +154,14 @@ static int tag_insert(const struct task_struct *task,
 static void tag_init(struct avf_tag *tag, const struct avf_policy *policy,
 		     const struct avf_subject *subject)
 {
+	struct avf_clearance c = {
+		.level = subject->clearance,
+		.allow = subject->allow,
+	};
+
 	memset(tag, 0, sizeof(*tag));
 	tag->subject = subject->key;
-	tag_set(tag, policy, subject->clearance);
+	tag_set(tag, policy, &c);
 }
 
 static void tag_remove(const struct task_struct *task)
@@ -178,36 +222,42 @@ bool avf_current_tagged(void)
 /**
  * avf_current_clearance - the clearance of the current task
  * @policy: the policy in force
- * @clearance: set to the clearance level if current is tagged
+ * @c: set to the clearance if current is tagged
  *
  * Context: rcu_read_lock() held, @policy dereferenced under it.
  * Return: true if current is tagged.
  */
-bool avf_current_clearance(const struct avf_policy *policy, u32 *clearance)
+bool avf_current_clearance(const struct avf_policy *policy,
+			   struct avf_clearance *c)
 {
-	const struct avf_subject *subject;
 	struct avf_tag *tag = tag_find(current);
-	u64 cached;
-	int idx;
 
 	if (!tag)
 		return false;
-	cached = atomic64_read(&tag->cached);
-	if ((u32)(cached >> 32) == (u32)policy->generation) {
-		*clearance = (u32)cached;
-		return true;
-	}
-	/* A new policy: recompute (only current writes its own tag). */
-	subject = avf_policy_find(policy, &tag->subject);
-	if (subject) {
-		*clearance = subject->clearance;
-	} else {
-		idx = avf_levels_find(&policy->levels, tag->clearance_name,
-				      strnlen(tag->clearance_name,
-					      sizeof(tag->clearance_name)));
-		*clearance = idx >= 0 ? idx : 0;
-	}
-	tag_set(tag, policy, *clearance);
+	/* A new policy: cache it (only current writes its own tag). */
+	if (!tag_clearance(tag, policy, c))
+		tag_set(tag, policy, c);
+	return true;
+}
+
+/**
+ * avf_task_clearance - the clearance of another task
+ * @task: the task
+ * @policy: the policy in force
+ * @c: set to the clearance if @task is tagged
+ *
+ * Context: rcu_read_lock() held, @policy dereferenced under it.
+ * Return: true if @task is tagged.
+ */
+bool avf_task_clearance(const struct task_struct *task,
+			const struct avf_policy *policy,
+			struct avf_clearance *c)
+{
+	struct avf_tag *tag = tag_find(task);
+
+	if (!tag)
+		return false;
+	tag_clearance(tag, policy, c);
 	return true;
 }
 
@@ -220,8 +270,8 @@ static int subject_exec(const struct file *file)
 	struct avf_subject_key key = avf_key_of_inode(file_inode(file));
 	const struct avf_subject *subject;
 	struct avf_policy *policy;
+	struct avf_clearance c, new;
 	struct avf_tag *tag, init;
-	u32 clearance;
 
 	rcu_read_lock();
 	policy = rcu_dereference(avf_policy);
@@ -230,11 +280,13 @@ static int subject_exec(const struct file *file)
 		rcu_read_unlock();
 		return 0;
 	}
-	if (avf_current_clearance(policy, &clearance)) {
+	if (avf_current_clearance(policy, &c)) {
 		tag = tag_find(current);
-		if (subject->clearance < clearance) {
+		if (subject->clearance < c.level) {
+			new.level = subject->clearance;
+			new.allow = subject->allow & c.allow;
 			tag->subject = key;
-			tag_set(tag, policy, subject->clearance);
+			tag_set(tag, policy, &new);
 		}
 		rcu_read_unlock();
 		return 0;

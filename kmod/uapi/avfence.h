@@ -25,8 +25,14 @@
  *    AVFENCE_A_DEFAULT_LEVEL: NLA_NUL_STRING
  *    AVFENCE_A_SUBJECT_COUNT: NLA_U32
  *    AVFENCE_A_TAGGED: NLA_U32, tagged tasks alive
- *    AVFENCE_A_DENIED: NLA_U64, opens refused
- *    AVFENCE_A_AUDITED: NLA_U64, opens that audit mode let through
+ *    AVFENCE_A_DENIED: NLA_U64, accesses refused, all routes
+ *    AVFENCE_A_AUDITED: NLA_U64, accesses audit mode let through
+ *    AVFENCE_A_ROUTE_STATS: NLA_NESTED, one entry per route
+ *        AVFENCE_A_ROUTE: NLA_NESTED
+ *            AVFENCE_ROUTE_A_ID: NLA_U32, enum avfence_route
+ *            AVFENCE_ROUTE_A_NAME: NLA_NUL_STRING
+ *            AVFENCE_ROUTE_A_DENIED: NLA_U64
+ *            AVFENCE_ROUTE_A_AUDITED: NLA_U64
  *
  * AVFENCE_CMD_LOAD_POLICY: CAP_MAC_ADMIN or CAP_SYS_ADMIN, untagged.
  * Replaces the policy atomically; on any error the old policy stays.
@@ -38,6 +44,9 @@
  *        AVFENCE_A_SUBJECT: NLA_NESTED, one per subject
  *            AVFENCE_SUBJECT_A_PATH: NLA_NUL_STRING, absolute, required
  *            AVFENCE_SUBJECT_A_CLEARANCE: NLA_NUL_STRING, required
+ *            AVFENCE_SUBJECT_A_ALLOW: NLA_U32, optional, AVFENCE_ALLOW_*
+ *            flags: side doors this subject may use (none by default);
+ *            unknown bits are rejected with -EOPNOTSUPP
  *    The kernel resolves each path to a regular file and matches subjects
  *    by the identity of that file (device and inode), not by name.
  *    Errors: -EINVAL (malformed, unknown level, duplicate level),
@@ -86,6 +95,41 @@ enum avfence_label_source {
 	AVFENCE_LABEL_DEFAULT,	/* the policy's default level */
 };
 
+/*
+ * Side doors a policy may open for one subject.  Closed unless named.
+ */
+enum avfence_allow {
+	/* open block devices and raw storage, SG_IO/NVMe passthrough */
+	AVFENCE_ALLOW_RAW_DEVICES = 1 << 0,
+	/* ptrace, /proc/PID/mem and process_vm_readv of untagged tasks */
+	AVFENCE_ALLOW_PTRACE = 1 << 1,
+	__AVFENCE_ALLOW_ALL = (1 << 2) - 1
+};
+
+/*
+ * The ways a fenced task may try to reach data or weaken the fence; every
+ * denial is counted and logged under one of these.
+ */
+enum avfence_route {
+	AVFENCE_ROUTE_OPEN,		/* open() and every other open path */
+	AVFENCE_ROUTE_FD_RECEIVE,	/* SCM_RIGHTS, pidfd_getfd, binder */
+	AVFENCE_ROUTE_FD_USE,		/* read/write/mmap of an fd above */
+	AVFENCE_ROUTE_LINK,		/* hard link to a lower place */
+	AVFENCE_ROUTE_RENAME,		/* rename to a lower place */
+	AVFENCE_ROUTE_PTRACE,		/* ptrace, /proc/PID/mem, vm_readv */
+	AVFENCE_ROUTE_RAW_DEVICE,	/* block devices, /dev/mem, kcore */
+	AVFENCE_ROUTE_KERNEL_MODULE,	/* init/finit/delete_module */
+	AVFENCE_ROUTE_KEXEC,		/* kexec_load, kexec_file_load */
+	AVFENCE_ROUTE_BPF,		/* bpf() */
+	AVFENCE_ROUTE_PERF,		/* perf_event_open() */
+	AVFENCE_ROUTE_LOCKDOWN,		/* what lockdown guards: iopl... */
+	AVFENCE_ROUTE_LABEL,		/* setting or removing labels */
+	AVFENCE_ROUTE_CAPABILITY,	/* capabilities a fenced task loses */
+	AVFENCE_ROUTE_PASSTHROUGH,	/* SG_IO, NVMe and uring_cmd */
+	__AVFENCE_ROUTE_MAX
+};
+#define AVFENCE_ROUTE_MAX (__AVFENCE_ROUTE_MAX - 1)
+
 enum avfence_cmd {
 	AVFENCE_CMD_UNSPEC,
 	AVFENCE_CMD_GET_STATUS,
@@ -115,6 +159,7 @@ enum avfence_attr {
 	AVFENCE_A_LABEL_SOURCE,
 	AVFENCE_A_EFFECTIVE_LEVEL,
 	AVFENCE_A_PAD,
+	AVFENCE_A_ROUTE_STATS,
 	__AVFENCE_A_MAX
 };
 #define AVFENCE_A_MAX (__AVFENCE_A_MAX - 1)
@@ -133,8 +178,23 @@ enum avfence_subject_attr {
 	AVFENCE_SUBJECT_A_UNSPEC,
 	AVFENCE_SUBJECT_A_PATH,
 	AVFENCE_SUBJECT_A_CLEARANCE,
+	AVFENCE_SUBJECT_A_ALLOW,
 	__AVFENCE_SUBJECT_A_MAX
 };
 #define AVFENCE_SUBJECT_A_MAX (__AVFENCE_SUBJECT_A_MAX - 1)
+
+/* AVFENCE_A_ROUTE_STATS holds only AVFENCE_A_ROUTE entries. */
+#define AVFENCE_A_ROUTE 1
+
+enum avfence_route_attr {
+	AVFENCE_ROUTE_A_UNSPEC,
+	AVFENCE_ROUTE_A_ID,
+	AVFENCE_ROUTE_A_NAME,
+	AVFENCE_ROUTE_A_DENIED,
+	AVFENCE_ROUTE_A_AUDITED,
+	AVFENCE_ROUTE_A_PAD,
+	__AVFENCE_ROUTE_A_MAX
+};
+#define AVFENCE_ROUTE_A_MAX (__AVFENCE_ROUTE_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_AVFENCE_H */

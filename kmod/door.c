@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * avfence: side doors.
+ *
+ * A fenced agent runs as root with every capability.  Beyond opening
+ * files it could read other processes' memory, read storage or memory
+ * below the filesystem, or change the kernel that enforces the fence.
+ * These hooks close those doors for tagged tasks; two of them (ptrace and
+ * raw storage) can be opened per subject by the policy.
+ */
+#include <linux/capability.h>
+#include <linux/kernel_read_file.h>
+#include <linux/security.h>
+#include <scsi/sg.h>
+
+#include "common.h"
+#include "compat.h"
+#include "fence.h"
+#include "hook.h"
+
+int hook_ptrace_access_check(struct task_struct *child, unsigned int mode)
+{
+	/* Also /proc/PID/mem, process_vm_readv, pidfd_getfd, /proc/PID/fd. */
+	int err = avf_fence_task(child, AVFENCE_ALLOW_PTRACE);
+
+	if (!err)
+		err = avf_orig.ptrace_access_check(child, mode);
+	avf_hook_leave();
+	return err;
+}
+
+int hook_ptrace_traceme(struct task_struct *parent)
+{
+	int err = avf_fence_tracer(parent, AVFENCE_ALLOW_PTRACE);
+
+	if (!err)
+		err = avf_orig.ptrace_traceme(parent);
+	avf_hook_leave();
+	return err;
+}
+
+/*
+ * Capabilities a fenced task loses.  Most doors they open have their own
+ * hook as well; this is the second lock, and the only one for
+ * delete_module().
+ */
+static const char *cap_name(int cap)
+{
+	switch (cap) {
+	case CAP_SYS_RAWIO:
+		return "CAP_SYS_RAWIO";
+	case CAP_SYS_MODULE:
+		return "CAP_SYS_MODULE";
+	case CAP_MAC_ADMIN:
+		return "CAP_MAC_ADMIN";
+	case CAP_MAC_OVERRIDE:
+		return "CAP_MAC_OVERRIDE";
+	case CAP_BPF:
+		return "CAP_BPF";
+	case CAP_PERFMON:
+		return "CAP_PERFMON";
+	}
+	return "capability";
+}
+
+static int check_capability(int cap)
+{
+	u32 allow = 0;
+
+	switch (cap) {
+	case CAP_SYS_RAWIO:
+		allow = AVFENCE_ALLOW_RAW_DEVICES;
+		break;
+	case CAP_SYS_MODULE:
+	case CAP_MAC_ADMIN:
+	case CAP_MAC_OVERRIDE:
+	case CAP_BPF:
+	case CAP_PERFMON:
+		break;
+	default:
+		return 0;
+	}
+	return avf_fence_door(AVFENCE_ROUTE_CAPABILITY, allow,
+			      cap_name(cap));
+}
+
+int hook_capable(const struct cred *cred, struct user_namespace *ns, int cap,
+		 unsigned int opts)
+{
+	int err = check_capability(cap);
+
+	if (!err)
+		err = avf_orig.capable(cred, ns, cap, opts);
+	avf_hook_leave();
+	return err;
+}
+
+int hook_kernel_read_file(struct file *file, enum kernel_read_file_id id,
+			  bool contents)
+{
+	int err = 0;
+
+	switch (id) {
+	case READING_MODULE:
+		err = avf_fence_door(AVFENCE_ROUTE_KERNEL_MODULE, 0,
+					"finit_module");
+		break;
+	case READING_KEXEC_IMAGE:
+	case READING_KEXEC_INITRAMFS:
+		err = avf_fence_door(AVFENCE_ROUTE_KEXEC, 0, "kexec_file_load");
+		break;
+	case READING_POLICY:
+	case READING_X509_CERTIFICATE:
+		err = avf_fence_door(AVFENCE_ROUTE_LOCKDOWN, 0,
+					"kernel policy or certificate");
+		break;
+	default:
+		break;
+	}
+	if (!err)
+		err = avf_orig.kernel_read_file(file, id, contents);
+	avf_hook_leave();
+	return err;
+}
+
+int hook_kernel_load_data(enum kernel_load_data_id id, bool contents)
+{
+	int err = 0;
+
+	switch (id) {
+	case LOADING_MODULE:
+		err = avf_fence_door(AVFENCE_ROUTE_KERNEL_MODULE, 0,
+					"init_module");
+		break;
+	case LOADING_KEXEC_IMAGE:
+	case LOADING_KEXEC_INITRAMFS:
+		err = avf_fence_door(AVFENCE_ROUTE_KEXEC, 0, "kexec_load");
+		break;
+	case LOADING_POLICY:
+	case LOADING_X509_CERTIFICATE:
+		err = avf_fence_door(AVFENCE_ROUTE_LOCKDOWN, 0,
+					"kernel policy or certificate");
+		break;
+	default:
+		break;
+	}
+	if (!err)
+		err = avf_orig.kernel_load_data(id, contents);
+	avf_hook_leave();
+	return err;
+}
+
+int hook_bpf(int cmd, union bpf_attr *attr, unsigned int size)
+{
+	int err = avf_fence_door(AVFENCE_ROUTE_BPF, 0, "bpf()");
+
+	if (!err)
+		err = avf_orig.bpf(cmd, attr, size);
+	avf_hook_leave();
+	return err;
+}
+
+int hook_perf_event_open(AVF_PERF_EVENT_OPEN_PARAMS)
+{
+	int err = avf_fence_door(AVFENCE_ROUTE_PERF, 0, "perf_event_open()");
+
+	if (!err)
+		err = avf_orig.perf_event_open(AVF_PERF_EVENT_OPEN_ARGS);
+	avf_hook_leave();
+	return err;
+}
+
+int hook_locked_down(enum lockdown_reason what)
+{
+	/*
+	 * What lockdown guards (iopl/ioperm, /dev/mem, kcore, MSRs,
+	 * tracefs, kprobes, debugfs, ...) a fenced task never gets, as if
+	 * the kernel were locked down for it alone.
+	 */
+	char reason[32];
+	int err;
+
+	snprintf(reason, sizeof(reason), "lockdown reason %d", what);
+	err = avf_fence_door(AVFENCE_ROUTE_LOCKDOWN, 0, reason);
+	if (!err)
+		err = avf_orig.locked_down(what);
+	avf_hook_leave();
+	return err;
+}
+
+/* SCSI and NVMe command passthrough reads storage below the filesystem. */
+static int check_ioctl(unsigned int cmd)
+{
+	if (cmd != SG_IO && !(_IOC_TYPE(cmd) == 'N' && _IOC_NR(cmd) >= 0x40))
+		return 0;
+	return avf_fence_door(AVFENCE_ROUTE_PASSTHROUGH,
+			      AVFENCE_ALLOW_RAW_DEVICES, "passthrough ioctl");
+}
+
+int hook_file_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	int err = check_ioctl(cmd);
+
+	if (!err)
+		err = avf_orig.file_ioctl(file, cmd, arg);
+	avf_hook_leave();
+	return err;
+}
+
+int hook_file_ioctl_compat(struct file *file, unsigned int cmd,
+			   unsigned long arg)
+{
+	int err = check_ioctl(cmd);
+
+	if (!err)
+		err = avf_orig.file_ioctl_compat(file, cmd, arg);
+	avf_hook_leave();
+	return err;
+}
+
+int hook_uring_cmd(struct io_uring_cmd *ioucmd)
+{
+	int err = avf_fence_door(AVFENCE_ROUTE_PASSTHROUGH,
+				 AVFENCE_ALLOW_RAW_DEVICES, "io_uring command");
+
+	if (!err)
+		err = avf_orig.uring_cmd(ioucmd);
+	avf_hook_leave();
+	return err;
+}

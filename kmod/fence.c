@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * avfence: verdicts on fenced tasks.
+ *
+ * Every hook asks one of the functions here.  Each returns 0 at once for
+ * an untagged task, otherwise decides with the policy in force, counts and
+ * logs what it refused (or, in audit mode, would have refused), and
+ * returns 0 or -EACCES (-EPERM for side doors, as a missing privilege
+ * would).  Counters are per CPU: nothing on these paths writes a shared
+ * cache line.
+ */
+#include <linux/percpu.h>
+#include <linux/ratelimit.h>
+#include <linux/slab.h>
+
+#include "fence.h"
+#include "label.h"
+#include "policy.h"
+
+static DEFINE_PER_CPU(u64 [__AVFENCE_ROUTE_MAX], avf_denied);
+static DEFINE_PER_CPU(u64 [__AVFENCE_ROUTE_MAX], avf_audited);
+static DEFINE_RATELIMIT_STATE(avf_log_rs, 5 * HZ, 20);
+
+static u64 sum(u64 (__percpu *counter)[__AVFENCE_ROUTE_MAX], u32 route)
+{
+	u64 total = 0;
+	int cpu;
+
+	if (route > AVFENCE_ROUTE_MAX) {
+		for (route = 0; route <= AVFENCE_ROUTE_MAX; route++)
+			total += sum(counter, route);
+		return total;
+	}
+	for_each_possible_cpu(cpu)
+		total += (*per_cpu_ptr(counter, cpu))[route];
+	return total;
+}
+
+/**
+ * avf_stat_denied - accesses refused since load
+ * @route: enum avfence_route, or any larger value for all routes
+ *
+ * Return: the count.
+ */
+u64 avf_stat_denied(u32 route)
+{
+	return sum(&avf_denied, route);
+}
+
+/**
+ * avf_stat_audited - accesses audit mode let through since load
+ * @route: enum avfence_route, or any larger value for all routes
+ *
+ * Return: the count.
+ */
+u64 avf_stat_audited(u32 route)
+{
+	return sum(&avf_audited, route);
+}
+
+/**
+ * struct avf_report - one refusal, for the log
+ * @route: enum avfence_route
+ * @verdict: AVF_DENY or AVF_AUDIT
+ * @clearance: name of the task's clearance
+ * @label: the file's level, or its raw label if unknown; "" if no file
+ * @unknown: the label names no level
+ * @err: the label could not be read (then @label is empty)
+ */
+struct avf_report {
+	u32 route;
+	enum avf_verdict verdict;
+	char clearance[AVFENCE_LEVEL_NAME_MAX];
+	char label[AVFENCE_LEVEL_NAME_MAX];
+	bool unknown;
+	int err;
+};
+
+static int report(const struct avf_report *r, const char *key,
+		  const char *value)
+{
+	if (r->verdict == AVF_DENY)
+		this_cpu_inc(avf_denied[r->route]);
+	else
+		this_cpu_inc(avf_audited[r->route]);
+	if (__ratelimit(&avf_log_rs))
+		pr_notice("%s %s pid=%d comm=%s clearance=%s%s%s%s%s %s=%s\n",
+			  r->verdict == AVF_DENY ? "denied" : "audit",
+			  avf_route_name(r->route), task_pid_nr(current),
+			  current->comm, r->clearance,
+			  r->label[0] ? " label=" : "", r->label,
+			  r->unknown ? " (unknown, taken as highest)" : "",
+			  r->err ? " (label unreadable)" : "", key, value);
+	return r->verdict == AVF_DENY ? -EACCES : 0;
+}
+
+/* Report with the path of a file, or of a dentry within its filesystem. */
+static int report_path(const struct avf_report *r, const struct path *path,
+		       struct dentry *dentry)
+{
+	char *buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	char *name = NULL;
+	int ret;
+
+	if (buf)
+		name = path ? d_path(path, buf, PATH_MAX) :
+			      dentry_path_raw(dentry, buf, PATH_MAX);
+	ret = report(r, "path", IS_ERR_OR_NULL(name) ? "?" : name);
+	kfree(buf);
+	return ret;
+}
+
+static void set_names(struct avf_report *r, const struct avf_policy *policy,
+		      const struct avf_clearance *c)
+{
+	strscpy(r->clearance, policy->levels.name[c->level],
+		sizeof(r->clearance));
+}
+
+static u32 label_level(struct avf_policy *policy,
+		       const struct avf_label *label, struct avf_report *r)
+{
+	u32 level;
+
+	if (label->source == AVFENCE_LABEL_DEFAULT)
+		level = policy->default_level;
+	else
+		level = avf_label_level(&policy->levels, label->name,
+					label->len, &r->unknown);
+	if (r->unknown) {
+		snprintf(r->label, sizeof(r->label), "%*pE",
+			 (int)avf_label_trim(label->name, label->len),
+			 label->name);
+		if (!atomic_xchg(&policy->unknown_logged, 1))
+			pr_warn("unknown label '%s' taken as %s; further unknown labels are not reported\n",
+				r->label, policy->levels.name[level]);
+	} else {
+		strscpy(r->label, policy->levels.name[level], sizeof(r->label));
+	}
+	return level;
+}
+
+/* Is current tagged, and is it cleared for everything? */
+static bool cleared_for_all(bool *tagged)
+{
+	struct avf_policy *policy;
+	struct avf_clearance c;
+	bool all = false;
+
+	rcu_read_lock();
+	policy = rcu_dereference(avf_policy);
+	*tagged = policy && avf_current_clearance(policy, &c);
+	if (*tagged)
+		all = c.level + 1 == policy->levels.count;
+	rcu_read_unlock();
+	return all;
+}
+
+/**
+ * avf_fence_dentry - may current reach the contents of @dentry?
+ * @route: how it tries
+ * @dentry: the file
+ * @path: the file's path for the log, or NULL to log the path of @dentry
+ *        within its filesystem
+ *
+ * Context: process context (labels are read from the filesystem).
+ * Return: 0, or -EACCES if the file is classified above current's
+ * clearance or its label cannot be read.
+ */
+int avf_fence_dentry(enum avfence_route route, struct dentry *dentry,
+		     const struct path *path)
+{
+	struct avf_report r = { .route = route, .verdict = AVF_ALLOW };
+	struct avf_policy *policy;
+	struct avf_label label;
+	struct avf_clearance c;
+	bool tagged;
+	u32 level;
+
+	if (cleared_for_all(&tagged) || !tagged)
+		return 0;
+	r.err = avf_label_effective(dentry, &label);
+
+	rcu_read_lock();
+	policy = rcu_dereference(avf_policy);
+	if (!policy || !avf_current_clearance(policy, &c)) {
+		rcu_read_unlock();
+		return 0;
+	}
+	set_names(&r, policy, &c);
+	if (r.err) {
+		/* No label read, no contents: fail closed, even in audit. */
+		r.verdict = AVF_DENY;
+	} else {
+		level = label_level(policy, &label, &r);
+		r.verdict = avf_decide(c.level, level, READ_ONCE(policy->mode));
+	}
+	rcu_read_unlock();
+	if (r.verdict == AVF_ALLOW)
+		return 0;
+	return report_path(&r, path, dentry);
+}
+
+/**
+ * avf_fence_file - may current reach the contents of an open file?
+ * @route: how it tries
+ * @file: the file
+ *
+ * Return: as avf_fence_dentry().
+ */
+int avf_fence_file(enum avfence_route route, struct file *file)
+{
+	return avf_fence_dentry(route, file->f_path.dentry, &file->f_path);
+}
+
+/**
+ * avf_fence_move - may current link or move @dentry under @new_parent?
+ * @route: AVFENCE_ROUTE_LINK or AVFENCE_ROUTE_RENAME
+ * @dentry: the file or directory
+ * @new_parent: the directory it would appear in
+ *
+ * A fenced task may not make anything appear at a lower classification:
+ * a file with its own label keeps it, one without takes the label of its
+ * new place, and that must not be lower than the one it has now.
+ *
+ * Return: 0, or -EACCES.
+ */
+int avf_fence_move(enum avfence_route route, struct dentry *dentry,
+		   struct dentry *new_parent)
+{
+	struct avf_report r = { .route = route, .verdict = AVF_ALLOW };
+	struct avf_label now, there;
+	struct avf_policy *policy;
+	struct avf_clearance c;
+	u32 from, to;
+	bool tagged;
+	int err;
+
+	/* Even a task cleared for all may not lower a classification. */
+	cleared_for_all(&tagged);
+	if (!tagged)
+		return 0;
+	err = avf_label_effective(dentry, &now);
+	if (!err && now.source != AVFENCE_LABEL_OWN)
+		err = avf_label_effective(new_parent, &there);
+	rcu_read_lock();
+	policy = rcu_dereference(avf_policy);
+	if (!policy || !avf_current_clearance(policy, &c)) {
+		rcu_read_unlock();
+		return 0;
+	}
+	set_names(&r, policy, &c);
+	if (err) {
+		r.err = err;
+		r.verdict = AVF_DENY;
+	} else if (now.source != AVFENCE_LABEL_OWN) {
+		to = label_level(policy, &there, &r);
+		from = label_level(policy, &now, &r);
+		if (to < from)
+			r.verdict = READ_ONCE(policy->mode) == AVFENCE_MODE_AUDIT ?
+				    AVF_AUDIT : AVF_DENY;
+	}
+	rcu_read_unlock();
+	if (r.verdict == AVF_ALLOW)
+		return 0;
+	return report_path(&r, NULL, dentry);
+}
+
+/**
+ * avf_fence_door - may current use a side door?
+ * @route: the door
+ * @allow: the AVFENCE_ALLOW_* flag that opens it, or 0 if none can
+ * @what: what was attempted, for the log
+ *
+ * Context: any; nothing here sleeps.
+ * Return: 0, or -EPERM.
+ */
+int avf_fence_door(enum avfence_route route, u32 allow, const char *what)
+{
+	struct avf_report r = { .route = route };
+	struct avf_policy *policy;
+	struct avf_clearance c;
+
+	rcu_read_lock();
+	policy = rcu_dereference(avf_policy);
+	if (!policy || !avf_current_clearance(policy, &c) || (c.allow & allow)) {
+		rcu_read_unlock();
+		return 0;
+	}
+	set_names(&r, policy, &c);
+	r.verdict = READ_ONCE(policy->mode) == AVFENCE_MODE_AUDIT ?
+		    AVF_AUDIT : AVF_DENY;
+	rcu_read_unlock();
+	return report(&r, "what", what) ? -EPERM : 0;
+}
+
+/**
+ * avf_fence_task - may current read the memory of @target?
+ * @target: the task to be traced or read
+ * @allow: the AVFENCE_ALLOW_* flag that permits it
+ *
+ * A fenced task may only inspect tasks fenced at or below its clearance:
+ * any other task may hold data above it.
+ *
+ * Return: 0, or -EPERM.
+ */
+int avf_fence_task(struct task_struct *target, u32 allow)
+{
+	struct avf_clearance c, t;
+	struct avf_policy *policy;
+	bool below = false;
+	char what[32];
+
+	rcu_read_lock();
+	policy = rcu_dereference(avf_policy);
+	if (policy && avf_current_clearance(policy, &c))
+		below = avf_task_clearance(target, policy, &t) &&
+			t.level <= c.level;
+	else
+		below = true;	/* current is not fenced */
+	rcu_read_unlock();
+	if (below)
+		return 0;
+	snprintf(what, sizeof(what), "pid %d", task_pid_nr(target));
+	return avf_fence_door(AVFENCE_ROUTE_PTRACE, allow, what);
+}
+
+/**
+ * avf_fence_tracer - may @tracer, through PTRACE_TRACEME, trace current?
+ * @tracer: the parent that would become the tracer
+ * @allow: the AVFENCE_ALLOW_* flag that permits it
+ *
+ * The same rule as avf_fence_task() with the roles swapped: a fenced
+ * tracer may only trace tasks fenced at or below its clearance.  The
+ * refusal is logged against current, which made the request.
+ *
+ * Return: 0, or -EPERM.
+ */
+int avf_fence_tracer(struct task_struct *tracer, u32 allow)
+{
+	struct avf_report r = { .route = AVFENCE_ROUTE_PTRACE };
+	struct avf_clearance c, t;
+	struct avf_policy *policy;
+	char what[48];
+	bool ok = true;
+
+	rcu_read_lock();
+	policy = rcu_dereference(avf_policy);
+	if (policy && avf_task_clearance(tracer, policy, &t) &&
+	    !(t.allow & allow)) {
+		ok = avf_current_clearance(policy, &c) && c.level <= t.level;
+		set_names(&r, policy, &t);
+		r.verdict = READ_ONCE(policy->mode) == AVFENCE_MODE_AUDIT ?
+			    AVF_AUDIT : AVF_DENY;
+	}
+	rcu_read_unlock();
+	if (ok)
+		return 0;
+	snprintf(what, sizeof(what), "traceme by pid %d", task_pid_nr(tracer));
+	return report(&r, "what", what) ? -EPERM : 0;
+}

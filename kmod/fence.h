@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * avfence: verdicts on fenced tasks, their log and their counters.
+ */
+#ifndef _AVFENCE_FENCE_H
+#define _AVFENCE_FENCE_H
+
+#include <linux/dcache.h>
+#include <linux/path.h>
+
+#include "common.h"
+
+int avf_fence_dentry(enum avfence_route route, struct dentry *dentry,
+		     const struct path *path);
+int avf_fence_file(enum avfence_route route, struct file *file);
+int avf_fence_move(enum avfence_route route, struct dentry *dentry,
+		   struct dentry *new_parent);
+int avf_fence_door(enum avfence_route route, u32 allow, const char *what);
+int avf_fence_task(struct task_struct *target, u32 allow);
+int avf_fence_tracer(struct task_struct *tracer, u32 allow);
+u64 avf_stat_denied(u32 route);
+u64 avf_stat_audited(u32 route);
+
+#endif /* _AVFENCE_FENCE_H */
