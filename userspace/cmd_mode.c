@@ -63,8 +63,7 @@ int mode_main(int argc, char **argv)
 	ret = avf_nl_transact(&nl, msg, NULL, NULL, &ack);
 	avf_nl_close(&nl);
 	if (ret == -ENOENT) {
-		fprintf(stderr, "%s: mode: no policy loaded%s%s\n", prog,
-			ack.msg[0] ? ": " : "", ack.msg);
+		fprintf(stderr, "%s: mode: no policy loaded\n", prog);
 		return 1;
 	}
 	if (ret) {

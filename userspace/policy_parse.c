@@ -47,12 +47,12 @@ struct parser {
 	int err;			/* -ENOMEM once allocation failed */
 };
 
+#define QUOTE_MAX 48
+
 /* A token quoted for a message: escaped and cut short if long. */
 struct quoted {
-	char s[96];
+	char s[QUOTE_MAX * 4 + sizeof("...")];	/* every byte may be \xNN */
 };
-
-#define QUOTE_MAX 48
 
 static struct quoted quote(const char *s, size_t len)
 {

@@ -559,6 +559,24 @@ static void all_errors_in_order(void)
 
 static void quoting_in_messages(void)
 {
+	struct parsed p;
+	char text[256], want[512];
+	int o;
+
+	/* Found by fuzzing: 48 escaped bytes once overflowed the buffer. */
+	memset(text, 0, sizeof(text));
+	o = sprintf(text, "levels A A b@");
+	memset(text + o, 0xd4, 60);
+	strcpy(text + o + 60, "\ndefault A\nmode audit\n");
+	parse(&p, text);
+	EXPECT_NR_ERRS(&p, 2);
+	o = sprintf(want, "invalid level name 'b@");
+	for (int i = 0; i < 46; i++)
+		o += sprintf(want + o, "\\xd4");
+	sprintf(want + o, "...': 1-63 characters of A-Z a-z 0-9 _ -, starting with a letter or digit");
+	EXPECT_ERR(&p, 1, 12, want);
+	done(&p);
+
 	one("fr\x01o'b\\", 1,
 	    "unknown directive 'fr\\x01o\\x27b\\x5c' (expected levels, default, mode or subject)");
 }
