@@ -90,6 +90,9 @@ def main():
     for l in res:
         if l.startswith("AVF-MODPROBE-FAIL "):
             item(False, f"{k}: insmod {l.split()[1]}")
+        if l.startswith("AVF-RELOAD-FAIL "):
+            w = l.split()
+            item(False, f"{k}: {w[1]}: {w[2]} avfence before the test")
 
     # Per-test TAP, between TEST-BEGIN and TEST-END markers.
     ran = []
