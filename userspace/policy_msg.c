@@ -15,7 +15,8 @@ static size_t subject_size(const struct policy *pol,
 			   const struct policy_subject *s)
 {
 	return nla_total_size(0) + nla_total_size(strlen(s->path) + 1) +
-	       nla_total_size(strlen(pol->levels.name[s->clearance]) + 1);
+	       nla_total_size(strlen(pol->levels.name[s->clearance]) + 1) +
+	       (s->allow ? nla_total_size(sizeof(uint32_t)) : 0);
 }
 
 /**
@@ -153,6 +154,10 @@ int policy_msg_fill(struct nl_msg *msg, const struct policy *pol, bool split,
 		if (nla_put_string(msg, AVFENCE_SUBJECT_A_PATH, s->path) ||
 		    nla_put_string(msg, AVFENCE_SUBJECT_A_CLEARANCE,
 				   pol->levels.name[s->clearance]))
+			return -EMSGSIZE;
+		/* Only when used: a kernel before ALLOW rejects the attribute. */
+		if (s->allow &&
+		    nla_put_u32(msg, AVFENCE_SUBJECT_A_ALLOW, s->allow))
 			return -EMSGSIZE;
 		ret = nest_end(msg, sub);
 		if (ret)

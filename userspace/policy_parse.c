@@ -8,7 +8,7 @@
  *	levels NAME...			lowest first, exactly once
  *	default NAME			exactly once
  *	mode enforce|audit		exactly once
- *	subject /ABS/PATH NAME		any number
+ *	subject /ABS/PATH NAME [allow=FLAG,...]	any number
  *
  * '#' starts a comment anywhere on a line.  Tokens are separated by blanks.
  * "default" and "subject" may come before "levels": level names are
@@ -74,6 +74,7 @@ static struct quoted quote(const char *s, size_t len)
 }
 
 #define Q(t) quote((t)->s, (t)->len).s
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 int policy_error_add(struct policy_errors *errs, unsigned int line,
 		     unsigned int col, const char *fmt, ...)
@@ -324,23 +325,91 @@ static void do_mode(struct parser *p, const struct token *tok, size_t n,
 		     Q(&tok[1]));
 }
 
+/* The words of "allow=" and the AVFENCE_ALLOW_* bits they stand for. */
+static const struct {
+	const char *name;
+	u32 bit;
+} allow_flags[] = {
+	{ "raw-devices", AVFENCE_ALLOW_RAW_DEVICES },
+	{ "ptrace", AVFENCE_ALLOW_PTRACE },
+};
+
+#define ALLOW_PREFIX "allow="
+
+/* Parse "allow=F1,F2" into @allow; every bad flag is reported. */
+static void parse_allow(struct parser *p, const struct token *t,
+			unsigned int line, u32 *allow)
+{
+	size_t plen = strlen(ALLOW_PREFIX), i = plen;
+
+	if (t->len == plen) {
+		perr(p, line, t->col,
+		     "'allow=' needs flags: raw-devices, ptrace");
+		return;
+	}
+	while (i <= t->len) {
+		size_t start = i, k;
+		struct token f;
+
+		while (i < t->len && t->s[i] != ',')
+			i++;
+		f = (struct token){ t->s + start, i - start,
+				    t->col + (unsigned int)start };
+		i++;		/* past the comma */
+		if (!f.len) {
+			perr(p, line, f.col, "empty flag in 'allow='");
+			continue;
+		}
+		for (k = 0; k < ARRAY_LEN(allow_flags); k++)
+			if (tok_is(&f, allow_flags[k].name))
+				break;
+		if (k == ARRAY_LEN(allow_flags))
+			perr(p, line, f.col,
+			     "unknown allow flag '%s' (expected raw-devices or ptrace)",
+			     Q(&f));
+		else if (*allow & allow_flags[k].bit)
+			perr(p, line, f.col, "duplicate allow flag '%s'",
+			     Q(&f));
+		else
+			*allow |= allow_flags[k].bit;
+	}
+}
+
 static void do_subject(struct parser *p, const struct token *tok, size_t n,
 		       unsigned int line)
 {
 	struct policy *pol = p->pol;
 	const struct token *path = &tok[1];
 	struct policy_subject *s;
+	bool seen_allow = false, bad = false;
+	u32 allow = 0;
+	size_t i;
 
-	if (n != 3) {
-		if (n < 3)
-			perr(p, line, n == 1 ? col_after(&tok[0]) :
-			     col_after(&tok[1]),
-			     "'subject' needs a path and a level name");
-		else
-			perr(p, line, tok[3].col,
-			     "'subject' takes a path and a level name, got %zu arguments",
-			     n - 1);
+	if (n < 3) {
+		perr(p, line, n == 1 ? col_after(&tok[0]) :
+		     col_after(&tok[1]),
+		     "'subject' needs a path and a level name");
 		return;
+	}
+	for (i = 3; i < n; i++) {
+		const struct token *t = &tok[i];
+
+		if (t->len < strlen(ALLOW_PREFIX) ||
+		    memcmp(t->s, ALLOW_PREFIX, strlen(ALLOW_PREFIX))) {
+			perr(p, line, t->col,
+			     "unexpected '%s' after the level name (only allow=FLAG,... may follow)",
+			     Q(t));
+			bad = true;
+		} else if (seen_allow) {
+			perr(p, line, t->col, "duplicate 'allow=' option");
+			bad = true;
+		} else {
+			size_t before = p->errs->nr;
+
+			seen_allow = true;
+			parse_allow(p, t, line, &allow);
+			bad |= p->errs->nr != before;
+		}
 	}
 	if (++p->nr_subject_lines > AVFENCE_SUBJECTS_MAX) {
 		if (!p->too_many_subjects)
@@ -361,6 +430,8 @@ static void do_subject(struct parser *p, const struct token *tok, size_t n,
 		     path->len, AVFENCE_PATH_MAX - 1);
 		return;
 	}
+	if (bad)
+		return;
 	if (pol->nr_subjects == pol->alloc_subjects) {
 		size_t alloc = pol->alloc_subjects ?
 			       pol->alloc_subjects * 2 : 16;
@@ -381,6 +452,7 @@ static void do_subject(struct parser *p, const struct token *tok, size_t n,
 		return;
 	}
 	s->clearance = 0;
+	s->allow = allow;
 	s->line = line;
 	s->col = path->col;
 	pol->nr_subjects++;

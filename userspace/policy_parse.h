@@ -20,12 +20,14 @@
  * struct policy_subject - one "subject PATH LEVEL" line
  * @path: absolute path, NUL-terminated, owned by the policy
  * @clearance: level index into policy.levels
+ * @allow: AVFENCE_ALLOW_* side doors opened for this subject
  * @line: line number of the directive (1-based)
  * @col: column of the path (1-based, in bytes)
  */
 struct policy_subject {
 	char *path;
 	u32 clearance;
+	u32 allow;
 	unsigned int line;
 	unsigned int col;
 };

@@ -40,7 +40,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (i = 0; i < pol.nr_subjects; i++)
 			if (pol.subjects[i].path[0] != '/' ||
 			    strlen(pol.subjects[i].path) >= AVFENCE_PATH_MAX ||
-			    pol.subjects[i].clearance >= pol.levels.count)
+			    pol.subjects[i].clearance >= pol.levels.count ||
+			    (pol.subjects[i].allow & ~__AVFENCE_ALLOW_ALL))
 				abort();
 	} else if (ret == -EINVAL) {
 		if (!errs.nr)

@@ -24,7 +24,7 @@ static const char policy_text[] =
 	"\n"							/* 3 */
 	"subject /opt/av/bin/scanner OFFICIAL\n"		/* 4 */
 	"# comment\n"						/* 5 */
-	"subject /usr/sbin/clamd SECRET\n"			/* 6 */
+	"subject /usr/sbin/clamd SECRET allow=ptrace\n"		/* 6 */
 	"subject /usr/lib/av/helper UNCLASSIFIED\n"		/* 7 */
 	"mode enforce\n";					/* 8 */
 
@@ -42,6 +42,7 @@ static struct nla_policy subject_policy[AVFENCE_SUBJECT_A_MAX + 1] = {
 				     .maxlen = AVFENCE_PATH_MAX },
 	[AVFENCE_SUBJECT_A_CLEARANCE] = { .type = NLA_STRING,
 					  .maxlen = AVFENCE_LEVEL_NAME_MAX },
+	[AVFENCE_SUBJECT_A_ALLOW] = { .type = NLA_U32 },
 };
 
 static int parse_policy(const char *text, struct policy *pol)
@@ -126,6 +127,11 @@ static void load_message_layout(void)
 				     nla_get_string(stb[AVFENCE_SUBJECT_A_PATH]));
 			EXPECT_STREQ(pol.levels.name[ps->clearance],
 				     nla_get_string(stb[AVFENCE_SUBJECT_A_CLEARANCE]));
+			/* ALLOW only where flags were given. */
+			EXPECT_EQ(n == 1, !!stb[AVFENCE_SUBJECT_A_ALLOW]);
+			if (stb[AVFENCE_SUBJECT_A_ALLOW])
+				EXPECT_EQ(AVFENCE_ALLOW_PTRACE,
+					  nla_get_u32(stb[AVFENCE_SUBJECT_A_ALLOW]));
 		}
 		n++;
 	}

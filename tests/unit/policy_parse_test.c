@@ -463,7 +463,47 @@ static void argument_counts(void)
 	one("subject", 8, "'subject' needs a path and a level name");
 	one("subject /bin/a", 15, "'subject' needs a path and a level name");
 	one("subject /bin/a A B", 18,
-	    "'subject' takes a path and a level name, got 3 arguments");
+	    "unexpected 'B' after the level name (only allow=FLAG,... may follow)");
+}
+
+static void subject_allow_flags(void)
+{
+	struct parsed p;
+
+	parse(&p, HEAD "subject /a A\nsubject /b B allow=ptrace\n"
+		  "subject /c C allow=raw-devices,ptrace # both\n"
+		  "subject /d C allow=ptrace,raw-devices\n");
+	EXPECT_NR_ERRS(&p, 0);
+	if (p.pol.nr_subjects == 4) {
+		EXPECT_EQ(0, p.pol.subjects[0].allow);
+		EXPECT_EQ(AVFENCE_ALLOW_PTRACE, p.pol.subjects[1].allow);
+		EXPECT_EQ(AVFENCE_ALLOW_PTRACE | AVFENCE_ALLOW_RAW_DEVICES,
+			  p.pol.subjects[2].allow);
+		EXPECT_EQ(p.pol.subjects[2].allow, p.pol.subjects[3].allow);
+	}
+	done(&p);
+
+	one("subject /a A allow=", 14,
+	    "'allow=' needs flags: raw-devices, ptrace");
+	one("subject /a A allow=ptrace,bpf", 27,
+	    "unknown allow flag 'bpf' (expected raw-devices or ptrace)");
+	one("subject /a A allow=Ptrace", 20,
+	    "unknown allow flag 'Ptrace' (expected raw-devices or ptrace)");
+	one("subject /a A allow=ptrace,ptrace", 27,
+	    "duplicate allow flag 'ptrace'");
+	one("subject /a A allow=ptrace,,raw-devices", 27,
+	    "empty flag in 'allow='");
+	one("subject /a A allow=ptrace,", 27, "empty flag in 'allow='");
+	one("subject /a A allow=ptrace allow=raw-devices", 27,
+	    "duplicate 'allow=' option");
+	parse(&p, HEAD "subject /a A allow ptrace\n");
+	EXPECT_NR_ERRS(&p, 2);
+	EXPECT_ERR(&p, 4, 14,
+		   "unexpected 'allow' after the level name (only allow=FLAG,... may follow)");
+	EXPECT_ERR(&p, 4, 20,
+		   "unexpected 'ptrace' after the level name (only allow=FLAG,... may follow)");
+	EXPECT_EQ(0, p.pol.nr_subjects);
+	done(&p);
 }
 
 static void unknown_mode(void)
@@ -600,6 +640,7 @@ void policy_parse_tests(void)
 	RUN(subject_path_length);
 	RUN(duplicate_subject);
 	RUN(argument_counts);
+	RUN(subject_allow_flags);
 	RUN(unknown_mode);
 	RUN(line_length);
 	RUN(nul_bytes);
