@@ -63,8 +63,16 @@ static void print_json(const struct avf_status *st)
 	else
 		printf("null");
 	printf(",\"subjects\":%" PRIu32 ",\"tagged\":%" PRIu32
-	       ",\"denied\":%" PRIu64 ",\"audited\":%" PRIu64 "}\n",
+	       ",\"denied\":%" PRIu64 ",\"audited\":%" PRIu64,
 	       st->subjects, st->tagged, st->denied, st->audited);
+	printf(",\"routes\":[");
+	for (i = 0; i < st->nr_routes; i++) {
+		printf("%s{\"route\":", i ? "," : "");
+		json_string(st->routes[i].name);
+		printf(",\"denied\":%" PRIu64 ",\"audited\":%" PRIu64 "}",
+		       st->routes[i].denied, st->routes[i].audited);
+	}
+	printf("]}\n");
 }
 
 static void print_human(const struct avf_status *st)
@@ -92,6 +100,14 @@ static void print_human(const struct avf_status *st)
 	printf("tagged:         %" PRIu32 "\n", st->tagged);
 	printf("denied:         %" PRIu64 "\n", st->denied);
 	printf("audited:        %" PRIu64 "\n", st->audited);
+	/* Per route, only those with something to say. */
+	for (i = 0; i < st->nr_routes; i++) {
+		const struct avf_route_stat *r = &st->routes[i];
+
+		if (r->denied || r->audited)
+			printf("  %-14s denied %" PRIu64 ", audited %" PRIu64
+			       "\n", r->name, r->denied, r->audited);
+	}
 }
 
 int status_main(int argc, char **argv)

@@ -36,6 +36,7 @@ static struct nla_policy reply_policy[AVFENCE_A_MAX + 1] = {
 	[AVFENCE_A_LABEL]		= { .type = NLA_STRING },
 	[AVFENCE_A_LABEL_SOURCE]	= { .type = NLA_U32 },
 	[AVFENCE_A_EFFECTIVE_LEVEL]	= { .type = NLA_STRING },
+	[AVFENCE_A_ROUTE_STATS]		= { .type = NLA_NESTED },
 };
 
 static int nle_to_errno(int nle)

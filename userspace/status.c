@@ -3,6 +3,7 @@
  * avfencectl: ask the kernel for its status (AVFENCE_CMD_GET_STATUS).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <netlink/attr.h>
 
@@ -16,6 +17,43 @@ static void copy_string(char *dst, size_t size, const struct nlattr *a)
 		n = size - 1;
 	memcpy(dst, nla_data(a), n);
 	dst[n] = '\0';
+}
+
+static struct nla_policy route_policy[AVFENCE_ROUTE_A_MAX + 1] = {
+	[AVFENCE_ROUTE_A_ID]		= { .type = NLA_U32 },
+	[AVFENCE_ROUTE_A_NAME]		= { .type = NLA_STRING },
+	[AVFENCE_ROUTE_A_DENIED]	= { .type = NLA_U64 },
+	[AVFENCE_ROUTE_A_AUDITED]	= { .type = NLA_U64 },
+};
+
+static void parse_routes(struct avf_status *st, struct nlattr *stats)
+{
+	struct nlattr *tb[AVFENCE_ROUTE_A_MAX + 1], *a;
+	int rem;
+
+	nla_for_each_nested(a, stats, rem) {
+		struct avf_route_stat *r = &st->routes[st->nr_routes];
+
+		if (st->nr_routes == AVF_ROUTES_MAX)
+			break;
+		if (nla_type(a) != AVFENCE_A_ROUTE ||
+		    nla_parse_nested(tb, AVFENCE_ROUTE_A_MAX, a, route_policy))
+			continue;
+		memset(r, 0, sizeof(*r));
+		if (tb[AVFENCE_ROUTE_A_ID])
+			r->id = nla_get_u32(tb[AVFENCE_ROUTE_A_ID]);
+		if (tb[AVFENCE_ROUTE_A_NAME])
+			copy_string(r->name, sizeof(r->name),
+				    tb[AVFENCE_ROUTE_A_NAME]);
+		else
+			snprintf(r->name, sizeof(r->name), "%s",
+				 avf_route_name(r->id));
+		if (tb[AVFENCE_ROUTE_A_DENIED])
+			r->denied = nla_get_u64(tb[AVFENCE_ROUTE_A_DENIED]);
+		if (tb[AVFENCE_ROUTE_A_AUDITED])
+			r->audited = nla_get_u64(tb[AVFENCE_ROUTE_A_AUDITED]);
+		st->nr_routes++;
+	}
 }
 
 static int status_reply(struct nlattr **tb, void *arg)
@@ -75,6 +113,8 @@ static int status_reply(struct nlattr **tb, void *arg)
 		st->has_audited = true;
 		st->audited = nla_get_u64(tb[AVFENCE_A_AUDITED]);
 	}
+	if (tb[AVFENCE_A_ROUTE_STATS])
+		parse_routes(st, tb[AVFENCE_A_ROUTE_STATS]);
 	return 0;
 }
 

@@ -12,6 +12,16 @@
 #include "decide.h"
 #include "nl.h"
 
+#define AVF_ROUTES_MAX 32
+
+/* Denials and audits counted under one enum avfence_route. */
+struct avf_route_stat {
+	uint32_t id;
+	char name[32];
+	uint64_t denied;
+	uint64_t audited;
+};
+
 /**
  * struct avf_status - the kernel's answer; has_* tells what it included
  */
@@ -30,6 +40,8 @@ struct avf_status {
 	uint32_t tagged;
 	uint64_t denied;
 	uint64_t audited;
+	struct avf_route_stat routes[AVF_ROUTES_MAX];
+	unsigned int nr_routes;
 };
 
 int avf_status_get(struct avf_nl *nl, struct avf_status *st,
