@@ -223,6 +223,9 @@ int labelset_apply(struct labelset *ls, const char *value)
 	int ret = 0;
 
 	for (done = 0; done < ls->nr; done++) {
+		/* Nothing to remove: don't write (it may be read-only). */
+		if (!value && !ls->v[done].had_old)
+			continue;
 		ret = set_or_remove(ls->v[done].path, value,
 				    value ? strlen(value) : 0);
 		if (ret)
@@ -236,8 +239,12 @@ int labelset_apply(struct labelset *ls, const char *value)
 		strerror(-ret));
 	for (i = done; i-- > 0;) {
 		const struct label_target *t = &ls->v[i];
-		int r = set_or_remove(t->path, t->had_old ? t->old : NULL,
-				      t->old_len);
+		int r;
+
+		if (!value && !t->had_old)
+			continue;	/* was left alone */
+		r = set_or_remove(t->path, t->had_old ? t->old : NULL,
+				  t->old_len);
 
 		if (r) {
 			fprintf(stderr, "%s: %s: %s: could not restore the previous label: %s\n",
