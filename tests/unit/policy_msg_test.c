@@ -65,10 +65,13 @@ static struct nl_msg *build(const struct policy *pol, bool split,
 	msg = nlmsg_alloc_size(size + NLMSG_HDRLEN + GENL_HDRLEN);
 	if (!msg)
 		return NULL;
-	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, 0x20, 0,
-			 NLM_F_REQUEST | NLM_F_ACK, AVFENCE_CMD_LOAD_POLICY,
-			 AVFENCE_GENL_VERSION) ||
-	    (build_err = policy_msg_fill(msg, pol, split, map))) {
+	memset(map, 0, sizeof(*map));
+	build_err = -EMSGSIZE;
+	if (genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, 0x20, 0,
+			NLM_F_REQUEST | NLM_F_ACK, AVFENCE_CMD_LOAD_POLICY,
+			AVFENCE_GENL_VERSION))
+		build_err = policy_msg_fill(msg, pol, split, map);
+	if (build_err) {
 		nlmsg_free(msg);
 		return NULL;
 	}
