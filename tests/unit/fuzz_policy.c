@@ -48,8 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		for (i = 0; i < errs.nr; i++)
 			if (!errs.v[i].line || errs.v[i].line > lines ||
-			    !errs.v[i].col ||
-			    errs.v[i].col > POLICY_LINE_MAX + 1)
+			    !errs.v[i].col || errs.v[i].col > size + 1)
 				abort();
 	} else if (ret != -ENOMEM) {
 		abort();
