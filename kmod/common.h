@@ -57,6 +57,10 @@ bool avf_task_clearance(const struct task_struct *task,
 			const struct avf_policy *policy,
 			struct avf_clearance *c);
 void avf_subject_tag_running(const struct avf_policy *policy);
+int avf_subject_collect(unsigned long *cursor, struct task_struct **tasks,
+			int max);
+bool avf_subject_describe(struct task_struct *task, char *clearance,
+			  size_t len, u64 *since);
 
 /* hook.c: attaching to the kernel's LSM hook points */
 int avf_hooks_attach(void);

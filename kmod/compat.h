@@ -37,4 +37,26 @@ struct perf_event_attr;
 #define AVF_PERF_EVENT_OPEN_ARGS attr, type
 #endif
 
+/* A counted reference to the executable of @mm, or NULL. */
+#include <linux/fs.h>
+#include <linux/mm_types.h>
+#include <linux/rcupdate.h>
+static inline struct file *avf_get_exe_file(struct mm_struct *mm)
+{
+	struct file *exe;
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+	rcu_read_lock();
+	exe = get_file_rcu(&mm->exe_file);
+	rcu_read_unlock();
+#else
+	rcu_read_lock();
+	exe = rcu_dereference(mm->exe_file);
+	if (exe && !get_file_rcu(exe))
+		exe = NULL;
+	rcu_read_unlock();
+#endif
+	return exe;
+}
+
 #endif /* _AVFENCE_COMPAT_H */

@@ -10,13 +10,16 @@
  */
 #include <linux/capability.h>
 #include <linux/kernel_read_file.h>
+#include <linux/module.h>
 #include <linux/security.h>
+#include <linux/uaccess.h>
 #include <scsi/sg.h>
 
 #include "common.h"
 #include "compat.h"
 #include "fence.h"
 #include "hook.h"
+#include "policy.h"
 
 int hook_ptrace_access_check(struct task_struct *child, unsigned int mode)
 {
@@ -225,6 +228,47 @@ int hook_uring_cmd(struct io_uring_cmd *ioucmd)
 
 	if (!err)
 		err = avf_orig.uring_cmd(ioucmd);
+	avf_hook_leave();
+	return err;
+}
+
+/*
+ * Once the policy is locked nobody unloads avfence, however forced.  The
+ * module name is the first system call argument: rdi natively, ebx for
+ * 32-bit callers.
+ */
+static long check_delete_module(const char __user *uname)
+{
+	char name[MODULE_NAME_LEN];
+	long len;
+
+	/* Redirected here only when locked, so never unloading itself. */
+	len = strncpy_from_user(name, uname, sizeof(name));
+	if (len < 0)
+		return len;
+	if (len == sizeof(name) || strcmp(name, KBUILD_MODNAME))
+		return 0;
+	pr_notice_ratelimited("refused unloading: policy locked; pid=%d comm=%s\n",
+			      task_pid_nr(current), current->comm);
+	return -EPERM;
+}
+
+long hook_sys_delete_module(const struct pt_regs *regs)
+{
+	long err = check_delete_module((const char __user *)regs->di);
+
+	if (!err)
+		err = avf_orig.sys_delete_module(regs);
+	avf_hook_leave();
+	return err;
+}
+
+long hook_ia32_sys_delete_module(const struct pt_regs *regs)
+{
+	long err = check_delete_module((const char __user *)regs->bx);
+
+	if (!err)
+		err = avf_orig.ia32_sys_delete_module(regs);
 	avf_hook_leave();
 	return err;
 }

@@ -13,6 +13,7 @@
 #include <linux/ratelimit.h>
 #include <linux/slab.h>
 
+#include "audit.h"
 #include "fence.h"
 #include "label.h"
 #include "policy.h"
@@ -83,6 +84,8 @@ static int report(const struct avf_report *r, const char *key,
 		this_cpu_inc(avf_denied[r->route]);
 	else
 		this_cpu_inc(avf_audited[r->route]);
+	avf_audit_refusal(r->verdict == AVF_DENY, r->route, r->clearance,
+			  r->label, key, value);
 	if (__ratelimit(&avf_log_rs))
 		pr_notice("%s %s pid=%d comm=%s clearance=%s%s%s%s%s %s=%s\n",
 			  r->verdict == AVF_DENY ? "denied" : "audit",

@@ -23,6 +23,7 @@
 #include "common.h"
 #include "compat.h"
 #include "hook.h"
+#include "policy.h"
 
 struct avf_orig avf_orig __ro_after_init;
 
@@ -33,6 +34,7 @@ enum avf_when {
 	AVF_WHEN_ALWAYS,	/* every call */
 	AVF_WHEN_TAGGED,	/* only when the calling task is tagged */
 	AVF_WHEN_ANY_TAGGED,	/* only while any task is tagged */
+	AVF_WHEN_LOCKED,	/* only once the policy is locked */
 };
 
 /**
@@ -53,12 +55,13 @@ struct avf_hook {
 	bool attached;
 };
 
-#define AVF_HOOK(fn, w) {					\
-	.name = "security_" #fn,				\
+#define AVF_HOOK_SYM(fn, sym, w) {				\
+	.name = sym,						\
 	.wrapper = (unsigned long)hook_##fn,			\
 	.orig = (void **)&avf_orig.fn,				\
 	.when = (w),						\
 }
+#define AVF_HOOK(fn, w) AVF_HOOK_SYM(fn, "security_" #fn, w)
 
 /* clang-format off */
 static struct avf_hook avf_hooks[] = {
@@ -88,6 +91,15 @@ static struct avf_hook avf_hooks[] = {
 	AVF_HOOK(file_ioctl, AVF_WHEN_TAGGED),
 	AVF_HOOK(file_ioctl_compat, AVF_WHEN_TAGGED),
 	AVF_HOOK(uring_cmd, AVF_WHEN_TAGGED),
+	/*
+	 * delete_module() has no LSM hook, and a locked fence must survive
+	 * rmmod -f (CONFIG_MODULE_FORCE_UNLOAD is on in Debian): the
+	 * x86 system call entry points, native and 32-bit.
+	 */
+	AVF_HOOK_SYM(sys_delete_module, "__x64_sys_delete_module",
+		     AVF_WHEN_LOCKED),
+	AVF_HOOK_SYM(ia32_sys_delete_module, "__ia32_sys_delete_module",
+		     AVF_WHEN_LOCKED),
 };
 /* clang-format on */
 
@@ -107,6 +119,14 @@ static void notrace avf_ftrace_thunk(unsigned long ip, unsigned long parent_ip,
 		break;
 	case AVF_WHEN_ANY_TAGGED:
 		if (!avf_any_tagged())
+			return;
+		break;
+	case AVF_WHEN_LOCKED:
+		/*
+		 * Unlocked, delete_module must not enter this module at
+		 * all: its wrapper would return into freed memory.
+		 */
+		if (!READ_ONCE(avf_locked))
 			return;
 		break;
 	case AVF_WHEN_ALWAYS:

@@ -56,7 +56,9 @@ struct io_uring_cmd;
 	  unsigned long arg)						\
 	X(int, file_ioctl_compat, struct file *file, unsigned int cmd,	\
 	  unsigned long arg)						\
-	X(int, uring_cmd, struct io_uring_cmd *ioucmd)
+	X(int, uring_cmd, struct io_uring_cmd *ioucmd)			\
+	X(long, sys_delete_module, const struct pt_regs *regs)		\
+	X(long, ia32_sys_delete_module, const struct pt_regs *regs)
 
 #define AVF_ORIG_MEMBER(ret, name, ...) ret (*name)(__VA_ARGS__);
 #define AVF_WRAPPER_DECL(ret, name, ...) ret hook_##name(__VA_ARGS__);

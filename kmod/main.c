@@ -10,6 +10,7 @@
 #include <net/genetlink.h>
 
 #include "common.h"
+#include "event.h"
 #include "policy.h"
 
 static int __init avf_init(void)
@@ -39,6 +40,7 @@ out_subject:
 
 static void __exit avf_exit(void)
 {
+	avf_event_exit();
 	avf_netlink_exit();
 	avf_hooks_detach();
 	avf_subject_exit();

@@ -11,9 +11,14 @@
 #include <linux/capability.h>
 #include <linux/namei.h>
 #include <linux/slab.h>
+#include <linux/file.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/task.h>
 #include <net/genetlink.h>
 
 #include "common.h"
+#include "compat.h"
+#include "event.h"
 #include "fence.h"
 #include "label.h"
 #include "policy.h"
@@ -67,7 +72,25 @@ static int check_admin(struct sk_buff *skb, struct netlink_ext_ack *extack)
 		NL_SET_ERR_MSG(extack, "a fenced process may not change the fence");
 		return -EPERM;
 	}
+	if (READ_ONCE(avf_locked)) {
+		NL_SET_ERR_MSG(extack, "the policy is locked until reboot");
+		return -EPERM;
+	}
 	return 0;
+}
+
+static void config_event(u32 type, const struct avf_policy *policy)
+{
+	struct avf_event *event;
+
+	if (!avf_event_wanted())
+		return;
+	event = avf_event_new(type, GFP_KERNEL);
+	if (!event)
+		return;
+	event->mode = READ_ONCE(policy->mode);
+	event->generation = policy->generation;
+	avf_event_queue(event);
 }
 
 /* A NUL_STRING attribute whose NUL is its last byte, or NULL. */
@@ -236,11 +259,24 @@ static int avf_nl_load(struct sk_buff *skb, struct genl_info *info)
 		}
 	}
 
+	err = avf_policy_digest(policy);
+	if (err)
+		goto out_free;
+
 	mutex_lock(&avf_config_lock);
+	/* Checked again under the lock: a lock may have come in between. */
+	if (READ_ONCE(avf_locked)) {
+		mutex_unlock(&avf_config_lock);
+		NL_SET_ERR_MSG(extack, "the policy is locked until reboot");
+		err = -EPERM;
+		goto out_free;
+	}
 	avf_policy_replace(policy);
-	pr_info("policy loaded: generation %llu, %u levels, %u subjects, mode %s, by pid %d\n",
+	pr_info("policy loaded: generation %llu, %u levels, %u subjects, mode %s, digest %*phN, by pid %d\n",
 		policy->generation, policy->levels.count, policy->nsubjects,
-		mode_name(policy->mode), task_pid_nr(current));
+		mode_name(policy->mode), AVFENCE_DIGEST_LEN, policy->digest,
+		task_pid_nr(current));
+	config_event(AVFENCE_EVENT_POLICY_LOAD, policy);
 	mutex_unlock(&avf_config_lock);
 	return 0;
 
@@ -264,13 +300,46 @@ static int avf_nl_set_mode(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&avf_config_lock);
 	policy = rcu_dereference_protected(avf_policy,
 					   lockdep_is_held(&avf_config_lock));
-	if (policy) {
+	if (READ_ONCE(avf_locked)) {
+		NL_SET_ERR_MSG(info->extack, "the policy is locked until reboot");
+		err = -EPERM;
+	} else if (policy) {
 		WRITE_ONCE(policy->mode, mode);
 		pr_info("mode set to %s by pid %d\n", mode_name(mode),
 			task_pid_nr(current));
+		config_event(AVFENCE_EVENT_MODE, policy);
 	} else {
 		NL_SET_ERR_MSG(info->extack, "no policy loaded");
 		err = -ENOENT;
+	}
+	mutex_unlock(&avf_config_lock);
+	return err;
+}
+
+static int avf_nl_lock(struct sk_buff *skb, struct genl_info *info)
+{
+	struct avf_policy *policy;
+	int err;
+
+	err = check_admin(skb, info->extack);
+	if (err)
+		return err == -EPERM && READ_ONCE(avf_locked) &&
+		       !avf_current_tagged() ? 0 : err;
+	mutex_lock(&avf_config_lock);
+	policy = rcu_dereference_protected(avf_policy,
+					   lockdep_is_held(&avf_config_lock));
+	if (!policy) {
+		NL_SET_ERR_MSG(info->extack, "no policy loaded: nothing to lock");
+		err = -ENOENT;
+	} else if (!avf_locked && !try_module_get(THIS_MODULE)) {
+		NL_SET_ERR_MSG(info->extack, "avfence is being unloaded");
+		err = -EBUSY;
+	} else if (!avf_locked) {
+		/* The reference is never dropped: rmmod fails as in use. */
+		WRITE_ONCE(avf_locked, true);
+		pr_info("policy generation %llu locked until reboot by pid %d\n",
+			policy->generation, task_pid_nr(current));
+		config_event(AVFENCE_EVENT_LOCK, policy);
 	}
 	mutex_unlock(&avf_config_lock);
 	return err;
@@ -286,7 +355,8 @@ static int put_policy(struct sk_buff *msg, const struct avf_policy *policy)
 			      AVFENCE_A_PAD) ||
 	    nla_put_string(msg, AVFENCE_A_DEFAULT_LEVEL,
 			   policy->levels.name[policy->default_level]) ||
-	    nla_put_u32(msg, AVFENCE_A_SUBJECT_COUNT, policy->nsubjects))
+	    nla_put_u32(msg, AVFENCE_A_SUBJECT_COUNT, policy->nsubjects) ||
+	    nla_put(msg, AVFENCE_A_DIGEST, AVFENCE_DIGEST_LEN, policy->digest))
 		return -EMSGSIZE;
 	nest = nla_nest_start(msg, AVFENCE_A_LEVELS);
 	if (!nest)
@@ -346,6 +416,9 @@ static int avf_nl_status(struct sk_buff *skb, struct genl_info *info)
 	if (nla_put_u32(msg, AVFENCE_A_ABI_VERSION, AVFENCE_GENL_VERSION) ||
 	    nla_put_string(msg, AVFENCE_A_MODULE_VERSION, AVFENCE_VERSION) ||
 	    nla_put_u8(msg, AVFENCE_A_POLICY_LOADED, !!policy) ||
+	    nla_put_u8(msg, AVFENCE_A_LOCKED, READ_ONCE(avf_locked)) ||
+	    nla_put_u64_64bit(msg, AVFENCE_A_EVENTS_LOST, avf_events_lost(),
+			      AVFENCE_A_PAD) ||
 	    nla_put_u32(msg, AVFENCE_A_TAGGED, avf_tagged_count()) ||
 	    nla_put_u64_64bit(msg, AVFENCE_A_DENIED, avf_stat_denied(~0U),
 			      AVFENCE_A_PAD) ||
@@ -445,12 +518,85 @@ out_put:
 	return err;
 }
 
+static int put_task(struct sk_buff *msg, struct task_struct *task)
+{
+	char clearance[AVFENCE_LEVEL_NAME_MAX], comm[TASK_COMM_LEN];
+	char *buf, *exe_name = NULL;
+	struct mm_struct *mm;
+	struct nlattr *nest;
+	struct file *exe;
+	u64 since;
+	int err = -EMSGSIZE;
+
+	if (!avf_subject_describe(task, clearance, sizeof(clearance), &since))
+		return 0;	/* untagged meanwhile */
+	buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	mm = get_task_mm(task);
+	exe = mm ? avf_get_exe_file(mm) : NULL;
+	if (buf && exe) {
+		exe_name = d_path(&exe->f_path, buf, PATH_MAX);
+		if (IS_ERR(exe_name))
+			exe_name = NULL;
+	}
+	nest = nla_nest_start(msg, AVFENCE_A_TASK);
+	if (nest &&
+	    !nla_put_u32(msg, AVFENCE_TASK_A_PID, task_pid_nr(task)) &&
+	    !nla_put_u32(msg, AVFENCE_TASK_A_TGID, task_tgid_nr(task)) &&
+	    !nla_put_string(msg, AVFENCE_TASK_A_COMM, get_task_comm(comm, task)) &&
+	    (!exe_name || !nla_put_string(msg, AVFENCE_TASK_A_EXE, exe_name)) &&
+	    !nla_put_string(msg, AVFENCE_TASK_A_CLEARANCE, clearance) &&
+	    !nla_put_u64_64bit(msg, AVFENCE_TASK_A_SINCE, since,
+			       AVFENCE_TASK_A_PAD)) {
+		nla_nest_end(msg, nest);
+		err = 0;
+	}
+	if (exe)
+		fput(exe);
+	if (mm)
+		mmput(mm);
+	kfree(buf);
+	return err;
+}
+
+static int avf_nl_tagged_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct task_struct *tasks[8];
+	unsigned long cursor = cb->args[0];
+	int i, n, err = 0;
+	void *hdr;
+
+	n = avf_subject_collect(&cursor, tasks, ARRAY_SIZE(tasks));
+	for (i = 0; i < n; i++) {
+		if (!err) {
+			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+					  cb->nlh->nlmsg_seq, &avf_family,
+					  NLM_F_MULTI, AVFENCE_CMD_GET_TAGGED);
+			err = hdr ? put_task(skb, tasks[i]) : -EMSGSIZE;
+			if (!err) {
+				genlmsg_end(skb, hdr);
+				cb->args[0]++;
+			} else if (hdr) {
+				genlmsg_cancel(skb, hdr);
+			}
+		}
+		put_task_struct(tasks[i]);
+	}
+	/* Full: the rest in the next call; none taken: the end. */
+	return err && cb->args[0] == 0 ? err : skb->len;
+}
+
 /* clang-format off */
 static const struct genl_small_ops avf_nl_ops[] = {
 	{ .cmd = AVFENCE_CMD_GET_STATUS, .doit = avf_nl_status },
 	{ .cmd = AVFENCE_CMD_LOAD_POLICY, .doit = avf_nl_load },
 	{ .cmd = AVFENCE_CMD_SET_MODE, .doit = avf_nl_set_mode },
 	{ .cmd = AVFENCE_CMD_GET_LABEL, .doit = avf_nl_get_label },
+	{ .cmd = AVFENCE_CMD_LOCK, .doit = avf_nl_lock },
+	{ .cmd = AVFENCE_CMD_GET_TAGGED, .dumpit = avf_nl_tagged_dump },
+};
+
+static const struct genl_multicast_group avf_nl_mcgrps[] = {
+	{ .name = AVFENCE_MCGRP_EVENTS },
 };
 /* clang-format on */
 
@@ -462,7 +608,78 @@ static struct genl_family avf_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.small_ops = avf_nl_ops,
 	.n_small_ops = ARRAY_SIZE(avf_nl_ops),
+	.mcgrps = avf_nl_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(avf_nl_mcgrps),
 };
+
+/**
+ * avf_netlink_has_listeners - is anyone subscribed to events?
+ *
+ * Return: true if so.
+ */
+bool avf_netlink_has_listeners(void)
+{
+	return genl_has_listeners(&avf_family, &init_net, 0);
+}
+
+static int put_str_if(struct sk_buff *msg, int type, const char *s)
+{
+	return s && s[0] ? nla_put_string(msg, type, s) : 0;
+}
+
+/**
+ * avf_netlink_send_event - multicast one event
+ * @event: the event
+ *
+ * Context: process context (the event work item).
+ * Return: 0, -ESRCH if nobody listens, or another error (event lost).
+ */
+int avf_netlink_send_event(const struct avf_event *event)
+{
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE + AVFENCE_PATH_MAX * 2, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put(msg, 0, 0, &avf_family, 0, AVFENCE_CMD_EVENT);
+	if (!hdr)
+		goto out_free;
+	nest = nla_nest_start(msg, AVFENCE_A_EVENT);
+	if (!nest ||
+	    nla_put_u32(msg, AVFENCE_EVENT_A_TYPE, event->type) ||
+	    nla_put_u64_64bit(msg, AVFENCE_EVENT_A_SEQ, event->seq,
+			      AVFENCE_EVENT_A_PAD) ||
+	    nla_put_u64_64bit(msg, AVFENCE_EVENT_A_TIME, event->time,
+			      AVFENCE_EVENT_A_PAD) ||
+	    nla_put_u32(msg, AVFENCE_EVENT_A_PID, event->pid) ||
+	    nla_put_string(msg, AVFENCE_EVENT_A_COMM, event->comm) ||
+	    put_str_if(msg, AVFENCE_EVENT_A_EXE, event->exe))
+		goto out_free;
+	if (event->type == AVFENCE_EVENT_DENIED ||
+	    event->type == AVFENCE_EVENT_AUDITED) {
+		if (nla_put_u32(msg, AVFENCE_EVENT_A_ROUTE, event->route) ||
+		    put_str_if(msg, AVFENCE_EVENT_A_CLEARANCE,
+			       event->clearance) ||
+		    put_str_if(msg, AVFENCE_EVENT_A_LABEL, event->label) ||
+		    put_str_if(msg, event->object_is_path ?
+				    AVFENCE_EVENT_A_PATH : AVFENCE_EVENT_A_WHAT,
+			       event->object))
+			goto out_free;
+	} else if (nla_put_u32(msg, AVFENCE_EVENT_A_MODE, event->mode) ||
+		   nla_put_u64_64bit(msg, AVFENCE_EVENT_A_GENERATION,
+				     event->generation, AVFENCE_EVENT_A_PAD)) {
+		goto out_free;
+	}
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	return genlmsg_multicast(&avf_family, msg, 0, 0, GFP_KERNEL);
+
+out_free:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
 
 /**
  * avf_netlink_init - register the generic netlink family

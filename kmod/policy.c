@@ -6,15 +6,21 @@
  * published with one rcu_assign_pointer(), so a reader sees either the old
  * policy or the new one, never a mix.  Readers never take a lock.
  */
+#include <crypto/sha2.h>
 #include <linux/hash.h>
 #include <linux/log2.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/string.h>
 
+#include "canon.h"
 #include "policy.h"
 
 struct avf_policy __rcu *avf_policy;
+/* Serialises policy loads, mode changes and the lock. */
 DEFINE_MUTEX(avf_config_lock);
+/* Set once by AVFENCE_CMD_LOCK, never cleared: read without the lock. */
+bool avf_locked;
 
 static u64 avf_generation;
 
@@ -122,6 +128,49 @@ int avf_policy_add_subject(struct avf_policy *policy, const char *path,
 	hlist_add_head(&subject->node,
 		       &policy->buckets[key_hash(key, policy->hash_bits)]);
 	policy->nsubjects++;
+	return 0;
+}
+
+static void emit_sha256(void *ctx, const char *s, size_t len)
+{
+	sha256_update(ctx, (const u8 *)s, len);
+}
+
+static int cmp_path(const void *a, const void *b)
+{
+	const struct avf_subject *const *x = a, *const *y = b;
+
+	return strcmp((*x)->path, (*y)->path);
+}
+
+/**
+ * avf_policy_digest - compute the digest of a complete policy
+ * @policy: the policy, not yet published
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int avf_policy_digest(struct avf_policy *policy)
+{
+	const struct avf_subject **sorted;
+	struct sha256_state sha;
+	u32 i;
+
+	sorted = kvmalloc_array(max(policy->nsubjects, 1U), sizeof(*sorted),
+				GFP_KERNEL);
+	if (!sorted)
+		return -ENOMEM;
+	for (i = 0; i < policy->nsubjects; i++)
+		sorted[i] = &policy->subjects[i];
+	sort(sorted, policy->nsubjects, sizeof(*sorted), cmp_path, NULL);
+	sha256_init(&sha);
+	avf_canon_header(&policy->levels, policy->default_level, emit_sha256,
+			 &sha);
+	for (i = 0; i < policy->nsubjects; i++)
+		avf_canon_subject(sorted[i]->path,
+				  policy->levels.name[sorted[i]->clearance],
+				  sorted[i]->allow, emit_sha256, &sha);
+	sha256_final(&sha, policy->digest);
+	kvfree(sorted);
 	return 0;
 }
 

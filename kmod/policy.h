@@ -40,6 +40,7 @@ struct avf_subject {
  * @nsubjects: number of subjects
  * @subjects: the subjects, @nsubjects of them
  * @buckets: hash of @subjects by key
+ * @digest: SHA-256 of the canonical form (canon.c)
  */
 struct avf_policy {
 	u64 generation;
@@ -52,10 +53,12 @@ struct avf_policy {
 	u32 nsubjects;
 	struct avf_subject *subjects;
 	struct hlist_head *buckets;
+	u8 digest[AVFENCE_DIGEST_LEN];
 };
 
 extern struct avf_policy __rcu *avf_policy;
 extern struct mutex avf_config_lock;
+extern bool avf_locked;
 
 struct avf_policy *avf_policy_alloc(u32 nsubjects);
 void avf_policy_free(struct avf_policy *policy);
@@ -64,6 +67,7 @@ int avf_policy_add_subject(struct avf_policy *policy, const char *path,
 			   u32 allow);
 const struct avf_subject *avf_policy_find(const struct avf_policy *policy,
 					  const struct avf_subject_key *key);
+int avf_policy_digest(struct avf_policy *policy);
 void avf_policy_replace(struct avf_policy *policy);
 void avf_policy_exit(void);
 

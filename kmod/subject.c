@@ -17,6 +17,7 @@
  */
 #include <linux/binfmts.h>
 #include <linux/hash.h>
+#include <linux/ktime.h>
 #include <linux/mm_types.h>
 #include <linux/rculist.h>
 #include <linux/sched/mm.h>
@@ -40,6 +41,7 @@
  * @cached: policy generation (bits 63-32), allow flags (31-16) and
  *          clearance level (15-0), valid for that generation only
  * @clearance_name: name of the clearance last computed
+ * @since: CLOCK_REALTIME ns when the task was tagged
  *
  * After the tag is published only its own task writes @subject, @cached
  * and @clearance_name.
@@ -51,6 +53,7 @@ struct avf_tag {
 	struct avf_subject_key subject;
 	atomic64_t cached;
 	char clearance_name[AVFENCE_LEVEL_NAME_MAX];
+	u64 since;
 };
 
 static struct hlist_head avf_tags[1 << TAG_HASH_BITS];
@@ -138,6 +141,7 @@ static int tag_insert(const struct task_struct *task,
 	if (!tag)
 		return -ENOMEM;
 	tag->task = task;
+	tag->since = ktime_get_real_ns();
 	spin_lock_irqsave(&avf_tags_lock, flags);
 	if (tag_find(task)) {
 		spin_unlock_irqrestore(&avf_tags_lock, flags);
@@ -259,6 +263,68 @@ bool avf_task_clearance(const struct task_struct *task,
 		return false;
 	tag_clearance(tag, policy, c);
 	return true;
+}
+
+/**
+ * avf_subject_collect - take references on the next tagged tasks
+ * @cursor: how many tagged tasks were taken before; advanced
+ * @tasks: filled with up to @max tasks, each with a reference to put
+ * @max: room in @tasks
+ *
+ * For dumps: tasks come and go between calls, so a task may be missed or
+ * listed twice, never invented.
+ *
+ * Return: the number of tasks taken; 0 at the end.
+ */
+int avf_subject_collect(unsigned long *cursor, struct task_struct **tasks,
+			int max)
+{
+	struct task_struct *g, *t;
+	unsigned long seen = 0;
+	int n = 0;
+
+	rcu_read_lock();
+	for_each_process_thread(g, t) {
+		if (n == max)
+			break;
+		if (!tag_find(t) || seen++ < *cursor)
+			continue;
+		get_task_struct(t);
+		tasks[n++] = t;
+	}
+	rcu_read_unlock();
+	*cursor += n;
+	return n;
+}
+
+/**
+ * avf_subject_describe - clearance and tagging time of a task
+ * @task: the task
+ * @clearance: filled with the name of its clearance
+ * @len: room in @clearance
+ * @since: set to CLOCK_REALTIME ns when it was tagged
+ *
+ * Return: false if the task is not (or no longer) tagged.
+ */
+bool avf_subject_describe(struct task_struct *task, char *clearance,
+			  size_t len, u64 *since)
+{
+	struct avf_policy *policy;
+	struct avf_clearance c;
+	struct avf_tag *tag;
+	bool found = false;
+
+	rcu_read_lock();
+	policy = rcu_dereference(avf_policy);
+	tag = tag_find(task);
+	if (policy && tag) {
+		tag_clearance(tag, policy, &c);
+		strscpy(clearance, policy->levels.name[c.level], len);
+		*since = tag->since;
+		found = true;
+	}
+	rcu_read_unlock();
+	return found;
 }
 
 /*

@@ -27,6 +27,10 @@
  *    AVFENCE_A_TAGGED: NLA_U32, tagged tasks alive
  *    AVFENCE_A_DENIED: NLA_U64, accesses refused, all routes
  *    AVFENCE_A_AUDITED: NLA_U64, accesses audit mode let through
+ *    AVFENCE_A_LOCKED: NLA_U8 (0 or 1)
+ *    AVFENCE_A_DIGEST: NLA_BINARY, 32 bytes: SHA-256 of the canonical
+ *    form of the policy (Documentation/policy.rst), with a policy
+ *    AVFENCE_A_EVENTS_LOST: NLA_U64
  *    AVFENCE_A_ROUTE_STATS: NLA_NESTED, one entry per route
  *        AVFENCE_A_ROUTE: NLA_NESTED
  *            AVFENCE_ROUTE_A_ID: NLA_U32, enum avfence_route
@@ -56,6 +60,37 @@
  *
  * AVFENCE_CMD_SET_MODE: CAP_MAC_ADMIN or CAP_SYS_ADMIN, untagged.
  *    AVFENCE_A_MODE: NLA_U32, required.  -ENOENT if no policy is loaded.
+ *
+ * AVFENCE_CMD_LOCK: CAP_MAC_ADMIN or CAP_SYS_ADMIN, untagged.  No
+ * attributes.  Until reboot: no policy load, no mode change, and the
+ * module cannot be unloaded (not even with rmmod -f).  -ENOENT without a
+ * policy.  Locking twice succeeds.
+ *
+ * AVFENCE_CMD_GET_TAGGED: anyone; a dump (NLM_F_DUMP), one message per
+ * tagged task:
+ *    AVFENCE_A_TASK: NLA_NESTED
+ *        AVFENCE_TASK_A_PID, AVFENCE_TASK_A_TGID: NLA_U32
+ *        AVFENCE_TASK_A_COMM: NLA_NUL_STRING
+ *        AVFENCE_TASK_A_EXE: NLA_NUL_STRING, the executable now
+ *        AVFENCE_TASK_A_CLEARANCE: NLA_NUL_STRING
+ *        AVFENCE_TASK_A_SINCE: NLA_U64, CLOCK_REALTIME ns when tagged
+ *
+ * Multicast group AVFENCE_MCGRP_EVENTS: AVFENCE_CMD_EVENT messages, one
+ * per denial, audited access, policy load, mode change and lock:
+ *    AVFENCE_A_EVENT: NLA_NESTED
+ *        AVFENCE_EVENT_A_TYPE: NLA_U32, enum avfence_event_type
+ *        AVFENCE_EVENT_A_SEQ: NLA_U64, +1 per event; a gap is loss
+ *        AVFENCE_EVENT_A_TIME: NLA_U64, CLOCK_REALTIME ns
+ *        AVFENCE_EVENT_A_PID: NLA_U32, AVFENCE_EVENT_A_COMM: string
+ *        AVFENCE_EVENT_A_EXE: string (when known)
+ *        AVFENCE_EVENT_A_CLEARANCE, AVFENCE_EVENT_A_LABEL: string
+ *        AVFENCE_EVENT_A_ROUTE: NLA_U32, enum avfence_route
+ *        AVFENCE_EVENT_A_PATH or AVFENCE_EVENT_A_WHAT: string
+ *        AVFENCE_EVENT_A_MODE: NLA_U32 (policy load, mode change)
+ *        AVFENCE_EVENT_A_GENERATION: NLA_U64 (policy load)
+ * Events are queued and sent from process context; when the queue is
+ * full or a listener's socket buffer is, events are dropped, never
+ * waited for, and counted in AVFENCE_A_EVENTS_LOST of GET_STATUS.
  *
  * AVFENCE_CMD_GET_LABEL: anyone.  The path is resolved with the caller's
  * credentials.
@@ -136,6 +171,9 @@ enum avfence_cmd {
 	AVFENCE_CMD_LOAD_POLICY,
 	AVFENCE_CMD_SET_MODE,
 	AVFENCE_CMD_GET_LABEL,
+	AVFENCE_CMD_LOCK,
+	AVFENCE_CMD_EVENT,
+	AVFENCE_CMD_GET_TAGGED,
 	__AVFENCE_CMD_MAX
 };
 #define AVFENCE_CMD_MAX (__AVFENCE_CMD_MAX - 1)
@@ -160,6 +198,11 @@ enum avfence_attr {
 	AVFENCE_A_EFFECTIVE_LEVEL,
 	AVFENCE_A_PAD,
 	AVFENCE_A_ROUTE_STATS,
+	AVFENCE_A_LOCKED,
+	AVFENCE_A_DIGEST,
+	AVFENCE_A_EVENTS_LOST,
+	AVFENCE_A_EVENT,
+	AVFENCE_A_TASK,
 	__AVFENCE_A_MAX
 };
 #define AVFENCE_A_MAX (__AVFENCE_A_MAX - 1)
@@ -182,6 +225,51 @@ enum avfence_subject_attr {
 	__AVFENCE_SUBJECT_A_MAX
 };
 #define AVFENCE_SUBJECT_A_MAX (__AVFENCE_SUBJECT_A_MAX - 1)
+
+#define AVFENCE_MCGRP_EVENTS	"events"
+#define AVFENCE_DIGEST_LEN	32
+
+enum avfence_event_type {
+	AVFENCE_EVENT_DENIED,
+	AVFENCE_EVENT_AUDITED,
+	AVFENCE_EVENT_POLICY_LOAD,
+	AVFENCE_EVENT_MODE,
+	AVFENCE_EVENT_LOCK,
+	__AVFENCE_EVENT_MAX
+};
+
+enum avfence_event_attr {
+	AVFENCE_EVENT_A_UNSPEC,
+	AVFENCE_EVENT_A_TYPE,
+	AVFENCE_EVENT_A_SEQ,
+	AVFENCE_EVENT_A_TIME,
+	AVFENCE_EVENT_A_PID,
+	AVFENCE_EVENT_A_COMM,
+	AVFENCE_EVENT_A_EXE,
+	AVFENCE_EVENT_A_CLEARANCE,
+	AVFENCE_EVENT_A_LABEL,
+	AVFENCE_EVENT_A_ROUTE,
+	AVFENCE_EVENT_A_PATH,
+	AVFENCE_EVENT_A_WHAT,
+	AVFENCE_EVENT_A_MODE,
+	AVFENCE_EVENT_A_GENERATION,
+	AVFENCE_EVENT_A_PAD,
+	__AVFENCE_EVENT_A_MAX
+};
+#define AVFENCE_EVENT_A_MAX (__AVFENCE_EVENT_A_MAX - 1)
+
+enum avfence_task_attr {
+	AVFENCE_TASK_A_UNSPEC,
+	AVFENCE_TASK_A_PID,
+	AVFENCE_TASK_A_TGID,
+	AVFENCE_TASK_A_COMM,
+	AVFENCE_TASK_A_EXE,
+	AVFENCE_TASK_A_CLEARANCE,
+	AVFENCE_TASK_A_SINCE,
+	AVFENCE_TASK_A_PAD,
+	__AVFENCE_TASK_A_MAX
+};
+#define AVFENCE_TASK_A_MAX (__AVFENCE_TASK_A_MAX - 1)
 
 /* AVFENCE_A_ROUTE_STATS holds only AVFENCE_A_ROUTE entries. */
 #define AVFENCE_A_ROUTE 1

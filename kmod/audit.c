@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * avfence: what a refusal leaves behind besides the counters: a record
+ * for the kernel audit subsystem and an event for `avfencectl monitor`.
+ *
+ * Audit record (type AUDIT_KERNEL_OTHER, 1316), fields in this order:
+ *	avfence=denied|audit route=ROUTE pid=N comm="..." exe="..."
+ *	clearance=LEVEL [label=LEVEL] path="..."|what="..."
+ * Strings that could hold spaces, quotes or control characters are
+ * written in hex, as the audit subsystem itself does.
+ */
+#include <linux/audit.h>
+#include <linux/file.h>
+#include <linux/slab.h>
+
+#include "audit.h"
+#include "compat.h"
+#include "event.h"
+
+static void log_string(struct audit_buffer *ab, const char *key,
+		       const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p; p++) {
+		if (*p <= 0x20 || *p >= 0x7f || *p == '"')
+			break;
+	}
+	if (!*p) {
+		audit_log_format(ab, " %s=\"%s\"", key, s);
+		return;
+	}
+	audit_log_format(ab, " %s=", key);
+	for (p = (const unsigned char *)s; *p; p++)
+		audit_log_format(ab, "%02X", *p);
+}
+
+/* The executable of current, or NULL.  Atomic context is fine. */
+static char *exe_path(void)
+{
+	struct file *exe;
+	char *buf, *p, *path = NULL;
+
+	if (!current->mm)
+		return NULL;
+	exe = avf_get_exe_file(current->mm);
+	if (!exe)
+		return NULL;
+	buf = kmalloc(PATH_MAX, GFP_ATOMIC);
+	if (buf) {
+		p = d_path(&exe->f_path, buf, PATH_MAX);
+		if (!IS_ERR(p))
+			path = kstrdup(p, GFP_ATOMIC);
+		kfree(buf);
+	}
+	fput(exe);
+	return path;
+}
+
+/**
+ * avf_audit_refusal - record a refusal in the audit log and the stream
+ * @denied: denied (true) or let through by audit mode (false)
+ * @route: enum avfence_route
+ * @clearance: the task's clearance
+ * @label: the file's level, or "" for side doors
+ * @key: "path" or "what"
+ * @value: the file's path or what was attempted
+ *
+ * Context: any; never sleeps.
+ */
+void avf_audit_refusal(bool denied, u32 route, const char *clearance,
+		       const char *label, const char *key, const char *value)
+{
+	bool wanted = avf_event_wanted();
+	struct audit_buffer *ab = NULL;
+	struct avf_event *event;
+	char *exe;
+
+	if (audit_enabled)
+		ab = audit_log_start(audit_context(), GFP_ATOMIC,
+				     AUDIT_KERNEL_OTHER);
+	if (!ab && !wanted)
+		return;
+	exe = exe_path();
+	if (ab) {
+		audit_log_format(ab, "avfence=%s route=%s pid=%d",
+				 denied ? "denied" : "audit",
+				 avf_route_name(route), task_tgid_nr(current));
+		log_string(ab, "comm", current->comm);
+		log_string(ab, "exe", exe ? exe : "?");
+		audit_log_format(ab, " clearance=%s", clearance);
+		if (label[0])
+			log_string(ab, "label", label);
+		log_string(ab, key, value);
+		audit_log_end(ab);
+	}
+	event = wanted ? avf_event_new(denied ? AVFENCE_EVENT_DENIED :
+						AVFENCE_EVENT_AUDITED,
+				       GFP_ATOMIC) : NULL;
+	if (!event) {
+		kfree(exe);
+		return;
+	}
+	event->route = route;
+	strscpy(event->clearance, clearance, sizeof(event->clearance));
+	strscpy(event->label, label, sizeof(event->label));
+	event->exe = exe;
+	event->object = kstrdup(value, GFP_ATOMIC);
+	event->object_is_path = !strcmp(key, "path");
+	avf_event_queue(event);
+}

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * avfence: audit records and events for refusals.
+ */
+#ifndef _AVFENCE_AUDIT_H
+#define _AVFENCE_AUDIT_H
+
+#include "common.h"
+
+void avf_audit_refusal(bool denied, u32 route, const char *clearance,
+		       const char *label, const char *key, const char *value);
+
+#endif /* _AVFENCE_AUDIT_H */

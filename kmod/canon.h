@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * avfence: the canonical form of a policy, whose SHA-256 is its digest.
+ *
+ * Shared by the module and avfencectl, so that `avfencectl check` prints
+ * the digest the kernel will report for the same policy on any host.
+ */
+#ifndef _AVFENCE_CANON_H
+#define _AVFENCE_CANON_H
+
+#include "decide.h"
+
+/* Receives the canonical form piece by piece. */
+typedef void (*avf_emit_fn)(void *ctx, const char *s, size_t len);
+
+void avf_canon_header(const struct avf_levels *levels, u32 default_level,
+		      avf_emit_fn emit, void *ctx);
+void avf_canon_subject(const char *path, const char *clearance, u32 allow,
+		       avf_emit_fn emit, void *ctx);
+
+#endif /* _AVFENCE_CANON_H */

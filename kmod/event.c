@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * avfence: the event stream.
+ *
+ * Hooks may run in atomic context and must never wait for a listener, so
+ * events are queued here (bounded) and multicast by a work item.  Nothing
+ * is queued while nobody listens.  An event that finds the queue full, or
+ * that a listener's full socket buffer refuses, is dropped and counted.
+ */
+#include <linux/ktime.h>
+#include <linux/pid.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+
+#include "event.h"
+
+#define EVENTS_QUEUED_MAX 4096
+
+static LIST_HEAD(avf_events);
+static DEFINE_SPINLOCK(avf_events_lock);
+static unsigned int avf_events_queued;
+static bool avf_events_closed;
+static atomic64_t avf_events_seq = ATOMIC64_INIT(0);
+static atomic64_t avf_events_dropped = ATOMIC64_INIT(0);
+
+static void free_event(struct avf_event *event)
+{
+	kfree(event->exe);
+	kfree(event->object);
+	kfree(event);
+}
+
+static void send_events(struct work_struct *work)
+{
+	struct avf_event *event, *tmp;
+	unsigned long flags;
+	LIST_HEAD(batch);
+
+	spin_lock_irqsave(&avf_events_lock, flags);
+	list_splice_init(&avf_events, &batch);
+	avf_events_queued = 0;
+	spin_unlock_irqrestore(&avf_events_lock, flags);
+
+	list_for_each_entry_safe(event, tmp, &batch, list) {
+		int err = avf_netlink_send_event(event);
+
+		/* -ESRCH: the last listener left; nothing was lost. */
+		if (err && err != -ESRCH)
+			atomic64_inc(&avf_events_dropped);
+		list_del(&event->list);
+		free_event(event);
+	}
+}
+
+static DECLARE_WORK(avf_events_work, send_events);
+
+/**
+ * avf_event_wanted - does anyone listen to events?
+ *
+ * Return: true if events should be built.
+ */
+bool avf_event_wanted(void)
+{
+	return avf_netlink_has_listeners();
+}
+
+/**
+ * avf_event_new - a new event stamped with time, task and sequence
+ * @type: enum avfence_event_type
+ * @gfp: allocation flags for the context of the caller
+ *
+ * Return: the event, or NULL (counted as lost).
+ */
+struct avf_event *avf_event_new(u32 type, gfp_t gfp)
+{
+	struct avf_event *event = kzalloc(sizeof(*event), gfp);
+
+	if (!event) {
+		atomic64_inc(&avf_events_dropped);
+		return NULL;
+	}
+	event->type = type;
+	event->time = ktime_get_real_ns();
+	event->pid = task_tgid_nr(current);
+	get_task_comm(event->comm, current);
+	return event;
+}
+
+/**
+ * avf_event_queue - queue an event for the listeners; never blocks
+ * @event: from avf_event_new(); ownership passes to the queue
+ */
+void avf_event_queue(struct avf_event *event)
+{
+	unsigned long flags;
+	bool full;
+
+	spin_lock_irqsave(&avf_events_lock, flags);
+	/* Numbered in queue order, dropped ones too: a gap is a loss. */
+	event->seq = atomic64_inc_return(&avf_events_seq);
+	full = avf_events_closed || avf_events_queued >= EVENTS_QUEUED_MAX;
+	if (!full) {
+		list_add_tail(&event->list, &avf_events);
+		avf_events_queued++;
+	}
+	spin_unlock_irqrestore(&avf_events_lock, flags);
+	if (full) {
+		atomic64_inc(&avf_events_dropped);
+		free_event(event);
+		return;
+	}
+	schedule_work(&avf_events_work);
+}
+
+/**
+ * avf_events_lost - events dropped since load
+ *
+ * Return: the count.
+ */
+u64 avf_events_lost(void)
+{
+	return atomic64_read(&avf_events_dropped);
+}
+
+/**
+ * avf_event_exit - stop the stream at unload, drop what is queued
+ *
+ * Context: before the netlink family is unregistered, so that no event
+ * is sent through it afterwards.
+ */
+void avf_event_exit(void)
+{
+	struct avf_event *event, *tmp;
+	unsigned long flags;
+
+	spin_lock_irqsave(&avf_events_lock, flags);
+	avf_events_closed = true;
+	spin_unlock_irqrestore(&avf_events_lock, flags);
+	cancel_work_sync(&avf_events_work);
+	list_for_each_entry_safe(event, tmp, &avf_events, list) {
+		list_del(&event->list);
+		free_event(event);
+	}
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * avfence: the event stream.
+ */
+#ifndef _AVFENCE_EVENT_H
+#define _AVFENCE_EVENT_H
+
+#include <linux/list.h>
+#include <linux/sched.h>
+#include <linux/types.h>
+
+#include "uapi/avfence.h"
+
+/**
+ * struct avf_event - one event waiting to be multicast
+ * @list: link in the queue
+ * @type: enum avfence_event_type
+ * @seq: sequence number; a gap seen by a listener is loss
+ * @time: CLOCK_REALTIME, ns
+ * @pid: the task (thread group id)
+ * @route: enum avfence_route (denials)
+ * @mode: enum avfence_mode (policy load, mode change)
+ * @generation: policy generation (policy load)
+ * @comm: the task's comm
+ * @clearance: its clearance (denials)
+ * @label: the file's level (denials on files)
+ * @exe: the task's executable, or NULL
+ * @object: path of the file, or what was attempted; NULL if none
+ * @object_is_path: @object is a path
+ */
+struct avf_event {
+	struct list_head list;
+	u32 type;
+	u64 seq;
+	u64 time;
+	pid_t pid;
+	u32 route;
+	u32 mode;
+	u64 generation;
+	char comm[TASK_COMM_LEN];
+	char clearance[AVFENCE_LEVEL_NAME_MAX];
+	char label[AVFENCE_LEVEL_NAME_MAX];
+	char *exe;
+	char *object;
+	bool object_is_path;
+};
+
+bool avf_event_wanted(void);
+struct avf_event *avf_event_new(u32 type, gfp_t gfp);
+void avf_event_queue(struct avf_event *event);
+u64 avf_events_lost(void);
+void avf_event_exit(void);
+
+/* netlink.c */
+bool avf_netlink_has_listeners(void);
+int avf_netlink_send_event(const struct avf_event *event);
+
+#endif /* _AVFENCE_EVENT_H */
