@@ -66,6 +66,10 @@ bool avf_subject_describe(struct task_struct *task, char *clearance,
 int avf_hooks_attach(void);
 void avf_hooks_detach(void);
 
+/* securityfs.c: /sys/kernel/security/avfence */
+int avf_securityfs_init(void);
+void avf_securityfs_exit(void);
+
 /* netlink.c: the control interface */
 int avf_netlink_init(void);
 void avf_netlink_exit(void);

@@ -23,13 +23,18 @@ static int __init avf_init(void)
 	err = avf_hooks_attach();
 	if (err)
 		goto out_subject;
-	err = avf_netlink_init();
+	err = avf_securityfs_init();
 	if (err)
 		goto out_hooks;
+	err = avf_netlink_init();
+	if (err)
+		goto out_securityfs;
 	pr_info("loaded, version %s, ABI %d; no policy yet\n",
 		AVFENCE_VERSION, AVFENCE_GENL_VERSION);
 	return 0;
 
+out_securityfs:
+	avf_securityfs_exit();
 out_hooks:
 	avf_hooks_detach();
 out_subject:
@@ -42,6 +47,7 @@ static void __exit avf_exit(void)
 {
 	avf_event_exit();
 	avf_netlink_exit();
+	avf_securityfs_exit();
 	avf_hooks_detach();
 	avf_subject_exit();
 	avf_policy_exit();

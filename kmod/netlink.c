@@ -211,11 +211,11 @@ static int avf_nl_load(struct sk_buff *skb, struct genl_info *info)
 {
 	struct netlink_ext_ack *extack = info->extack;
 	struct nlattr **attrs = info->attrs;
-	const struct nlattr *attr;
+	const struct nlattr *attr, *nest;
 	struct avf_policy *policy;
+	int rem, nrem, idx, err;
 	const char *name;
 	u32 nsubjects = 0;
-	int rem, idx, err;
 
 	err = check_admin(skb, extack);
 	if (err)
@@ -224,14 +224,17 @@ static int avf_nl_load(struct sk_buff *skb, struct genl_info *info)
 	    GENL_REQ_ATTR_CHECK(info, AVFENCE_A_LEVELS) ||
 	    GENL_REQ_ATTR_CHECK(info, AVFENCE_A_DEFAULT_LEVEL))
 		return -EINVAL;
-	if (attrs[AVFENCE_A_SUBJECTS]) {
-		nla_for_each_nested(attr, attrs[AVFENCE_A_SUBJECTS], rem)
+	/* A nest holds at most 64 KiB: AVFENCE_A_SUBJECTS may repeat. */
+	nla_for_each_attr(nest, genlmsg_data(info->genlhdr),
+			  genlmsg_len(info->genlhdr), nrem) {
+		if (nla_type(nest) != AVFENCE_A_SUBJECTS)
+			continue;
+		nla_for_each_nested(attr, nest, rem)
 			nsubjects++;
-	}
-	if (nsubjects > AVFENCE_SUBJECTS_MAX) {
-		NL_SET_ERR_MSG_ATTR(extack, attrs[AVFENCE_A_SUBJECTS],
-				    "too many subjects");
-		return -E2BIG;
+		if (nsubjects > AVFENCE_SUBJECTS_MAX) {
+			NL_SET_ERR_MSG_ATTR(extack, nest, "too many subjects");
+			return -E2BIG;
+		}
 	}
 	policy = avf_policy_alloc(nsubjects);
 	if (!policy)
@@ -251,8 +254,11 @@ static int avf_nl_load(struct sk_buff *skb, struct genl_info *info)
 		goto out_free;
 	}
 	policy->default_level = idx;
-	if (attrs[AVFENCE_A_SUBJECTS]) {
-		nla_for_each_nested(attr, attrs[AVFENCE_A_SUBJECTS], rem) {
+	nla_for_each_attr(nest, genlmsg_data(info->genlhdr),
+			  genlmsg_len(info->genlhdr), nrem) {
+		if (nla_type(nest) != AVFENCE_A_SUBJECTS)
+			continue;
+		nla_for_each_nested(attr, nest, rem) {
 			err = parse_subject(policy, attr, extack);
 			if (err)
 				goto out_free;

@@ -131,16 +131,46 @@ int avf_policy_add_subject(struct avf_policy *policy, const char *path,
 	return 0;
 }
 
-static void emit_sha256(void *ctx, const char *s, size_t len)
-{
-	sha256_update(ctx, (const u8 *)s, len);
-}
-
 static int cmp_path(const void *a, const void *b)
 {
 	const struct avf_subject *const *x = a, *const *y = b;
 
 	return strcmp((*x)->path, (*y)->path);
+}
+
+/**
+ * avf_policy_canon - emit the canonical form of a policy (canon.c)
+ * @policy: the policy
+ * @emit: receives the text
+ * @ctx: passed to @emit
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int avf_policy_canon(const struct avf_policy *policy, avf_emit_fn emit,
+		     void *ctx)
+{
+	const struct avf_subject **sorted;
+	u32 i;
+
+	sorted = kvmalloc_array(max(policy->nsubjects, 1U), sizeof(*sorted),
+				GFP_KERNEL);
+	if (!sorted)
+		return -ENOMEM;
+	for (i = 0; i < policy->nsubjects; i++)
+		sorted[i] = &policy->subjects[i];
+	sort(sorted, policy->nsubjects, sizeof(*sorted), cmp_path, NULL);
+	avf_canon_header(&policy->levels, policy->default_level, emit, ctx);
+	for (i = 0; i < policy->nsubjects; i++)
+		avf_canon_subject(sorted[i]->path,
+				  policy->levels.name[sorted[i]->clearance],
+				  sorted[i]->allow, emit, ctx);
+	kvfree(sorted);
+	return 0;
+}
+
+static void emit_sha256(void *ctx, const char *s, size_t len)
+{
+	sha256_update(ctx, (const u8 *)s, len);
 }
 
 /**
@@ -151,27 +181,13 @@ static int cmp_path(const void *a, const void *b)
  */
 int avf_policy_digest(struct avf_policy *policy)
 {
-	const struct avf_subject **sorted;
 	struct sha256_state sha;
-	u32 i;
+	int err;
 
-	sorted = kvmalloc_array(max(policy->nsubjects, 1U), sizeof(*sorted),
-				GFP_KERNEL);
-	if (!sorted)
-		return -ENOMEM;
-	for (i = 0; i < policy->nsubjects; i++)
-		sorted[i] = &policy->subjects[i];
-	sort(sorted, policy->nsubjects, sizeof(*sorted), cmp_path, NULL);
 	sha256_init(&sha);
-	avf_canon_header(&policy->levels, policy->default_level, emit_sha256,
-			 &sha);
-	for (i = 0; i < policy->nsubjects; i++)
-		avf_canon_subject(sorted[i]->path,
-				  policy->levels.name[sorted[i]->clearance],
-				  sorted[i]->allow, emit_sha256, &sha);
+	err = avf_policy_canon(policy, emit_sha256, &sha);
 	sha256_final(&sha, policy->digest);
-	kvfree(sorted);
-	return 0;
+	return err;
 }
 
 /**

@@ -9,6 +9,7 @@
 #include <linux/rcupdate.h>
 #include <linux/types.h>
 
+#include "canon.h"
 #include "common.h"
 
 /**
@@ -67,6 +68,8 @@ int avf_policy_add_subject(struct avf_policy *policy, const char *path,
 			   u32 allow);
 const struct avf_subject *avf_policy_find(const struct avf_policy *policy,
 					  const struct avf_subject_key *key);
+int avf_policy_canon(const struct avf_policy *policy, avf_emit_fn emit,
+		     void *ctx);
 int avf_policy_digest(struct avf_policy *policy);
 void avf_policy_replace(struct avf_policy *policy);
 void avf_policy_exit(void);

@@ -44,7 +44,8 @@
  *    AVFENCE_A_LEVELS: NLA_NESTED, required, 1..AVFENCE_LEVELS_MAX names
  *        AVFENCE_LEVEL_A_NAME: NLA_NUL_STRING
  *    AVFENCE_A_DEFAULT_LEVEL: NLA_NUL_STRING, required, one of the levels
- *    AVFENCE_A_SUBJECTS: NLA_NESTED, optional, 0..AVFENCE_SUBJECTS_MAX
+ *    AVFENCE_A_SUBJECTS: NLA_NESTED, optional, may repeat (a nest holds
+ *    at most 64 KiB); 0..AVFENCE_SUBJECTS_MAX subjects in all
  *        AVFENCE_A_SUBJECT: NLA_NESTED, one per subject
  *            AVFENCE_SUBJECT_A_PATH: NLA_NUL_STRING, absolute, required
  *            AVFENCE_SUBJECT_A_CLEARANCE: NLA_NUL_STRING, required

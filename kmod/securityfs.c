@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * avfence: the essentials of the fence, readable without avfencectl.
+ *
+ *	/sys/kernel/security/avfence/status	key: value lines
+ *	/sys/kernel/security/avfence/policy	the canonical form in force,
+ *						whose SHA-256 is its digest
+ */
+#include <linux/security.h>
+#include <linux/seq_file.h>
+#include <linux/utsname.h>
+
+#include "common.h"
+#include "event.h"
+#include "fence.h"
+#include "policy.h"
+
+static struct dentry *avf_dir, *avf_status, *avf_policy_file;
+
+static const char *mode_name(u32 mode)
+{
+	return mode == AVFENCE_MODE_AUDIT ? "audit" : "enforce";
+}
+
+static int status_show(struct seq_file *m, void *v)
+{
+	struct avf_policy *policy;
+	u32 i;
+
+	seq_printf(m, "version: %s\nabi: %d\nkernel: %s\n", AVFENCE_VERSION,
+		   AVFENCE_GENL_VERSION, init_utsname()->release);
+	mutex_lock(&avf_config_lock);
+	policy = rcu_dereference_protected(avf_policy,
+					   lockdep_is_held(&avf_config_lock));
+	seq_printf(m, "locked: %s\n", READ_ONCE(avf_locked) ? "yes" : "no");
+	if (policy) {
+		seq_printf(m, "mode: %s\ngeneration: %llu\ndigest: %*phN\nlevels:",
+			   mode_name(READ_ONCE(policy->mode)),
+			   policy->generation, AVFENCE_DIGEST_LEN,
+			   policy->digest);
+		for (i = 0; i < policy->levels.count; i++)
+			seq_printf(m, " %s", policy->levels.name[i]);
+		seq_printf(m, "\ndefault: %s\nsubjects: %u\n",
+			   policy->levels.name[policy->default_level],
+			   policy->nsubjects);
+	} else {
+		seq_puts(m, "mode: none (no policy loaded)\n");
+	}
+	mutex_unlock(&avf_config_lock);
+	seq_printf(m, "tagged: %u\ndenied: %llu\naudited: %llu\nevents_lost: %llu\n",
+		   avf_tagged_count(), avf_stat_denied(~0U),
+		   avf_stat_audited(~0U), avf_events_lost());
+	for (i = 0; i <= AVFENCE_ROUTE_MAX; i++)
+		seq_printf(m, "route %s: denied %llu audited %llu\n",
+			   avf_route_name(i), avf_stat_denied(i),
+			   avf_stat_audited(i));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(status);
+
+static void emit_seq(void *ctx, const char *s, size_t len)
+{
+	seq_write(ctx, s, len);
+}
+
+static int policy_show(struct seq_file *m, void *v)
+{
+	struct avf_policy *policy;
+	int err = 0;
+
+	mutex_lock(&avf_config_lock);
+	policy = rcu_dereference_protected(avf_policy,
+					   lockdep_is_held(&avf_config_lock));
+	if (policy)
+		err = avf_policy_canon(policy, emit_seq, m);
+	mutex_unlock(&avf_config_lock);
+	return err;
+}
+DEFINE_SHOW_ATTRIBUTE(policy);
+
+/**
+ * avf_securityfs_init - create /sys/kernel/security/avfence/
+ *
+ * Return: 0 or a negative errno.
+ */
+int avf_securityfs_init(void)
+{
+	avf_dir = securityfs_create_dir("avfence", NULL);
+	if (IS_ERR(avf_dir))
+		return PTR_ERR(avf_dir);
+	avf_status = securityfs_create_file("status", 0444, avf_dir, NULL,
+					    &status_fops);
+	avf_policy_file = securityfs_create_file("policy", 0444, avf_dir,
+						 NULL, &policy_fops);
+	if (IS_ERR(avf_status) || IS_ERR(avf_policy_file)) {
+		avf_securityfs_exit();
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/** avf_securityfs_exit - remove /sys/kernel/security/avfence/ */
+void avf_securityfs_exit(void)
+{
+	if (!IS_ERR_OR_NULL(avf_policy_file))
+		securityfs_remove(avf_policy_file);
+	if (!IS_ERR_OR_NULL(avf_status))
+		securityfs_remove(avf_status);
+	if (!IS_ERR_OR_NULL(avf_dir))
+		securityfs_remove(avf_dir);
+}
