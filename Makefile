@@ -10,6 +10,11 @@
 #                     then a summary ending in "N passed, N failed"
 #   make vm KVER=...  the VM suite on one kernel (AVF_TESTS=a_test,b_test)
 #   make demo         boot a VM and show a tagged scanner fenced off a file
+#   make install      the module to /lib/modules/<kver>/updates/ + depmod,
+#                     avfencectl, man pages, avfence.service and its script,
+#                     /etc/avfence/policy.conf unless one exists
+#                     (DESTDIR, PREFIX=/usr, ...: scripts/install.sh)
+#   make uninstall    remove them again; configuration in /etc is kept
 #   make clean        remove build products (keeps the fetched kernels)
 #   make distclean    also remove build/ (kernels, harness)
 
@@ -54,6 +59,19 @@ demo: deps
 	$(MAKE) -C tests/kselftest
 	tests/vm/run.sh --demo $(DEMO_KVER)
 
+# Deployment (issue 5): the logic lives in scripts/install.sh.
+INSTALL_ENV = DESTDIR="$(DESTDIR)" PREFIX="$(or $(PREFIX),/usr)" \
+	SBINDIR="$(SBINDIR)" MANDIR="$(MANDIR)" KVER="$(INSTALL_KVER)"
+install: module avfencectl
+	$(INSTALL_ENV) sh scripts/install.sh module
+	$(INSTALL_ENV) sh scripts/install.sh tools
+
+uninstall:
+	$(INSTALL_ENV) sh scripts/install.sh uninstall
+
+dkms-src:
+	sh scripts/install.sh dkms-src build/dkms-src
+
 clean:
 	-$(MAKE) -C kmod KDIR=$(KDIR) clean 2>/dev/null
 	-$(MAKE) -C userspace clean
@@ -64,4 +82,5 @@ clean:
 distclean: clean
 	rm -rf build
 
-.PHONY: all module avfencectl deps kmod-all kselftest vm check demo clean distclean
+.PHONY: all module avfencectl deps kmod-all kselftest vm check demo clean distclean \
+	install uninstall dkms-src
