@@ -191,7 +191,7 @@ static inline const char *self_exe(void)
  * Return: 0 or -errno.
  */
 static inline int agent_startv(struct agent *a, int tagged, const char *bin,
-			       const char *name, char *const args[])
+			       const char *name, const char *const args[])
 {
 	char *argv[MAX_ARGS];
 	int in[2], out[2], i;
@@ -200,7 +200,7 @@ static inline int agent_startv(struct agent *a, int tagged, const char *bin,
 	a->buf[0] = '\0';
 	argv[0] = (char *)name;
 	for (i = 0; args[i] && i < MAX_ARGS - 2; i++)
-		argv[i + 1] = args[i];
+		argv[i + 1] = (char *)args[i];
 	argv[i + 1] = NULL;
 	if (!bin)
 		bin = tagged ? AGENT_BIN : self_exe();
@@ -230,7 +230,7 @@ static inline int agent_startv(struct agent *a, int tagged, const char *bin,
 
 #define agent_start(a, tagged, name, ...)				\
 	agent_startv(a, tagged, NULL, name,				\
-		     (char *const[]){ __VA_ARGS__ __VA_OPT__(,) NULL })
+		     (const char *const[]){ __VA_ARGS__ __VA_OPT__(,) NULL })
 
 /* Read what the agent printed, up to @ms milliseconds; 0 at EOF. */
 static inline int agent_read(struct agent *a, int ms)

@@ -1,0 +1,376 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * avfence side doors, other processes' memory: an untagged process has
+ * read a SECRET file into its memory; a fenced agent tries to read that
+ * memory with ptrace (PTRACE_ATTACH, PTRACE_SEIZE), /proc/PID/mem and
+ * process_vm_readv(), or makes itself the tracer of an untagged child
+ * (PTRACE_TRACEME), or has the kernel dump the process's core where it can
+ * read it.  Tasks fenced at or below the agent's clearance stay open to it.
+ *
+ * TMP (tmpfs)
+ * ├── secret        SECRET, holds CANARY
+ * └── official      OFFICIAL, holds OFFICIAL_TEXT
+ *
+ * AGENT_BIN has clearance OFFICIAL, AGENT_BIN2 SECRET.  Variant "tagged"
+ * attacks, "untagged" is the control.
+ */
+#include <sys/ptrace.h>
+#include <sys/resource.h>
+#include <sys/uio.h>
+
+#include "doors.h"
+
+#define OFFICIAL_TEXT	"avf-official:5be3:official-bytes"
+#define CORE_PATTERN	"/proc/sys/kernel/core_pattern"
+
+static char held[256];
+
+/* holder PATH: read PATH into memory, print its address, wait. */
+AGENT(holder)
+{
+	int fd = open(argv[1], O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || read(fd, held, sizeof(held) - 1) <= 0) {
+		say("holder=%d\n", errno);
+		return SETUP_FAILED;
+	}
+	close(fd);
+	say("addr=%lx\nready\n", (unsigned long)held);
+	wait_go();
+	/* Keep the data alive until the end. */
+	return held[0] == 0;
+}
+
+static void peek(const char *key, pid_t pid, unsigned long addr)
+{
+	long words[8];
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		errno = 0;
+		words[i] = ptrace(PTRACE_PEEKDATA, pid, addr + i * sizeof(long), NULL);
+		if (errno)
+			break;
+	}
+	emit(key, words, i * sizeof(long));
+}
+
+/* mem_attack PID ADDR: every way of reading another process's memory. */
+AGENT(mem_attack)
+{
+	pid_t pid = atoi(argv[1]);
+	unsigned long addr = strtoul(argv[2], NULL, 16);
+	struct iovec local, remote;
+	char buf[128], path[64];
+	int fd, st;
+	long n;
+
+	if (result("attach", ptrace(PTRACE_ATTACH, pid, NULL, NULL)) == 0) {
+		waitpid(pid, &st, __WALL);
+		peek("attach", pid, addr);
+		ptrace(PTRACE_DETACH, pid, NULL, NULL);
+	}
+	if (result("seize", ptrace(PTRACE_SEIZE, pid, NULL, NULL)) == 0) {
+		ptrace(PTRACE_INTERRUPT, pid, NULL, NULL);
+		waitpid(pid, &st, __WALL);
+		peek("seize", pid, addr);
+		ptrace(PTRACE_DETACH, pid, NULL, NULL);
+	}
+	snprintf(path, sizeof(path), "/proc/%d/mem", pid);
+	fd = result("procmem_open", open(path, O_RDONLY | O_CLOEXEC));
+	if (fd >= 0) {
+		n = result("procmem", pread(fd, buf, sizeof(buf), addr));
+		emit("procmem", buf, n);
+		close(fd);
+	}
+	local.iov_base = buf;
+	local.iov_len = sizeof(buf);
+	remote.iov_base = (void *)addr;
+	remote.iov_len = sizeof(buf);
+	n = result("vm_readv", process_vm_readv(pid, &local, 1, &remote, 1, 0));
+	emit("vm_readv", buf, n);
+	return 0;
+}
+
+/*
+ * traceme SECRET TAGGED: untagged; read SECRET into memory, fork a child
+ * that waits, then exec (AGENT_BIN if TAGGED is 1, else this program) as
+ * agent traceme_parent.  The child, untagged, asks to be traced by it.
+ */
+AGENT(traceme)
+{
+	char pidarg[16], addrarg[32], fdarg[16];
+	int p[2], fd;
+	pid_t child;
+	char c;
+
+	fd = open(argv[1], O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || read(fd, held, sizeof(held) - 1) <= 0 || pipe(p))
+		return SETUP_FAILED;
+	close(fd);
+	child = fork();
+	if (child < 0)
+		return SETUP_FAILED;
+	if (child == 0) {
+		close(p[1]);
+		if (read(p[0], &c, 1) != 1)
+			_exit(1);
+		if (result("traceme", ptrace(PTRACE_TRACEME, 0, NULL, NULL)) == 0)
+			raise(SIGSTOP);
+		_exit(0);
+	}
+	close(p[0]);
+	snprintf(pidarg, sizeof(pidarg), "%d", child);
+	snprintf(addrarg, sizeof(addrarg), "%lx", (unsigned long)held);
+	snprintf(fdarg, sizeof(fdarg), "%d", p[1]);
+	memset(held, 0, sizeof(held));	/* only the child's copy remains */
+	setenv("AVF_AGENT", "traceme_parent", 1);
+	execl(atoi(argv[2]) ? AGENT_BIN : self_exe(), "traceme_parent", pidarg,
+	      addrarg, fdarg, NULL);
+	return SETUP_FAILED;
+}
+
+/* traceme_parent CHILD ADDR FD: let the child go; peek at it if traced. */
+AGENT(traceme_parent)
+{
+	pid_t child = atoi(argv[1]);
+	int st;
+
+	if (write(atoi(argv[3]), "g", 1) != 1)
+		return SETUP_FAILED;
+	if (waitpid(child, &st, __WALL) != child)
+		return SETUP_FAILED;
+	say("stopped=%d\n", WIFSTOPPED(st));
+	if (WIFSTOPPED(st)) {
+		peek("peek", child, strtoul(argv[2], NULL, 16));
+		kill(child, SIGKILL);
+		ptrace(PTRACE_DETACH, child, NULL, NULL);
+		waitpid(child, &st, __WALL);
+	}
+	return 0;
+}
+
+/*
+ * core PID DIR: raise the core size limit of PID, point core_pattern into
+ * DIR, crash PID, read what the kernel wrote.
+ */
+AGENT(core)
+{
+	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
+	pid_t pid = atoi(argv[1]);
+	char pattern[256], path[256];
+	int i, fd = -1;
+
+	result("prlimit", prlimit(pid, RLIMIT_CORE, &rl, NULL));
+	snprintf(pattern, sizeof(pattern), "%s/core.%%p", argv[2]);
+	say("core_pattern=%d\n", write_proc(CORE_PATTERN, pattern));
+	result("kill", kill(pid, SIGSEGV));
+	snprintf(path, sizeof(path), "%s/core.%d", argv[2], pid);
+	for (i = 0; i < 100 && fd < 0; i++) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			usleep(50000);
+	}
+	if (fd < 0) {
+		say("core_open=%d\n", errno);
+		return 0;
+	}
+	usleep(500000);		/* let the dump finish */
+	say("core_open=0\n");
+	{
+		static char buf[1 << 20];
+		long n, total = 0;
+
+		while ((n = read(fd, buf, sizeof(buf))) > 0)
+			if (memmem(buf, n, CANARY, strlen(CANARY)))
+				total++;
+		/* Report only whether CANARY was in the dump, not the dump. */
+		if (total)
+			say("core<%s>\n", CANARY);
+	}
+	close(fd);
+	return 0;
+}
+
+FIXTURE(mem) {
+	struct agent holder;
+	unsigned long addr;
+	char pid[16], addrs[32];
+	char core_pattern[256];
+};
+
+FIXTURE_VARIANT(mem) {
+	int tagged;
+};
+
+FIXTURE_VARIANT_ADD(mem, tagged) { .tagged = 1 };
+FIXTURE_VARIANT_ADD(mem, untagged) { .tagged = 0 };
+
+FIXTURE_SETUP(mem)
+{
+	self->holder.pid = 0;
+	read_small(CORE_PATTERN, self->core_pattern, sizeof(self->core_pattern));
+	ASSERT_EQ(0, mount_tmpfs(TMP));
+	ASSERT_EQ(0, make_secret(TMP "/secret", "SECRET"));
+	ASSERT_EQ(0, write_file(TMP "/official", OFFICIAL_TEXT "\n"));
+	ASSERT_EQ(0, set_label(TMP "/official", "OFFICIAL"));
+	ASSERT_EQ(0, agent_policy("OFFICIAL", "subject " AGENT_BIN2 " SECRET\n"));
+}
+
+FIXTURE_TEARDOWN(mem)
+{
+	if (self->holder.pid > 0) {
+		kill(self->holder.pid, SIGKILL);
+		agent_finish(&self->holder);
+	}
+	if (self->core_pattern[0])
+		write_proc(CORE_PATTERN, self->core_pattern);
+	load_no_subject();
+	umount_tmpfs(TMP);
+}
+
+/* Start the holder of @path: tagged from @bin, or untagged (bin NULL). */
+static int start_holder(FIXTURE_DATA(mem) *self, const char *bin,
+			const char *path)
+{
+	int err = agent_startv(&self->holder, bin != NULL, bin, "holder",
+			       (const char *const[]){ path, NULL });
+
+	if (err)
+		return err;
+	if (agent_wait_for(&self->holder, "ready", 20))
+		return -1;
+	snprintf(self->pid, sizeof(self->pid), "%d", self->holder.pid);
+	{
+		char *p = strstr(self->holder.buf, "addr=");
+
+		snprintf(self->addrs, sizeof(self->addrs), "%.*s",
+			 (int)strcspn(p + 5, "\n"), p + 5);
+	}
+	return 0;
+}
+
+/* An untagged process holds the secret. */
+TEST_F(mem, untagged_target)
+{
+	struct agent a;
+	struct watch w;
+
+	ASSERT_EQ(0, start_holder(self, NULL, TMP "/secret")) {
+		TH_LOG("holder: %s", agent_output(&self->holder));
+	}
+	watch_start(&w);
+	ASSERT_EQ(0, agent_run(&a, variant->tagged, "mem_attack", self->pid,
+			       self->addrs));
+	if (variant->tagged) {
+		EXPECT_NO_SECRET(&a);
+		EXPECT_VAL(EPERM, &a, "attach");
+		EXPECT_VAL(EPERM, &a, "seize");
+		/* mm_access() turns the refusal into EACCES for /proc/PID/mem. */
+		EXPECT_VAL(EACCES, &a, "procmem_open");
+		EXPECT_VAL(EPERM, &a, "vm_readv");
+		EXPECT_EQ(0, watch_denied(&w, AVFENCE_ROUTE_PTRACE));
+	} else {
+		EXPECT_VAL(0, &a, "attach");
+		EXPECT_VAL(0, &a, "seize");
+		EXPECT_VAL(0, &a, "procmem");
+		EXPECT_VAL(0, &a, "vm_readv");
+		EXPECT_SECRET(&a);
+	}
+}
+
+/*
+ * A process fenced at the same clearance holds OFFICIAL data: a tagged
+ * agent may read it (control of the rule, both variants succeed).
+ */
+TEST_F(mem, tagged_target_same_clearance)
+{
+	struct agent a;
+
+	ASSERT_EQ(0, start_holder(self, AGENT_BIN, TMP "/official")) {
+		TH_LOG("holder: %s", agent_output(&self->holder));
+	}
+	ASSERT_EQ(0, agent_run(&a, variant->tagged, "mem_attack", self->pid,
+			       self->addrs));
+	EXPECT_VAL(0, &a, "attach");
+	EXPECT_VAL(0, &a, "seize");
+	EXPECT_VAL(0, &a, "procmem");
+	EXPECT_VAL(0, &a, "vm_readv");
+	EXPECT_NE(NULL, memmem(a.buf, a.len, OFFICIAL_TEXT, strlen(OFFICIAL_TEXT))) {
+		TH_LOG("agent said: %s", agent_output(&a));
+	}
+}
+
+/* A process fenced at a higher clearance (SECRET) holds the secret. */
+TEST_F(mem, tagged_target_higher_clearance)
+{
+	struct agent a;
+	struct watch w;
+
+	ASSERT_EQ(0, start_holder(self, AGENT_BIN2, TMP "/secret")) {
+		TH_LOG("holder: %s", agent_output(&self->holder));
+	}
+	watch_start(&w);
+	ASSERT_EQ(0, agent_run(&a, variant->tagged, "mem_attack", self->pid,
+			       self->addrs));
+	if (variant->tagged) {
+		EXPECT_NO_SECRET(&a);
+		EXPECT_VAL(EPERM, &a, "attach");
+		EXPECT_VAL(EPERM, &a, "vm_readv");
+		EXPECT_EQ(0, watch_denied(&w, AVFENCE_ROUTE_PTRACE));
+	} else {
+		EXPECT_SECRET(&a);
+	}
+}
+
+/*
+ * The untagged child of a fenced parent asks to be traced by it.  (The
+ * parent forks the child before it execs the subject.)
+ */
+TEST_F(mem, traceme_by_untagged_child)
+{
+	struct agent a;
+	struct watch w;
+
+	watch_start(&w);
+	ASSERT_EQ(0, agent_run(&a, 0, "traceme", TMP "/secret",
+			       variant->tagged ? "1" : "0"));
+	if (variant->tagged) {
+		EXPECT_VAL(EPERM, &a, "traceme");
+		EXPECT_VAL(0, &a, "stopped");
+		EXPECT_NO_SECRET(&a);
+		EXPECT_EQ(0, watch_denied(&w, AVFENCE_ROUTE_PTRACE));
+	} else {
+		EXPECT_VAL(0, &a, "traceme");
+		EXPECT_VAL(1, &a, "stopped");
+		EXPECT_SECRET(&a);
+	}
+}
+
+/*
+ * The agent has the kernel write the untagged holder's memory to a file
+ * it can read: core_pattern into an unclassified directory, the holder's
+ * RLIMIT_CORE raised with prlimit(), SIGSEGV.
+ */
+TEST_F(mem, core_dump_of_untagged_target)
+{
+	struct agent a;
+
+	ASSERT_EQ(0, mkdirs(TMP "/cores"));
+	ASSERT_EQ(0, start_holder(self, NULL, TMP "/secret")) {
+		TH_LOG("holder: %s", agent_output(&self->holder));
+	}
+	ASSERT_EQ(0, agent_run(&a, variant->tagged, "core", self->pid,
+			       TMP "/cores"));
+	agent_finish(&self->holder);
+	self->holder.pid = 0;
+	if (variant->tagged) {
+		EXPECT_NO_SECRET(&a);
+	} else {
+		EXPECT_VAL(0, &a, "core_pattern");
+		EXPECT_VAL(0, &a, "core_open");
+		EXPECT_SECRET(&a);
+	}
+}
+
+TEST_HARNESS_MAIN
