@@ -18,27 +18,78 @@ const char *prog = "avfencectl";
 static int help_main(int argc, char **argv);
 
 static const struct command commands[] = {
-	{ "load", load_main, "FILE",
+	{ "load", load_main, "[--dry-run] FILE",
 	  "check a policy file and load it into the kernel",
-	  "Parse FILE (see Documentation/policy.rst), check that every subject\n"
-	  "path is an existing regular file, and replace the kernel's policy\n"
-	  "with it atomically.  All problems are listed as FILE:LINE:COL:\n"
-	  "message and nothing is sent if there is any.  If the kernel refuses\n"
-	  "the policy, its reason is printed, tied to the policy line it\n"
-	  "concerns when the kernel names an attribute.\n"
-	  "Needs CAP_MAC_ADMIN or CAP_SYS_ADMIN.\n" },
+	  "Parse FILE (see avfence.policy(5)), check that every subject path is\n"
+	  "an existing regular file and that no two are the same file, and\n"
+	  "replace the kernel's policy with it atomically.  All problems are\n"
+	  "listed as FILE:LINE:COL: message and nothing is sent if there is any.\n"
+	  "If the kernel refuses the policy, its reason is printed, tied to the\n"
+	  "policy line it concerns when the kernel names an attribute.  On\n"
+	  "success the policy's digest is printed and compared with the one the\n"
+	  "kernel reports.\n"
+	  "  --dry-run  do all of that, build the request, send nothing.\n"
+	  "Needs CAP_MAC_ADMIN or CAP_SYS_ADMIN, and fails once locked.\n" },
+	{ "check", check_main, "[--canonical] FILE",
+	  "validate a policy file without loading it",
+	  "Parse FILE and report every problem as FILE:LINE:COL: message (exit\n"
+	  "status 1).  Subject paths are not looked up, so a policy can be\n"
+	  "checked on another host (load --dry-run looks them up).  A valid\n"
+	  "policy gets a summary and its digest: the SHA-256 of its canonical\n"
+	  "form, which the kernel reports (status) once it is loaded.\n"
+	  "  --canonical  print the canonical form instead, as the kernel shows\n"
+	  "               it in /sys/kernel/security/avfence/policy.\n"
+	  "Needs no privilege and no module.\n" },
 	{ "status", status_main, "[--json]",
 	  "show the module's state and counters",
-	  "Print the ABI and module versions, whether a policy is loaded, its\n"
-	  "mode, generation, levels (lowest first), default level, number of\n"
-	  "subjects, tagged tasks, and denied and audited opens.\n"
-	  "--json prints one JSON object instead.\n" },
+	  "Print the running kernel, the ABI and module versions, whether a\n"
+	  "policy is loaded and locked, its mode, generation, digest, levels\n"
+	  "(lowest first), default level, number of subjects, tagged tasks,\n"
+	  "denied and audited accesses in total and per route, and events lost\n"
+	  "by the event stream.  --json prints one JSON object instead.\n"
+	  "The same essentials are readable without avfencectl in\n"
+	  "/sys/kernel/security/avfence/status (and the canonical policy in\n"
+	  "/sys/kernel/security/avfence/policy).\n" },
+	{ "monitor", monitor_main, "[--json] [--rcvbuf SIZE]",
+	  "print denials and policy changes as they happen",
+	  "Subscribe to the kernel's event stream and print one line per event\n"
+	  "until interrupted (SIGINT or SIGTERM end it cleanly, status 0):\n"
+	  "  TIME denied|audited ROUTE pid= comm= exe= clearance= [label=]\n"
+	  "       path=|what= seq=\n"
+	  "  TIME policy-load|mode|lock pid= comm= exe= mode= generation= seq=\n"
+	  "  TIME lost count=N|unknown [seq=FIRST] reason=gap|overrun\n"
+	  "Times are UTC (ISO 8601, nanoseconds).  Values with blanks, quotes or\n"
+	  "control characters are double-quoted with C escapes.  The kernel\n"
+	  "never waits for a slow reader: lost events are reported as 'lost'\n"
+	  "(a gap in seq, or the socket buffer overflowing) and counted in\n"
+	  "status.  Output is line-buffered.\n"
+	  "  --json         one JSON object per line, always with the keys time,\n"
+	  "                 type, pid, comm, exe, clearance, label, route, action,\n"
+	  "                 path, what, mode, generation, seq, lost (null when\n"
+	  "                 they do not apply); type is access (action denied or\n"
+	  "                 audited), policy-load, mode, lock or lost.\n"
+	  "  --rcvbuf SIZE  socket receive buffer (bytes, or with K or M;\n"
+	  "                 default 4M).\n"
+	  "Anyone may listen.\n" },
+	{ "ps", ps_main, "[--json]",
+	  "list the tagged (fenced) processes",
+	  "Print each tagged task (thread), sorted by pid: pid, thread group,\n"
+	  "clearance, since when it is tagged (UTC), comm and executable.\n"
+	  "--json prints one JSON array of objects with the keys pid, tgid,\n"
+	  "comm, exe, clearance, since.\n" },
 	{ "mode", mode_main, "[enforce|audit]",
 	  "switch the loaded policy between enforce and audit",
 	  "With an argument, switch the loaded policy to enforce (refuse opens\n"
 	  "above a subject's clearance) or audit (allow them, log and count).\n"
 	  "Without one, print the current mode.\n"
-	  "Needs CAP_MAC_ADMIN or CAP_SYS_ADMIN.\n" },
+	  "Needs CAP_MAC_ADMIN or CAP_SYS_ADMIN, and fails once locked.\n" },
+	{ "lock", lock_main, "",
+	  "freeze the policy until reboot",
+	  "Lock the policy in force: until the next reboot no policy can be\n"
+	  "loaded, the mode cannot change, and the avfence module cannot be\n"
+	  "unloaded, not even with rmmod -f.  There is no unlock.  Locking a\n"
+	  "locked policy succeeds.  Needs a loaded policy, and CAP_MAC_ADMIN or\n"
+	  "CAP_SYS_ADMIN.\n" },
 	{ "label", label_main, "[-R] LEVEL PATH...",
 	  "classify files (security.avfence xattr)",
 	  "Set the security.avfence extended attribute of each PATH to LEVEL,\n"
@@ -98,7 +149,7 @@ static void usage(FILE *f)
 		"Control the avfence module, which fences anti-virus agents off\n"
 		"classified files.\n\nCommands:\n", prog);
 	for (i = 0; i < NR_COMMANDS; i++)
-		fprintf(f, "  %-8s %-20s %s\n", commands[i].name,
+		fprintf(f, "  %-8s %-26s %s\n", commands[i].name,
 			commands[i].args, commands[i].summary);
 	fprintf(f, "\n'%s help COMMAND' or '%s COMMAND --help' describes a command.\n",
 		prog, prog);

@@ -32,6 +32,10 @@ int mode_main(int argc, char **argv);
 int label_main(int argc, char **argv);
 int unlabel_main(int argc, char **argv);
 int show_main(int argc, char **argv);
+int check_main(int argc, char **argv);
+int monitor_main(int argc, char **argv);
+int ps_main(int argc, char **argv);
+int lock_main(int argc, char **argv);
 
 const struct command *find_command(const char *name);
 void command_help(FILE *f, const struct command *cmd);

@@ -5,45 +5,45 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 #include "avfencectl.h"
+#include "output.h"
 #include "policy_parse.h"
+#include "sha256.h"
 #include "status.h"
 
-static void json_string(const char *s)
+/* The running kernel's release, as uname -r prints it. */
+static const char *kernel_release(void)
 {
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = *s;
+	static struct utsname u;
 
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
+	return uname(&u) ? NULL : u.release;
 }
 
 static void print_json(const struct avf_status *st)
 {
+	char hex[2 * AVFENCE_DIGEST_LEN + 1];
 	u32 i;
 
-	printf("{\"abi\":");
+	printf("{\"kernel\":");
+	json_string_or_null(stdout, kernel_release());
+	printf(",\"abi\":");
 	if (st->has_abi)
 		printf("%" PRIu32, st->abi);
 	else
 		printf("null");
 	printf(",\"module_version\":");
 	if (st->has_version)
-		json_string(st->version);
+		json_string(stdout, st->version);
 	else
 		printf("null");
 	printf(",\"policy_loaded\":%s", st->policy_loaded ? "true" : "false");
+	printf(",\"locked\":%s", !st->has_locked ? "null" :
+	       st->locked ? "true" : "false");
 	printf(",\"mode\":");
 	if (st->has_mode)
-		json_string(policy_mode_name(st->mode));
+		json_string(stdout, policy_mode_name(st->mode));
 	else
 		printf("null");
 	printf(",\"generation\":");
@@ -55,20 +55,32 @@ static void print_json(const struct avf_status *st)
 	for (i = 0; i < st->levels.count; i++) {
 		if (i)
 			putchar(',');
-		json_string(st->levels.name[i]);
+		json_string(stdout, st->levels.name[i]);
 	}
 	printf("],\"default\":");
 	if (st->has_default)
-		json_string(st->default_level);
+		json_string(stdout, st->default_level);
 	else
 		printf("null");
+	printf(",\"digest\":");
+	if (st->has_digest) {
+		sha256_hex(st->digest, hex);
+		json_string(stdout, hex);
+	} else {
+		printf("null");
+	}
 	printf(",\"subjects\":%" PRIu32 ",\"tagged\":%" PRIu32
 	       ",\"denied\":%" PRIu64 ",\"audited\":%" PRIu64,
 	       st->subjects, st->tagged, st->denied, st->audited);
+	printf(",\"events_lost\":");
+	if (st->has_events_lost)
+		printf("%" PRIu64, st->events_lost);
+	else
+		printf("null");
 	printf(",\"routes\":[");
 	for (i = 0; i < st->nr_routes; i++) {
 		printf("%s{\"route\":", i ? "," : "");
-		json_string(st->routes[i].name);
+		json_string(stdout, st->routes[i].name);
 		printf(",\"denied\":%" PRIu64 ",\"audited\":%" PRIu64 "}",
 		       st->routes[i].denied, st->routes[i].audited);
 	}
@@ -77,13 +89,21 @@ static void print_json(const struct avf_status *st)
 
 static void print_human(const struct avf_status *st)
 {
+	char hex[2 * AVFENCE_DIGEST_LEN + 1];
+	const char *release = kernel_release();
 	u32 i;
 
+	if (release)
+		printf("kernel:         %s\n", release);
 	if (st->has_abi)
 		printf("abi:            %" PRIu32 "\n", st->abi);
 	if (st->has_version)
 		printf("module version: %s\n", st->version);
 	printf("policy loaded:  %s\n", st->policy_loaded ? "yes" : "no");
+	if (st->has_locked)
+		printf("locked:         %s\n", st->locked ?
+		       "yes (until reboot: no load, no mode change, no unload)" :
+		       "no");
 	if (st->has_mode)
 		printf("mode:           %s\n", policy_mode_name(st->mode));
 	if (st->has_generation)
@@ -96,10 +116,16 @@ static void print_human(const struct avf_status *st)
 	}
 	if (st->has_default)
 		printf("default:        %s\n", st->default_level);
+	if (st->has_digest) {
+		sha256_hex(st->digest, hex);
+		printf("digest:         %s\n", hex);
+	}
 	printf("subjects:       %" PRIu32 "\n", st->subjects);
 	printf("tagged:         %" PRIu32 "\n", st->tagged);
 	printf("denied:         %" PRIu64 "\n", st->denied);
 	printf("audited:        %" PRIu64 "\n", st->audited);
+	if (st->has_events_lost)
+		printf("events lost:    %" PRIu64 "\n", st->events_lost);
 	/* Per route, only those with something to say. */
 	for (i = 0; i < st->nr_routes; i++) {
 		const struct avf_route_stat *r = &st->routes[i];

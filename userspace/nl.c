@@ -37,6 +37,11 @@ static struct nla_policy reply_policy[AVFENCE_A_MAX + 1] = {
 	[AVFENCE_A_LABEL_SOURCE]	= { .type = NLA_U32 },
 	[AVFENCE_A_EFFECTIVE_LEVEL]	= { .type = NLA_STRING },
 	[AVFENCE_A_ROUTE_STATS]		= { .type = NLA_NESTED },
+	[AVFENCE_A_LOCKED]		= { .type = NLA_U8 },
+	[AVFENCE_A_DIGEST]		= { .minlen = AVFENCE_DIGEST_LEN },
+	[AVFENCE_A_EVENTS_LOST]		= { .type = NLA_U64 },
+	[AVFENCE_A_EVENT]		= { .type = NLA_NESTED },
+	[AVFENCE_A_TASK]		= { .type = NLA_NESTED },
 };
 
 static int nle_to_errno(int nle)
@@ -237,6 +242,21 @@ static int ack_cb(struct nl_msg *msg, void *arg)
 	return NL_STOP;
 }
 
+/* The end of a dump; its payload is the dump's error code, if any. */
+static int finish_cb(struct nl_msg *msg, void *arg)
+{
+	struct transact *t = arg;
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+
+	if (nlh->nlmsg_len >= NLMSG_HDRLEN + sizeof(int)) {
+		memcpy(&t->ack->error, nlmsg_data(nlh), sizeof(int));
+		if (t->ack->error)
+			avf_nl_parse_ext_ack(nlh, nlmsg_data(nlh), t->ack);
+	}
+	t->done = true;
+	return NL_STOP;
+}
+
 static int valid_cb(struct nl_msg *msg, void *arg)
 {
 	struct transact *t = arg;
@@ -285,6 +305,7 @@ int avf_nl_transact(struct avf_nl *nl, struct nl_msg *msg,
 	nl_cb_err(cb, NL_CB_CUSTOM, error_cb, &t);
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, ack_cb, &t);
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, valid_cb, &t);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, finish_cb, &t);
 
 	ret = nl_send_auto(nl->sk, msg);
 	nlmsg_free(msg);
@@ -310,6 +331,26 @@ out:
 	return ret;
 }
 
+/**
+ * avf_nl_dump - send a dump request and collect every message of it
+ * @nl: the connection
+ * @msg: from avf_nl_msg(), freed here
+ * @fn: called for each message, may be NULL
+ * @arg: passed to @fn
+ * @ack: the kernel's verdict (from NLMSG_DONE or an error)
+ *
+ * Return: as avf_nl_transact().
+ */
+int avf_nl_dump(struct avf_nl *nl, struct nl_msg *msg, avf_nl_reply_fn fn,
+		void *arg, struct avf_nl_ack *ack)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+
+	/* A dump ends with NLMSG_DONE, never with an ack. */
+	nlh->nlmsg_flags = (nlh->nlmsg_flags & ~NLM_F_ACK) | NLM_F_DUMP;
+	return avf_nl_transact(nl, msg, fn, arg, ack);
+}
+
 static const char *kernel_errno_hint(int err)
 {
 	switch (err) {
@@ -329,9 +370,10 @@ static const char *kernel_errno_hint(int err)
  */
 void avf_nl_report(const char *what, int err, const struct avf_nl_ack *ack)
 {
+	/* The kernel's own reason beats our guess (e.g. "locked"). */
 	if (ack && ack->msg[0])
 		fprintf(stderr, "avfencectl: %s: %s: %s\n", what,
-			kernel_errno_hint(err), ack->msg);
+			strerror(-err), ack->msg);
 	else
 		fprintf(stderr, "avfencectl: %s: %s\n", what,
 			kernel_errno_hint(err));

@@ -45,6 +45,8 @@ struct nl_msg *avf_nl_msg(const struct avf_nl *nl, uint8_t cmd, size_t size);
 int avf_nl_reserve_sndbuf(struct avf_nl *nl, size_t bytes);
 int avf_nl_transact(struct avf_nl *nl, struct nl_msg *msg,
 		    avf_nl_reply_fn fn, void *arg, struct avf_nl_ack *ack);
+int avf_nl_dump(struct avf_nl *nl, struct nl_msg *msg, avf_nl_reply_fn fn,
+		void *arg, struct avf_nl_ack *ack);
 void avf_nl_parse_ext_ack(const struct nlmsghdr *nlh,
 			  const struct nlmsgerr *e, struct avf_nl_ack *ack);
 void avf_nl_report(const char *what, int err, const struct avf_nl_ack *ack);

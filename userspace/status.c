@@ -113,6 +113,20 @@ static int status_reply(struct nlattr **tb, void *arg)
 		st->has_audited = true;
 		st->audited = nla_get_u64(tb[AVFENCE_A_AUDITED]);
 	}
+	if (tb[AVFENCE_A_LOCKED]) {
+		st->has_locked = true;
+		st->locked = nla_get_u8(tb[AVFENCE_A_LOCKED]);
+	}
+	if (tb[AVFENCE_A_DIGEST] &&
+	    nla_len(tb[AVFENCE_A_DIGEST]) == AVFENCE_DIGEST_LEN) {
+		st->has_digest = true;
+		memcpy(st->digest, nla_data(tb[AVFENCE_A_DIGEST]),
+		       AVFENCE_DIGEST_LEN);
+	}
+	if (tb[AVFENCE_A_EVENTS_LOST]) {
+		st->has_events_lost = true;
+		st->events_lost = nla_get_u64(tb[AVFENCE_A_EVENTS_LOST]);
+	}
 	if (tb[AVFENCE_A_ROUTE_STATS])
 		parse_routes(st, tb[AVFENCE_A_ROUTE_STATS]);
 	return 0;

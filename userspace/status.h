@@ -28,7 +28,9 @@ struct avf_route_stat {
 struct avf_status {
 	bool has_abi, has_version, has_mode, has_generation, has_default;
 	bool has_subjects, has_tagged, has_denied, has_audited;
+	bool has_locked, has_digest, has_events_lost;
 	bool policy_loaded;
+	bool locked;
 	bool levels_bad;		/* a level name we could not take */
 	uint32_t abi;
 	char version[64];
@@ -40,6 +42,8 @@ struct avf_status {
 	uint32_t tagged;
 	uint64_t denied;
 	uint64_t audited;
+	uint8_t digest[AVFENCE_DIGEST_LEN];
+	uint64_t events_lost;
 	struct avf_route_stat routes[AVF_ROUTES_MAX];
 	unsigned int nr_routes;
 };

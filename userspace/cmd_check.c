@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * avfencectl check [--canonical] FILE
+ *
+ * Validate a policy without a kernel: every problem as FILE:LINE:COL:
+ * message, or on success a summary and the digest the kernel will report
+ * once the policy is loaded.  Subject paths are not looked up (that is
+ * load --dry-run), so a policy can be checked on another host.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "avfencectl.h"
+#include "digest.h"
+#include "policy_file.h"
+
+int check_main(int argc, char **argv)
+{
+	uint8_t digest[SHA256_DIGEST_SIZE];
+	char hex[2 * SHA256_DIGEST_SIZE + 1];
+	bool canonical = false, opts = true;
+	const char *file = NULL;
+	struct policy pol;
+	int i, ret;
+
+	for (i = 1; i < argc; i++) {
+		if (opts && !strcmp(argv[i], "--canonical"))
+			canonical = true;
+		else if (opts && !strcmp(argv[i], "--"))
+			opts = false;
+		else if (opts && argv[i][0] == '-' && argv[i][1])
+			return command_usage_error("check",
+						   "unknown option '%s'",
+						   argv[i]);
+		else if (file)
+			return command_usage_error("check",
+						   "too many arguments");
+		else
+			file = argv[i];
+	}
+	if (!file)
+		return command_usage_error("check", "missing policy file");
+	ret = policy_file_get(file, false, "policy not valid", &pol);
+	if (ret)
+		goto out;
+	if (canonical)
+		ret = policy_canon_print(&pol, stdout);
+	else
+		ret = policy_digest(&pol, digest);
+	if (ret) {
+		fprintf(stderr, "%s: %s: out of memory\n", prog, file);
+		ret = 1;
+		goto out;
+	}
+	if (!canonical) {
+		sha256_hex(digest, hex);
+		printf("%s: valid: %u level%s, %zu subject%s, mode %s\n", file,
+		       pol.levels.count, pol.levels.count == 1 ? "" : "s",
+		       pol.nr_subjects, pol.nr_subjects == 1 ? "" : "s",
+		       policy_mode_name(pol.mode));
+		printf("digest: %s\n", hex);
+	}
+out:
+	policy_free(&pol);
+	return ret;
+}

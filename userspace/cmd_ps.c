@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * avfencectl ps [--json]
+ *
+ * The tagged (fenced) tasks, from the AVFENCE_CMD_GET_TAGGED dump: one
+ * line per task (thread), sorted by pid.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netlink/attr.h>
+
+#include "avfencectl.h"
+#include "nl.h"
+#include "output.h"
+#include "ps.h"
+
+static struct nla_policy task_policy[AVFENCE_TASK_A_MAX + 1] = {
+	[AVFENCE_TASK_A_PID]		= { .type = NLA_U32 },
+	[AVFENCE_TASK_A_TGID]		= { .type = NLA_U32 },
+	[AVFENCE_TASK_A_COMM]		= { .type = NLA_STRING },
+	[AVFENCE_TASK_A_EXE]		= { .type = NLA_STRING },
+	[AVFENCE_TASK_A_CLEARANCE]	= { .type = NLA_STRING },
+	[AVFENCE_TASK_A_SINCE]		= { .type = NLA_U64 },
+};
+
+static void copy_str(char *dst, size_t size, const struct nlattr *a)
+{
+	if (a)
+		nla_strlcpy(dst, a, size);
+	else
+		dst[0] = '\0';
+}
+
+/**
+ * ps_task_parse - one AVFENCE_A_TASK nest into a struct avf_task
+ * @nest: the attribute
+ * @t: filled in
+ *
+ * Return: 0, or -EPROTO if it is malformed or lacks the pid.
+ */
+int ps_task_parse(struct nlattr *nest, struct avf_task *t)
+{
+	struct nlattr *tb[AVFENCE_TASK_A_MAX + 1];
+
+	memset(t, 0, sizeof(*t));
+	if (nla_parse_nested(tb, AVFENCE_TASK_A_MAX, nest, task_policy) ||
+	    !tb[AVFENCE_TASK_A_PID])
+		return -EPROTO;
+	t->pid = nla_get_u32(tb[AVFENCE_TASK_A_PID]);
+	t->tgid = tb[AVFENCE_TASK_A_TGID] ?
+		  nla_get_u32(tb[AVFENCE_TASK_A_TGID]) : t->pid;
+	copy_str(t->comm, sizeof(t->comm), tb[AVFENCE_TASK_A_COMM]);
+	copy_str(t->exe, sizeof(t->exe), tb[AVFENCE_TASK_A_EXE]);
+	copy_str(t->clearance, sizeof(t->clearance),
+		 tb[AVFENCE_TASK_A_CLEARANCE]);
+	if (tb[AVFENCE_TASK_A_SINCE]) {
+		t->has_since = true;
+		t->since = nla_get_u64(tb[AVFENCE_TASK_A_SINCE]);
+	}
+	return 0;
+}
+
+/* One task as a JSON object. */
+void ps_task_json(FILE *f, const struct avf_task *t)
+{
+	char when[ISO_TIME_MAX];
+
+	fprintf(f, "{\"pid\":%" PRIu32 ",\"tgid\":%" PRIu32 ",\"comm\":",
+		t->pid, t->tgid);
+	json_string(f, t->comm);
+	fputs(",\"exe\":", f);
+	json_string_or_null(f, t->exe[0] ? t->exe : NULL);
+	fputs(",\"clearance\":", f);
+	json_string(f, t->clearance);
+	fputs(",\"since\":", f);
+	json_string_or_null(f, t->has_since ? iso_time(when, t->since) : NULL);
+	fputc('}', f);
+}
+
+/* One task as a line of the table. */
+void ps_task_text(FILE *f, const struct avf_task *t)
+{
+	char when[ISO_TIME_MAX];
+
+	fprintf(f, "%7" PRIu32 " %7" PRIu32 " %-16s %-30s ", t->pid, t->tgid,
+		t->clearance,
+		t->has_since ? iso_time(when, t->since) : "-");
+	text_value(f, t->comm[0] ? t->comm : "-");
+	fputc(' ', f);
+	text_value(f, t->exe[0] ? t->exe : "-");
+	fputc('\n', f);
+}
+
+struct task_list {
+	struct avf_task *v;
+	size_t nr, alloc;
+	bool bad;
+};
+
+static int task_reply(struct nlattr **tb, void *arg)
+{
+	struct task_list *l = arg;
+
+	if (!tb[AVFENCE_A_TASK])
+		return 0;
+	if (l->nr == l->alloc) {
+		size_t alloc = l->alloc ? 2 * l->alloc : 64;
+		struct avf_task *v = realloc(l->v, alloc * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->alloc = alloc;
+	}
+	if (ps_task_parse(tb[AVFENCE_A_TASK], &l->v[l->nr]))
+		l->bad = true;
+	else
+		l->nr++;
+	return 0;
+}
+
+static int task_cmp(const void *a, const void *b)
+{
+	const struct avf_task *x = a, *y = b;
+
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+int ps_main(int argc, char **argv)
+{
+	struct task_list l = { 0 };
+	struct avf_nl_ack ack;
+	struct nl_msg *msg;
+	struct avf_nl nl;
+	bool json = false;
+	size_t i;
+	int ret;
+
+	for (i = 1; i < (size_t)argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			json = true;
+		else
+			return command_usage_error("ps", argv[i][0] == '-' ?
+						   "unknown option '%s'" :
+						   "unexpected argument '%s'",
+						   argv[i]);
+	}
+	ret = avf_nl_open(&nl);
+	if (ret) {
+		avf_nl_report_open(ret);
+		return 1;
+	}
+	msg = avf_nl_msg(&nl, AVFENCE_CMD_GET_TAGGED, 0);
+	ret = msg ? avf_nl_dump(&nl, msg, task_reply, &l, &ack) : -ENOMEM;
+	avf_nl_close(&nl);
+	if (ret) {
+		avf_nl_report("list tagged tasks", ret, &ack);
+		free(l.v);
+		return 1;
+	}
+	if (l.bad)
+		fprintf(stderr, "%s: ps: warning: malformed task entries skipped\n",
+			prog);
+	qsort(l.v, l.nr, sizeof(*l.v), task_cmp);
+	if (json) {
+		putchar('[');
+		for (i = 0; i < l.nr; i++) {
+			if (i)
+				putchar(',');
+			ps_task_json(stdout, &l.v[i]);
+		}
+		printf("]\n");
+	} else {
+		printf("%7s %7s %-16s %-30s %s %s\n", "PID", "TGID",
+		       "CLEARANCE", "SINCE", "COMM", "EXE");
+		for (i = 0; i < l.nr; i++)
+			ps_task_text(stdout, &l.v[i]);
+	}
+	free(l.v);
+	return 0;
+}
