@@ -34,7 +34,7 @@
 #include <netlink/socket.h>
 
 #include "avfencectl.h"
-#include "event.h"
+#include "events.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270

@@ -24,7 +24,7 @@
 #include <string.h>
 
 #include "decide.h"
-#include "event.h"
+#include "events.h"
 #include "output.h"
 #include "policy_parse.h"
 

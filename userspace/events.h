@@ -4,8 +4,8 @@
  * as a text line or a JSON object, and loss detection from the sequence
  * numbers.  No I/O besides the FILE given, so unit tests call it directly.
  */
-#ifndef _AVFENCECTL_EVENT_H
-#define _AVFENCECTL_EVENT_H
+#ifndef _AVFENCECTL_EVENTS_H
+#define _AVFENCECTL_EVENTS_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -55,4 +55,4 @@ void event_loss_json(FILE *f, const struct avf_event_loss *loss);
 uint64_t event_seq_check(struct avf_event_seq *s, uint64_t seq,
 			 uint64_t *first_lost);
 
-#endif /* _AVFENCECTL_EVENT_H */
+#endif /* _AVFENCECTL_EVENTS_H */

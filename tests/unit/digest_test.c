@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the policy digest (userspace/digest.c around kmod/canon.c):
+ * the canonical form is what Documentation/policy.rst says, independent of
+ * everything the kernel does not keep (order of subject lines, comments,
+ * blanks, the mode), and its SHA-256 for policy/example.conf is the value
+ * sha256sum gives for that text.  The VM test (ctl_test) checks that the
+ * kernel reports the same digest.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "digest.h"
+#include "policy_file.h"
+#include "tap.h"
+#include "unit.h"
+
+struct text {
+	char buf[4096];
+	size_t len;
+};
+
+static void emit_text(void *ctx, const char *s, size_t len)
+{
+	struct text *t = ctx;
+
+	if (t->len + len < sizeof(t->buf)) {
+		memcpy(t->buf + t->len, s, len);
+		t->len += len;
+		t->buf[t->len] = '\0';
+	}
+}
+
+static int parse(const char *text, struct policy *pol)
+{
+	struct policy_errors errs = { 0 };
+	int ret = policy_parse(text, strlen(text), pol, &errs);
+
+	policy_errors_free(&errs);
+	return ret;
+}
+
+/* Canonical form of @text, or "" if it does not parse. */
+static const char *canon(const char *text)
+{
+	static struct text t;
+	struct policy pol;
+
+	t.len = 0;
+	t.buf[0] = '\0';
+	if (!parse(text, &pol))
+		policy_canon(&pol, emit_text, &t);
+	policy_free(&pol);
+	return t.buf;
+}
+
+static const char *digest_hex(const char *text)
+{
+	static char hex[2 * SHA256_DIGEST_SIZE + 1];
+	uint8_t d[SHA256_DIGEST_SIZE];
+	struct policy pol;
+
+	strcpy(hex, "(parse error)");
+	if (!parse(text, &pol) && !policy_digest(&pol, d))
+		sha256_hex(d, hex);
+	policy_free(&pol);
+	return hex;
+}
+
+static void canonical_form_example(void)
+{
+	struct policy pol;
+	char *buf = NULL;
+	size_t len;
+	char *text;
+	static char hex[2 * SHA256_DIGEST_SIZE + 1];
+	uint8_t d[SHA256_DIGEST_SIZE];
+
+	EXPECT_EQ(0, policy_file_read("../../policy/example.conf", &buf, &len));
+	if (!buf)
+		return;
+	text = strndup(buf, len);
+	free(buf);
+	EXPECT_STREQ("avfence-policy 1\n"
+		     "levels UNCLASSIFIED OFFICIAL SECRET TOP-SECRET\n"
+		     "default UNCLASSIFIED\n"
+		     "subject /opt/av/bin/scanner OFFICIAL\n", canon(text));
+	/* printf '...' | sha256sum of the text above */
+	EXPECT_STREQ("be5f7b036bfe3fac6b1d49dc9717d60073621465424c17a1e780745ba1b191aa",
+		     digest_hex(text));
+	/* The digest is the SHA-256 of the form, not of anything else. */
+	sha256(canon(text), strlen(canon(text)), d);
+	sha256_hex(d, hex);
+	EXPECT_STREQ(hex, digest_hex(text));
+	EXPECT_EQ(0, parse(text, &pol));
+	policy_free(&pol);
+	free(text);
+}
+
+static void canonical_sorts_subjects_bytewise(void)
+{
+	/* 0xc3 sorts after 'z' bytewise (strcmp compares unsigned char). */
+	EXPECT_STREQ("avfence-policy 1\n"
+		     "levels A B C\n"
+		     "default B\n"
+		     "subject /a/Z A\n"
+		     "subject /a/z C\n"
+		     "subject /a/\xc3\xa9 B allow=raw-devices,ptrace\n"
+		     "subject /b A\n",
+		     canon("subject /b A\n"
+			   "subject /a/\xc3\xa9 B allow=ptrace,raw-devices\n"
+			   "levels A B C\n"
+			   "subject /a/z C\n"
+			   "mode audit\n"
+			   "subject /a/Z A\n"
+			   "default B\n"));
+}
+
+static void canonical_allow_flags(void)
+{
+	EXPECT_STREQ("avfence-policy 1\nlevels A\ndefault A\n"
+		     "subject /p A allow=ptrace\n"
+		     "subject /r A allow=raw-devices\n",
+		     canon("levels A\ndefault A\nmode enforce\n"
+			   "subject /r A allow=raw-devices\n"
+			   "subject /p A allow=ptrace\n"));
+}
+
+/* Same policy, other mode, order, comments and blanks: same digest. */
+static void digest_ignores_mode_and_layout(void)
+{
+	const char *a = "levels L0 L1 L2\ndefault L0\nmode enforce\n"
+			"subject /x/one L1\nsubject /x/two L2 allow=ptrace\n";
+	const char *b = "# other layout\n\tsubject   /x/two L2 allow=ptrace # c\n"
+			"mode audit\r\n\nsubject /x/one L1\n"
+			"levels L0  L1\tL2\ndefault L0\n";
+
+	EXPECT_STREQ(digest_hex(a), digest_hex(b));
+}
+
+/* Anything the kernel keeps changes the digest. */
+static void digest_changes_with_policy(void)
+{
+	const char *base = digest_hex("levels A B\ndefault A\nmode enforce\n"
+				      "subject /s B\n");
+	char first[2 * SHA256_DIGEST_SIZE + 1];
+	static const char *const others[] = {
+		"levels A B\ndefault B\nmode enforce\nsubject /s B\n",
+		"levels A B\ndefault A\nmode enforce\nsubject /s A\n",
+		"levels A B\ndefault A\nmode enforce\nsubject /t B\n",
+		"levels A B\ndefault A\nmode enforce\nsubject /s B allow=ptrace\n",
+		"levels A B C\ndefault A\nmode enforce\nsubject /s B\n",
+		"levels B A\ndefault A\nmode enforce\nsubject /s B\n",
+		"levels A B\ndefault A\nmode enforce\n",
+	};
+	size_t i;
+
+	strcpy(first, base);
+	EXPECT(strcmp(first, "(parse error)"));
+	for (i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
+		const char *h = digest_hex(others[i]);
+
+		if (!strcmp(first, h) || !strcmp(h, "(parse error)"))
+			tap_fail(__FILE__, __LINE__, "policy %zu: digest %s",
+				 i, h);
+	}
+}
+
+/* The canonical form of a policy without subjects ends after default. */
+static void canonical_no_subjects(void)
+{
+	EXPECT_STREQ("avfence-policy 1\nlevels ONLY\ndefault ONLY\n",
+		     canon("levels ONLY\ndefault ONLY\nmode audit\n"));
+}
+
+void digest_tests(void)
+{
+	RUN(canonical_form_example);
+	RUN(canonical_sorts_subjects_bytewise);
+	RUN(canonical_allow_flags);
+	RUN(canonical_no_subjects);
+	RUN(digest_ignores_mode_and_layout);
+	RUN(digest_changes_with_policy);
+}

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of userspace/sha256.c against the FIPS 180-4 / NIST example
+ * vectors, fed whole and in pieces of every size, and across the padding
+ * boundaries (55, 56, 63, 64 bytes).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sha256.h"
+#include "tap.h"
+#include "unit.h"
+
+static const char *hex_of(const void *data, size_t len)
+{
+	static char hex[2 * SHA256_DIGEST_SIZE + 1];
+	uint8_t d[SHA256_DIGEST_SIZE];
+
+	sha256(data, len, d);
+	sha256_hex(d, hex);
+	return hex;
+}
+
+static void sha256_nist_vectors(void)
+{
+	static const char abc2[] =
+		"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+	static const char abc4[] =
+		"abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmn"
+		"hijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu";
+
+	EXPECT_STREQ("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+		     hex_of("", 0));
+	EXPECT_STREQ("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+		     hex_of("abc", 3));
+	EXPECT_STREQ("248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1",
+		     hex_of(abc2, strlen(abc2)));
+	EXPECT_STREQ("cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1",
+		     hex_of(abc4, strlen(abc4)));
+}
+
+static void sha256_million_a(void)
+{
+	static char chunk[1000];
+	uint8_t d[SHA256_DIGEST_SIZE];
+	char hex[2 * SHA256_DIGEST_SIZE + 1];
+	struct sha256 s;
+	int i;
+
+	memset(chunk, 'a', sizeof(chunk));
+	sha256_init(&s);
+	for (i = 0; i < 1000; i++)
+		sha256_update(&s, chunk, sizeof(chunk));
+	sha256_final(&s, d);
+	sha256_hex(d, hex);
+	EXPECT_STREQ("cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0",
+		     hex);
+}
+
+/* Lengths around the padding boundaries; values from coreutils sha256sum. */
+static void sha256_padding_boundaries(void)
+{
+	static const struct {
+		size_t len;
+		const char *hex;
+	} v[] = {
+		{ 55, "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318" },
+		{ 56, "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a" },
+		{ 63, "7d3e74a05d7db15bce4ad9ec0658ea98e3f06eeecf16b4c6fff2da457ddc2f34" },
+		{ 64, "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb" },
+		{ 65, "635361c48bb9eab14198e76ea8ab7f1a41685d6ad62aa9146d301d4f17eb0ae0" },
+	};
+	char buf[128];
+	size_t i;
+
+	memset(buf, 'a', sizeof(buf));
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		EXPECT_STREQ(v[i].hex, hex_of(buf, v[i].len));
+}
+
+/* Any split of the input gives the same digest as one update. */
+static void sha256_incremental(void)
+{
+	uint8_t whole[SHA256_DIGEST_SIZE], part[SHA256_DIGEST_SIZE];
+	unsigned char buf[300];
+	struct sha256 s;
+	size_t i, step, off;
+
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] = (unsigned char)(i * 7 + 3);
+	sha256(buf, sizeof(buf), whole);
+	for (step = 1; step <= 130; step++) {
+		sha256_init(&s);
+		for (off = 0; off < sizeof(buf); off += step)
+			sha256_update(&s, buf + off, off + step > sizeof(buf) ?
+				      sizeof(buf) - off : step);
+		sha256_final(&s, part);
+		if (memcmp(whole, part, sizeof(whole)))
+			tap_fail(__FILE__, __LINE__, "step %zu differs", step);
+	}
+	/* Zero-length updates change nothing. */
+	sha256_init(&s);
+	sha256_update(&s, "", 0);
+	sha256_update(&s, "ab", 2);
+	sha256_update(&s, "", 0);
+	sha256_update(&s, "c", 1);
+	sha256_final(&s, part);
+	sha256((const uint8_t *)"abc", 3, whole);
+	EXPECT(!memcmp(whole, part, sizeof(whole)));
+}
+
+void sha256_tests(void)
+{
+	RUN(sha256_nist_vectors);
+	RUN(sha256_million_a);
+	RUN(sha256_padding_boundaries);
+	RUN(sha256_incremental);
+}
