@@ -310,16 +310,19 @@ static inline int agent_finish_timeout(struct agent *a, int secs)
 /* The value of the agent's last "key=N" line, or NOT_PRINTED. */
 static inline int agent_val(const struct agent *a, const char *key)
 {
-	size_t k = strlen(key);
-	const char *p = a->buf;
+	size_t k = strlen(key), i = 0;
+	const char *nl;
 	int v = NOT_PRINTED;
 
-	while (p && *p) {
-		if (!strncmp(p, key, k) && p[k] == '=')
-			v = atoi(p + k + 1);
-		p = strchr(p, '\n');
-		if (p)
-			p++;
+	/* Line by line over the whole output: emitted data may hold NULs. */
+	while (i < a->len) {
+		if (a->len - i > k && !strncmp(a->buf + i, key, k) &&
+		    a->buf[i + k] == '=')
+			v = atoi(a->buf + i + k + 1);
+		nl = memchr(a->buf + i, '\n', a->len - i);
+		if (!nl)
+			break;
+		i = nl - a->buf + 1;
 	}
 	return v;
 }
@@ -333,7 +336,7 @@ static inline int agent_got_secret(const struct agent *a)
 /* For TH_LOG: the agent's output, printable. */
 static inline const char *agent_output(const struct agent *a)
 {
-	static char text[4096];
+	static char text[2048];
 	size_t i, j = 0;
 
 	for (i = 0; i < a->len && j < sizeof(text) - 5; i++) {

@@ -1,0 +1,450 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * avfence side doors, weakening the fence: a fenced root agent tries to
+ * change the kernel that enforces it (load or unload modules, load BPF
+ * programs, kexec, raw I/O ports, system-wide perf events, the
+ * kernel.modprobe and kernel.ftrace_enabled sysctls), to change labels, or
+ * to change the policy over netlink.  All fail with EPERM for it (the
+ * ftrace_enabled sysctl fails with EBUSY for everyone while avfence is
+ * loaded); an untagged root task does each of them (the control).
+ *
+ * TMP (tmpfs)
+ * ├── secret        SECRET, holds CANARY
+ * └── mine          owned by uid 1000, SECRET
+ *
+ * AGENT_BIN has clearance OFFICIAL.  The module of the init_module tests is
+ * brd from the VM image (tests/vm/modules.list).
+ */
+#include <linux/bpf.h>
+#include <linux/perf_event.h>
+
+#include "doors.h"
+
+#ifndef KEXEC_FILE_NO_INITRAMFS
+#define KEXEC_FILE_NO_INITRAMFS 0x00000004
+#endif
+
+#define BRD_KO EXTRA_MODULES "/brd.ko"
+#define FTRACE_ENABLED "/proc/sys/kernel/ftrace_enabled"
+#define MODPROBE "/proc/sys/kernel/modprobe"
+
+/* Agents */
+
+/* module init|finit|delete ARG: init_module/finit_module of a .ko, or delete_module. */
+AGENT(module)
+{
+	static char image[16 << 20];
+	const char *op = argv[1], *arg = argv[2];
+	int fd;
+	long n;
+
+	if (!strcmp(op, "delete")) {
+		result("ret", syscall(SYS_delete_module, arg, O_NONBLOCK));
+		return 0;
+	}
+	fd = open(arg, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return SETUP_FAILED;
+	if (!strcmp(op, "finit")) {
+		result("ret", syscall(SYS_finit_module, fd, "", 0));
+	} else {
+		n = read(fd, image, sizeof(image));
+		if (n <= 0)
+			return SETUP_FAILED;
+		result("ret", syscall(SYS_init_module, image, n, ""));
+	}
+	return 0;
+}
+
+/* bpf: BPF_MAP_CREATE of an array, BPF_PROG_LOAD of "r0 = 0; exit". */
+AGENT(bpf)
+{
+	struct bpf_insn insns[2];
+	union bpf_attr attr;
+	char log[256] = "";
+
+	memset(&attr, 0, sizeof(attr));
+	attr.map_type = BPF_MAP_TYPE_ARRAY;
+	attr.key_size = 4;
+	attr.value_size = 4;
+	attr.max_entries = 1;
+	result("map_create", syscall(SYS_bpf, BPF_MAP_CREATE, &attr, sizeof(attr)));
+
+	memset(insns, 0, sizeof(insns));
+	insns[0].code = BPF_ALU64 | BPF_MOV | BPF_K;	/* r0 = 0 */
+	insns[1].code = BPF_JMP | BPF_EXIT;
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+	attr.insns = (unsigned long)insns;
+	attr.insn_cnt = 2;
+	attr.license = (unsigned long)"GPL";
+	attr.log_buf = (unsigned long)log;
+	attr.log_size = sizeof(log);
+	attr.log_level = 1;
+	result("prog_load", syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof(attr)));
+	return 0;
+}
+
+/* kexec: kexec_load() with no segments (unloads nothing), kexec_file_load() of a non-kernel. */
+AGENT(kexec)
+{
+	int fd = open("/bin/busybox", O_RDONLY | O_CLOEXEC);
+
+	result("kexec_load", syscall(SYS_kexec_load, 0UL, 0UL, NULL, 0UL));
+	result("kexec_file_load", syscall(SYS_kexec_file_load, fd, -1, 1UL, "",
+					  (unsigned long)KEXEC_FILE_NO_INITRAMFS));
+	return 0;
+}
+
+/* ioport: iopl(3), ioperm() of port 0x80. */
+AGENT(ioport)
+{
+	result("iopl", syscall(SYS_iopl, 3));
+	result("ioperm", syscall(SYS_ioperm, 0x80UL, 1UL, 1));
+	return 0;
+}
+
+/* perf: a system-wide software counter on CPU 0. */
+AGENT(perf)
+{
+	struct perf_event_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.type = PERF_TYPE_SOFTWARE;
+	attr.size = sizeof(attr);
+	attr.config = PERF_COUNT_SW_CPU_CLOCK;
+	attr.disabled = 1;
+	result("perf", syscall(SYS_perf_event_open, &attr, -1, 0, -1, 0));
+	return 0;
+}
+
+/* xattr PATH [UID]: set then remove security.avfence (as UID, without capabilities). */
+AGENT(xattr)
+{
+	if (argc > 2 && (setresgid(atoi(argv[2]), atoi(argv[2]), atoi(argv[2])) ||
+			 setresuid(atoi(argv[2]), atoi(argv[2]), atoi(argv[2]))))
+		return SETUP_FAILED;
+	result("set", setxattr(argv[1], AVFENCE_XATTR_NAME, "UNCLASSIFIED", 12, 0));
+	result("remove", removexattr(argv[1], AVFENCE_XATTR_NAME));
+	return 0;
+}
+
+static int nl_err(int err)
+{
+	return err < 0 ? -err : err;
+}
+
+/* netlink: LOAD_POLICY (no subjects), SET_MODE audit, GET_STATUS. */
+AGENT(netlink)
+{
+	static const char *const levels[] = { "UNCLASSIFIED", "OFFICIAL", "SECRET",
+					      "TOP-SECRET", NULL };
+	struct avf_policy_desc p = {
+		.mode = AVFENCE_MODE_ENFORCE,
+		.levels = levels,
+		.default_level = "UNCLASSIFIED",
+	};
+	struct avf_status st;
+
+	say("set_mode=%d\n", nl_err(avf_set_mode(AVFENCE_MODE_AUDIT)));
+	say("load=%d\n", nl_err(avf_load(&p)));
+	say("status=%d\n", nl_err(avf_get_status(&st)));
+	say("mode=%u\n", st.mode);
+	return 0;
+}
+
+/* sysctl PATH VALUE: write it. */
+AGENT(sysctl)
+{
+	say("write=%d\n", write_proc(argv[1], argv[2]));
+	return 0;
+}
+
+/* The test side */
+
+FIXTURE(kernel) {
+	char modprobe[256];
+};
+
+FIXTURE_VARIANT(kernel) {
+	int tagged;
+};
+
+FIXTURE_VARIANT_ADD(kernel, tagged) { .tagged = 1 };
+FIXTURE_VARIANT_ADD(kernel, untagged) { .tagged = 0 };
+
+FIXTURE_SETUP(kernel)
+{
+	ASSERT_EQ(0, insmod_avfence());
+	read_small(MODPROBE, self->modprobe, sizeof(self->modprobe));
+	ASSERT_EQ(0, mount_tmpfs(TMP));
+	ASSERT_EQ(0, make_secret(TMP "/secret", "SECRET"));
+	ASSERT_EQ(0, make_secret(TMP "/mine", "SECRET"));
+	ASSERT_EQ(0, chown(TMP "/mine", 1000, 1000));
+	ASSERT_EQ(0, agent_policy("OFFICIAL", NULL));
+}
+
+FIXTURE_TEARDOWN(kernel)
+{
+	if (self->modprobe[0])
+		write_proc(MODPROBE, self->modprobe);
+	write_proc(FTRACE_ENABLED, "1");
+	if (!module_is_loaded("brd"))
+		load_extra_module("brd", "");
+	insmod_avfence();
+	load_no_subject();
+	umount_tmpfs(TMP);
+}
+
+/* brd out of the way, so that loading it can succeed (the control). */
+static int brd_unloaded(void)
+{
+	if (access(BRD_KO, F_OK))
+		return -1;
+	if (module_is_loaded("brd"))
+		unload_module("brd");
+	return module_is_loaded("brd") ? -1 : 0;
+}
+
+static void load_module(struct __test_metadata *_metadata, int tagged,
+			const char *op)
+{
+	struct agent a;
+	struct watch w;
+
+	watch_start(&w);
+	ASSERT_EQ(0, agent_run(&a, tagged, "module", op, BRD_KO));
+	if (tagged) {
+		EXPECT_VAL(EPERM, &a, "ret");
+		EXPECT_FALSE(module_is_loaded("brd"));
+		/* capable(CAP_SYS_MODULE) is asked first. */
+		EXPECT_EQ(0, watch_denied2(&w, AVFENCE_ROUTE_KERNEL_MODULE,
+					   AVFENCE_ROUTE_CAPABILITY));
+	} else {
+		EXPECT_VAL(0, &a, "ret");
+		EXPECT_TRUE(module_is_loaded("brd"));
+	}
+}
+
+TEST_F(kernel, init_module)
+{
+	if (brd_unloaded())
+		SKIP(return, "brd.ko is not in the VM image, or cannot be unloaded");
+	load_module(_metadata, variant->tagged, "init");
+}
+
+TEST_F(kernel, finit_module)
+{
+	if (brd_unloaded())
+		SKIP(return, "brd.ko is not in the VM image, or cannot be unloaded");
+	load_module(_metadata, variant->tagged, "finit");
+}
+
+TEST_F(kernel, delete_module_brd)
+{
+	struct agent a;
+	struct watch w;
+
+	if (!module_is_loaded("brd") && load_extra_module("brd", ""))
+		SKIP(return, "brd.ko is not in the VM image");
+	watch_start(&w);
+	ASSERT_EQ(0, agent_run(&a, variant->tagged, "module", "delete", "brd"));
+	if (variant->tagged) {
+		EXPECT_VAL(EPERM, &a, "ret");
+		EXPECT_TRUE(module_is_loaded("brd"));
+		EXPECT_EQ(0, watch_denied2(&w, AVFENCE_ROUTE_KERNEL_MODULE,
+					   AVFENCE_ROUTE_CAPABILITY));
+	} else {
+		EXPECT_VAL(0, &a, "ret");
+		EXPECT_FALSE(module_is_loaded("brd"));
+	}
+}
+
+/* The control unloads avfence itself (teardown loads it again). */
+TEST_F(kernel, delete_module_avfence)
+{
+	struct agent a;
+	struct watch w;
+
+	watch_start(&w);
+	ASSERT_EQ(0, agent_run(&a, variant->tagged, "module", "delete", "avfence"));
+	if (variant->tagged) {
+		EXPECT_VAL(EPERM, &a, "ret");
+		EXPECT_TRUE(module_loaded());
+		EXPECT_EQ(0, watch_denied2(&w, AVFENCE_ROUTE_KERNEL_MODULE,
+					   AVFENCE_ROUTE_CAPABILITY));
+	} else {
+		EXPECT_VAL(0, &a, "ret");
+		EXPECT_FALSE(module_loaded());
+	}
+}
+
+TEST_F(kernel, bpf)
+{
+	struct agent a;
+	struct watch w;
+
+	watch_start(&w);
+	ASSERT_EQ(0, agent_run(&a, variant->tagged, "bpf"));
+	if (variant->tagged) {
+		EXPECT_VAL(EPERM, &a, "map_create");
+		EXPECT_VAL(EPERM, &a, "prog_load");
+		EXPECT_EQ(0, watch_denied(&w, AVFENCE_ROUTE_BPF));
+	} else {
+		EXPECT_VAL(0, &a, "map_create");
+		EXPECT_VAL(0, &a, "prog_load");
+	}
+}
+
+TEST_F(kernel, kexec)
+{
+	struct agent a;
+	struct watch w;
+
+	watch_start(&w);
+	ASSERT_EQ(0, agent_run(&a, variant->tagged, "kexec"));
+	if (variant->tagged) {
+		EXPECT_VAL(EPERM, &a, "kexec_load");
+		EXPECT_VAL(EPERM, &a, "kexec_file_load");
+		EXPECT_EQ(0, watch_denied(&w, AVFENCE_ROUTE_KEXEC));
+	} else {
+		EXPECT_VAL(0, &a, "kexec_load");
+		/* Read and parsed: busybox is no kernel image. */
+		EXPECT_VAL(ENOEXEC, &a, "kexec_file_load");
+	}
+}
+
+TEST_F(kernel, iopl_ioperm)
+{
+	struct agent a;
+	struct watch w;
+
+	watch_start(&w);
+	ASSERT_EQ(0, agent_run(&a, variant->tagged, "ioport"));
+	if (variant->tagged) {
+		EXPECT_VAL(EPERM, &a, "iopl");
+		EXPECT_VAL(EPERM, &a, "ioperm");
+		/* capable(CAP_SYS_RAWIO) is asked before lockdown. */
+		EXPECT_EQ(0, watch_denied2(&w, AVFENCE_ROUTE_LOCKDOWN,
+					   AVFENCE_ROUTE_CAPABILITY));
+	} else {
+		EXPECT_VAL(0, &a, "iopl");
+		EXPECT_VAL(0, &a, "ioperm");
+	}
+}
+
+TEST_F(kernel, perf_event_open_system_wide)
+{
+	struct agent a;
+	struct watch w;
+
+	watch_start(&w);
+	ASSERT_EQ(0, agent_run(&a, variant->tagged, "perf"));
+	if (variant->tagged) {
+		EXPECT_VAL(EPERM, &a, "perf");
+		EXPECT_EQ(0, watch_denied(&w, AVFENCE_ROUTE_PERF));
+	} else {
+		EXPECT_VAL(0, &a, "perf");
+	}
+}
+
+static int label_of(const char *path, char *buf, size_t size)
+{
+	ssize_t n = getxattr(path, AVFENCE_XATTR_NAME, buf, size - 1);
+
+	buf[n > 0 ? n : 0] = '\0';
+	return n < 0 ? errno : 0;
+}
+
+/* Root: the tagged agent may not, the untagged administrator may. */
+TEST_F(kernel, label_change_by_root)
+{
+	struct agent a;
+	struct watch w;
+	char label[64];
+
+	watch_start(&w);
+	ASSERT_EQ(0, agent_run(&a, variant->tagged, "xattr", TMP "/secret"));
+	if (variant->tagged) {
+		EXPECT_VAL(EPERM, &a, "set");
+		EXPECT_VAL(EPERM, &a, "remove");
+		EXPECT_EQ(0, label_of(TMP "/secret", label, sizeof(label)));
+		EXPECT_STREQ("SECRET", label);
+		EXPECT_EQ(0, watch_denied(&w, AVFENCE_ROUTE_LABEL));
+	} else {
+		EXPECT_VAL(0, &a, "set");
+		EXPECT_VAL(0, &a, "remove");
+		EXPECT_EQ(ENODATA, label_of(TMP "/secret", label, sizeof(label)));
+	}
+}
+
+/* The owner of a file, uid 1000 with no capabilities: never (both variants). */
+TEST_F(kernel, label_change_by_owner_without_caps)
+{
+	struct agent a;
+	char label[64];
+
+	ASSERT_EQ(0, agent_run(&a, variant->tagged, "xattr", TMP "/mine", "1000"));
+	EXPECT_VAL(EPERM, &a, "set");
+	EXPECT_VAL(EPERM, &a, "remove");
+	EXPECT_EQ(0, label_of(TMP "/mine", label, sizeof(label)));
+	EXPECT_STREQ("SECRET", label);
+}
+
+TEST_F(kernel, netlink_control)
+{
+	struct avf_status st;
+	struct agent a;
+
+	ASSERT_EQ(0, agent_run(&a, variant->tagged, "netlink"));
+	EXPECT_VAL(0, &a, "status");
+	ASSERT_EQ(0, avf_get_status(&st));
+	if (variant->tagged) {
+		EXPECT_VAL(EPERM, &a, "set_mode");
+		EXPECT_VAL(EPERM, &a, "load");
+		EXPECT_EQ(AVFENCE_MODE_ENFORCE, st.mode);
+		EXPECT_EQ(1, st.subject_count);
+	} else {
+		EXPECT_VAL(0, &a, "set_mode");
+		EXPECT_VAL(0, &a, "load");
+		EXPECT_EQ(0, st.subject_count);
+	}
+}
+
+/*
+ * kernel.ftrace_enabled=0 would detach every ftrace hook, avfence's too:
+ * refused (EBUSY) for everyone while avfence is loaded.
+ */
+TEST_F(kernel, ftrace_enabled_sysctl)
+{
+	struct agent a;
+	char val[16];
+
+	ASSERT_EQ(0, agent_run(&a, variant->tagged, "sysctl", FTRACE_ENABLED, "0"));
+	EXPECT_VAL(EBUSY, &a, "write");
+	ASSERT_EQ(0, read_small(FTRACE_ENABLED, val, sizeof(val)));
+	EXPECT_STREQ("1\n", val);
+}
+
+/* kernel.modprobe: the helper the kernel runs, untagged, as root. */
+TEST_F(kernel, modprobe_sysctl)
+{
+	struct agent a;
+	struct watch w;
+	char val[256];
+
+	watch_start(&w);
+	ASSERT_EQ(0, agent_run(&a, variant->tagged, "sysctl", MODPROBE,
+			       TMP "/evil"));
+	ASSERT_EQ(0, read_small(MODPROBE, val, sizeof(val)));
+	if (variant->tagged) {
+		EXPECT_VAL(EPERM, &a, "write");
+		EXPECT_STREQ(self->modprobe, val);
+		EXPECT_EQ(0, watch_denied(&w, AVFENCE_ROUTE_CAPABILITY));
+	} else {
+		EXPECT_VAL(0, &a, "write");
+		EXPECT_STREQ(TMP "/evil\n", val);
+	}
+}
+
+TEST_HARNESS_MAIN
