@@ -48,7 +48,7 @@ item "$res/03-build.tap" $? "build: avfencectl and avfencectl.static"
 if grep -i 'warning:' "$res/03-build-avfencectl.log" | grep -qv 'in statically linked applications'; then
 	item "$res/03-build.tap" 1 "build: avfencectl has no compiler warnings"
 fi
-stage 03-build-kselftest make -C tests/kselftest
+stage 03-build-kselftest make -k -C tests/kselftest
 item "$res/03-build.tap" $? "build: kselftests and probe"
 
 # 4. the VM suite, one kernel at a time.

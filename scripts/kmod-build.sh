@@ -9,6 +9,8 @@
 #
 # Output: build/kmod/KVER/avfence.ko and build/kmod/KVER/build.log.
 # --strict: fail if the build log has any warning (compiler or modpost).
+# AVF_KMOD_REV=<git revision>: build kmod/ as committed there (default: the
+# work tree).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,8 +23,13 @@ kdir="$top/build/kernels/$kver/build"
 
 dst="$top/build/kmod/$kver"
 rm -rf "$dst" && mkdir -p "$dst"
-(cd "$top/kmod" && find . \( -name '*.[ch]' -o -name Kbuild -o -name Makefile -o -name '*.include' \) \
-	! -name '*.mod.c' -print0 | cpio -0pdm --quiet "$dst")
+if [ -n "${AVF_KMOD_REV:-}" ]; then
+	# The module as committed at that revision, not the work tree.
+	git -C "$top" archive "$AVF_KMOD_REV" kmod | tar -x -C "$dst" --strip-components=1
+else
+	(cd "$top/kmod" && find . \( -name '*.[ch]' -o -name Kbuild -o -name Makefile -o -name '*.include' \) \
+		! -name '*.mod.c' -print0 | cpio -0pdm --quiet "$dst")
+fi
 
 rc=0
 make -C "$dst" KDIR="$kdir" "$@" > "$dst/build.log" 2>&1 || rc=$?

@@ -40,6 +40,13 @@ kdir="$top/build/kernels/$kver"
 out="$top/build/vm/$kver"
 [ "$mode" = demo ] && out="$top/build/vm/$kver-demo"
 root="$out/initramfs"
+# One run per kernel at a time: runs share build/vm/KVER and build/kmod/KVER.
+mkdir -p "$top/build/vm"
+exec 8> "$top/build/vm/$kver.lock"
+if ! flock -n 8; then
+	echo "run.sh[$kver]: waiting for another run on this kernel" >&2
+	flock 8
+fi
 rm -rf "$out" && mkdir -p "$out"
 
 log() { echo "run.sh[$kver]: $*" >&2; }
