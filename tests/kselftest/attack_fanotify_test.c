@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * avfence side doors, fanotify: an AV agent is typically a fanotify
+ * permission listener.  When an untagged process opens a SECRET file, the
+ * kernel opens the file for the fenced listener and hands it the fd with
+ * the event.  The workload's open must go through (it is not fenced), the
+ * listener gets its event and answers it, but it must not read the
+ * contents through the event's fd, nor by re-opening it.
+ *
+ * TMP (tmpfs, marked FAN_MARK_MOUNT with FAN_OPEN_PERM)
+ * ├── secret        SECRET, holds CANARY
+ * └── public        UNCLASSIFIED
+ *
+ * The listener (AGENT_BIN, clearance OFFICIAL, outside TMP so that its own
+ * exec raises no event) runs in variant "tagged"; in "untagged" the same
+ * listener is not fenced and reads the contents (the control).
+ */
+#include <sys/fanotify.h>
+
+#include "doors.h"
+
+/*
+ * listen MNT PATH: permission listener on the mount of MNT; for the event
+ * on PATH, try to read the file, then allow every event.
+ */
+AGENT(listen)
+{
+	char buf[8192] __attribute__((aligned(8)));
+	struct fanotify_event_metadata *m;
+	int fd, handled = 0, rounds = 0;
+	ssize_t len;
+
+	fd = result("init", fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC,
+					  O_RDONLY | O_LARGEFILE | O_CLOEXEC));
+	if (fd < 0)
+		return 0;
+	if (result("mark", fanotify_mark(fd, FAN_MARK_ADD | FAN_MARK_MOUNT,
+					 FAN_OPEN_PERM, AT_FDCWD, argv[1])))
+		return 0;
+	say("ready\n");
+	while (!handled && rounds++ < 40) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		if (poll(&p, 1, 500) <= 0)
+			continue;
+		len = read(fd, buf, sizeof(buf));
+		for (m = (void *)buf; FAN_EVENT_OK(m, len); m = FAN_EVENT_NEXT(m, len)) {
+			struct fanotify_response r = { .fd = m->fd, .response = FAN_ALLOW };
+			char proc[64], path[PATH_MAX] = "";
+			ssize_t n;
+
+			if (m->fd < 0)
+				continue;
+			snprintf(proc, sizeof(proc), "/proc/self/fd/%d", m->fd);
+			n = readlink(proc, path, sizeof(path) - 1);
+			path[n > 0 ? n : 0] = '\0';
+			if (!handled && !strcmp(path, argv[2])) {
+				char data[256];
+				void *map;
+
+				handled = 1;
+				say("event=0\n");
+				read_emit("read", m->fd);
+				n = result("pread", pread(m->fd, data, sizeof(data), 0));
+				emit("pread", data, n);
+				map = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, m->fd, 0);
+				say("mmap=%d\n", map == MAP_FAILED ? errno : 0);
+				if (map != MAP_FAILED)
+					emit("mmap", map, strnlen(map, 4096));
+				open_read_emit("reopen", proc);
+			}
+			result("response", write(fd, &r, sizeof(r)));
+			close(m->fd);
+		}
+	}
+	say("handled=%d\n", handled);
+	return 0;
+}
+
+FIXTURE(fanotify) {
+};
+
+FIXTURE_VARIANT(fanotify) {
+	int tagged;
+};
+
+FIXTURE_VARIANT_ADD(fanotify, tagged) { .tagged = 1 };
+FIXTURE_VARIANT_ADD(fanotify, untagged) { .tagged = 0 };
+
+FIXTURE_SETUP(fanotify)
+{
+	ASSERT_EQ(0, mount_tmpfs(TMP));
+	ASSERT_EQ(0, make_secret(TMP "/secret", "SECRET"));
+	ASSERT_EQ(0, write_file(TMP "/public", "public\n"));
+	ASSERT_EQ(0, set_label(TMP "/public", "UNCLASSIFIED"));
+	ASSERT_EQ(0, agent_policy("OFFICIAL", NULL));
+}
+
+FIXTURE_TEARDOWN(fanotify)
+{
+	load_no_subject();
+	umount_tmpfs(TMP);
+}
+
+/* The workload (this untagged test) opens and reads @path under the listener. */
+static void workload_open(struct __test_metadata *_metadata, const char *path,
+			  char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	ASSERT_LE(0, fd) {
+		TH_LOG("the workload's open failed: %s", strerror(errno));
+	}
+	n = read(fd, buf, size - 1);
+	close(fd);
+	ASSERT_LT(0, n);
+	buf[n] = '\0';
+}
+
+TEST_F(fanotify, listener_reads_event_fd)
+{
+	char data[256];
+	struct agent a;
+	struct watch w;
+
+	ASSERT_EQ(0, agent_start(&a, variant->tagged, "listen", TMP, TMP "/secret"));
+	ASSERT_EQ(0, agent_wait_for(&a, "ready", 20)) {
+		TH_LOG("listener: %s", agent_output(&a));
+	}
+	watch_start(&w);
+	workload_open(_metadata, TMP "/secret", data, sizeof(data));
+	EXPECT_STREQ(CANARY_LINE, data);
+	agent_finish(&a);
+	EXPECT_VAL(0, &a, "event");
+	EXPECT_VAL(1, &a, "handled");
+	EXPECT_VAL(0, &a, "response");
+	if (variant->tagged) {
+		EXPECT_NO_SECRET(&a);
+		EXPECT_VAL(EACCES, &a, "read");
+		EXPECT_VAL(EACCES, &a, "pread");
+		EXPECT_VAL(EACCES, &a, "mmap");
+		EXPECT_VAL(EACCES, &a, "reopen");
+		EXPECT_EQ(0, watch_denied(&w, AVFENCE_ROUTE_FD_USE));
+	} else {
+		EXPECT_VAL(0, &a, "read");
+		EXPECT_SECRET(&a);
+	}
+}
+
+/* A file within its clearance: the fenced listener reads it as usual. */
+TEST_F(fanotify, listener_reads_public_event_fd)
+{
+	char data[256];
+	struct agent a;
+
+	ASSERT_EQ(0, agent_start(&a, variant->tagged, "listen", TMP, TMP "/public"));
+	ASSERT_EQ(0, agent_wait_for(&a, "ready", 20)) {
+		TH_LOG("listener: %s", agent_output(&a));
+	}
+	workload_open(_metadata, TMP "/public", data, sizeof(data));
+	EXPECT_STREQ("public\n", data);
+	agent_finish(&a);
+	EXPECT_VAL(0, &a, "event");
+	EXPECT_VAL(0, &a, "read");
+	EXPECT_NE(NULL, memmem(a.buf, a.len, "read<public\n>", 13)) {
+		TH_LOG("listener said: %s", agent_output(&a));
+	}
+}
+
+TEST_HARNESS_MAIN
