@@ -40,6 +40,7 @@
 #define LEAK OUT "/leak"
 #define EXT4 TMP "/ext4"
 #define CORE_PATTERN "/proc/sys/kernel/core_pattern"
+#define MODPROBE "/proc/sys/kernel/modprobe"
 
 /* Agents */
 
@@ -396,10 +397,22 @@ AGENT(release_agent)
 	return 0;
 }
 
+/* modprobe FAMILY: kernel.modprobe is the helper; a socket of an unloaded family. */
+AGENT(modprobe)
+{
+	if (write_helper())
+		return SETUP_FAILED;
+	say("modprobe=%d\n", write_proc(MODPROBE, HELPER));
+	result("socket", socket(atoi(argv[1]), SOCK_DGRAM, 0));
+	read_leak();
+	return 0;
+}
+
 /* The test side */
 
 FIXTURE(escape) {
 	char core_pattern[256];
+	char modprobe[256];
 };
 
 FIXTURE_VARIANT(escape) {
@@ -412,6 +425,7 @@ FIXTURE_VARIANT_ADD(escape, untagged) { .tagged = 0 };
 FIXTURE_SETUP(escape)
 {
 	read_small(CORE_PATTERN, self->core_pattern, sizeof(self->core_pattern));
+	read_small(MODPROBE, self->modprobe, sizeof(self->modprobe));
 	ASSERT_EQ(0, mount_tmpfs(TMP));
 	ASSERT_EQ(0, make_secret(SECRET_FILE, "SECRET"));
 	ASSERT_EQ(0, mkdirs(SEC "/sub"));
@@ -433,6 +447,8 @@ FIXTURE_TEARDOWN(escape)
 {
 	if (self->core_pattern[0])
 		write_proc(CORE_PATTERN, self->core_pattern);
+	if (self->modprobe[0])
+		write_proc(MODPROBE, self->modprobe);
 	umount2(EXT4, MNT_DETACH);
 	umount2(TMP "/cg", MNT_DETACH);
 	load_no_subject();
@@ -727,12 +743,18 @@ TEST_F(escape, io_uring_openat_sqpoll)
 
 /*
  * The kernel runs a helper, untagged, as root: the core_pattern pipe of a
- * crashing fenced process, and the release agent of a cgroup v1
- * hierarchy.  The helper copies the secret to an unclassified file.
+ * crashing fenced process, kernel.modprobe for request_module(), and the
+ * release agent of a cgroup v1 hierarchy.  The helper copies the secret to an unclassified file.
  */
 TEST_F(escape, core_pattern_pipe_helper)
 {
 	ESCAPE(-1, "core_pattern", NULL);
+}
+
+/* request_module() for an unregistered socket family (AF_APPLETALK, a module never loaded here). */
+TEST_F(escape, modprobe_helper)
+{
+	ESCAPE(-1, "modprobe", "5");
 }
 
 TEST_F(escape, cgroup_v1_release_agent)

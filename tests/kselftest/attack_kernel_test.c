@@ -426,21 +426,24 @@ TEST_F(kernel, ftrace_enabled_sysctl)
 	EXPECT_STREQ("1\n", val);
 }
 
-/* kernel.modprobe: the helper the kernel runs, untagged, as root. */
+/*
+ * kernel.modprobe: the program the kernel runs, as untagged root, for
+ * request_module().  A fenced agent may not choose it (attack_escape_test
+ * shows what it could do with it).
+ */
 TEST_F(kernel, modprobe_sysctl)
 {
 	struct agent a;
-	struct watch w;
 	char val[256];
 
-	watch_start(&w);
 	ASSERT_EQ(0, agent_run(&a, variant->tagged, "sysctl", MODPROBE,
 			       TMP "/evil"));
 	ASSERT_EQ(0, read_small(MODPROBE, val, sizeof(val)));
 	if (variant->tagged) {
-		EXPECT_VAL(EPERM, &a, "write");
+		EXPECT_NE(0, agent_val(&a, "write")) {
+			TH_LOG("the fenced agent set kernel.modprobe: %s", val);
+		}
 		EXPECT_STREQ(self->modprobe, val);
-		EXPECT_EQ(0, watch_denied(&w, AVFENCE_ROUTE_CAPABILITY));
 	} else {
 		EXPECT_VAL(0, &a, "write");
 		EXPECT_STREQ(TMP "/evil\n", val);
