@@ -16,7 +16,8 @@
 # Environment (make passes its variables): DESTDIR, PREFIX (/usr), SBINDIR,
 # LIBEXECDIR, MANDIR, DATADIR, SYSCONFDIR (/etc), UNITDIR
 # (/lib/systemd/system), MODDIR (/lib/modules), KVER (default: the kernel
-# kmod/avfence.ko was built for), AVFENCE_KO (default kmod/avfence.ko).
+# kmod/avfence.ko was built for), AVFENCE_KO (default kmod/avfence.ko),
+# AVFENCECTL_BIN (install this avfencectl instead of building userspace/).
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -63,7 +64,13 @@ module)
 	fi
 	;;
 tools)
-	make -s -C "$top/userspace" install DESTDIR="$DESTDIR" SBINDIR="$SBINDIR" MANDIR="$MANDIR"
+	if [ -n "${AVFENCECTL_BIN:-}" ]; then
+		# A prebuilt avfencectl (the static one, for the test VM).
+		install -D -m 0755 "$AVFENCECTL_BIN" "$DESTDIR$SBINDIR/avfencectl"
+		install -D -m 0644 "$top/userspace/avfencectl.8" "$DESTDIR$MANDIR/man8/avfencectl.8"
+	else
+		make -s -C "$top/userspace" install DESTDIR="$DESTDIR" SBINDIR="$SBINDIR" MANDIR="$MANDIR"
+	fi
 	install -D -m 0644 "$top/systemd/avfence-load.8" "$DESTDIR$MANDIR/man8/avfence-load.8"
 	install -d "$DESTDIR$LIBEXECDIR/avfence" "$DESTDIR$UNITDIR"
 	sed "s|AVFENCECTL:-avfencectl}|AVFENCECTL:-$SBINDIR/avfencectl}|" \
