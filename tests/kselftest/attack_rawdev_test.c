@@ -3,8 +3,8 @@
  * avfence side doors, storage and memory below the filesystem, where no
  * label can be: block devices (brd, a loop device over a SECRET file,
  * scsi_debug's disk), device nodes the agent makes itself, /dev/mem,
- * /dev/kmem, /dev/port, /proc/kcore, SCSI generic devices and the SG_IO
- * ioctl, and mounting a block device.  A fenced agent gets EPERM (unless
+ * /dev/kmem, /dev/port, /proc/kcore, SCSI generic devices, the SG_IO
+ * ioctl (on sg, on the disk, through bsg), and mounting a block device.  A fenced agent gets EPERM (unless
  * its policy allows raw devices, which these tests do not).
  *
  * TMP (tmpfs)
@@ -21,6 +21,7 @@
  * AGENT_BIN has clearance OFFICIAL.  Variant "tagged" attacks, "untagged"
  * is the control.
  */
+#include <dirent.h>
 #include <linux/loop.h>
 #include <scsi/sg.h>
 #include <sys/ioctl.h>
@@ -448,6 +449,42 @@ TEST_F(raw, sg_io_on_inherited_disk_fd)
 	snprintf(fdno, sizeof(fdno), "%d", HELD_FD);
 	RAW_ATTACK("sg_io", AVFENCE_ROUTE_PASSTHROUGH, "sg_io", fdno);
 	close(HELD_FD);
+}
+
+/* The first bsg node (/dev/bsg/H:C:T:L), in @path. */
+static int bsg_dev(char *path, size_t size)
+{
+	struct dirent *d;
+	int i;
+
+	for (i = 0; i < 50; i++) {
+		DIR *dir = opendir("/dev/bsg");
+
+		while (dir && (d = readdir(dir)))
+			if (d->d_name[0] != '.') {
+				snprintf(path, size, "/dev/bsg/%s", d->d_name);
+				closedir(dir);
+				return 0;
+			}
+		if (dir)
+			closedir(dir);
+		usleep(100000);
+	}
+	return -1;
+}
+
+/*
+ * The block SCSI generic node of the disk is a character device with a
+ * dynamic major: opening it is not refused, SG_IO through it is.
+ */
+TEST_F(raw, sg_io_through_bsg)
+{
+	char bsg[128];
+
+	if (scsi_devs() || bsg_dev(bsg, sizeof(bsg)))
+		SKIP(return, "no /dev/sda and /dev/bsg/*: scsi_debug or sd_mod not loaded");
+	ASSERT_EQ(0, write_canary("/dev/sda"));
+	RAW_ATTACK("sg_io", AVFENCE_ROUTE_PASSTHROUGH, "sg_io", bsg);
 }
 
 /*
