@@ -479,7 +479,7 @@ static int bsg_dev(char *path, size_t size)
  */
 TEST_F(raw, sg_io_through_bsg)
 {
-	char bsg[128];
+	char bsg[320];
 
 	if (scsi_devs() || bsg_dev(bsg, sizeof(bsg)))
 		SKIP(return, "no /dev/sda and /dev/bsg/*: scsi_debug or sd_mod not loaded");
