@@ -483,7 +483,8 @@ TEST_F(escape, exe_file_changed_then_exec)
 	char *tag;
 	long ret = -1;
 
-	ASSERT_EQ(0, agent_run(&a, variant->tagged, "exe_file", SECRET_FILE));
+	/* Its exit status is cat's: 1 when the open is refused. */
+	ASSERT_LE(0, agent_run(&a, variant->tagged, "exe_file", SECRET_FILE));
 	tag = memmem(a.buf, a.len, "PRCTL=##", 8);
 	ASSERT_NE(NULL, tag) {
 		TH_LOG("the stub did not run: %s", agent_output(&a));
