@@ -61,5 +61,13 @@ for k in "${kvers[@]}"; do
 	n=$((n + 1))
 done
 
+# 5. deployment: make install, Debian packages and lintian, DKMS against
+#    every kernel's installed headers, dpkg install/remove/purge, and a VM
+#    booted with the installed layout (tests/deploy/run.sh writes the items).
+stage "0$n-deploy" tests/deploy/run.sh --tap "$res/0$n-deploy.tap"
+rc=$?
+[ -s "$res/0$n-deploy.tap" ] ||
+	item "$res/0$n-deploy.tap" 1 "deploy: tests/deploy/run.sh produced no results (exit $rc)"
+
 echo
 exec python3 scripts/summarize.py "$res"
