@@ -32,7 +32,17 @@ tap="$out/results.tap"
 item() { echo "$1" | tee -a "$tap"; }
 fail_setup() { item "not ok - $kver: deploy VM setup: $*"; exit 1; }
 
+# The module: AVF_KO, else the one `make check` built, else the one the
+# deploy stage's DKMS run built (tests/deploy/run.sh).
 ko=${AVF_KO:-$top/build/kmod/$kver/avfence.ko}
+dkms_ko=$top/build/deploy/dkms/root/lib/modules/$kver/updates/dkms/avfence.ko
+if [ -z "${AVF_KO:-}" ] && [ ! -f "$ko" ]; then
+	if [ -f "$dkms_ko" ]; then
+		ko=$dkms_ko
+	elif [ -f "$dkms_ko.xz" ]; then
+		xz -dc "$dkms_ko.xz" > "$out/avfence.ko" && ko=$out/avfence.ko
+	fi
+fi
 ctl=${AVF_AVFENCECTL:-$top/userspace/avfencectl.static}
 probe=${AVF_PROBE:-$top/build/kselftest/probe}
 [ -f "$kdir/vmlinuz" ] || fail_setup "no kernel $kver in build/kernels (make deps)"
