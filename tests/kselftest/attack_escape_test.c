@@ -15,7 +15,7 @@
  * │       └── f           holds CANARY
  * ├── dir_public/         UNCLASSIFIED
  * │   └── link            symlink to ../secret
- * ├── mnt/, ovl/{merged,empty}/, cg/
+ * ├── mnt/, ovl/{merged,empty}/, mc/{upper,work,merged}/, cg/
  * ├── out/                where helpers write
  * ├── ext4.img, ext4/     an ext4 file system (open_by_handle_at tests)
  * │   └── dir/            SECRET
@@ -209,17 +209,58 @@ AGENT(bind)
 	return 0;
 }
 
-/* overlay LOWER FILE: overlay of LOWER (and an empty layer) on TMP/ovl/merged, read FILE in it. */
+/*
+ * overlay LOWER FILE [upper]: overlay of LOWER and an empty layer (or, with
+ * "upper", of LOWER under the writable TMP/mc/upper) on TMP/ovl/merged;
+ * read FILE in it.
+ */
 AGENT(overlay)
 {
 	char opts[PATH_MAX], path[PATH_MAX];
 
 	if (private_mounts())
 		return SETUP_FAILED;
-	snprintf(opts, sizeof(opts), "lowerdir=%s:" TMP "/ovl/empty", argv[1]);
+	if (argc > 3)
+		snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=" TMP "/mc/upper,"
+			 "workdir=" TMP "/mc/work", argv[1]);
+	else
+		snprintf(opts, sizeof(opts), "lowerdir=%s:" TMP "/ovl/empty", argv[1]);
 	result("mount", mount("overlay", TMP "/ovl/merged", "overlay", 0, opts));
 	snprintf(path, sizeof(path), TMP "/ovl/merged/%s", argv[2]);
 	open_read_emit("read", path);
+	return 0;
+}
+
+/*
+ * metacopy LOWER NAME: an overlay whose upper layer holds a metacopy file
+ * "x" (metadata only: no label, in an unlabelled directory) redirected to
+ * LOWER/NAME, whose data it shows.  The agent makes the upper file and its
+ * trusted.overlay.* xattrs itself (it has CAP_SYS_ADMIN).
+ */
+AGENT(metacopy)
+{
+	char opts[PATH_MAX], redirect[PATH_MAX];
+	struct stat st;
+	int fd;
+
+	if (private_mounts())
+		return SETUP_FAILED;
+	snprintf(opts, sizeof(opts), "%s/%s", argv[1], argv[2]);
+	if (stat(opts, &st))
+		return SETUP_FAILED;
+	fd = open(TMP "/mc/upper/x", O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0 || ftruncate(fd, st.st_size))
+		return SETUP_FAILED;
+	close(fd);
+	snprintf(redirect, sizeof(redirect), "/%s", argv[2]);
+	result("xattr_metacopy", setxattr(TMP "/mc/upper/x", "trusted.overlay.metacopy",
+					  "", 0, 0));
+	result("xattr_redirect", setxattr(TMP "/mc/upper/x", "trusted.overlay.redirect",
+					  redirect, strlen(redirect), 0));
+	snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=" TMP "/mc/upper,workdir="
+		 TMP "/mc/work,redirect_dir=on,metacopy=on", argv[1]);
+	result("mount", mount("overlay", TMP "/mc/merged", "overlay", 0, opts));
+	open_read_emit("read", TMP "/mc/merged/x");
 	return 0;
 }
 
@@ -439,6 +480,9 @@ FIXTURE_SETUP(escape)
 	ASSERT_EQ(0, mkdirs(TMP "/ovl/merged"));
 	ASSERT_EQ(0, mkdirs(TMP "/ovl/empty"));
 	ASSERT_EQ(0, mkdirs(TMP "/cg"));
+	ASSERT_EQ(0, mkdirs(TMP "/mc/upper"));
+	ASSERT_EQ(0, mkdirs(TMP "/mc/work"));
+	ASSERT_EQ(0, mkdirs(TMP "/mc/merged"));
 	ASSERT_EQ(0, mkdirs(OUT));
 	ASSERT_EQ(0, agent_policy("OFFICIAL", NULL));
 }
@@ -555,6 +599,26 @@ TEST_F(escape, overlay_lower_inherits_label)
 	if (!has_overlay())
 		SKIP(return, "no overlayfs in this kernel");
 	ESCAPE(AVFENCE_ROUTE_OPEN, "overlay", SEC "/sub", "f");
+}
+
+/* The same with a writable upper layer: the overlay root is the upper dir. */
+TEST_F(escape, overlay_with_upper_lower_is_labelled_dir)
+{
+	if (!has_overlay())
+		SKIP(return, "no overlayfs in this kernel");
+	ESCAPE(AVFENCE_ROUTE_OPEN, "overlay", SEC, "inner", "upper");
+}
+
+/*
+ * An upper-layer metacopy file redirected to a SECRET lower file: the
+ * overlay file has the upper file's (absent) label and the lower file's
+ * data.
+ */
+TEST_F(escape, overlay_metacopy_redirect)
+{
+	if (!has_overlay())
+		SKIP(return, "no overlayfs in this kernel");
+	ESCAPE(AVFENCE_ROUTE_OPEN, "metacopy", SEC, "inner");
 }
 
 /* openat2() with each RESOLVE_* flag (and through a symlink). */
