@@ -122,9 +122,10 @@ else
 	for f in modules.order modules.builtin modules.builtin.modinfo; do
 		cp "$top/build/kernels/$k0/modules/$f" "$w/destdir.depmod/lib/modules/$k0/" 2>/dev/null || true
 	done
+	# (Output captured first: grep -q closing a pipe early fails tee under pipefail.)
 	if depmod -b "$w/destdir.depmod" "$k0" >> "$log" 2>&1 &&
-		modprobe -d "$w/destdir.depmod" -S "$k0" --show-depends avfence 2>>"$log" |
-		tee -a "$log" | grep -q "/lib/modules/$k0/updates/avfence.ko"; then
+		out=$(modprobe -d "$w/destdir.depmod" -S "$k0" --show-depends avfence 2>>"$log") &&
+		echo "$out" >> "$log" && grep -q "/lib/modules/$k0/updates/avfence.ko" <<< "$out"; then
 		ok "depmod -b + modprobe --show-depends avfence: found in /lib/modules/$k0/updates/"
 	else
 		notok "depmod -b + modprobe --show-depends avfence: found in /lib/modules/$k0/updates/"
@@ -240,8 +241,8 @@ else
 			cp "$top/build/kernels/$k/modules/$f" "$d/root/lib/modules/$k/" 2>/dev/null || true
 		done
 		if depmod -b "$d/root" "$k" >> "$log" 2>&1 &&
-			modprobe -d "$d/root" -S "$k" --show-depends avfence 2>>"$log" | tee -a "$log" |
-			grep -q "/lib/modules/$k/updates/dkms/avfence.ko"; then
+			out=$(modprobe -d "$d/root" -S "$k" --show-depends avfence 2>>"$log") &&
+			echo "$out" >> "$log" && grep -q "/lib/modules/$k/updates/dkms/avfence.ko" <<< "$out"; then
 			ok "$k: modprobe resolves avfence to the DKMS module in updates/dkms/"
 		else
 			notok "$k: modprobe resolves avfence to the DKMS module in updates/dkms/"
@@ -278,8 +279,10 @@ else
 	grep -E '^Building|Installing to|skipped|Error' "$d/install.log" | sed 's/^/# /'
 	check "postinst created /etc/avfence/policy.conf (the initial policy)" \
 		cmp /etc/avfence/policy.conf /usr/share/avfence/policy.conf
-	if dkms status -m avfence 2>/dev/null | tee -a "$log" | grep -q ': installed'; then
-		ok "dkms status after install: $(dkms status -m avfence 2>/dev/null | grep ': installed' | cut -d, -f2 | tr -d ' ' | tr '\n' ' ')"
+	st=$(dkms status -m avfence 2>/dev/null)
+	echo "$st" >> "$log"
+	if grep -q ': installed' <<< "$st"; then
+		ok "dkms status after install: installed for $(grep ': installed' <<< "$st" | cut -d, -f2 | tr -d ' ' | tr '\n' ' ')"
 	else
 		notok "dkms status after install: avfence installed for a kernel with headers"
 	fi
