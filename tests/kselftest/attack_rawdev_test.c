@@ -22,6 +22,7 @@
  * is the control.
  */
 #include <dirent.h>
+#include <linux/bsg.h>
 #include <linux/loop.h>
 #include <scsi/sg.h>
 #include <sys/ioctl.h>
@@ -111,11 +112,36 @@ static long sg_read10(int fd, unsigned char *buf, size_t len)
 	return len - h.resid;
 }
 
+/* The same through bsg, which takes struct sg_io_v4. */
+static long bsg_read10(int fd, unsigned char *buf, size_t len)
+{
+	unsigned char cdb[10] = { 0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0 };
+	unsigned char sense[32];
+	struct sg_io_v4 h;
+
+	memset(&h, 0, sizeof(h));
+	h.guard = 'Q';
+	h.protocol = BSG_PROTOCOL_SCSI;
+	h.subprotocol = BSG_SUB_PROTOCOL_SCSI_CMD;
+	h.request_len = sizeof(cdb);
+	h.request = (unsigned long)cdb;
+	h.din_xfer_len = len;
+	h.din_xferp = (unsigned long)buf;
+	h.max_response_len = sizeof(sense);
+	h.response = (unsigned long)sense;
+	h.timeout = 10000;
+	if (ioctl(fd, SG_IO, &h) < 0)
+		return -1;
+	say("sg_status=%u host=%u driver=%u\n", h.device_status,
+	    h.transport_status, h.driver_status);
+	return len - h.din_resid;
+}
+
 /* sg_io FD|PATH: SG_IO READ(10) of the first sector through FD or PATH. */
 AGENT(sg_io)
 {
 	unsigned char buf[512];
-	int fd;
+	int fd, v4 = !strncmp(argv[1], "/dev/bsg/", 9);
 	long n;
 
 	if (argv[1][0] == '/') {
@@ -128,7 +154,8 @@ AGENT(sg_io)
 	} else {
 		fd = atoi(argv[1]);
 	}
-	n = result("sg_io", sg_read10(fd, buf, sizeof(buf)));
+	n = result("sg_io", v4 ? bsg_read10(fd, buf, sizeof(buf)) :
+				 sg_read10(fd, buf, sizeof(buf)));
 	emit("sg_io", buf, n);
 	return 0;
 }
