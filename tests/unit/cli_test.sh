@@ -213,6 +213,61 @@ mkdir -p "$t/many"
 ck "load --dry-run: 16384 subjects" 0 "$A" load --dry-run "$t/m16384.conf"
 has "load --dry-run: 16384 subjects split over several attributes" out "^request: [0-9]+ bytes, ([2-9]|[1-9][0-9]+) subject attributes$"
 
+# --- bash completion (bash-completion's helpers stubbed) ---------------------
+complete() { :; }
+_init_completion() {
+	words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD
+	cur=${words[cword]}; prev=${words[cword - 1]}
+}
+_filedir() { COMPREPLY=(FILES); }
+# shellcheck source=../../userspace/completion/avfencectl.bash
+. "$top/userspace/completion/avfencectl.bash"
+# comp NAME "WORDS..." WANT: completing the last word gives exactly WANT.
+comp() {
+	local got
+	read -r -a COMP_WORDS <<< "$2"
+	[[ $2 == *" " ]] && COMP_WORDS+=("")
+	COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+	COMPREPLY=()
+	_avfencectl
+	got="${COMPREPLY[*]}"
+	n=$((n + 1))
+	if [ "$got" = "$3" ]; then
+		echo "ok $n - cli: completion: $1"
+	else
+		echo "not ok $n - cli: completion: $1 (got '$got', want '$3')"
+		fails=$((fails + 1))
+	fi
+}
+comp "commands" "avfencectl " "load check status monitor ps mode lock label unlabel show help --help"
+comp "command prefix" "avfencectl mo" "monitor mode"
+comp "mode values" "avfencectl mode " "enforce audit --help"
+comp "nothing after the mode" "avfencectl mode audit " ""
+comp "load options" "avfencectl load --" "--dry-run --help"
+comp "load file" "avfencectl load " "FILES"
+comp "check options" "avfencectl check --c" "--canonical"
+comp "monitor options" "avfencectl monitor --" "--json --rcvbuf --help"
+comp "monitor --rcvbuf sizes" "avfencectl monitor --rcvbuf " "256K 1M 4M 16M"
+comp "ps options" "avfencectl ps " "--json --help"
+comp "help topics" "avfencectl help l" "load lock label"
+comp "unlabel -R" "avfencectl unlabel -" "-R --help"
+
+# --- man pages: no groff warnings -----------------------------------------------
+if command -v man > /dev/null && man --version > /dev/null 2>&1; then
+	for m in "$top/userspace/avfencectl.8" "$top/userspace/avfence.policy.5"; do
+		ck "man $(basename "$m") renders without warnings" 0 env MANWIDTH=80 man --warnings -l "$m"
+		n=$((n + 1))
+		if [ ! -s "$t/err" ] && [ -s "$t/out" ]; then
+			echo "ok $n - cli: man $(basename "$m"): no warnings"
+		else
+			echo "not ok $n - cli: man $(basename "$m"): no warnings"; fails=$((fails + 1))
+			sed 's/^/#   err: /' "$t/err" | head -5
+		fi
+	done
+else
+	n=$((n + 1)); echo "ok $n - cli: man pages render # SKIP no man"
+fi
+
 echo "1..$n"
 echo "cli: $((n - fails)) passed, $fails failed"
 [ "$fails" = 0 ]
