@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * avfencectl monitor against the real module: a denial (or audited
+ * access, or side door) caused by another, tagged process arrives as one
+ * event with the right fields, in text and in JSON; policy loads and mode
+ * changes arrive too; a reader too slow for its socket buffer is told how
+ * many events it lost; SIGINT and SIGTERM end it with status 0.
+ *
+ * TMP (tmpfs)
+ * ├── secret        SECRET
+ * └── "odd name\n"  SECRET (a path that needs escaping)
+ */
+#include "ctl.h"
+
+#define ODD	TMP "/odd \"name\"\n\x01"
+#define SEC	1000000000ull
+
+static struct output o;
+
+/* A JSON event line's field, or "" if absent. */
+static const char *field(const char *line, const char *key)
+{
+	static char v[8][PATH_MAX];
+	static int i;
+
+	i = (i + 1) % 8;
+	if (!json_get(line, key, v[i], sizeof(v[i])))
+		v[i][0] = '\0';
+	return v[i];
+}
+
+/* Run the scanner on @args..., return its pid; its exit status in @rc. */
+static pid_t run_scanner(int *rc, const char *step, const char *path,
+			 const char *flags)
+{
+	char *argv[] = { SCANNER, (char *)step, (char *)path, (char *)flags,
+			 NULL };
+	int st;
+	pid_t pid = spawn_argv(argv, -1, -1);
+
+	if (pid < 0 || waitpid(pid, &st, 0) < 0)
+		return -1;
+	*rc = exit_code(st);
+	return pid;
+}
+
+FIXTURE(monitor) {
+	struct monitor m;
+};
+
+FIXTURE_SETUP(monitor)
+{
+	ASSERT_EQ(0, mount_tmpfs(TMP));
+	ASSERT_EQ(0, write_file(TMP "/secret", "secret\n"));
+	ASSERT_EQ(0, set_label(TMP "/secret", "SECRET"));
+	ASSERT_EQ(0, write_file(ODD, "odd\n"));
+	ASSERT_EQ(0, set_label(ODD, "SECRET"));
+	ASSERT_EQ(0, load_scanner("enforce", "OFFICIAL"));
+	self->m.pid = -1;
+}
+
+FIXTURE_TEARDOWN(monitor)
+{
+	if (self->m.pid > 0)
+		monitor_stop(&self->m, SIGKILL);
+	load_no_subject();
+	umount_tmpfs(TMP);
+}
+
+TEST_F(monitor, denial_json)
+{
+	char line[8192], sync[8192], pidstr[32];
+	uint64_t t, before, seq0;
+	pid_t pid;
+	int rc;
+
+	ASSERT_EQ(0, monitor_start(&self->m, "--json", NULL));
+	ASSERT_EQ(0, monitor_sync(&self->m, "\"type\":\"mode\""));
+	/* The last mode event: the denial must come right after it. */
+	ASSERT_EQ(0, avfencectl("mode", "enforce", NULL));
+	ASSERT_EQ(0, monitor_find(&self->m, "\"type\":\"mode\"", sync,
+				  sizeof(sync), 5000));
+	seq0 = strtoull(field(sync, "seq"), NULL, 10);
+
+	before = realtime_ns();
+	pid = run_scanner(&rc, "open", TMP "/secret", "r");
+	ASSERT_EQ(EACCES, rc);
+	ASSERT_EQ(0, monitor_line(&self->m, line, sizeof(line), 5000));
+	TH_LOG("%s", line);
+	ASSERT_EQ(0, json_valid(line));
+	EXPECT_STREQ("access", field(line, "type"));
+	EXPECT_STREQ("denied", field(line, "action"));
+	EXPECT_STREQ("open", field(line, "route"));
+	snprintf(pidstr, sizeof(pidstr), "%d", pid);
+	EXPECT_STREQ(pidstr, field(line, "pid"));
+	EXPECT_STREQ("scanner", field(line, "comm"));
+	EXPECT_STREQ(SCANNER, field(line, "exe"));
+	EXPECT_STREQ("OFFICIAL", field(line, "clearance"));
+	EXPECT_STREQ("SECRET", field(line, "label"));
+	EXPECT_STREQ(TMP "/secret", field(line, "path"));
+	EXPECT_STREQ("null", field(line, "what"));
+	EXPECT_STREQ("null", field(line, "mode"));
+	EXPECT_STREQ("null", field(line, "lost"));
+	EXPECT_EQ(seq0 + 1, strtoull(field(line, "seq"), NULL, 10));
+	t = parse_iso(field(line, "time"));
+	EXPECT_TRUE(t + SEC >= before && t <= realtime_ns() + SEC) {
+		TH_LOG("time %s", field(line, "time"));
+	}
+	EXPECT_EQ(0, monitor_stop(&self->m, SIGINT));
+	self->m.pid = -1;
+}
+
+TEST_F(monitor, denial_text_escaped)
+{
+	char line[8192], want[256];
+	pid_t pid;
+	int rc;
+
+	ASSERT_EQ(0, monitor_start(&self->m, NULL));
+	ASSERT_EQ(0, monitor_sync(&self->m, " mode pid="));
+	pid = run_scanner(&rc, "open", ODD, "r");
+	ASSERT_EQ(EACCES, rc);
+	ASSERT_EQ(0, monitor_find(&self->m, " denied ", line, sizeof(line), 5000));
+	TH_LOG("%s", line);
+	snprintf(want, sizeof(want), "Z denied open pid=%d comm=scanner exe="
+		 SCANNER " clearance=OFFICIAL label=SECRET path=\"" TMP
+		 "/odd \\\"name\\\"\\n\\x01\" seq=", pid);
+	EXPECT_NE(NULL, strstr(line, want));
+	EXPECT_EQ(0, monitor_stop(&self->m, SIGTERM));
+	self->m.pid = -1;
+}
+
+TEST_F(monitor, denial_json_escaped)
+{
+	char line[8192];
+	int rc;
+
+	ASSERT_EQ(0, monitor_start(&self->m, "--json", NULL));
+	ASSERT_EQ(0, monitor_sync(&self->m, "\"type\":\"mode\""));
+	run_scanner(&rc, "open", ODD, "r");
+	ASSERT_EQ(EACCES, rc);
+	ASSERT_EQ(0, monitor_find(&self->m, "\"action\":\"denied\"", line,
+				  sizeof(line), 5000));
+	TH_LOG("%s", line);
+	EXPECT_EQ(0, json_valid(line));
+	EXPECT_NE(NULL, strstr(line, "\"path\":\"" TMP
+			       "/odd \\\"name\\\"\\n\\u0001\""));
+}
+
+TEST_F(monitor, audited_access)
+{
+	char line[8192];
+	int rc;
+
+	ASSERT_EQ(0, monitor_start(&self->m, "--json", NULL));
+	ASSERT_EQ(0, monitor_sync(&self->m, "\"type\":\"mode\""));
+	ASSERT_EQ(0, avfencectl("mode", "audit", NULL));
+	ASSERT_EQ(0, monitor_find(&self->m, "\"mode\":\"audit\"", line,
+				  sizeof(line), 5000));
+	run_scanner(&rc, "open", TMP "/secret", "r");
+	ASSERT_EQ(0, rc);
+	ASSERT_EQ(0, monitor_line(&self->m, line, sizeof(line), 5000));
+	TH_LOG("%s", line);
+	EXPECT_STREQ("access", field(line, "type"));
+	EXPECT_STREQ("audited", field(line, "action"));
+	EXPECT_STREQ(TMP "/secret", field(line, "path"));
+}
+
+/*
+ * A side door: a tagged busybox tries to load a module.  Fenced tasks lose
+ * CAP_SYS_MODULE, which init_module checks first.
+ */
+TEST_F(monitor, side_door_what)
+{
+	char line[8192];
+
+	ASSERT_EQ(0, monitor_start(&self->m, "--json", NULL));
+	ASSERT_EQ(0, monitor_sync(&self->m, "\"type\":\"mode\""));
+	EXPECT_NE(0, run(SCANNER, "exec", "/bin/busybox", "insmod",
+			 MODULE_KO, NULL));
+	ASSERT_EQ(0, monitor_find(&self->m, "\"action\":\"denied\"", line,
+				  sizeof(line), 5000));
+	TH_LOG("%s", line);
+	EXPECT_STREQ("capability", field(line, "route"));
+	EXPECT_STREQ("CAP_SYS_MODULE", field(line, "what"));
+	EXPECT_STREQ("OFFICIAL", field(line, "clearance"));
+	EXPECT_STREQ("busybox", field(line, "comm"));
+	EXPECT_STREQ("/bin/busybox", field(line, "exe"));
+	EXPECT_STREQ("null", field(line, "path"));
+	EXPECT_STREQ("null", field(line, "label"));
+}
+
+TEST_F(monitor, policy_events)
+{
+	char line[8192], gen[32];
+
+	ASSERT_EQ(0, monitor_start(&self->m, "--json", NULL));
+	ASSERT_EQ(0, monitor_sync(&self->m, "\"type\":\"mode\""));
+	ASSERT_EQ(0, load_scanner("audit", "SECRET"));
+	ASSERT_EQ(0, monitor_find(&self->m, "\"type\":\"policy-load\"", line,
+				  sizeof(line), 5000));
+	TH_LOG("%s", line);
+	snprintf(gen, sizeof(gen), "%llu", (unsigned long long)generation());
+	EXPECT_STREQ(gen, field(line, "generation"));
+	EXPECT_STREQ("audit", field(line, "mode"));
+	EXPECT_STREQ("avfencectl", field(line, "comm"));
+	/* kmod does not fill in the executable of configuration events yet. */
+	if (strcmp(field(line, "exe"), "null"))
+		EXPECT_STREQ(AVFENCECTL, field(line, "exe"));
+	EXPECT_STREQ("null", field(line, "action"));
+	ASSERT_EQ(0, avfencectl("mode", "enforce", NULL));
+	ASSERT_EQ(0, monitor_line(&self->m, line, sizeof(line), 5000));
+	EXPECT_STREQ("mode", field(line, "type"));
+	EXPECT_STREQ("enforce", field(line, "mode"));
+	EXPECT_STREQ(gen, field(line, "generation"));
+}
+
+/*
+ * A reader that does not read: with a tiny socket buffer, stopped while
+ * denials pile up, it is told on waking that it lost events, how many
+ * (the gap in seq), and the kernel counts them in status.
+ */
+TEST_F_TIMEOUT(monitor, slow_reader_told_of_loss, 300)
+{
+	char line[8192], v[64];
+	uint64_t lost = 0, lost_before, seq0, seq, received = 0;
+	bool overrun = false, done = false;
+	int i, rc, access = 0;
+
+	ASSERT_EQ(0, ctl(&o, "status", "--json", NULL));
+	lost_before = strtoull(json_get(o.out, "events_lost", v, sizeof(v)),
+			       NULL, 10);
+	ASSERT_EQ(0, monitor_start(&self->m, "--json", "--rcvbuf", "1", NULL));
+	ASSERT_EQ(0, monitor_sync(&self->m, "\"type\":\"mode\""));
+	ASSERT_EQ(0, avfencectl("mode", "enforce", NULL));
+	ASSERT_EQ(0, monitor_find(&self->m, "\"type\":\"mode\"", line,
+				  sizeof(line), 5000));
+	seq0 = strtoull(field(line, "seq"), NULL, 10);
+
+	ASSERT_EQ(0, kill(self->m.pid, SIGSTOP));
+	for (i = 0; i < 40; i++) {
+		run_scanner(&rc, "open", TMP "/secret", "r");
+		ASSERT_EQ(EACCES, rc);
+	}
+	ASSERT_EQ(0, kill(self->m.pid, SIGCONT));
+	/*
+	 * The socket stays congested until drained, so the event that shows
+	 * the gap may need a few tries.
+	 */
+	for (i = 0; i < 50 && !done; i++) {
+		ASSERT_EQ(0, avfencectl("mode", "enforce", NULL));
+		while (!done && !monitor_line(&self->m, line, sizeof(line), 300)) {
+			EXPECT_EQ(0, json_valid(line));
+			if (!strcmp(field(line, "type"), "lost")) {
+				TH_LOG("%s", line);
+				if (!strcmp(field(line, "what"), "overrun"))
+					overrun = true;
+				else
+					lost += strtoull(field(line, "lost"),
+							 NULL, 10);
+				continue;
+			}
+			received++;
+			if (!strcmp(field(line, "type"), "access"))
+				access++;
+			if (!strcmp(field(line, "type"), "mode")) {
+				seq = strtoull(field(line, "seq"), NULL, 10);
+				done = true;
+			}
+		}
+	}
+	ASSERT_TRUE(done);
+	TH_LOG("%d denials and %llu events in all received, %llu lost",
+	       access, (unsigned long long)received, (unsigned long long)lost);
+	EXPECT_TRUE(overrun);
+	EXPECT_LT(0, lost);
+	EXPECT_GT(40, access);
+	/* Every event in between arrived or was reported lost. */
+	EXPECT_EQ(seq - seq0, received + lost);
+	ASSERT_EQ(0, ctl(&o, "status", "--json", NULL));
+	EXPECT_LE(lost_before + lost,
+		  strtoull(json_get(o.out, "events_lost", v, sizeof(v)), NULL, 10));
+	EXPECT_EQ(0, monitor_stop(&self->m, SIGINT));
+	self->m.pid = -1;
+}
+
+/* The module goes away and comes back: the monitor follows it. */
+TEST_F(monitor, survives_module_reload)
+{
+	char line[8192];
+
+	ASSERT_EQ(0, monitor_start(&self->m, "--json", NULL));
+	ASSERT_EQ(0, monitor_sync(&self->m, "\"type\":\"mode\""));
+	ASSERT_EQ(0, run("/bin/rmmod", "avfence", NULL));
+	ASSERT_EQ(0, insmod_avfence());
+	ASSERT_EQ(0, load_scanner("enforce", "OFFICIAL"));
+	ASSERT_EQ(0, monitor_sync(&self->m, "\"type\":\"mode\""));
+	ASSERT_EQ(0, avfencectl("mode", "audit", NULL));
+	ASSERT_EQ(0, monitor_find(&self->m, "\"mode\":\"audit\"", line,
+				  sizeof(line), 5000));
+	/* A new module counts from 1: no loss is reported for that. */
+	EXPECT_EQ(NULL, strstr(line, "\"type\":\"lost\""));
+	EXPECT_EQ(0, monitor_stop(&self->m, SIGINT));
+	self->m.pid = -1;
+}
+
+TEST(monitor_bad_option)
+{
+	ASSERT_EQ(1, ctl(&o, "monitor", "--bogus", NULL));
+	EXPECT_NE(NULL, strstr(o.err, "unknown option '--bogus'"));
+}
+
+TEST_HARNESS_MAIN
