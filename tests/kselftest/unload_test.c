@@ -61,8 +61,12 @@ TEST_F(unload, reinsert_starts_clean)
 	EXPECT_EQ(EACCES, run(SCANNER, "open", TMP "/secret", "r", NULL));
 }
 
-/* Unload while tagged tasks keep opening, forking and exiting. */
-TEST_F(unload, rmmod_under_load)
+/*
+ * Unload while tagged tasks keep opening, forking and exiting.  Each
+ * insmod and rmmod patches every hooked function (stop_machine under TCG),
+ * and rmmod waits for tasks-RCU: allow minutes, not the default 30 s.
+ */
+TEST_F_TIMEOUT(unload, rmmod_under_load, 300)
 {
 	char script[512];
 	pid_t pid;
@@ -74,7 +78,7 @@ TEST_F(unload, rmmod_under_load)
 		 TMP, TMP);
 	pid = spawn_argv(argv, -1, -1);
 	ASSERT_LT(0, pid);
-	for (i = 0; i < 5; i++) {
+	for (i = 0; i < 3; i++) {
 		usleep(200000);
 		ASSERT_EQ(0, run("/bin/rmmod", "avfence", NULL));
 		usleep(100000);
