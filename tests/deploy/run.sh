@@ -16,8 +16,8 @@
 #     installed headers of every kernel of build/kernels/list, in a private
 #     DKMS tree (--dkmstree/--sourcetree/--installtree, --no-depmod) and
 #     with a throw-away signing key, so the host's DKMS state is not touched
-#  6. dpkg install, remove (configuration kept) and purge (configuration
-#     gone) of both packages on this host (root only; skipped, with the
+#  6. install (apt-get install ./x.deb), remove (configuration kept) and
+#     purge (configuration gone) of both packages on this host (root only; skipped, with the
 #     reason, if avfence is already installed or with --no-dpkg)
 #  7. tests/deploy/vm.sh for every kernel: a VM booted with the installed
 #     layout (--no-vm skips it)
@@ -43,6 +43,12 @@ done
 : > "$tapfile"
 w="$top/build/deploy"
 mkdir -p "$w"
+# One run at a time: runs share build/deploy/ and the host's dpkg state.
+exec 9> "$top/build/.deploy.lock"
+if ! flock -n 9; then
+	echo "# tests/deploy/run.sh: waiting for another run to finish"
+	flock 9
+fi
 log="$w/run.log"
 : > "$log"
 
@@ -67,9 +73,9 @@ done
 if [ -n "$need" ] && [ "$(id -u)" = 0 ]; then
 	note "installing$need"
 	# shellcheck disable=SC2086
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $need >> "$log" 2>&1 ||
-		{ apt-get update -q >> "$log" 2>&1 &&
-		  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $need >> "$log" 2>&1; } ||
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o DPkg::Lock::Timeout=900 --no-install-recommends $need >> "$log" 2>&1 ||
+		{ apt-get update -q -o DPkg::Lock::Timeout=900 >> "$log" 2>&1 &&
+		  DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o DPkg::Lock::Timeout=900 --no-install-recommends $need >> "$log" 2>&1; } ||
 		note "apt-get install$need failed"
 fi
 
@@ -266,15 +272,17 @@ elif [ -d /sys/module/avfence ]; then
 else
 	d="$w/dpkg"
 	rm -rf "$d" && mkdir -p "$d/keys"
+	# apt-get waits for the dpkg lock (other apt users on this host).
+	apt=(env DEBIAN_FRONTEND=noninteractive apt-get -y -q -o DPkg::Lock::Timeout=900)
 	export mok_signing_key="$d/keys/mok.key" mok_certificate="$d/keys/mok.pub"
 	# depmod, run by dkms, writes modules.* index files for kernels whose
 	# image is not installed here: remember which exist, to remove only ours.
 	ls -d /lib/modules/*/modules.* 2>/dev/null | sort > "$d/depmod.before"
-	if dpkg -i "$deb_dkms" "$deb_tools" > "$d/install.log" 2>&1; then
-		ok "dpkg -i avfence-dkms avfence-tools"
+	if "${apt[@]}" install --no-install-recommends "$deb_dkms" "$deb_tools" > "$d/install.log" 2>&1; then
+		ok "apt-get install ./avfence-dkms_*.deb ./avfence-tools_*.deb"
 	else
 		tail -n 20 "$d/install.log" | sed 's/^/# /'
-		notok "dpkg -i avfence-dkms avfence-tools (see build/deploy/dpkg/install.log)"
+		notok "apt-get install of both packages (see build/deploy/dpkg/install.log)"
 	fi
 	grep -E '^Building|Installing to|skipped|Error' "$d/install.log" | sed 's/^/# /'
 	check "postinst created /etc/avfence/policy.conf (the initial policy)" \
@@ -294,22 +302,22 @@ else
 	fi
 	check "avfence.service enabled (sysinit.target.wants)" test -L /etc/systemd/system/sysinit.target.wants/avfence.service
 	echo "# edited by the administrator" >> /etc/avfence/policy.conf
-	if dpkg -r avfence-tools avfence-dkms > "$d/remove.log" 2>&1; then
-		ok "dpkg -r avfence-tools avfence-dkms"
+	if "${apt[@]}" remove avfence-tools avfence-dkms > "$d/remove.log" 2>&1; then
+		ok "apt-get remove avfence-tools avfence-dkms"
 	else
 		tail -n 20 "$d/remove.log" | sed 's/^/# /'
-		notok "dpkg -r avfence-tools avfence-dkms"
+		notok "apt-get remove avfence-tools avfence-dkms"
 	fi
 	check "remove: configuration kept (edited policy.conf, /etc/default/avfence)" \
 		sh -c "grep -q '^# edited by the administrator' /etc/avfence/policy.conf && test -e /etc/default/avfence"
 	check "remove: no module left (/usr/src/avfence-*, /lib/modules/*/updates/dkms/avfence.ko*, dkms status)" \
 		sh -c "! ls -d /usr/src/avfence-* /lib/modules/*/updates/dkms/avfence.ko* 2>/dev/null | grep -q . &&
 			[ -z \"\$(dkms status -m avfence 2>/dev/null)\" ]"
-	if dpkg -P avfence-tools avfence-dkms > "$d/purge.log" 2>&1; then
-		ok "dpkg -P avfence-tools avfence-dkms"
+	if "${apt[@]}" purge avfence-tools avfence-dkms > "$d/purge.log" 2>&1; then
+		ok "apt-get purge avfence-tools avfence-dkms"
 	else
 		tail -n 20 "$d/purge.log" | sed 's/^/# /'
-		notok "dpkg -P avfence-tools avfence-dkms"
+		notok "apt-get purge avfence-tools avfence-dkms"
 	fi
 	check "purge: /etc/avfence, /etc/default/avfence and the enable link are gone" \
 		sh -c "[ ! -e /etc/avfence ] && [ ! -e /etc/default/avfence ] &&
