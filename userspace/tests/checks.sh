@@ -3,7 +3,10 @@
 #
 # End-to-end checks of avfencectl against the real module, run as /init's
 # payload by vm-run.sh: every command, error paths, kernel extack mapping,
-# label rollback, size limits.  Prints TAP-like "ok N - name" lines.
+# label rollback, size limits, check/status/ps/monitor.  Prints TAP-like
+# "ok N - name" lines.  Not part of `make check`, whose VM suite runs the
+# kselftests (tests/kselftest/ctl_test.c, monitor_test.c, zz_lock_test.c
+# cover the same commands there).
 set -u
 n=0; fails=0
 ck() { # ck NAME EXPECTED_RC CMD...
@@ -93,7 +96,21 @@ while [ $j -lt 1200 ]; do : > /tmp/many/s$j; echo "subject /tmp/many/s$j B" >> /
 ck "load 1200 subjects" 0 $A load /tmp/many.conf
 ck "status 1200" 0 $A status
 while [ $j -lt 2500 ]; do : > /tmp/many/s$j; echo "subject /tmp/many/s$j B" >> /tmp/many.conf; j=$((j+1)); done
-ck "load 2500 subjects (ABI 1: one nest)" 1 $A load /tmp/many.conf
+ck "load 2500 subjects (split over several nests)" 0 $A load /tmp/many.conf
+ck "status 2500" 0 $A status
+# operator commands (issue 4); kselftests ctl_test, monitor_test and
+# zz_lock_test cover them in depth
+ck "check example" 0 $A check /etc/avfence/example.conf
+ck "check --canonical" 0 $A check --canonical /etc/avfence/example.conf
+ck "load --dry-run example" 0 $A load --dry-run /etc/avfence/example.conf
+ck "load example again" 0 $A load /etc/avfence/example.conf
+ck "status json digest" 0 $A status --json
+ck "ps" 0 $A ps
+ck "ps json" 0 $A ps --json
+$A monitor > /tmp/mon.out 2>&1 & mp=$!
+sleep 1; $A mode audit; $A mode enforce; sleep 1; kill -INT $mp; wait $mp; mrc=$?
+n=$((n+1)); if [ $mrc = 0 ] && grep -q " mode pid=.* mode=enforce " /tmp/mon.out; then echo "ok $n - monitor saw mode events, exit 0 on SIGINT"; else echo "not ok $n - monitor (rc=$mrc)"; fails=$((fails+1)); fi
+sed 's/^/    | /' /tmp/mon.out
 rmmod avfence
 ck "status no module" 1 $A status
 ck "show no module" 0 $A show /tmp/d/f
