@@ -302,6 +302,101 @@ TEST_F(ctl, bad_input_changes_nothing)
 	EXPECT_EQ(EACCES, run(SCANNER, "open", TMP "/secret", "r", NULL));
 }
 
+/* A path of exactly @len bytes under TMP "/deep"; with @create, a file. */
+static int deep_path(char *path, size_t len, bool create)
+{
+	size_t n = strlen(TMP "/deep");
+	char *slash;
+	int fd;
+
+	strcpy(path, TMP "/deep");
+	/* components of 255 bytes, the most a name may have */
+	while (len - n > 256) {
+		path[n++] = '/';
+		memset(path + n, 'd', 255);
+		n += 255;
+	}
+	path[n++] = '/';
+	memset(path + n, 'f', len - n);
+	path[len] = '\0';
+	if (!create)
+		return 0;
+	slash = strrchr(path, '/');
+	*slash = '\0';
+	if (mkdirs(path))
+		return -errno;
+	*slash = '/';
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0755);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+/*
+ * Every limit of Documentation/policy.rst at once, as the kernel sees it:
+ * 32 levels of 63-byte names and a 4095-byte subject path load, and the
+ * kernel's digest is check's; one past any of them is refused and changes
+ * nothing.
+ */
+TEST_F(ctl, limits_at_the_edge)
+{
+	static char text[16384], more[16384], path[PATH_MAX + 1];
+	char want[80], got[80], name[80], *nl;
+	size_t n = 0;
+	uint64_t gen;
+	int i;
+
+	ASSERT_EQ(0, deep_path(path, AVFENCE_PATH_MAX - 1, true));
+	n += sprintf(text + n, "levels");
+	for (i = 0; i < AVFENCE_LEVELS_MAX; i++) {
+		/* 63 bytes: "L", two digits, dashes */
+		snprintf(name, sizeof(name), "L%02d", i);
+		memset(name + 3, '-', AVFENCE_LEVEL_NAME_MAX - 1 - 3);
+		name[AVFENCE_LEVEL_NAME_MAX - 1] = '\0';
+		n += sprintf(text + n, " %s", name);
+	}
+	n += sprintf(text + n, "\ndefault %s\nmode enforce\nsubject %s %s\n",
+		     name, path, name);
+	ASSERT_EQ(0, write_policy("edge.conf", text, self->policy,
+				  sizeof(self->policy)));
+	ASSERT_EQ(0, check_digest(self->policy, want));
+	ASSERT_EQ(0, ctl(&o, "load", self->policy, NULL)) {
+		TH_LOG("%s", o.err);
+	}
+	ASSERT_EQ(0, status_digest(got));
+	EXPECT_STREQ(want, got);
+	gen = generation();
+
+	/* A 33rd level. */
+	nl = strchr(text, '\n');
+	snprintf(more, sizeof(more), "%.*s X%s", (int)(nl - text), text, nl);
+	ASSERT_EQ(0, write_policy("33.conf", more, self->policy,
+				  sizeof(self->policy)));
+	EXPECT_EQ(1, ctl(&o, "load", self->policy, NULL));
+	EXPECT_NE(NULL, strstr(o.err, "too many levels (limit 32)"));
+	/* A 64-byte level name. */
+	memset(name, 'N', AVFENCE_LEVEL_NAME_MAX);
+	name[AVFENCE_LEVEL_NAME_MAX] = '\0';
+	snprintf(more, sizeof(more), "levels A %s\ndefault A\nmode enforce\n",
+		 name);
+	ASSERT_EQ(0, write_policy("64.conf", more, self->policy,
+				  sizeof(self->policy)));
+	EXPECT_EQ(1, ctl(&o, "load", self->policy, NULL));
+	EXPECT_NE(NULL, strstr(o.err, "invalid level name"));
+	/* A 4096-byte path (no such file can exist: PATH_MAX counts the NUL). */
+	ASSERT_EQ(0, deep_path(path, AVFENCE_PATH_MAX, false));
+	snprintf(more, sizeof(more), LEVELS "default UNCLASSIFIED\n"
+		 "mode enforce\nsubject %s OFFICIAL\n", path);
+	ASSERT_EQ(0, write_policy("4096.conf", more, self->policy,
+				  sizeof(self->policy)));
+	EXPECT_EQ(1, ctl(&o, "load", self->policy, NULL));
+	EXPECT_NE(NULL, strstr(o.err, "subject path too long (4096 bytes, limit 4095)"));
+	EXPECT_EQ(gen, generation());
+	ASSERT_EQ(0, status_digest(got));
+	EXPECT_STREQ(want, got);
+}
+
 static int make_many(int n)
 {
 	char path[64];
