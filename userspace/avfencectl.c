@@ -69,8 +69,7 @@ static const struct command commands[] = {
 	  "                 they do not apply); type is access (action denied or\n"
 	  "                 audited), policy-load, mode, lock or lost.\n"
 	  "  --rcvbuf SIZE  socket receive buffer (bytes, or with K or M;\n"
-	  "                 default 4M).\n"
-	  "Anyone may listen.\n" },
+	  "                 default 4M).\n" },
 	{ "ps", ps_main, "[--json]",
 	  "list the tagged (fenced) processes",
 	  "Print each tagged task (thread), sorted by pid: pid, thread group,\n"
