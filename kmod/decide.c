@@ -195,6 +195,8 @@ const char *avf_route_name(u32 route)
 		[AVFENCE_ROUTE_LABEL] = "label",
 		[AVFENCE_ROUTE_CAPABILITY] = "capability",
 		[AVFENCE_ROUTE_PASSTHROUGH] = "passthrough",
+		[AVFENCE_ROUTE_KERNEL_CONFIG] = "kernel-config",
+		[AVFENCE_ROUTE_SIGNAL] = "signal",
 	};
 
 	if (route >= __AVFENCE_ROUTE_MAX || !names[route])

@@ -12,6 +12,7 @@
 #include <linux/kernel_read_file.h>
 #include <linux/module.h>
 #include <linux/security.h>
+#include <linux/signal.h>
 #include <linux/uaccess.h>
 #include <scsi/sg.h>
 
@@ -24,10 +25,43 @@
 int hook_ptrace_access_check(struct task_struct *child, unsigned int mode)
 {
 	/* Also /proc/PID/mem, process_vm_readv, pidfd_getfd, /proc/PID/fd. */
-	int err = avf_fence_task(child, AVFENCE_ALLOW_PTRACE);
+	int err = avf_fence_task(AVFENCE_ROUTE_PTRACE, child,
+				 AVFENCE_ALLOW_PTRACE);
 
 	if (!err)
 		err = avf_orig.ptrace_access_check(child, mode);
+	avf_hook_leave();
+	return err;
+}
+
+int hook_task_kill(struct task_struct *p, struct kernel_siginfo *info,
+		   int sig, const struct cred *cred)
+{
+	/* A core dump of an untagged task would land outside the fence. */
+	int err = sig > 0 && sig < SIGRTMIN && sig_kernel_coredump(sig) ?
+		  avf_fence_task(AVFENCE_ROUTE_SIGNAL, p, 0) : 0;
+
+	if (!err)
+		err = avf_orig.task_kill(p, info, sig, cred);
+	avf_hook_leave();
+	return err;
+}
+
+/*
+ * Mounting a filesystem from a block device reads storage below every
+ * label (the kernel opens the device itself, not through open()).
+ */
+int hook_sb_set_mnt_opts(struct super_block *sb, void *mnt_opts,
+			 unsigned long kern_flags,
+			 unsigned long *set_kern_flags)
+{
+	int err = sb->s_bdev ? avf_fence_door(AVFENCE_ROUTE_RAW_DEVICE,
+					       AVFENCE_ALLOW_RAW_DEVICES,
+					       sb->s_id) : 0;
+
+	if (!err)
+		err = avf_orig.sb_set_mnt_opts(sb, mnt_opts, kern_flags,
+					       set_kern_flags);
 	avf_hook_leave();
 	return err;
 }

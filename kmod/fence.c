@@ -213,7 +213,12 @@ int avf_fence_dentry(enum avfence_route route, struct dentry *dentry,
  */
 int avf_fence_file(enum avfence_route route, struct file *file)
 {
-	return avf_fence_dentry(route, file->f_path.dentry, &file->f_path);
+	/*
+	 * The dentry of the file's own inode: overlayfs on 6.1 opens the
+	 * real file under the overlay's path (open_with_fake_path()), whose
+	 * ancestors are the overlay's, not the real file's.
+	 */
+	return avf_fence_dentry(route, file_dentry(file), &file->f_path);
 }
 
 /**
@@ -298,16 +303,18 @@ int avf_fence_door(enum avfence_route route, u32 allow, const char *what)
 }
 
 /**
- * avf_fence_task - may current read the memory of @target?
- * @target: the task to be traced or read
- * @allow: the AVFENCE_ALLOW_* flag that permits it
+ * avf_fence_task - may current reach into @target?
+ * @route: how (ptrace, or a signal that dumps core)
+ * @target: the task to be traced, read or made to dump core
+ * @allow: the AVFENCE_ALLOW_* flag that permits it, or 0
  *
- * A fenced task may only inspect tasks fenced at or below its clearance:
+ * A fenced task may only reach tasks fenced at or below its clearance:
  * any other task may hold data above it.
  *
  * Return: 0, or -EPERM.
  */
-int avf_fence_task(struct task_struct *target, u32 allow)
+int avf_fence_task(enum avfence_route route, struct task_struct *target,
+		   u32 allow)
 {
 	struct avf_clearance c, t;
 	struct avf_policy *policy;
@@ -325,7 +332,7 @@ int avf_fence_task(struct task_struct *target, u32 allow)
 	if (below)
 		return 0;
 	snprintf(what, sizeof(what), "pid %d", task_pid_nr(target));
-	return avf_fence_door(AVFENCE_ROUTE_PTRACE, allow, what);
+	return avf_fence_door(route, allow, what);
 }
 
 /**

@@ -16,7 +16,8 @@ int avf_fence_file(enum avfence_route route, struct file *file);
 int avf_fence_move(enum avfence_route route, struct dentry *dentry,
 		   struct dentry *new_parent);
 int avf_fence_door(enum avfence_route route, u32 allow, const char *what);
-int avf_fence_task(struct task_struct *target, u32 allow);
+int avf_fence_task(enum avfence_route route, struct task_struct *target,
+		   u32 allow);
 int avf_fence_tracer(struct task_struct *tracer, u32 allow);
 u64 avf_stat_denied(u32 route);
 u64 avf_stat_audited(u32 route);

@@ -21,6 +21,7 @@
 #include "compat.h"
 #include "fence.h"
 #include "hook.h"
+#include "label.h"
 
 /* Storage and memory read below the filesystem, where labels cannot be. */
 static bool raw_device(const struct file *file)
@@ -47,10 +48,45 @@ static bool raw_device(const struct file *file)
 	       !strcmp(dentry->d_name.name, "kcore");
 }
 
-static int check_file(enum avfence_route route, struct file *file)
+static bool named(const struct dentry *d, const char *name)
+{
+	return !strcmp(d->d_name.name, name);
+}
+
+/*
+ * Files that make the kernel run a program as root on the next crash,
+ * module request, uevent or cgroup release, or that tune the kernel: a
+ * fenced task writing them would start an unfenced deputy.  All of
+ * /proc/sys, the uevent helper, cgroup v1 release agents, binfmt_misc.
+ */
+static bool kernel_config(const struct file *file)
+{
+	const struct dentry *d = file->f_path.dentry;
+	const struct super_block *sb = d->d_sb;
+
+	switch (sb->s_magic) {
+	case PROC_SUPER_MAGIC:
+		while (d->d_parent != sb->s_root && !IS_ROOT(d->d_parent))
+			d = d->d_parent;
+		return d->d_parent == sb->s_root && named(d, "sys");
+	case SYSFS_MAGIC:
+		return named(d, "uevent_helper");
+	case CGROUP_SUPER_MAGIC:
+		return named(d, "release_agent");
+	case BINFMTFS_MAGIC:
+		return true;
+	}
+	return false;
+}
+
+static int check_file(enum avfence_route route, struct file *file, bool write)
 {
 	char what[64];
 
+	if (write && kernel_config(file)) {
+		snprintf(what, sizeof(what), "write %pD", file);
+		return avf_fence_door(AVFENCE_ROUTE_KERNEL_CONFIG, 0, what);
+	}
 	if (raw_device(file)) {
 		snprintf(what, sizeof(what), "%pD", file);
 		return avf_fence_door(AVFENCE_ROUTE_RAW_DEVICE,
@@ -70,7 +106,8 @@ int hook_file_open(struct file *file)
 	 * open.  Let it open; every read, write and mmap of it is fenced.
 	 */
 	if (!(file->f_flags & __FMODE_NONOTIFY))
-		err = check_file(AVFENCE_ROUTE_OPEN, file);
+		err = check_file(AVFENCE_ROUTE_OPEN, file,
+				 file->f_mode & FMODE_WRITE);
 	/* Ours first: a denied open never reaches fanotify listeners. */
 	if (!err)
 		err = avf_orig.file_open(file);
@@ -80,7 +117,8 @@ int hook_file_open(struct file *file)
 
 int hook_file_receive(struct file *file)
 {
-	int err = check_file(AVFENCE_ROUTE_FD_RECEIVE, file);
+	int err = check_file(AVFENCE_ROUTE_FD_RECEIVE, file,
+			     file->f_mode & FMODE_WRITE);
 
 	if (!err)
 		err = avf_orig.file_receive(file);
@@ -88,9 +126,21 @@ int hook_file_receive(struct file *file)
 	return err;
 }
 
+/*
+ * A file opened for exec (FMODE_EXEC) is the kernel's, read and mapped
+ * by execve itself; no process holds a descriptor to it.  It was checked
+ * when opened, unless the task was only tagged by this very exec.
+ */
+static bool exec_file(const struct file *file)
+{
+	return file->f_mode & FMODE_EXEC;
+}
+
 int hook_file_permission(struct file *file, int mask)
 {
-	int err = mask ? check_file(AVFENCE_ROUTE_FD_USE, file) : 0;
+	int err = mask && !exec_file(file) ?
+		  check_file(AVFENCE_ROUTE_FD_USE, file,
+			     mask & (MAY_WRITE | MAY_APPEND)) : 0;
 
 	if (!err)
 		err = avf_orig.file_permission(file, mask);
@@ -100,7 +150,8 @@ int hook_file_permission(struct file *file, int mask)
 
 int hook_mmap_file(struct file *file, unsigned long prot, unsigned long flags)
 {
-	int err = file ? check_file(AVFENCE_ROUTE_FD_USE, file) : 0;
+	int err = file && !exec_file(file) ?
+		  check_file(AVFENCE_ROUTE_FD_USE, file, prot & PROT_WRITE) : 0;
 
 	if (!err)
 		err = avf_orig.mmap_file(file, prot, flags);
@@ -176,6 +227,34 @@ int hook_inode_removexattr(avf_idmap_t *idmap, struct dentry *dentry,
 
 	if (!err)
 		err = avf_orig.inode_removexattr(idmap, dentry, name);
+	avf_hook_leave();
+	return err;
+}
+
+/*
+ * The kernel's own setters, below every way of setting an xattr: once
+ * they return, a label may have changed, and cached labels must go.
+ */
+int hook_vfs_setxattr(avf_idmap_t *idmap, struct dentry *dentry,
+		      struct inode *inode, const char *name, const void *value,
+		      size_t size, int flags)
+{
+	int err = avf_orig.vfs_setxattr(idmap, dentry, inode, name, value,
+					size, flags);
+
+	if (!strcmp(name, AVFENCE_XATTR_NAME))
+		avf_label_changed();
+	avf_hook_leave();
+	return err;
+}
+
+int hook_vfs_removexattr(avf_idmap_t *idmap, struct dentry *dentry,
+			 const char *name)
+{
+	int err = avf_orig.vfs_removexattr(idmap, dentry, name);
+
+	if (!strcmp(name, AVFENCE_XATTR_NAME))
+		avf_label_changed();
 	avf_hook_leave();
 	return err;
 }

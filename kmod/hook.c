@@ -19,6 +19,7 @@
 #include <linux/module.h>
 #include <linux/percpu.h>
 #include <linux/delay.h>
+#include <linux/sort.h>
 
 #include "common.h"
 #include "compat.h"
@@ -43,16 +44,14 @@ enum avf_when {
  * @wrapper: avfence's function of the same signature
  * @orig: where its real address is stored, for the wrapper to call
  * @when: which calls to redirect; the others cost a callback only
- * @ops: the ftrace registration
- * @attached: @ops is registered
+ * @addr: its address (function start), set at load
  */
 struct avf_hook {
 	const char *name;
 	unsigned long wrapper;
 	void **orig;
 	enum avf_when when;
-	struct ftrace_ops ops;
-	bool attached;
+	unsigned long addr;
 };
 
 #define AVF_HOOK_SYM(fn, sym, w) {				\
@@ -64,7 +63,8 @@ struct avf_hook {
 #define AVF_HOOK(fn, w) AVF_HOOK_SYM(fn, "security_" #fn, w)
 
 /* clang-format off */
-static struct avf_hook avf_hooks[] = {
+/* Sorted by address at load, then read-only, like avf_orig. */
+static struct avf_hook avf_hooks[] __ro_after_init = {
 	/* subject.c: tags */
 	AVF_HOOK(task_alloc, AVF_WHEN_TAGGED),
 	AVF_HOOK(task_free, AVF_WHEN_ANY_TAGGED),
@@ -79,9 +79,14 @@ static struct avf_hook avf_hooks[] = {
 	AVF_HOOK(inode_rename, AVF_WHEN_TAGGED),
 	AVF_HOOK(inode_setxattr, AVF_WHEN_ALWAYS),
 	AVF_HOOK(inode_removexattr, AVF_WHEN_ALWAYS),
+	/* after a label changed: the label cache */
+	AVF_HOOK_SYM(vfs_setxattr, "__vfs_setxattr", AVF_WHEN_ALWAYS),
+	AVF_HOOK_SYM(vfs_removexattr, "__vfs_removexattr", AVF_WHEN_ALWAYS),
 	/* door.c: side doors */
 	AVF_HOOK(ptrace_access_check, AVF_WHEN_TAGGED),
 	AVF_HOOK(ptrace_traceme, AVF_WHEN_ANY_TAGGED),
+	AVF_HOOK(task_kill, AVF_WHEN_TAGGED),
+	AVF_HOOK(sb_set_mnt_opts, AVF_WHEN_TAGGED),
 	AVF_HOOK(capable, AVF_WHEN_TAGGED),
 	AVF_HOOK(kernel_read_file, AVF_WHEN_TAGGED),
 	AVF_HOOK(kernel_load_data, AVF_WHEN_TAGGED),
@@ -103,14 +108,40 @@ static struct avf_hook avf_hooks[] = {
 };
 /* clang-format on */
 
+/* One ftrace_ops for every hook: one registration, one shutdown. */
+static struct ftrace_ops avf_ftrace_ops;
+static bool avf_attached;
+
+/* The hook whose function @ip (its ftrace call site) lies in. */
+static const struct avf_hook *notrace find_hook(unsigned long ip)
+{
+	size_t lo = 0, hi = ARRAY_SIZE(avf_hooks);
+
+	/* The call site is at the start, after ENDBR64 with IBT. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (avf_hooks[mid].addr > ip)
+			hi = mid;
+		else if (ip - avf_hooks[mid].addr >= 16)
+			lo = mid + 1;
+		else
+			return &avf_hooks[mid];
+	}
+	return NULL;
+}
+
 static void notrace avf_ftrace_thunk(unsigned long ip, unsigned long parent_ip,
 				     struct ftrace_ops *ops,
 				     struct ftrace_regs *fregs)
 {
-	struct avf_hook *hook = container_of(ops, struct avf_hook, ops);
+	const struct avf_hook *hook;
 
 	/* The wrapper calling the original: let it through. */
 	if (within_module(parent_ip, THIS_MODULE))
+		return;
+	hook = find_hook(ip);
+	if (WARN_ON_ONCE(!hook))
 		return;
 	switch (hook->when) {
 	case AVF_WHEN_TAGGED:
@@ -157,68 +188,39 @@ static long inflight(void)
 	return sum;
 }
 
+typedef unsigned long (*kallsyms_lookup_name_t)(const char *name);
+
 /*
- * kallsyms_lookup_name() is not exported, but a kprobe resolves a symbol.
- * With IBT the probe lands after the ENDBR64 at function entry; the wrapper
- * must call the function's real start, which an indirect call may target.
+ * kallsyms_lookup_name() is not exported, but a kprobe resolves it, once.
+ * With IBT the probe lands after the ENDBR64 at function entry; an
+ * indirect call must target the function's real start.
  */
-static unsigned long resolve(const char *name)
+static kallsyms_lookup_name_t find_kallsyms_lookup_name(void)
 {
 	static const u8 endbr64[] = { 0xf3, 0x0f, 0x1e, 0xfa };
-	struct kprobe kp = { .symbol_name = name };
+	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
 	unsigned long addr;
+	int err;
 
-	if (register_kprobe(&kp) < 0)
-		return 0;
+	err = register_kprobe(&kp);
+	if (err < 0) {
+		pr_err("cannot resolve kernel symbols: kprobe on kallsyms_lookup_name failed: %d%s\n",
+		       err, err == -EPERM ? " (kernel lockdown forbids kprobes)" : "");
+		return NULL;
+	}
 	addr = (unsigned long)kp.addr;
 	unregister_kprobe(&kp);
 	if (IS_ENABLED(CONFIG_X86_KERNEL_IBT) &&
 	    !memcmp((void *)(addr - sizeof(endbr64)), endbr64, sizeof(endbr64)))
 		addr -= sizeof(endbr64);
-	return addr;
+	return (kallsyms_lookup_name_t)addr;
 }
 
-static int attach(struct avf_hook *hook)
+static int cmp_addr(const void *a, const void *b)
 {
-	unsigned long addr = resolve(hook->name);
-	int err;
+	const struct avf_hook *x = a, *y = b;
 
-	if (!addr) {
-		pr_err("cannot resolve %s\n", hook->name);
-		return -ENOENT;
-	}
-	*hook->orig = (void *)addr;
-	hook->ops.func = avf_ftrace_thunk;
-	/*
-	 * PERMANENT: while avfence is loaded, root cannot switch it off with
-	 * the kernel.ftrace_enabled sysctl.  RECURSION: ftrace guards the
-	 * callback against recursion.  IPMODIFY: the callback redirects.
-	 */
-	hook->ops.flags = FTRACE_OPS_FL_RECURSION | FTRACE_OPS_FL_IPMODIFY |
-			  FTRACE_OPS_FL_PERMANENT;
-	err = ftrace_set_filter_ip(&hook->ops, addr, 0, 0);
-	if (err) {
-		pr_err("cannot filter ftrace on %s: %d\n", hook->name, err);
-		return err;
-	}
-	err = register_ftrace_function(&hook->ops);
-	if (err) {
-		pr_err("cannot attach to %s: %d%s\n", hook->name, err,
-		       err == -EBUSY ? " (kernel.ftrace_enabled=0, or another module modifies it)" : "");
-		ftrace_set_filter_ip(&hook->ops, addr, 1, 0);
-		return err;
-	}
-	hook->attached = true;
-	return 0;
-}
-
-static void detach(struct avf_hook *hook)
-{
-	if (!hook->attached)
-		return;
-	unregister_ftrace_function(&hook->ops);
-	ftrace_free_filter(&hook->ops);
-	hook->attached = false;
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
 /**
@@ -230,16 +232,17 @@ static void detach(struct avf_hook *hook)
 void avf_hooks_detach(void)
 {
 	unsigned int waited = 0;
-	int i;
 
-	for (i = ARRAY_SIZE(avf_hooks) - 1; i >= 0; i--)
-		detach(&avf_hooks[i]);
+	if (avf_attached)
+		unregister_ftrace_function(&avf_ftrace_ops);
+	ftrace_free_filter(&avf_ftrace_ops);
+	avf_attached = false;
 	/* No new redirections now; wait for the ones under way. */
 	while (inflight() > 0) {
-		if (++waited % 1000 == 0)
+		if (++waited % 500 == 0)
 			pr_info("unload waits for %ld hooked calls to return\n",
 				inflight());
-		msleep(10);
+		msleep(20);
 	}
 	/* A task may sit between avf_hook_leave() and its return. */
 	synchronize_rcu_tasks();
@@ -248,20 +251,52 @@ void avf_hooks_detach(void)
 /**
  * avf_hooks_attach - attach every hook, or none
  *
- * Return: 0, or the error of the first hook that failed; then nothing
- * remains attached.
+ * Context: module init (writes the __ro_after_init hook table).
+ * Return: 0, or a negative errno; then nothing is attached.
  */
 int avf_hooks_attach(void)
 {
-	size_t i;
+	kallsyms_lookup_name_t lookup = find_kallsyms_lookup_name();
+	struct avf_hook *hook;
 	int err;
 
-	for (i = 0; i < ARRAY_SIZE(avf_hooks); i++) {
-		err = attach(&avf_hooks[i]);
-		if (err) {
-			avf_hooks_detach();
-			return err;
+	if (!lookup)
+		return -ENOENT;
+	for (hook = avf_hooks; hook < avf_hooks + ARRAY_SIZE(avf_hooks); hook++) {
+		hook->addr = lookup(hook->name);
+		if (!hook->addr) {
+			pr_err("cannot resolve %s\n", hook->name);
+			return -ENOENT;
 		}
 	}
+	sort(avf_hooks, ARRAY_SIZE(avf_hooks), sizeof(*avf_hooks), cmp_addr,
+	     NULL);
+	for (hook = avf_hooks; hook < avf_hooks + ARRAY_SIZE(avf_hooks); hook++) {
+		*hook->orig = (void *)hook->addr;
+		err = ftrace_set_filter_ip(&avf_ftrace_ops, hook->addr, 0, 0);
+		if (err) {
+			pr_err("cannot trace %s: %d\n", hook->name, err);
+			goto out_free;
+		}
+	}
+	avf_ftrace_ops.func = avf_ftrace_thunk;
+	/*
+	 * PERMANENT: while avfence is loaded, root cannot switch it off with
+	 * the kernel.ftrace_enabled sysctl.  RECURSION: ftrace guards the
+	 * callback against recursion.  IPMODIFY: the callback redirects.
+	 */
+	avf_ftrace_ops.flags = FTRACE_OPS_FL_RECURSION |
+			       FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_PERMANENT;
+	err = register_ftrace_function(&avf_ftrace_ops);
+	if (err) {
+		pr_err("cannot attach: %d%s\n", err,
+		       err == -EBUSY ? " (kernel.ftrace_enabled=0, or another module or livepatch modifies one of the functions)" : "");
+		goto out_free;
+	}
+	avf_attached = true;
 	return 0;
+
+out_free:
+	ftrace_free_filter(&avf_ftrace_ops);
+	return err;
 }

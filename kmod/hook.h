@@ -40,9 +40,18 @@ struct io_uring_cmd;
 	  const char *name, const void *value, size_t size, int flags)	\
 	X(int, inode_removexattr, avf_idmap_t *idmap,			\
 	  struct dentry *dentry, const char *name)			\
+	X(int, vfs_setxattr, avf_idmap_t *idmap, struct dentry *dentry,	\
+	  struct inode *inode, const char *name, const void *value,	\
+	  size_t size, int flags)					\
+	X(int, vfs_removexattr, avf_idmap_t *idmap,			\
+	  struct dentry *dentry, const char *name)			\
 	X(int, ptrace_access_check, struct task_struct *child,		\
 	  unsigned int mode)						\
 	X(int, ptrace_traceme, struct task_struct *parent)		\
+	X(int, task_kill, struct task_struct *p,			\
+	  struct kernel_siginfo *info, int sig, const struct cred *cred)	\
+	X(int, sb_set_mnt_opts, struct super_block *sb, void *mnt_opts,	\
+	  unsigned long kern_flags, unsigned long *set_kern_flags)	\
 	X(int, capable, const struct cred *cred,			\
 	  struct user_namespace *ns, int cap, unsigned int opts)	\
 	X(int, kernel_read_file, struct file *file,			\

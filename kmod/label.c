@@ -9,6 +9,10 @@
  * different mount namespace or a path through a symlink all find the same
  * label.
  */
+#include <linux/hash.h>
+#include <linux/magic.h>
+#include <linux/percpu.h>
+#include <linux/seqlock.h>
 #include <linux/xattr.h>
 
 #include "label.h"
@@ -39,22 +43,135 @@ int avf_label_own(struct dentry *dentry, struct avf_label *label)
 	return 0;
 }
 
-/**
- * avf_label_effective - find the label that classifies a dentry
- * @dentry: a positive dentry
- * @label: filled in; source AVFENCE_LABEL_DEFAULT if no label was found
+/*
+ * The effective label of directories, cached per CPU.
  *
- * Context: process context, may sleep (filesystems read xattrs from disk).
- * Return: 0, or an error on which the caller must fail closed: one from
- * the filesystem, or -ESTALE for a disconnected dentry.
+ * An entry is valid only while nothing that could change it has happened:
+ * no label was set or removed anywhere (avf_label_epoch, bumped after the
+ * change is visible) and no dentry moved anywhere (the dcache's
+ * rename_lock sequence, bumped by every d_move).  A walk that overlapped
+ * either is not cached.  Entries are matched by dentry and inode identity,
+ * never dereferenced.  Filesystems whose labels can change behind the
+ * kernel's back (FUSE, network filesystems) are not cached.
  */
-int avf_label_effective(struct dentry *dentry, struct avf_label *label)
+#define CACHE_BITS 7	/* 128 slots: percpu allocations stop at 32 KiB */
+#define WALK_CACHED_MAX 16
+
+struct avf_dir_id {
+	const struct dentry *dentry;
+	const struct inode *inode;
+	const struct super_block *sb;
+	unsigned long ino;
+	u32 generation;
+};
+
+struct avf_cache_slot {
+	struct avf_dir_id id;
+	u64 epoch;
+	unsigned int rename_seq;
+	struct avf_label label;
+};
+
+/* Too large for a module's static per-CPU area: allocated at load. */
+static struct avf_cache_slot (__percpu *avf_cache)[1 << CACHE_BITS];
+static atomic64_t avf_label_epoch = ATOMIC64_INIT(1);
+
+/**
+ * avf_label_changed - a label was set or removed somewhere
+ *
+ * Context: any; call after the change is visible to getxattr.
+ */
+void avf_label_changed(void)
 {
-	struct dentry *d = dget(dentry);
+	atomic64_inc(&avf_label_epoch);
+}
+
+static bool cacheable(const struct dentry *d)
+{
+	const struct super_block *sb = d->d_sb;
+
+	return (sb->s_type->fs_flags & FS_REQUIRES_DEV) ||
+	       sb->s_magic == TMPFS_MAGIC;
+}
+
+static void dir_id(struct dentry *d, struct avf_dir_id *id)
+{
+	struct inode *inode = d_inode(d);
+
+	id->dentry = d;
+	id->inode = inode;
+	id->sb = d->d_sb;
+	id->ino = inode->i_ino;
+	id->generation = inode->i_generation;
+}
+
+static bool cache_get(struct dentry *d, u64 epoch, unsigned int seq,
+		      struct avf_label *label)
+{
+	struct avf_cache_slot *slot;
+	struct avf_dir_id id;
+	bool hit;
+
+	dir_id(d, &id);
+	slot = &(*get_cpu_ptr(avf_cache))[hash_ptr(d, CACHE_BITS)];
+	hit = slot->epoch == epoch && slot->rename_seq == seq &&
+	      !memcmp(&slot->id, &id, sizeof(id));
+	if (hit)
+		*label = slot->label;
+	put_cpu_ptr(avf_cache);
+	return hit;
+}
+
+static void cache_put(const struct avf_dir_id *id, u64 epoch,
+		      unsigned int seq, const struct avf_label *label)
+{
+	struct avf_cache_slot *slot;
+
+	slot = &(*get_cpu_ptr(avf_cache))[hash_ptr(id->dentry, CACHE_BITS)];
+	slot->id = *id;
+	slot->epoch = epoch;
+	slot->rename_seq = seq;
+	slot->label = *label;
+	put_cpu_ptr(avf_cache);
+}
+
+/**
+ * avf_label_init - allocate the label cache
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int avf_label_init(void)
+{
+	avf_cache = alloc_percpu(typeof(*avf_cache));
+	return avf_cache ? 0 : -ENOMEM;
+}
+
+/** avf_label_exit - free the label cache; no hook may run. */
+void avf_label_exit(void)
+{
+	free_percpu(avf_cache);
+}
+
+/* Walk up from directory @d (a reference the walk consumes). */
+static int walk_dirs(struct dentry *d, struct avf_label *label)
+{
+	struct avf_dir_id seen[WALK_CACHED_MAX];
+	unsigned int seq, nseen = 0, i;
+	bool cache = cacheable(d);
 	struct dentry *parent;
+	u64 epoch;
 	int err;
 
+	memset(seen, 0, sizeof(seen));
+	epoch = atomic64_read(&avf_label_epoch);
+	seq = read_seqbegin(&rename_lock);
 	for (;;) {
+		if (cache && cache_get(d, epoch, seq, label)) {
+			err = 0;
+			break;
+		}
+		if (nseen < WALK_CACHED_MAX)
+			dir_id(d, &seen[nseen++]);
 		err = avf_label_own(d, label);
 		if (err != -ENODATA)
 			break;
@@ -77,8 +194,44 @@ int avf_label_effective(struct dentry *dentry, struct avf_label *label)
 		dput(d);
 		d = parent;
 	}
-	if (!err && label->source == AVFENCE_LABEL_OWN && d != dentry)
-		label->source = AVFENCE_LABEL_INHERITED;
 	dput(d);
+	if (!err && cache && !read_seqretry(&rename_lock, seq) &&
+	    atomic64_read(&avf_label_epoch) == epoch) {
+		for (i = 0; i < nseen; i++)
+			cache_put(&seen[i], epoch, seq, label);
+	}
+	return err;
+}
+
+/**
+ * avf_label_effective - find the label that classifies a dentry
+ * @dentry: a positive dentry
+ * @label: filled in; source AVFENCE_LABEL_DEFAULT if no label was found
+ *
+ * Context: process context, may sleep (filesystems read xattrs from disk).
+ * Return: 0, or an error on which the caller must fail closed: one from
+ * the filesystem, or -ESTALE for a disconnected dentry.
+ */
+int avf_label_effective(struct dentry *dentry, struct avf_label *label)
+{
+	int err = avf_label_own(dentry, label);
+
+	if (err != -ENODATA)
+		return err;
+	if (IS_ROOT(dentry) || !d_is_dir(dentry)) {
+		/* The file itself is not a cached directory. */
+		if (IS_ROOT(dentry)) {
+			if (dentry->d_flags & DCACHE_DISCONNECTED)
+				return -ESTALE;
+			label->source = AVFENCE_LABEL_DEFAULT;
+			label->len = 0;
+			return 0;
+		}
+		err = walk_dirs(dget_parent(dentry), label);
+	} else {
+		err = walk_dirs(dget(dentry), label);
+	}
+	if (!err && label->source == AVFENCE_LABEL_OWN)
+		label->source = AVFENCE_LABEL_INHERITED;
 	return err;
 }

@@ -23,5 +23,8 @@ struct avf_label {
 
 int avf_label_own(struct dentry *dentry, struct avf_label *label);
 int avf_label_effective(struct dentry *dentry, struct avf_label *label);
+void avf_label_changed(void);
+int avf_label_init(void);
+void avf_label_exit(void);
 
 #endif /* _AVFENCE_LABEL_H */

@@ -11,6 +11,7 @@
 
 #include "common.h"
 #include "event.h"
+#include "label.h"
 #include "policy.h"
 
 static int __init avf_init(void)
@@ -20,9 +21,12 @@ static int __init avf_init(void)
 	err = avf_subject_init();
 	if (err)
 		return err;
-	err = avf_hooks_attach();
+	err = avf_label_init();
 	if (err)
 		goto out_subject;
+	err = avf_hooks_attach();
+	if (err)
+		goto out_label;
 	err = avf_securityfs_init();
 	if (err)
 		goto out_hooks;
@@ -37,6 +41,8 @@ out_securityfs:
 	avf_securityfs_exit();
 out_hooks:
 	avf_hooks_detach();
+out_label:
+	avf_label_exit();
 out_subject:
 	avf_subject_exit();
 	pr_err("not loaded: %d\n", err);
@@ -49,6 +55,7 @@ static void __exit avf_exit(void)
 	avf_netlink_exit();
 	avf_securityfs_exit();
 	avf_hooks_detach();
+	avf_label_exit();
 	avf_subject_exit();
 	avf_policy_exit();
 	pr_info("unloaded\n");
