@@ -44,6 +44,13 @@ mapfile -t kvers < <(cat build/kernels/list 2>/dev/null)
 stage 02-unit make -C userspace unit; rc=$?
 python3 scripts/summarize.py --tap-from-log "unit" "$rc" "$res/02-unit.log" > "$res/02-unit.tap"
 
+# 2b. checks without a VM (tests/static/run.sh): sparse (make C=2) on the
+#     module for each kernel, checkpatch --strict, cppcheck on userspace,
+#     and a bounded libFuzzer run (AVF_FUZZ_SECONDS, 60) of the policy parser.
+stage 02-static tests/static/run.sh "${kvers[@]}"; rc=$?
+grep -E '^(not )?ok - ' "$res/02-static.log" > "$res/02-static.tap" ||
+	item "$res/02-static.tap" 1 "static: tests/static/run.sh produced no results (exit $rc)"
+
 # 3. builds: the module with W=1 for each kernel (no warnings allowed),
 #    avfencectl (dynamic and static), the kselftests.
 for k in "${kvers[@]}"; do
