@@ -10,6 +10,11 @@
 #                     then a summary ending in "N passed, N failed"
 #   make vm KVER=...  the VM suite on one kernel (AVF_TESTS=a_test,b_test)
 #   make demo         boot a VM and show a tagged scanner fenced off a file
+#   make static       sparse, checkpatch, cppcheck, policy parser fuzzing
+#                     (tests/static/run.sh; also a stage of make check)
+#   make check-debug  the VM suite on a debug kernel (KASAN, KFENCE,
+#                     lockdep, ...) built from linux-source-6.1 first if
+#                     needed (tests/debug-kernel/; about an hour)
 #   make install      the module to /lib/modules/<kver>/updates/ + depmod,
 #                     avfencectl, man pages, avfence.service and its script,
 #                     /etc/avfence/policy.conf unless one exists
@@ -54,6 +59,12 @@ vm: kselftest
 check:
 	@bash scripts/check.sh
 
+static:
+	tests/static/run.sh $(KVERS)
+
+check-debug: kselftest
+	tests/debug-kernel/check.sh
+
 demo: deps
 	$(MAKE) -C userspace static
 	$(MAKE) -C tests/kselftest
@@ -83,4 +94,4 @@ distclean: clean
 	rm -rf build
 
 .PHONY: all module avfencectl deps kmod-all kselftest vm check demo clean distclean \
-	install uninstall dkms-src
+	install uninstall dkms-src static check-debug
