@@ -106,7 +106,11 @@ def main():
         if l.startswith("AVF-TEST-END ") or l == "AVF-EOF" or (
                 l.startswith("AVF-") and not l.startswith("AVF-TEST")):
             if l.startswith("AVF-TEST-END "):
-                cur["rc"] = l.split("rc=")[-1]
+                m = re.search(r"rc=(\S+)", l)
+                cur["rc"] = m.group(1) if m else "?"
+                m = re.search(r"secs=(\d+)", l)
+                if m:
+                    diag.append(f"{cur['name']}: {m.group(1)} s")
             t = cur["name"]
             ran.append(t)
             if cur["rc"] is None:
