@@ -10,6 +10,8 @@
 #                     then a summary ending in "N passed, N failed"
 #   make vm KVER=...  the VM suite on one kernel (AVF_TESTS=a_test,b_test)
 #   make demo         boot a VM and show a tagged scanner fenced off a file
+#   make bench        benchmark in the VM on every kernel (BENCH_KVER=...),
+#                     not part of check: Documentation/performance.rst
 #   make static       sparse, checkpatch, cppcheck, policy parser fuzzing
 #                     (tests/static/run.sh; also a stage of make check)
 #   make check-debug  the VM suite on a debug kernel (KASAN, KFENCE,
@@ -65,6 +67,9 @@ static:
 check-debug: kselftest
 	tests/debug-kernel/check.sh
 
+bench:
+	tests/bench/run.sh $(or $(BENCH_KVER),$(KVERS))
+
 demo: deps
 	$(MAKE) -C userspace static
 	$(MAKE) -C tests/kselftest
@@ -94,4 +99,4 @@ distclean: clean
 	rm -rf build
 
 .PHONY: all module avfencectl deps kmod-all kselftest vm check demo clean distclean \
-	install uninstall dkms-src static check-debug
+	install uninstall dkms-src static check-debug bench

@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * avfence benchmark (tests/bench), run inside the VM by tests/bench/init.
+ *
+ *   bench setup ROOT            files, label directories, scan tree
+ *   bench run CONFIG ROOT N     open+close and stat of each file, N times;
+ *                               prints "AVFB CONFIG OP FILE NS_PER_OP"
+ *   bench scan CONFIG DIR       walk DIR, open+read+close every file;
+ *                               prints "AVFB CONFIG scan tree NS_PER_FILE"
+ *   bench fanotify MOUNT        permission listener allowing everything
+ *   bench sleepers N            fork N children that sleep until killed
+ *   bench subjects DIR N        N small distinct executables DIR/sN
+ *   bench time TAG CMD...       run CMD, print "AVFB-TIME TAG NS"
+ *
+ * Times come from CLOCK_MONOTONIC: with qemu -icount shift=0,sleep=off the
+ * guest clock follows the instructions executed.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/fanotify.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <sys/xattr.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *const files[] = { "unl", "d1", "d8", "d32", "sec" };
+#define NFILES (sizeof(files) / sizeof(files[0]))
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void die(const char *what)
+{
+	perror(what);
+	exit(1);
+}
+
+/* ROOT/NAME/a/a/.../f with DEPTH directories below ROOT (NAME counts as 1). */
+static void file_path(char *buf, size_t len, const char *root, const char *name)
+{
+	int depth = 1, i;
+	size_t n;
+
+	if (!strcmp(name, "d8"))
+		depth = 8;
+	else if (!strcmp(name, "d32"))
+		depth = 32;
+	n = snprintf(buf, len, "%s/%s", root, name);
+	for (i = 1; i < depth; i++)
+		n += snprintf(buf + n, len - n, "/a");
+	snprintf(buf + n, len - n, "/f");
+}
+
+static void mkdirs_for(char *path)
+{
+	char *p;
+
+	for (p = path + 1; (p = strchr(p, '/')); p++) {
+		*p = 0;
+		if (mkdir(path, 0755) && errno != EEXIST)
+			die(path);
+		*p = '/';
+	}
+}
+
+static void write_file(const char *path, size_t size)
+{
+	char buf[4096];
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	memset(buf, 'x', sizeof(buf));
+	if (fd < 0 || write(fd, buf, size) != (ssize_t)size || close(fd))
+		die(path);
+}
+
+static void label(const char *path, const char *level)
+{
+	if (setxattr(path, "security.avfence", level, strlen(level), 0))
+		die(path);
+}
+
+static int setup(const char *root)
+{
+	char path[PATH_MAX], dir[PATH_MAX];
+	unsigned int i, j;
+
+	for (i = 0; i < NFILES; i++) {
+		file_path(path, sizeof(path), root, files[i]);
+		mkdirs_for(path);
+		write_file(path, 100);
+		snprintf(dir, sizeof(dir), "%s/%s", root, files[i]);
+		/* The label sits on the top directory: 1, 8, 32 levels up. */
+		if (!strcmp(files[i], "sec"))
+			label(dir, "SECRET");
+		else if (strcmp(files[i], "unl"))
+			label(dir, "OFFICIAL");
+	}
+	/* Scan tree: 100 directories of 100 files of 1 KiB, unlabelled. */
+	for (i = 0; i < 100; i++) {
+		snprintf(dir, sizeof(dir), "%s/scan/%02u/", root, i);
+		mkdirs_for(dir);
+		for (j = 0; j < 100; j++) {
+			snprintf(path, sizeof(path), "%s/scan/%02u/%02u", root, i, j);
+			write_file(path, 1024);
+		}
+	}
+	return 0;
+}
+
+static long long loop_open(const char *path, long n)
+{
+	long long t0;
+	long i;
+	int fd;
+
+	t0 = now_ns();
+	for (i = 0; i < n; i++) {
+		fd = open(path, O_RDONLY);
+		if (fd >= 0)
+			close(fd);
+	}
+	return now_ns() - t0;
+}
+
+static long long loop_stat(const char *path, long n)
+{
+	struct stat st;
+	long long t0;
+	long i;
+
+	t0 = now_ns();
+	for (i = 0; i < n; i++)
+		stat(path, &st);
+	return now_ns() - t0;
+}
+
+static int run(const char *config, const char *root, long n)
+{
+	char path[PATH_MAX];
+	unsigned int i;
+	long long t;
+	int fd;
+
+	for (i = 0; i < NFILES; i++) {
+		file_path(path, sizeof(path), root, files[i]);
+		fd = open(path, O_RDONLY);
+		if (fd >= 0)
+			close(fd);
+		printf("AVFB-OPEN %s %s %s\n", config, files[i],
+		       fd >= 0 ? "ok" : strerror(errno));
+		loop_open(path, n / 10 + 1);	/* warm up */
+		t = loop_open(path, n);
+		printf("AVFB %s open %s %lld\n", config, files[i], t / n);
+		loop_stat(path, n / 10 + 1);
+		t = loop_stat(path, n);
+		printf("AVFB %s stat %s %lld\n", config, files[i], t / n);
+		fflush(stdout);
+	}
+	return 0;
+}
+
+static long scan_dir(const char *dir, char *buf, size_t len)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	long count = 0;
+	DIR *d = opendir(dir);
+	int fd;
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (de->d_type == DT_DIR) {
+			count += scan_dir(path, buf, len);
+			continue;
+		}
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			continue;
+		while (read(fd, buf, len) > 0)
+			;
+		close(fd);
+		count++;
+	}
+	closedir(d);
+	return count;
+}
+
+static int scan(const char *config, const char *dir)
+{
+	static char buf[65536];
+	long long t0, t;
+	long count;
+
+	scan_dir(dir, buf, sizeof(buf));	/* warm up */
+	t0 = now_ns();
+	count = scan_dir(dir, buf, sizeof(buf));
+	t = now_ns() - t0;
+	if (!count)
+		return 1;
+	printf("AVFB %s scan tree %lld\n", config, t / count);
+	printf("AVFB-SCAN %s files=%ld\n", config, count);
+	return 0;
+}
+
+static void __attribute__((noreturn)) fan_listener(const char *mount)
+{
+	struct fanotify_event_metadata buf[64], *m;
+	struct fanotify_response r;
+	ssize_t len;
+	int fd;
+
+	fd = fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC, O_RDONLY | O_LARGEFILE);
+	if (fd < 0)
+		die("fanotify_init");
+	if (fanotify_mark(fd, FAN_MARK_ADD | FAN_MARK_MOUNT, FAN_OPEN_PERM,
+			  AT_FDCWD, mount))
+		die("fanotify_mark");
+	printf("AVFB-FANOTIFY ready\n");
+	fflush(stdout);
+	for (;;) {
+		len = read(fd, buf, sizeof(buf));
+		if (len < 0) {
+			if (errno == EINTR)
+				continue;
+			die("fanotify read");
+		}
+		for (m = buf; FAN_EVENT_OK(m, len); m = FAN_EVENT_NEXT(m, len)) {
+			if (m->mask & FAN_OPEN_PERM) {
+				r.fd = m->fd;
+				r.response = FAN_ALLOW;
+				if (write(fd, &r, sizeof(r)) != sizeof(r))
+					die("fanotify write");
+			}
+			if (m->fd >= 0)
+				close(m->fd);
+		}
+	}
+}
+
+static void __attribute__((noreturn)) sleepers(long n)
+{
+	long i;
+
+	for (i = 0; i < n; i++) {
+		pid_t p = fork();
+
+		if (p < 0)
+			die("fork");
+		if (!p) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			for (;;)
+				pause();
+		}
+	}
+	printf("AVFB-SLEEPERS %ld\n", n);
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
+static int subjects(const char *dir, long n)
+{
+	char path[PATH_MAX];
+	long i;
+	int fd;
+
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/s%ld", dir, i);
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+		if (fd < 0 || write(fd, "#!/bin/sh\n", 10) != 10 || close(fd))
+			die(path);
+	}
+	return 0;
+}
+
+static int timecmd(const char *tag, char **argv)
+{
+	long long t0 = now_ns();
+	int status;
+	pid_t p = fork();
+
+	if (!p) {
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	waitpid(p, &status, 0);
+	printf("AVFB-TIME %s %lld rc=%d\n", tag, now_ns() - t0,
+	       WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[1], "setup"))
+		return setup(argv[2]);
+	if (argc == 5 && !strcmp(argv[1], "run"))
+		return run(argv[2], argv[3], atol(argv[4]));
+	if (argc == 4 && !strcmp(argv[1], "scan"))
+		return scan(argv[2], argv[3]);
+	if (argc == 3 && !strcmp(argv[1], "fanotify"))
+		fan_listener(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "sleepers"))
+		sleepers(atol(argv[2]));
+	if (argc == 4 && !strcmp(argv[1], "subjects"))
+		return subjects(argv[2], atol(argv[3]));
+	if (argc >= 4 && !strcmp(argv[1], "time"))
+		return timecmd(argv[2], argv + 3);
+	fprintf(stderr, "usage: see tests/bench/bench.c\n");
+	return 2;
+}
