@@ -20,7 +20,8 @@ kvers=("$@")
 icount=${BENCH_ICOUNT:-1}
 
 mkdir -p "$top/build/bench"
-gcc -static -O2 -Wall -Wextra -o "$top/build/bench/bench" "$here/bench.c"
+gcc -static -O2 -Wall -Wextra -o "$top/build/bench/bench.$$" "$here/bench.c"
+mv "$top/build/bench/bench.$$" "$top/build/bench/bench"
 make -s -C "$top/userspace" static
 
 for kver in "${kvers[@]}"; do
@@ -30,11 +31,16 @@ for kver in "${kvers[@]}"; do
 	[ "$icount" = 1 ] || out="$out-wall"
 	root="$out/initramfs"
 	rm -rf "$out" && mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,etc/avfence,opt/av/bin,lib/modules}
-	"$top/scripts/kmod-build.sh" "$kver" > "$out/kmod-build.log" 2>&1 ||
+	# The module, built in a private copy of kmod/ (build/kmod/KVER belongs
+	# to the VM suite, which may be running).
+	mkdir -p "$out/kmod"
+	(cd "$top/kmod" && find . \( -name '*.[ch]' -o -name Kbuild -o -name Makefile -o -name '*.include' \) \
+		! -name '*.mod.c' -print0 | cpio -0pdm --quiet "$out/kmod")
+	make -C "$out/kmod" KDIR="$kdir/build" > "$out/kmod-build.log" 2>&1 ||
 		{ cat "$out/kmod-build.log" >&2; exit 1; }
 	cp /bin/busybox "$root/bin/busybox"
 	cp "$here/init" "$root/init"
-	cp "$top/build/kmod/$kver/avfence.ko" "$root/lib/modules/avfence.ko"
+	cp "$out/kmod/avfence.ko" "$root/lib/modules/avfence.ko"
 	cp "$top/userspace/avfencectl.static" "$root/bin/avfencectl"
 	cp "$top/build/bench/bench" "$root/bin/bench"
 	cp "$top/build/bench/bench" "$root/opt/av/bin/avbench"
