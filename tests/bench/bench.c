@@ -257,8 +257,15 @@ static void __attribute__((noreturn)) fan_listener(const char *mount)
 
 static void __attribute__((noreturn)) sleepers(long n)
 {
+	int pfd[2];
+	char c;
 	long i;
 
+	/* Report only once every child has run: none is scheduled for the
+	 * first time while the caller measures.
+	 */
+	if (pipe(pfd))
+		die("pipe");
 	for (i = 0; i < n; i++) {
 		pid_t p = fork();
 
@@ -266,10 +273,15 @@ static void __attribute__((noreturn)) sleepers(long n)
 			die("fork");
 		if (!p) {
 			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			if (write(pfd[1], "x", 1) != 1)
+				_exit(1);
 			for (;;)
 				pause();
 		}
 	}
+	for (i = 0; i < n; i++)
+		if (read(pfd[0], &c, 1) != 1)
+			die("pipe read");
 	printf("AVFB-SLEEPERS %ld\n", n);
 	fflush(stdout);
 	for (;;)
