@@ -104,8 +104,11 @@ int hook_file_open(struct file *file)
 	 * opened for it (__FMODE_NONOTIFY).  Refusing that open would, on
 	 * some kernels, deny the event and so the untagged process's own
 	 * open.  Let it open; every read, write and mmap of it is fenced.
+	 * Overlayfs on 6.1 opens its real files with __FMODE_NONOTIFY too,
+	 * but under the overlay's path: those are checked.
 	 */
-	if (!(file->f_flags & __FMODE_NONOTIFY))
+	if (!(file->f_flags & __FMODE_NONOTIFY) ||
+	    d_inode(file->f_path.dentry) != file_inode(file))
 		err = check_file(AVFENCE_ROUTE_OPEN, file,
 				 file->f_mode & FMODE_WRITE);
 	/* Ours first: a denied open never reaches fanotify listeners. */

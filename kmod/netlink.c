@@ -602,7 +602,8 @@ static const struct genl_small_ops avf_nl_ops[] = {
 };
 
 static const struct genl_multicast_group avf_nl_mcgrps[] = {
-	{ .name = AVFENCE_MCGRP_EVENTS },
+	/* Events name classified files: administrators only. */
+	{ .name = AVFENCE_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_SYS_ADMIN },
 };
 /* clang-format on */
 
