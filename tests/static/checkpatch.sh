@@ -19,7 +19,7 @@ if [ ! -f "$cp" ]; then
 	echo "not ok - checkpatch: $cp missing (make deps)"
 	exit 1
 fi
-if git rev-parse --git-dir >/dev/null 2>&1; then
+if [ "$(git rev-parse --show-toplevel 2>/dev/null)" = "$top" ]; then
 	mapfile -t files < <(git ls-files 'kmod/*.c' 'kmod/*.h')
 else
 	mapfile -t files < <(ls kmod/*.c kmod/*.h kmod/uapi/*.h | grep -v '\.mod\.c$')
