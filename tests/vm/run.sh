@@ -17,7 +17,9 @@
 #
 # Environment: AVF_TIMEOUT (seconds for the VM, default 900),
 # AVF_TESTS (comma-separated test names, default all), AVF_VERBOSE=1 (print
-# the kernel console), AVF_KO (use this avfence.ko instead of building).
+# the kernel console), AVF_KO (use this avfence.ko instead of building),
+# AVF_UNLOAD_STRESS=1 (run the skipped unload stress tests), AVF_GUEST_ENV
+# ("KEY=val ..." words for the tests' environment).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -140,6 +142,9 @@ done < "$root/opt/tests/list"
 append="console=ttyS0 panic=-1 oops=panic slub_debug=FZPU kfence.sample_interval=100"
 append="$append AVF_MODE=$mode"
 [ -n "${AVF_TESTS:-}" ] && append="$append AVF_TESTS=$AVF_TESTS"
+# Switches for the tests themselves reach them through /init's environment.
+[ -n "${AVF_UNLOAD_STRESS:-}" ] && append="$append AVF_UNLOAD_STRESS=$AVF_UNLOAD_STRESS"
+[ -n "${AVF_GUEST_ENV:-}" ] && append="$append $AVF_GUEST_ENV"
 : > "$out/results.raw"
 log "booting ($mode)"
 start=$(date +%s%N)
