@@ -36,9 +36,14 @@
  *     ├── u o s t      UNCLASSIFIED OFFICIAL SECRET TOP-SECRET
  *     ├── n            no label: the policy default
  *     ├── m            label changed by the labeller (none U S TS)
- *     └── d/           label changed by the labeller (none U S TS)
- *         ├── f        no label: d's, else the default
- *         └── g        OFFICIAL
+ *     ├── d/           label changed by the labeller (none U S TS)
+ *     │   ├── f        no label: d's, else the default
+ *     │   └── g        OFFICIAL
+ *     ├── hi/          TOP-SECRET
+ *     ├── lo/          no label
+ *     └── (hi or lo)/mv/mf  a directory and a file without labels that the
+ *                      labeller moves between hi/ and lo/ (rename): their
+ *                      label follows, whatever the module cached
  */
 #include <poll.h>
 #include <stdatomic.h>
@@ -75,12 +80,17 @@ static const char *const level_name[] = {
 /* Policy state: bit 0 policy (A/B), bit 1 mode (0 enforce, 1 audit). */
 #define P_B(p)		((p) & 1)
 #define P_AUDIT(p)	(((p) >> 1) & 1)
-/* Label state: m's label * 5 + d's label, each LV_NONE..LV_TS shifted by 1. */
-#define L_M(l)		((int)((l) / 5) - 1)
+/*
+ * Label state: whether mv/ is in hi/ (* 25), m's label (* 5) and d's
+ * label, each LV_NONE..LV_TS shifted by 1.
+ */
+#define L_M(l)		((int)((l) % 25 / 5) - 1)
 #define L_D(l)		((int)((l) % 5) - 1)
-#define L_MAKE(m, d)	((uint8_t)(((m) + 1) * 5 + (d) + 1))
+#define L_HI(l)		((l) / 25)
+#define L_MAKE(m, d, hi) ((uint8_t)((hi) * 25 + ((m) + 1) * 5 + (d) + 1))
 
-enum file_kind { F_OWN, F_DEFAULT, F_M, F_D, F_OPATH };
+/* F_MV_HI/LO: under hi/ or lo/; ENOENT when mv/ is in the other one. */
+enum file_kind { F_OWN, F_DEFAULT, F_M, F_D, F_OPATH, F_MV_HI, F_MV_LO };
 static const struct st_file {
 	const char *path;
 	int flags;
@@ -99,6 +109,10 @@ static const struct st_file {
 	{ ST "/lab/d/g", O_RDONLY, F_OWN, LV_O },
 	{ ST "/lab/t", O_PATH, F_OPATH, 0 },
 	{ ST "/lab/s", O_WRONLY | O_APPEND, F_OWN, LV_S },
+	{ ST "/lab/hi/mv/mf", O_RDONLY, F_MV_HI, 0 },
+	{ ST "/lab/lo/mv/mf", O_RDONLY, F_MV_LO, 0 },
+	{ ST "/lab/hi/mv", O_RDONLY | O_DIRECTORY, F_MV_HI, 0 },
+	{ ST "/lab/lo/mv", O_RDONLY | O_DIRECTORY, F_MV_LO, 0 },
 };
 #define NFILES (sizeof(files) / sizeof(files[0]))
 
@@ -177,15 +191,26 @@ static int file_level(uint8_t p, uint8_t l, const struct st_file *f)
 	case F_D:
 		v = L_D(l);
 		return v == LV_NONE ? dflt : v;
+	case F_MV_HI:
+	case F_MV_LO:
+		return L_HI(l) ? LV_TS : dflt;
 	default:
 		return dflt;
 	}
 }
 
-static int expected(uint8_t p, uint8_t l, enum kind k, const struct st_file *f)
+/*
+ * The answer to an open (@read 0) of @f's path, or to a read of an fd
+ * opened there (@read 1: the file is wherever it was moved since).
+ */
+static int expected(uint8_t p, uint8_t l, enum kind k, const struct st_file *f,
+		    int read)
 {
 	int c = clearance(p, k);
 
+	if (!read && ((f->kind == F_MV_HI && !L_HI(l)) ||
+		      (f->kind == F_MV_LO && L_HI(l))))
+		return ENOENT;
 	if (c < 0 || P_AUDIT(p) || f->kind == F_OPATH)
 		return 0;
 	return file_level(p, l, f) <= c ? 0 : EACCES;
@@ -212,7 +237,7 @@ static void window_close(struct window *w)
  * judged right or ambiguous, 1 if wrong.
  */
 static int judge(const struct window *w, enum kind k, const struct st_file *f,
-		 const char *what, int got)
+		 int read, int got)
 {
 	uint64_t plo = w->p1 >> 1, phi = (w->p2 + 1) >> 1;
 	uint64_t llo = w->l1 >> 1, lhi = (w->l2 + 1) >> 1, pe, le;
@@ -224,7 +249,8 @@ static int judge(const struct window *w, enum kind k, const struct st_file *f,
 	}
 	for (pe = plo; pe <= phi; pe++) {
 		for (le = llo; le <= lhi; le++) {
-			e = expected(sh->phist[pe % HIST], sh->lhist[le % HIST], k, f);
+			e = expected(sh->phist[pe % HIST], sh->lhist[le % HIST],
+				     k, f, read);
 			if (want >= 0 && e != want) {
 				atomic_fetch_add(&sh->ambiguous, 1);
 				return 0;
@@ -241,11 +267,13 @@ static int judge(const struct window *w, enum kind k, const struct st_file *f,
 	}
 	atomic_fetch_add(&sh->wrong, 1);
 	note("WRONG %s %s flags=%#x by %s (pid %d): got %d want %d; "
-	     "policy %s/%s label m=%d d=%d (epochs p %llu..%llu l %llu..%llu)",
-	     what, f->path, f->flags, kind_name[k], getpid(), got, want,
+	     "policy %s/%s label m=%d d=%d mv-in-hi=%d (epochs p %llu..%llu l %llu..%llu)",
+	     read ? "read" : "open", f->path, f->flags, kind_name[k], getpid(),
+	     got, want,
 	     P_B(sh->phist[plo % HIST]) ? "B" : "A",
 	     P_AUDIT(sh->phist[plo % HIST]) ? "audit" : "enforce",
 	     L_M(sh->lhist[llo % HIST]), L_D(sh->lhist[llo % HIST]),
+	     L_HI(sh->lhist[llo % HIST]),
 	     (unsigned long long)plo, (unsigned long long)phi,
 	     (unsigned long long)llo, (unsigned long long)lhi);
 	return 1;
@@ -268,11 +296,11 @@ static int worker_loop(enum kind k, uint64_t seed, uint64_t life_ns)
 		err = fd < 0 ? errno : 0;
 		window_close(&w);
 		atomic_fetch_add(&sh->opens, 1);
-		if (err && err != EACCES) {
+		if (err && err != EACCES && err != ENOENT) {
 			atomic_fetch_add(&sh->worker_errors, 1);
 			note("open %s: %s", f->path, strerror(err));
 		} else {
-			judge(&w, k, f, "open", err);
+			judge(&w, k, f, 0, err);
 		}
 		if (fd < 0)
 			continue;
@@ -289,7 +317,7 @@ static int worker_loop(enum kind k, uint64_t seed, uint64_t life_ns)
 				atomic_fetch_add(&sh->worker_errors, 1);
 				note("read %s: %s", f->path, strerror(err));
 			} else {
-				judge(&w, k, f, "read", err);
+				judge(&w, k, f, 1, err);
 			}
 		}
 		close(fd);
@@ -443,22 +471,28 @@ static int apply_label(const char *path, int level)
 static int labeller(uint64_t seed)
 {
 	uint8_t l, next;
-	int m, d, v, err, on_m;
+	int m, d, hi, v, err, what;
 
 	while (!atomic_load(&sh->stop)) {
 		l = cur_l();
 		m = L_M(l);
 		d = L_D(l);
-		on_m = rnd(&seed) & 1;
+		hi = L_HI(l);
+		what = rnd(&seed) % 3;
 		do
 			v = (int)(rnd(&seed) % 5) - 1;
-		while (v == (on_m ? m : d));
-		if (on_m) {
-			next = L_MAKE(v, d);
+		while (v == (what == 0 ? m : d));
+		if (what == 0) {
+			next = L_MAKE(v, d, hi);
 			err = CHANGE(lseq, lhist, next, apply_label(ST "/lab/m", v));
-		} else {
-			next = L_MAKE(m, v);
+		} else if (what == 1) {
+			next = L_MAKE(m, v, hi);
 			err = CHANGE(lseq, lhist, next, apply_label(ST "/lab/d", v));
+		} else {
+			next = L_MAKE(m, d, !hi);
+			err = CHANGE(lseq, lhist, next,
+				     rename(hi ? ST "/lab/hi/mv" : ST "/lab/lo/mv",
+					    hi ? ST "/lab/lo/mv" : ST "/lab/hi/mv") ? -errno : 0);
 		}
 		atomic_fetch_add(&sh->label_changes, 1);
 		if (err) {
@@ -673,6 +707,12 @@ static int make_tree(void)
 	if (!err)
 		err = mkdirs(ST "/lab/d");
 	if (!err)
+		err = mkdirs(ST "/lab/hi");
+	if (!err)
+		err = mkdirs(ST "/lab/lo/mv");
+	if (!err)
+		err = write_file(ST "/lab/lo/mv/mf", "x\n");
+	if (!err)
 		err = copy_file(self, W1, 0755);
 	if (!err)
 		err = copy_file(self, W2, 0755);
@@ -683,7 +723,8 @@ static int make_tree(void)
 		err = write_file(dummy_path[i], "");
 	}
 	for (i = 0; !err && i < (int)NFILES; i++) {
-		if (!(files[i].flags & O_DIRECTORY))
+		if (!(files[i].flags & O_DIRECTORY) && files[i].kind != F_MV_HI &&
+		    files[i].kind != F_MV_LO)
 			err = write_file(files[i].path, "x\n");
 	}
 	if (!err)
@@ -696,6 +737,8 @@ static int make_tree(void)
 		err = set_label(ST "/lab/t", "TOP-SECRET");
 	if (!err)
 		err = set_label(ST "/lab/d/g", "OFFICIAL");
+	if (!err)
+		err = set_label(ST "/lab/hi", "TOP-SECRET");
 	return err;
 }
 
@@ -771,7 +814,7 @@ TEST_F_TIMEOUT(stress, decisions_under_churn, 600)
 	TH_LOG("seed %#llx, %d s", (unsigned long long)seed, secs);
 	/* Epoch 0: policy A enforce, no mutable labels. */
 	sh->phist[0] = 0;
-	sh->lhist[0] = L_MAKE(LV_NONE, LV_NONE);
+	sh->lhist[0] = L_MAKE(LV_NONE, LV_NONE, 0);
 	ASSERT_EQ(0, load_state(0));
 	gen0 = generation();
 	quiet_console();
@@ -828,7 +871,7 @@ TEST_F_TIMEOUT(stress, decisions_under_churn, 600)
 	       (unsigned long long)opens, opens / dt,
 	       (unsigned long long)sh->reads, (unsigned long long)sh->execs,
 	       sh->execs / dt);
-	printf("# stress: %llu policy reloads (%.1f reloads/s), %llu mode flips, %llu label changes (%.0f/s)\n",
+	printf("# stress: %llu policy reloads (%.1f reloads/s), %llu mode flips, %llu label changes and moves (%.0f/s)\n",
 	       (unsigned long long)reloads, reloads / dt,
 	       (unsigned long long)flips, (unsigned long long)labels, labels / dt);
 	printf("# stress: decisions checked %llu (%llu denials), ambiguous (not judged) %llu, wrong %llu\n",
