@@ -162,8 +162,7 @@ enum avfence_route {
 	AVFENCE_ROUTE_LABEL,		/* setting or removing labels */
 	AVFENCE_ROUTE_CAPABILITY,	/* capabilities a fenced task loses */
 	AVFENCE_ROUTE_PASSTHROUGH,	/* SG_IO, NVMe and uring_cmd */
-	AVFENCE_ROUTE_KERNEL_CONFIG,	/* sysctls, helper paths the kernel
-					 * runs as untagged root */
+	AVFENCE_ROUTE_KERNEL_CONFIG,	/* sysctls, kernel-run helpers */
 	AVFENCE_ROUTE_SIGNAL,		/* core-dumping signals to others */
 	__AVFENCE_ROUTE_MAX
 };
