@@ -18,22 +18,34 @@
 #include "label.h"
 #include "policy.h"
 
-static DEFINE_PER_CPU(u64 [__AVFENCE_ROUTE_MAX], avf_denied);
-static DEFINE_PER_CPU(u64 [__AVFENCE_ROUTE_MAX], avf_audited);
+/**
+ * struct avf_counters - refusals per route, one instance per CPU
+ * @denied: refused
+ * @audited: let through by audit mode
+ */
+struct avf_counters {
+	u64 denied[__AVFENCE_ROUTE_MAX];
+	u64 audited[__AVFENCE_ROUTE_MAX];
+};
+
+static DEFINE_PER_CPU(struct avf_counters, avf_counters);
 static DEFINE_RATELIMIT_STATE(avf_log_rs, 5 * HZ, 20);
 
-static u64 sum(u64 (__percpu *counter)[__AVFENCE_ROUTE_MAX], u32 route)
+static u64 sum(bool denied, u32 route)
 {
+	const struct avf_counters *c;
 	u64 total = 0;
 	int cpu;
 
 	if (route > AVFENCE_ROUTE_MAX) {
 		for (route = 0; route <= AVFENCE_ROUTE_MAX; route++)
-			total += sum(counter, route);
+			total += sum(denied, route);
 		return total;
 	}
-	for_each_possible_cpu(cpu)
-		total += (*per_cpu_ptr(counter, cpu))[route];
+	for_each_possible_cpu(cpu) {
+		c = per_cpu_ptr(&avf_counters, cpu);
+		total += denied ? c->denied[route] : c->audited[route];
+	}
 	return total;
 }
 
@@ -45,7 +57,7 @@ static u64 sum(u64 (__percpu *counter)[__AVFENCE_ROUTE_MAX], u32 route)
  */
 u64 avf_stat_denied(u32 route)
 {
-	return sum(&avf_denied, route);
+	return sum(true, route);
 }
 
 /**
@@ -56,7 +68,7 @@ u64 avf_stat_denied(u32 route)
  */
 u64 avf_stat_audited(u32 route)
 {
-	return sum(&avf_audited, route);
+	return sum(false, route);
 }
 
 /**
@@ -81,9 +93,9 @@ static int report(const struct avf_report *r, const char *key,
 		  const char *value)
 {
 	if (r->verdict == AVF_DENY)
-		this_cpu_inc(avf_denied[r->route]);
+		this_cpu_inc(avf_counters.denied[r->route]);
 	else
-		this_cpu_inc(avf_audited[r->route]);
+		this_cpu_inc(avf_counters.audited[r->route]);
 	avf_audit_refusal(r->verdict == AVF_DENY, r->route, r->clearance,
 			  r->label, key, value);
 	if (__ratelimit(&avf_log_rs))

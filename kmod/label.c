@@ -73,7 +73,7 @@ struct avf_cache_slot {
 };
 
 /* Too large for a module's static per-CPU area: allocated at load. */
-static struct avf_cache_slot (__percpu *avf_cache)[1 << CACHE_BITS];
+static struct avf_cache_slot __percpu *avf_cache;
 static atomic64_t avf_label_epoch = ATOMIC64_INIT(1);
 
 /**
@@ -113,7 +113,7 @@ static bool cache_get(struct dentry *d, u64 epoch, unsigned int seq,
 	bool hit;
 
 	dir_id(d, &id);
-	slot = &(*get_cpu_ptr(avf_cache))[hash_ptr(d, CACHE_BITS)];
+	slot = get_cpu_ptr(avf_cache) + hash_ptr(d, CACHE_BITS);
 	hit = slot->epoch == epoch && slot->rename_seq == seq &&
 	      !memcmp(&slot->id, &id, sizeof(id));
 	if (hit)
@@ -127,7 +127,7 @@ static void cache_put(const struct avf_dir_id *id, u64 epoch,
 {
 	struct avf_cache_slot *slot;
 
-	slot = &(*get_cpu_ptr(avf_cache))[hash_ptr(id->dentry, CACHE_BITS)];
+	slot = get_cpu_ptr(avf_cache) + hash_ptr(id->dentry, CACHE_BITS);
 	slot->id = *id;
 	slot->epoch = epoch;
 	slot->rename_seq = seq;
@@ -142,7 +142,8 @@ static void cache_put(const struct avf_dir_id *id, u64 epoch,
  */
 int avf_label_init(void)
 {
-	avf_cache = alloc_percpu(typeof(*avf_cache));
+	avf_cache = __alloc_percpu(sizeof(*avf_cache) << CACHE_BITS,
+				   __alignof__(*avf_cache));
 	return avf_cache ? 0 : -ENOMEM;
 }
 
