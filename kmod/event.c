@@ -104,14 +104,18 @@ void avf_event_queue(struct avf_event *event)
 	if (!full) {
 		list_add_tail(&event->list, &avf_events);
 		avf_events_queued++;
+		/*
+		 * Under the lock: once avf_event_exit() has closed the queue
+		 * and cancelled the work, nothing schedules it again (it
+		 * would run after the module is gone).
+		 */
+		schedule_work(&avf_events_work);
 	}
 	spin_unlock_irqrestore(&avf_events_lock, flags);
 	if (full) {
 		atomic64_inc(&avf_events_dropped);
 		free_event(event);
-		return;
 	}
-	schedule_work(&avf_events_work);
 }
 
 /**
