@@ -75,6 +75,18 @@ for k in "${kvers[@]}"; do
 	n=$((n + 1))
 done
 
+# 4b. unload under load, in a VM on single-threaded TCG: multi-threaded
+#     TCG can run stale code after text patching (tests/vm/ftrace-toggle.sh),
+#     which every insmod and rmmod does while the stress tests run.
+for k in "${kvers[@]}"; do
+	AVF_RUN=unload AVF_TCG_THREAD=single AVF_UNLOAD_STRESS=1 \
+		AVF_TESTS=unload_test,unload_load_test \
+		stage "0$n-vm-$k-unload" tests/vm/run.sh --no-build "$k"
+	cp "build/vm/$k-unload/results.tap" "$res/0$n-vm-$k-unload.tap" 2>/dev/null ||
+		echo "not ok - $k unload: VM run produced no results" > "$res/0$n-vm-$k-unload.tap"
+	n=$((n + 1))
+done
+
 # 5. deployment: make install, Debian packages and lintian, DKMS against
 #    every kernel's installed headers, dpkg install/remove/purge, and a VM
 #    booted with the installed layout (tests/deploy/run.sh writes the items).

@@ -19,7 +19,9 @@
 # AVF_TESTS (comma-separated test names, default all), AVF_VERBOSE=1 (print
 # the kernel console), AVF_KO (use this avfence.ko instead of building),
 # AVF_UNLOAD_STRESS=1 (run the skipped unload stress tests), AVF_GUEST_ENV
-# ("KEY=val ..." words for the tests' environment).
+# ("KEY=val ..." words for the tests' environment), AVF_TCG_THREAD=single
+# (one host thread for all vCPUs instead of qemu's multi-threaded TCG),
+# AVF_RUN=NAME (results in build/vm/KVER-NAME, items named "KVER NAME").
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -39,7 +41,7 @@ kver=$1
 kdir="$top/build/kernels/$kver"
 [ -f "$kdir/vmlinuz" ] || { echo "run.sh: no kernel $kver in build/kernels (make deps)" >&2; exit 2; }
 
-out="$top/build/vm/$kver"
+out="$top/build/vm/$kver${AVF_RUN:+-$AVF_RUN}"
 [ "$mode" = demo ] && out="$top/build/vm/$kver-demo"
 root="$out/initramfs"
 # One run per kernel at a time: runs share build/vm/KVER and build/kmod/KVER.
@@ -145,12 +147,18 @@ append="$append AVF_MODE=$mode"
 # Switches for the tests themselves reach them through /init's environment.
 [ -n "${AVF_UNLOAD_STRESS:-}" ] && append="$append AVF_UNLOAD_STRESS=$AVF_UNLOAD_STRESS"
 [ -n "${AVF_GUEST_ENV:-}" ] && append="$append $AVF_GUEST_ENV"
+accel=tcg
+case "${AVF_TCG_THREAD:-multi}" in
+single) accel=tcg,thread=single; append="$append AVF_TCG_THREAD=single" ;;
+multi) ;;
+*) echo "run.sh: AVF_TCG_THREAD must be single or multi" >&2; exit 2 ;;
+esac
 : > "$out/results.raw"
 log "booting ($mode)"
 start=$(date +%s%N)
 set +e
 timeout -k 10 "${AVF_TIMEOUT:-900}" \
-	qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 512 \
+	qemu-system-x86_64 -accel "$accel" -cpu max -smp 2 -m 512 \
 	-nographic -no-reboot \
 	-kernel "$kdir/vmlinuz" -initrd "$out/initrd.cpio" -append "$append" \
 	-serial mon:stdio -serial "file:$out/results.raw" \
@@ -171,7 +179,7 @@ if [ "$mode" = demo ]; then
 fi
 
 prc=0
-python3 "$here/parse.py" --kver "$kver" --qemu-rc "$qrc" \
+python3 "$here/parse.py" --kver "$kver${AVF_RUN:+ $AVF_RUN}" --qemu-rc "$qrc" \
 	--expect "${AVF_TESTS:-$(tr '\n' ',' < "$root/opt/tests/list")}" \
 	"$out/results.raw" "$out/console.log" > "$out/results.tap" || prc=$?
 cat "$out/results.tap"
