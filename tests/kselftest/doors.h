@@ -36,6 +36,7 @@
 #include <time.h>
 
 #include "common.h"
+#include "decide.h"
 
 /* The secret: the contents of every classified file of these tests. */
 #define CANARY		"avf-canary:7d3e91c0:classified-bytes"
@@ -410,23 +411,7 @@ static inline int make_secret(const char *path, const char *level)
 
 /* Route counters: AVFENCE_A_ROUTE_STATS of AVFENCE_CMD_GET_STATUS */
 
-static const char *const avf_route_names[__AVFENCE_ROUTE_MAX] = {
-	[AVFENCE_ROUTE_OPEN] = "open",
-	[AVFENCE_ROUTE_FD_RECEIVE] = "fd-receive",
-	[AVFENCE_ROUTE_FD_USE] = "fd-use",
-	[AVFENCE_ROUTE_LINK] = "link",
-	[AVFENCE_ROUTE_RENAME] = "rename",
-	[AVFENCE_ROUTE_PTRACE] = "ptrace",
-	[AVFENCE_ROUTE_RAW_DEVICE] = "raw-device",
-	[AVFENCE_ROUTE_KERNEL_MODULE] = "kernel-module",
-	[AVFENCE_ROUTE_KEXEC] = "kexec",
-	[AVFENCE_ROUTE_BPF] = "bpf",
-	[AVFENCE_ROUTE_PERF] = "perf",
-	[AVFENCE_ROUTE_LOCKDOWN] = "lockdown",
-	[AVFENCE_ROUTE_LABEL] = "label",
-	[AVFENCE_ROUTE_CAPABILITY] = "capability",
-	[AVFENCE_ROUTE_PASSTHROUGH] = "passthrough",
-};
+/* Route names: avf_route_name() of kmod/decide.c, linked into every test. */
 
 struct denials {
 	int ok;
@@ -563,7 +548,7 @@ static inline int kmsg_denied(const struct kmark *m, int route)
 	memset(&s, 0, sizeof(s));
 	s.mark = m;
 	snprintf(s.want, sizeof(s.want), "avfence: denied %s pid=",
-		 avf_route_names[route]);
+		 avf_route_name(route));
 	kmsg_each(kmsg_scan_one, &s);
 	if (s.found)
 		return 1;
@@ -600,7 +585,7 @@ static inline int watch_denied(const struct watch *w, int route)
 	}
 	if (now.denied[route] <= w->before.denied[route]) {
 		fprintf(stderr, "# route %s: denial not counted (%llu before, %llu after)\n",
-			avf_route_names[route],
+			avf_route_name(route),
 			(unsigned long long)w->before.denied[route],
 			(unsigned long long)now.denied[route]);
 		bad = 1;
@@ -608,11 +593,11 @@ static inline int watch_denied(const struct watch *w, int route)
 	logged = kmsg_denied(&w->mark, route);
 	if (!logged) {
 		fprintf(stderr, "# no \"avfence: denied %s\" line in the kernel log\n",
-			avf_route_names[route]);
+			avf_route_name(route));
 		bad = 1;
 	} else if (logged == 2) {
 		fprintf(stderr, "# \"avfence: denied %s\" not logged: rate limit reached (20 lines in 5 s), counter checked\n",
-			avf_route_names[route]);
+			avf_route_name(route));
 	}
 	return bad;
 }
