@@ -90,6 +90,8 @@ static void config_event(u32 type, const struct avf_policy *policy)
 		return;
 	event->mode = READ_ONCE(policy->mode);
 	event->generation = policy->generation;
+	/* Who changed the fence: pid, comm and, here, the executable. */
+	event->exe = avf_current_exe(GFP_KERNEL);
 	avf_event_queue(event);
 }
 
