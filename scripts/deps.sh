@@ -72,7 +72,8 @@ fi
 aud="$top/build/auditd"
 if [ ! -x "$aud/root/sbin/ausearch" ]; then
 	rm -rf "$aud" && mkdir -p "$aud"
-	(cd "$aud" && apt-get download -q auditd >/dev/null 2>&1)
+	(cd "$aud" && apt-get download -q auditd >/dev/null 2>&1) ||
+		{ echo "deps.sh: cannot download the auditd package" >&2; exit 1; }
 	dpkg -x "$aud"/auditd_*.deb "$aud/root"
 fi
 
