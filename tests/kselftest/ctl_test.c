@@ -297,6 +297,43 @@ TEST_F(ctl, status_want_flags)
 					 &want, reply, &len));
 }
 
+/* A load with a subject resolved by hand: the identity only comes back. */
+static void fill_load_with_ino(struct nlmsghdr *n, const void *arg)
+{
+	struct nlattr *nest, *sub;
+	uint64_t ino = 1;
+
+	avf_nl_put_u32(n, AVFENCE_A_MODE, AVFENCE_MODE_ENFORCE);
+	nest = avf_nl_nest(n, AVFENCE_A_LEVELS);
+	avf_nl_put_str(n, AVFENCE_LEVEL_A_NAME, "LOW");
+	avf_nl_nest_end(n, nest);
+	avf_nl_put_str(n, AVFENCE_A_DEFAULT_LEVEL, "LOW");
+	nest = avf_nl_nest(n, AVFENCE_A_SUBJECTS);
+	sub = avf_nl_nest(n, AVFENCE_A_SUBJECT);
+	avf_nl_put_str(n, AVFENCE_SUBJECT_A_PATH, SCANNER);
+	avf_nl_put_str(n, AVFENCE_SUBJECT_A_CLEARANCE, "LOW");
+	avf_nl_put(n, *(const int *)arg, &ino, sizeof(ino));
+	avf_nl_nest_end(n, sub);
+	avf_nl_nest_end(n, nest);
+}
+
+/* Attributes only sent in status replies are refused in requests. */
+TEST_F(ctl, status_only_attributes_refused_in_load)
+{
+	uint64_t gen;
+	int type;
+
+	ASSERT_EQ(0, ctl(&o, "load", self->policy, NULL));
+	gen = generation();
+	type = AVFENCE_SUBJECT_A_INO;
+	EXPECT_EQ(-EINVAL, avf_nl_do(AVFENCE_CMD_LOAD_POLICY,
+				     fill_load_with_ino, &type, NULL, NULL));
+	type = AVFENCE_SUBJECT_A_DEV;
+	EXPECT_EQ(-EINVAL, avf_nl_do(AVFENCE_CMD_LOAD_POLICY,
+				     fill_load_with_ino, &type, NULL, NULL));
+	EXPECT_EQ(gen, generation());
+}
+
 TEST_F(ctl, ps_lists_tagged_only)
 {
 	struct child tagged, plain;
