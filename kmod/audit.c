@@ -5,16 +5,16 @@
  *
  * Audit record (type AUDIT_KERNEL_OTHER, 1316), fields in this order:
  *	avfence=denied|audit route=ROUTE pid=N comm="..." exe="..."
- *	clearance=LEVEL [label=LEVEL] path="..."|what="..."
+ *	clearance=LEVEL [label="LEVEL"] path="..."|what="..."
  * Strings that could hold spaces, quotes or control characters are
- * written in hex, as the audit subsystem itself does.
+ * written in hex, as the audit subsystem itself does (ausearch -i decodes
+ * them).  The format is stable: Documentation/admin-guide.rst documents
+ * it and tests/kselftest/audit_test.c checks it with ausearch.
  */
 #include <linux/audit.h>
-#include <linux/file.h>
 #include <linux/slab.h>
 
 #include "audit.h"
-#include "compat.h"
 #include "event.h"
 
 static void log_string(struct audit_buffer *ab, const char *key,
@@ -33,28 +33,6 @@ static void log_string(struct audit_buffer *ab, const char *key,
 	audit_log_format(ab, " %s=", key);
 	for (p = (const unsigned char *)s; *p; p++)
 		audit_log_format(ab, "%02X", *p);
-}
-
-/* The executable of current, or NULL.  Atomic context is fine. */
-static char *exe_path(void)
-{
-	struct file *exe;
-	char *buf, *p, *path = NULL;
-
-	if (!current->mm)
-		return NULL;
-	exe = avf_get_exe_file(current->mm);
-	if (!exe)
-		return NULL;
-	buf = kmalloc(PATH_MAX, GFP_ATOMIC);
-	if (buf) {
-		p = d_path(&exe->f_path, buf, PATH_MAX);
-		if (!IS_ERR(p))
-			path = kstrdup(p, GFP_ATOMIC);
-		kfree(buf);
-	}
-	fput(exe);
-	return path;
 }
 
 /**
@@ -81,7 +59,7 @@ void avf_audit_refusal(bool denied, u32 route, const char *clearance,
 				     AUDIT_KERNEL_OTHER);
 	if (!ab && !wanted)
 		return;
-	exe = exe_path();
+	exe = avf_current_exe(GFP_ATOMIC);
 	if (ab) {
 		audit_log_format(ab, "avfence=%s route=%s pid=%d",
 				 denied ? "denied" : "audit",

@@ -7,6 +7,7 @@
  * is queued while nobody listens.  An event that finds the queue full, or
  * that a listener's full socket buffer refuses, is dropped and counted.
  */
+#include <linux/file.h>
 #include <linux/ktime.h>
 #include <linux/pid.h>
 #include <linux/sched/signal.h>
@@ -14,6 +15,7 @@
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
+#include "compat.h"
 #include "event.h"
 
 #define EVENTS_QUEUED_MAX 4096
@@ -64,6 +66,35 @@ static DECLARE_WORK(avf_events_work, send_events);
 bool avf_event_wanted(void)
 {
 	return avf_netlink_has_listeners();
+}
+
+/**
+ * avf_current_exe - the path of current's executable
+ * @gfp: allocation flags for the context of the caller; GFP_ATOMIC is
+ *       fine in atomic context
+ *
+ * Return: a string to kfree(), or NULL if current has no executable or
+ * memory is short.
+ */
+char *avf_current_exe(gfp_t gfp)
+{
+	char *buf, *p, *path = NULL;
+	struct file *exe;
+
+	if (!current->mm)
+		return NULL;
+	exe = avf_get_exe_file(current->mm);
+	if (!exe)
+		return NULL;
+	buf = kmalloc(PATH_MAX, gfp);
+	if (buf) {
+		p = d_path(&exe->f_path, buf, PATH_MAX);
+		if (!IS_ERR(p))
+			path = kstrdup(p, gfp);
+		kfree(buf);
+	}
+	fput(exe);
+	return path;
 }
 
 /**

@@ -24,7 +24,8 @@
  * @comm: the task's comm
  * @clearance: its clearance (denials)
  * @label: the file's level (denials on files)
- * @exe: the task's executable, or NULL
+ * @exe: the task's executable, or NULL; for a policy load, mode change
+ *       or lock, that of the process that made it
  * @object: path of the file, or what was attempted; NULL if none
  * @object_is_path: @object is a path
  */
@@ -46,6 +47,7 @@ struct avf_event {
 };
 
 bool avf_event_wanted(void);
+char *avf_current_exe(gfp_t gfp);
 struct avf_event *avf_event_new(u32 type, gfp_t gfp);
 void avf_event_queue(struct avf_event *event);
 u64 avf_events_lost(void);

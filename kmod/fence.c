@@ -71,6 +71,44 @@ u64 avf_stat_audited(u32 route)
 	return sum(false, route);
 }
 
+/*
+ * Count a refusal of a file under the level of the file.  The counters
+ * belong to the policy (its ladder names the levels) and are per CPU.
+ */
+static void count_level(struct avf_policy *policy, u32 level,
+			enum avf_verdict verdict)
+{
+	if (WARN_ON_ONCE(level >= AVFENCE_LEVELS_MAX))
+		return;
+	if (verdict == AVF_DENY)
+		this_cpu_inc(policy->level_stats->denied[level]);
+	else if (verdict == AVF_AUDIT)
+		this_cpu_inc(policy->level_stats->audited[level]);
+}
+
+/**
+ * avf_stat_level - refusals of files at one level under a policy
+ * @policy: the policy, held by the caller (RCU or avf_config_lock)
+ * @level: index into @policy's ladder
+ * @denied: count refusals (true) or what audit mode let through (false)
+ *
+ * Return: the count since @policy was loaded.
+ */
+u64 avf_stat_level(const struct avf_policy *policy, u32 level, bool denied)
+{
+	const struct avf_level_stats *s;
+	u64 total = 0;
+	int cpu;
+
+	if (level >= AVFENCE_LEVELS_MAX)
+		return 0;
+	for_each_possible_cpu(cpu) {
+		s = per_cpu_ptr(policy->level_stats, cpu);
+		total += denied ? s->denied[level] : s->audited[level];
+	}
+	return total;
+}
+
 /**
  * struct avf_report - one refusal, for the log
  * @route: enum avfence_route
@@ -209,6 +247,7 @@ int avf_fence_dentry(enum avfence_route route, struct dentry *dentry,
 	} else {
 		level = label_level(policy, &label, &r);
 		r.verdict = avf_decide(c.level, level, READ_ONCE(policy->mode));
+		count_level(policy, level, r.verdict);
 	}
 	rcu_read_unlock();
 	if (r.verdict == AVF_ALLOW)
@@ -279,6 +318,7 @@ int avf_fence_move(enum avfence_route route, struct dentry *dentry,
 		if (to < from)
 			r.verdict = READ_ONCE(policy->mode) == AVFENCE_MODE_AUDIT ?
 				    AVF_AUDIT : AVF_DENY;
+		count_level(policy, from, r.verdict);
 	}
 	rcu_read_unlock();
 	if (r.verdict == AVF_ALLOW)

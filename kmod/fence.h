@@ -21,5 +21,6 @@ int avf_fence_task(enum avfence_route route, struct task_struct *target,
 int avf_fence_tracer(struct task_struct *tracer, u32 allow);
 u64 avf_stat_denied(u32 route);
 u64 avf_stat_audited(u32 route);
+u64 avf_stat_level(const struct avf_policy *policy, u32 level, bool denied);
 
 #endif /* _AVFENCE_FENCE_H */

@@ -48,6 +48,7 @@ static const struct nla_policy avf_nl_policy[AVFENCE_A_MAX + 1] = {
 	[AVFENCE_A_SUBJECTS] = NLA_POLICY_NESTED_ARRAY(avf_subject_policy),
 	[AVFENCE_A_PATH] = { .type = NLA_NUL_STRING,
 			     .len = AVFENCE_PATH_MAX - 1 },
+	[AVFENCE_A_STATUS_WANT] = { .type = NLA_U32 },
 };
 
 static struct genl_family avf_family;
@@ -90,6 +91,8 @@ static void config_event(u32 type, const struct avf_policy *policy)
 		return;
 	event->mode = READ_ONCE(policy->mode);
 	event->generation = policy->generation;
+	/* Who changed the fence: pid, comm and, here, the executable. */
+	event->exe = avf_current_exe(GFP_KERNEL);
 	avf_event_queue(event);
 }
 
@@ -401,25 +404,142 @@ static int put_routes(struct sk_buff *msg)
 	return 0;
 }
 
+static int put_level_stats(struct sk_buff *msg,
+			   const struct avf_policy *policy)
+{
+	struct nlattr *nest, *level;
+	u32 i;
+
+	nest = nla_nest_start(msg, AVFENCE_A_LEVEL_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < policy->levels.count; i++) {
+		level = nla_nest_start(msg, AVFENCE_A_LEVEL);
+		if (!level ||
+		    nla_put_string(msg, AVFENCE_LEVEL_A_NAME,
+				   policy->levels.name[i]) ||
+		    nla_put_u64_64bit(msg, AVFENCE_LEVEL_A_DENIED,
+				      avf_stat_level(policy, i, true),
+				      AVFENCE_LEVEL_A_PAD) ||
+		    nla_put_u64_64bit(msg, AVFENCE_LEVEL_A_AUDITED,
+				      avf_stat_level(policy, i, false),
+				      AVFENCE_LEVEL_A_PAD))
+			return -EMSGSIZE;
+		nla_nest_end(msg, level);
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/* Room one subject takes in a GET_STATUS reply, padding included. */
+static size_t subject_size(const struct avf_subject *subject)
+{
+	return nla_total_size(0) +
+	       nla_total_size(strlen(subject->path) + 1) +
+	       nla_total_size(AVFENCE_LEVEL_NAME_MAX) +
+	       2 * nla_total_size(sizeof(u32)) +
+	       nla_total_size_64bit(sizeof(u64));
+}
+
+/* Bytes of subject list the reply will hold: all, or up to the cap. */
+static size_t subjects_size(const struct avf_policy *policy)
+{
+	size_t size = 0, one;
+	u32 i;
+
+	for (i = 0; i < policy->nsubjects; i++) {
+		one = subject_size(&policy->subjects[i]);
+		if (size + one > AVFENCE_STATUS_SUBJECTS_MAX)
+			break;
+		size += one;
+	}
+	/* a nest header for every 64 KiB started */
+	return size + (size / (U16_MAX / 2) + 1) * nla_total_size(0);
+}
+
+/*
+ * The subjects and what the kernel resolved them to, in nests of at most
+ * 32 KiB each (nla_len is 16 bits).  Stops quietly at the size cap.
+ */
+static int put_subjects(struct sk_buff *msg, const struct avf_policy *policy)
+{
+	const struct avf_subject *subject;
+	struct nlattr *nest = NULL, *one;
+	size_t used = 0;
+	u32 i;
+
+	for (i = 0; i < policy->nsubjects; i++) {
+		subject = &policy->subjects[i];
+		used += subject_size(subject);
+		if (used > AVFENCE_STATUS_SUBJECTS_MAX)
+			break;
+		if (nest && (unsigned char *)skb_tail_pointer(msg) -
+			    (unsigned char *)nest > U16_MAX / 2) {
+			nla_nest_end(msg, nest);
+			nest = NULL;
+		}
+		if (!nest) {
+			nest = nla_nest_start(msg, AVFENCE_A_SUBJECTS);
+			if (!nest)
+				return -EMSGSIZE;
+		}
+		one = nla_nest_start(msg, AVFENCE_A_SUBJECT);
+		if (!one ||
+		    nla_put_string(msg, AVFENCE_SUBJECT_A_PATH, subject->path) ||
+		    nla_put_string(msg, AVFENCE_SUBJECT_A_CLEARANCE,
+				   policy->levels.name[subject->clearance]) ||
+		    nla_put_u32(msg, AVFENCE_SUBJECT_A_ALLOW, subject->allow) ||
+		    nla_put_u32(msg, AVFENCE_SUBJECT_A_DEV,
+				new_encode_dev(subject->key.dev)) ||
+		    nla_put_u64_64bit(msg, AVFENCE_SUBJECT_A_INO,
+				      subject->key.ino, AVFENCE_SUBJECT_A_PAD))
+			return -EMSGSIZE;
+		nla_nest_end(msg, one);
+	}
+	if (nest)
+		nla_nest_end(msg, nest);
+	return 0;
+}
+
 static int avf_nl_status(struct sk_buff *skb, struct genl_info *info)
 {
+	struct nlattr *want_attr = info->attrs[AVFENCE_A_STATUS_WANT];
 	struct avf_policy *policy;
 	struct sk_buff *msg;
+	bool subjects;
+	u32 want = 0;
+	size_t size;
 	void *hdr;
 	int err = -EMSGSIZE;
 
-	/* 32 levels of 64 bytes and the route table exceed one page. */
-	msg = genlmsg_new(2 * NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &avf_family, 0,
-				AVFENCE_CMD_GET_STATUS);
-	if (!hdr)
-		goto out_free;
+	if (want_attr) {
+		want = nla_get_u32(want_attr);
+		if (want & ~__AVFENCE_STATUS_WANT_ALL) {
+			NL_SET_ERR_MSG_ATTR(info->extack, want_attr,
+					    "unknown status flags");
+			return -EOPNOTSUPP;
+		}
+	}
 	mutex_lock(&avf_config_lock);
 	policy = rcu_dereference_protected(avf_policy,
 					   lockdep_is_held(&avf_config_lock));
-	if (nla_put_u32(msg, AVFENCE_A_ABI_VERSION, AVFENCE_GENL_VERSION) ||
+	subjects = policy && (want & AVFENCE_STATUS_WANT_SUBJECTS);
+	/*
+	 * 32 levels of 64 bytes, twice (ladder and counters), and the route
+	 * table exceed one page; then the subjects.  At most about 80 KiB:
+	 * its truesize (128 KiB) and the ack after it fit the default
+	 * receive buffer.
+	 */
+	size = 3 * NLMSG_GOODSIZE + (subjects ? subjects_size(policy) : 0);
+	msg = genlmsg_new(size, GFP_KERNEL);
+	if (!msg) {
+		mutex_unlock(&avf_config_lock);
+		return -ENOMEM;
+	}
+	hdr = genlmsg_put_reply(msg, info, &avf_family, 0,
+				AVFENCE_CMD_GET_STATUS);
+	if (!hdr ||
+	    nla_put_u32(msg, AVFENCE_A_ABI_VERSION, AVFENCE_GENL_VERSION) ||
 	    nla_put_string(msg, AVFENCE_A_MODULE_VERSION, AVFENCE_VERSION) ||
 	    nla_put_u8(msg, AVFENCE_A_POLICY_LOADED, !!policy) ||
 	    nla_put_u8(msg, AVFENCE_A_LOCKED, READ_ONCE(avf_locked)) ||
@@ -430,7 +550,10 @@ static int avf_nl_status(struct sk_buff *skb, struct genl_info *info)
 			      AVFENCE_A_PAD) ||
 	    nla_put_u64_64bit(msg, AVFENCE_A_AUDITED, avf_stat_audited(~0U),
 			      AVFENCE_A_PAD) ||
-	    put_routes(msg) || (policy && put_policy(msg, policy))) {
+	    put_routes(msg) ||
+	    (policy && (put_policy(msg, policy) ||
+			put_level_stats(msg, policy))) ||
+	    (subjects && put_subjects(msg, policy))) {
 		mutex_unlock(&avf_config_lock);
 		goto out_free;
 	}

@@ -9,6 +9,7 @@
 #include <crypto/sha2.h>
 #include <linux/hash.h>
 #include <linux/log2.h>
+#include <linux/percpu.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
@@ -52,7 +53,8 @@ struct avf_policy *avf_policy_alloc(u32 nsubjects)
 				   GFP_KERNEL);
 	policy->subjects = kvcalloc(max(nsubjects, 1U),
 				    sizeof(*policy->subjects), GFP_KERNEL);
-	if (!policy->buckets || !policy->subjects) {
+	policy->level_stats = alloc_percpu(struct avf_level_stats);
+	if (!policy->buckets || !policy->subjects || !policy->level_stats) {
 		avf_policy_free(policy);
 		return NULL;
 	}
@@ -73,6 +75,7 @@ void avf_policy_free(struct avf_policy *policy)
 		kfree(policy->subjects[i].path);
 	kvfree(policy->subjects);
 	kvfree(policy->buckets);
+	free_percpu(policy->level_stats);
 	kfree(policy);
 }
 

@@ -29,6 +29,16 @@ struct avf_subject {
 };
 
 /**
+ * struct avf_level_stats - refusals by file level, one instance per CPU
+ * @denied: refused
+ * @audited: let through by audit mode
+ */
+struct avf_level_stats {
+	u64 denied[AVFENCE_LEVELS_MAX];
+	u64 audited[AVFENCE_LEVELS_MAX];
+};
+
+/**
  * struct avf_policy - an immutable policy, published with RCU
  * @generation: unique per successful load, never 0
  * @mode: enum avfence_mode; the only field changed after publication
@@ -42,6 +52,8 @@ struct avf_subject {
  * @subjects: the subjects, @nsubjects of them
  * @buckets: hash of @subjects by key
  * @digest: SHA-256 of the canonical form (canon.c)
+ * @level_stats: per CPU: refusals under this policy by the level of the
+ *               file refused (fence.c)
  */
 struct avf_policy {
 	u64 generation;
@@ -55,6 +67,7 @@ struct avf_policy {
 	struct avf_subject *subjects;
 	struct hlist_head *buckets;
 	u8 digest[AVFENCE_DIGEST_LEN];
+	struct avf_level_stats __percpu *level_stats;
 };
 
 extern struct avf_policy __rcu *avf_policy;

@@ -2,7 +2,9 @@
 /*
  * avfence: the essentials of the fence, readable without avfencectl.
  *
- *	/sys/kernel/security/avfence/status	key: value lines
+ *	/sys/kernel/security/avfence/status	"key: value" lines, then
+ *						"route R: ...", "level L: ..."
+ *						and "subject P: ..." lines
  *	/sys/kernel/security/avfence/policy	the canonical form in force,
  *						whose SHA-256 is its digest
  */
@@ -20,6 +22,35 @@ static struct dentry *avf_dir, *avf_status, *avf_policy_file;
 static const char *mode_name(u32 mode)
 {
 	return mode == AVFENCE_MODE_AUDIT ? "audit" : "enforce";
+}
+
+/* Per level and per subject: what GET_STATUS has in its lists. */
+static void policy_lists_show(struct seq_file *m,
+			      const struct avf_policy *policy)
+{
+	const struct avf_subject *subject;
+	u32 i;
+
+	for (i = 0; i < policy->levels.count; i++)
+		seq_printf(m, "level %s: denied %llu audited %llu\n",
+			   policy->levels.name[i],
+			   avf_stat_level(policy, i, true),
+			   avf_stat_level(policy, i, false));
+	for (i = 0; i < policy->nsubjects; i++) {
+		subject = &policy->subjects[i];
+		seq_puts(m, "subject ");
+		/* one line per subject, whatever the path holds */
+		seq_escape(m, subject->path, " :\t\n\\");
+		seq_printf(m, ": clearance %s dev %u:%u ino %lu allow%s%s%s\n",
+			   policy->levels.name[subject->clearance],
+			   MAJOR(subject->key.dev), MINOR(subject->key.dev),
+			   subject->key.ino,
+			   subject->allow ? "" : " none",
+			   subject->allow & AVFENCE_ALLOW_RAW_DEVICES ?
+			   " raw-devices" : "",
+			   subject->allow & AVFENCE_ALLOW_PTRACE ?
+			   " ptrace" : "");
+	}
 }
 
 static int status_show(struct seq_file *m, void *v)
@@ -46,7 +77,6 @@ static int status_show(struct seq_file *m, void *v)
 	} else {
 		seq_puts(m, "mode: none (no policy loaded)\n");
 	}
-	mutex_unlock(&avf_config_lock);
 	seq_printf(m, "tagged: %u\ndenied: %llu\naudited: %llu\nevents_lost: %llu\n",
 		   avf_tagged_count(), avf_stat_denied(~0U),
 		   avf_stat_audited(~0U), avf_events_lost());
@@ -54,6 +84,9 @@ static int status_show(struct seq_file *m, void *v)
 		seq_printf(m, "route %s: denied %llu audited %llu\n",
 			   avf_route_name(i), avf_stat_denied(i),
 			   avf_stat_audited(i));
+	if (policy)
+		policy_lists_show(m, policy);
+	mutex_unlock(&avf_config_lock);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(status);

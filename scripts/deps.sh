@@ -17,7 +17,8 @@ METAS=${AVF_KERNEL_METAS:-"linux-headers-amd64 linux-headers-6.12-amd64"}
 
 PKGS="build-essential pkg-config libnl-3-dev libnl-genl-3-dev
       qemu-system-x86 busybox-static cpio xz-utils kmod attr
-      linux-source-6.1 python3 sparse"
+      linux-source-6.1 python3 sparse
+      libaudit1 libauparse0 libcap-ng0 libwrap0 libgssapi-krb5-2"
 
 need_apt=0
 for p in $PKGS $METAS; do
@@ -65,4 +66,15 @@ if [ ! -f "$ks/tools/testing/selftests/kselftest_harness.h" ]; then
 		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
 		'*/scripts/const_structs.checkpatch'
 fi
+# Debian's auditd, auditctl and ausearch for the VM's audit_test: unpacked
+# here, never installed (the host's own audit trail stays untouched).  The
+# libraries they need are in PKGS above.
+aud="$top/build/auditd"
+if [ ! -x "$aud/root/sbin/ausearch" ]; then
+	rm -rf "$aud" && mkdir -p "$aud"
+	(cd "$aud" && apt-get download -q auditd >/dev/null 2>&1) ||
+		{ echo "deps.sh: cannot download the auditd package" >&2; exit 1; }
+	dpkg -x "$aud"/auditd_*.deb "$aud/root"
+fi
+
 echo "deps.sh: kernels: $(tr '\n' ' ' < "$kdir/list")"

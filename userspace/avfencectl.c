@@ -46,7 +46,10 @@ static const struct command commands[] = {
 	  "policy is loaded and locked, its mode, generation, digest, levels\n"
 	  "(lowest first), default level, number of subjects, tagged tasks,\n"
 	  "denied and audited accesses in total and per route, and events lost\n"
-	  "by the event stream.  --json prints one JSON object instead.\n"
+	  "by the event stream; with a policy, the files refused per level\n"
+	  "(since that policy was loaded) and each subject with the device\n"
+	  "and inode the kernel resolved its path to.  --json prints one JSON\n"
+	  "object instead.\n"
 	  "The same essentials are readable without avfencectl in\n"
 	  "/sys/kernel/security/avfence/status (and the canonical policy in\n"
 	  "/sys/kernel/security/avfence/policy).\n" },

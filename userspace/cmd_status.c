@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 #include <sys/utsname.h>
 
 #include "avfencectl.h"
@@ -19,6 +20,65 @@ static const char *kernel_release(void)
 	static struct utsname u;
 
 	return uname(&u) ? NULL : u.release;
+}
+
+/* "raw-devices,ptrace", as in the policy file, or "" */
+static const char *allow_words(uint32_t allow)
+{
+	static char buf[64];
+
+	snprintf(buf, sizeof(buf), "%s%s%s",
+		 allow & AVFENCE_ALLOW_RAW_DEVICES ? "raw-devices" : "",
+		 (allow & AVFENCE_ALLOW_RAW_DEVICES) &&
+		 (allow & AVFENCE_ALLOW_PTRACE) ? "," : "",
+		 allow & AVFENCE_ALLOW_PTRACE ? "ptrace" : "");
+	return buf;
+}
+
+static void print_json_lists(const struct avf_status *st)
+{
+	const struct avf_status_subject *s;
+	u32 i;
+
+	printf(",\"level_stats\":");
+	if (!st->has_level_stats) {
+		printf("null");
+	} else {
+		printf("[");
+		for (i = 0; i < st->nr_level_stats; i++) {
+			printf("%s{\"level\":", i ? "," : "");
+			json_string(stdout, st->level_stats[i].name);
+			printf(",\"denied\":%" PRIu64 ",\"audited\":%" PRIu64 "}",
+			       st->level_stats[i].denied,
+			       st->level_stats[i].audited);
+		}
+		printf("]");
+	}
+	printf(",\"subject_list\":");
+	if (!st->has_subject_list) {
+		printf("%s", st->policy_loaded && !st->subjects ? "[]" : "null");
+		return;
+	}
+	printf("[");
+	for (i = 0; i < st->nr_subject_list; i++) {
+		s = &st->subject_list[i];
+		printf("%s{\"path\":", i ? "," : "");
+		json_string(stdout, s->path);
+		printf(",\"clearance\":");
+		json_string(stdout, s->clearance);
+		printf(",\"allow\":");
+		json_string(stdout, allow_words(s->allow));
+		if (s->has_id)
+			printf(",\"dev\":\"%u:%u\",\"ino\":%" PRIu64,
+			       major(s->dev), minor(s->dev), s->ino);
+		else
+			printf(",\"dev\":null,\"ino\":null");
+		printf("}");
+	}
+	printf("]");
+	printf(",\"subject_list_complete\":%s",
+	       st->nr_subject_list == st->subjects && !st->list_nomem ?
+	       "true" : "false");
 }
 
 static void print_json(const struct avf_status *st)
@@ -84,7 +144,42 @@ static void print_json(const struct avf_status *st)
 		printf(",\"denied\":%" PRIu64 ",\"audited\":%" PRIu64 "}",
 		       st->routes[i].denied, st->routes[i].audited);
 	}
-	printf("]}\n");
+	printf("]");
+	print_json_lists(st);
+	printf("}\n");
+}
+
+static void print_human_lists(const struct avf_status *st)
+{
+	const struct avf_status_subject *s;
+	u32 i;
+
+	if (st->has_level_stats) {
+		printf("files refused by level, under this policy:\n");
+		for (i = 0; i < st->nr_level_stats; i++)
+			printf("  %-14s denied %" PRIu64 ", audited %" PRIu64
+			       "\n", st->level_stats[i].name,
+			       st->level_stats[i].denied,
+			       st->level_stats[i].audited);
+	}
+	if (st->nr_subject_list)
+		printf("subject list (path, clearance, resolved to device:inode):\n");
+	for (i = 0; i < st->nr_subject_list; i++) {
+		s = &st->subject_list[i];
+		printf("  %s %s", s->path, s->clearance);
+		if (s->has_id)
+			printf(" dev %u:%u ino %" PRIu64, major(s->dev),
+			       minor(s->dev), s->ino);
+		if (s->allow)
+			printf(" allow=%s", allow_words(s->allow));
+		printf("\n");
+	}
+	if (st->has_subject_list &&
+	    (st->nr_subject_list < st->subjects || st->list_nomem))
+		printf("  (%" PRIu32 " more not listed: the reply is limited to %u KiB;\n"
+		       "  /sys/kernel/security/avfence/status lists them all)\n",
+		       st->subjects - st->nr_subject_list,
+		       AVFENCE_STATUS_SUBJECTS_MAX / 1024);
 }
 
 static void print_human(const struct avf_status *st)
@@ -134,6 +229,7 @@ static void print_human(const struct avf_status *st)
 			printf("  %-14s denied %" PRIu64 ", audited %" PRIu64
 			       "\n", r->name, r->denied, r->audited);
 	}
+	print_human_lists(st);
 }
 
 int status_main(int argc, char **argv)
@@ -154,7 +250,7 @@ int status_main(int argc, char **argv)
 						   "unexpected argument '%s'",
 						   argv[i]);
 	}
-	if (avf_status_fetch(&st))
+	if (avf_status_fetch_full(&st))
 		return 1;
 	if (st.levels_bad)
 		fprintf(stderr,
@@ -164,5 +260,6 @@ int status_main(int argc, char **argv)
 		print_json(&st);
 	else
 		print_human(&st);
+	avf_status_free(&st);
 	return 0;
 }

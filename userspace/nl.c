@@ -42,7 +42,24 @@ static struct nla_policy reply_policy[AVFENCE_A_MAX + 1] = {
 	[AVFENCE_A_EVENTS_LOST]		= { .type = NLA_U64 },
 	[AVFENCE_A_EVENT]		= { .type = NLA_NESTED },
 	[AVFENCE_A_TASK]		= { .type = NLA_NESTED },
+	[AVFENCE_A_SUBJECTS]		= { .type = NLA_NESTED },
+	[AVFENCE_A_LEVEL_STATS]		= { .type = NLA_NESTED },
 };
+
+/* The reply message a reply callback is looking at, or NULL. */
+static const struct nlmsghdr *current_reply;
+
+/**
+ * avf_nl_current_reply - the whole reply message, from a reply callback
+ *
+ * For attributes that may repeat, which the parsed table keeps only once.
+ *
+ * Return: the message, or NULL outside a reply callback.
+ */
+const struct nlmsghdr *avf_nl_current_reply(void)
+{
+	return current_reply;
+}
 
 static int nle_to_errno(int nle)
 {
@@ -165,6 +182,23 @@ int avf_nl_reserve_sndbuf(struct avf_nl *nl, size_t bytes)
 	return 0;
 }
 
+/**
+ * avf_nl_reserve_rcvbuf - make room for receiving replies of @bytes
+ * @nl: the connection
+ * @bytes: receive buffer wanted (libnl sets 32 KiB)
+ *
+ * A reply and the ack after it must both fit, or the ack is dropped and
+ * the socket reports ENOBUFS.  Best effort: capped by net.core.rmem_max
+ * unless SO_RCVBUFFORCE (CAP_NET_ADMIN) works.
+ */
+void avf_nl_reserve_rcvbuf(struct avf_nl *nl, int bytes)
+{
+	int fd = nl_socket_get_fd(nl->sk);
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes));
+}
+
 struct transact {
 	avf_nl_reply_fn fn;
 	void *arg;
@@ -271,7 +305,9 @@ static int valid_cb(struct nl_msg *msg, void *arg)
 		return NL_SKIP;
 	}
 	if (t->fn) {
+		current_reply = nlmsg_hdr(msg);
 		ret = t->fn(tb, t->arg);
+		current_reply = NULL;
 		if (ret < 0 && !t->cb_err)
 			t->cb_err = ret;
 	}

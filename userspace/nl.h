@@ -43,6 +43,7 @@ int avf_nl_open(struct avf_nl *nl);
 void avf_nl_close(struct avf_nl *nl);
 struct nl_msg *avf_nl_msg(const struct avf_nl *nl, uint8_t cmd, size_t size);
 int avf_nl_reserve_sndbuf(struct avf_nl *nl, size_t bytes);
+void avf_nl_reserve_rcvbuf(struct avf_nl *nl, int bytes);
 int avf_nl_transact(struct avf_nl *nl, struct nl_msg *msg,
 		    avf_nl_reply_fn fn, void *arg, struct avf_nl_ack *ack);
 int avf_nl_dump(struct avf_nl *nl, struct nl_msg *msg, avf_nl_reply_fn fn,
@@ -51,5 +52,6 @@ void avf_nl_parse_ext_ack(const struct nlmsghdr *nlh,
 			  const struct nlmsgerr *e, struct avf_nl_ack *ack);
 void avf_nl_report(const char *what, int err, const struct avf_nl_ack *ack);
 void avf_nl_report_open(int err);
+const struct nlmsghdr *avf_nl_current_reply(void);
 
 #endif /* _AVFENCECTL_NL_H */

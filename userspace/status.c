@@ -4,8 +4,10 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <netlink/attr.h>
+#include <netlink/genl/genl.h>
 
 #include "status.h"
 
@@ -53,6 +55,105 @@ static void parse_routes(struct avf_status *st, struct nlattr *stats)
 		if (tb[AVFENCE_ROUTE_A_AUDITED])
 			r->audited = nla_get_u64(tb[AVFENCE_ROUTE_A_AUDITED]);
 		st->nr_routes++;
+	}
+}
+
+static struct nla_policy level_policy[AVFENCE_LEVEL_A_MAX + 1] = {
+	[AVFENCE_LEVEL_A_NAME]		= { .type = NLA_STRING },
+	[AVFENCE_LEVEL_A_DENIED]	= { .type = NLA_U64 },
+	[AVFENCE_LEVEL_A_AUDITED]	= { .type = NLA_U64 },
+};
+
+static void parse_level_stats(struct avf_status *st, struct nlattr *stats)
+{
+	struct nlattr *tb[AVFENCE_LEVEL_A_MAX + 1], *a;
+	int rem;
+
+	st->has_level_stats = true;
+	nla_for_each_nested(a, stats, rem) {
+		struct avf_level_stat *l = &st->level_stats[st->nr_level_stats];
+
+		if (st->nr_level_stats == AVFENCE_LEVELS_MAX)
+			break;
+		if (nla_type(a) != AVFENCE_A_LEVEL ||
+		    nla_parse_nested(tb, AVFENCE_LEVEL_A_MAX, a, level_policy) ||
+		    !tb[AVFENCE_LEVEL_A_NAME])
+			continue;
+		memset(l, 0, sizeof(*l));
+		copy_string(l->name, sizeof(l->name), tb[AVFENCE_LEVEL_A_NAME]);
+		if (tb[AVFENCE_LEVEL_A_DENIED])
+			l->denied = nla_get_u64(tb[AVFENCE_LEVEL_A_DENIED]);
+		if (tb[AVFENCE_LEVEL_A_AUDITED])
+			l->audited = nla_get_u64(tb[AVFENCE_LEVEL_A_AUDITED]);
+		st->nr_level_stats++;
+	}
+}
+
+static struct nla_policy subject_policy[AVFENCE_SUBJECT_A_MAX + 1] = {
+	[AVFENCE_SUBJECT_A_PATH]	= { .type = NLA_STRING },
+	[AVFENCE_SUBJECT_A_CLEARANCE]	= { .type = NLA_STRING },
+	[AVFENCE_SUBJECT_A_ALLOW]	= { .type = NLA_U32 },
+	[AVFENCE_SUBJECT_A_DEV]		= { .type = NLA_U32 },
+	[AVFENCE_SUBJECT_A_INO]		= { .type = NLA_U64 },
+};
+
+static void add_subject(struct avf_status *st, struct nlattr *nest)
+{
+	struct nlattr *tb[AVFENCE_SUBJECT_A_MAX + 1];
+	struct avf_status_subject *s;
+
+	if (nla_type(nest) != AVFENCE_A_SUBJECT ||
+	    nla_parse_nested(tb, AVFENCE_SUBJECT_A_MAX, nest, subject_policy) ||
+	    !tb[AVFENCE_SUBJECT_A_PATH])
+		return;
+	if (st->nr_subject_list == st->cap_subject_list) {
+		uint32_t cap = st->cap_subject_list ? 2 * st->cap_subject_list : 16;
+		void *p = realloc(st->subject_list, cap * sizeof(*s));
+
+		if (!p) {
+			st->list_nomem = true;
+			return;
+		}
+		st->subject_list = p;
+		st->cap_subject_list = cap;
+	}
+	s = &st->subject_list[st->nr_subject_list];
+	memset(s, 0, sizeof(*s));
+	s->path = strndup(nla_data(tb[AVFENCE_SUBJECT_A_PATH]),
+			  nla_len(tb[AVFENCE_SUBJECT_A_PATH]));
+	if (!s->path) {
+		st->list_nomem = true;
+		return;
+	}
+	if (tb[AVFENCE_SUBJECT_A_CLEARANCE])
+		copy_string(s->clearance, sizeof(s->clearance),
+			    tb[AVFENCE_SUBJECT_A_CLEARANCE]);
+	if (tb[AVFENCE_SUBJECT_A_ALLOW])
+		s->allow = nla_get_u32(tb[AVFENCE_SUBJECT_A_ALLOW]);
+	if (tb[AVFENCE_SUBJECT_A_DEV] && tb[AVFENCE_SUBJECT_A_INO]) {
+		s->has_id = true;
+		s->dev = nla_get_u32(tb[AVFENCE_SUBJECT_A_DEV]);
+		s->ino = nla_get_u64(tb[AVFENCE_SUBJECT_A_INO]);
+	}
+	st->nr_subject_list++;
+}
+
+/* AVFENCE_A_SUBJECTS may repeat: walk the whole reply, not tb[]. */
+static void parse_subjects(struct avf_status *st)
+{
+	const struct nlmsghdr *nlh = avf_nl_current_reply();
+	struct nlattr *nest, *a;
+	int rem, nrem;
+
+	if (!nlh)
+		return;
+	nla_for_each_attr(nest, genlmsg_attrdata(nlmsg_data(nlh), 0),
+			  genlmsg_attrlen(nlmsg_data(nlh), 0), rem) {
+		if (nla_type(nest) != AVFENCE_A_SUBJECTS)
+			continue;
+		st->has_subject_list = true;
+		nla_for_each_nested(a, nest, nrem)
+			add_subject(st, a);
 	}
 }
 
@@ -129,6 +230,10 @@ static int status_reply(struct nlattr **tb, void *arg)
 	}
 	if (tb[AVFENCE_A_ROUTE_STATS])
 		parse_routes(st, tb[AVFENCE_A_ROUTE_STATS]);
+	if (tb[AVFENCE_A_LEVEL_STATS])
+		parse_level_stats(st, tb[AVFENCE_A_LEVEL_STATS]);
+	if (st->want_list)
+		parse_subjects(st);
 	return 0;
 }
 
@@ -153,13 +258,50 @@ int avf_status_get(struct avf_nl *nl, struct avf_status *st,
 }
 
 /**
- * avf_status_fetch - connect, get the status, report any failure
- * @st: filled in
+ * avf_status_get_full - avf_status_get(), and keep the subject list
+ * @nl: the connection
+ * @st: filled in; release with avf_status_free()
+ * @ack: the kernel's ack
  *
- * Return: 0, or a negative errno after printing why to stderr (-ENOENT:
- * module not loaded).
+ * Return: 0 or a negative errno.
  */
-int avf_status_fetch(struct avf_status *st)
+int avf_status_get_full(struct avf_nl *nl, struct avf_status *st,
+			struct avf_nl_ack *ack)
+{
+	struct nl_msg *msg;
+
+	memset(st, 0, sizeof(*st));
+	st->want_list = true;
+	/* The reply and the ack after it must fit (uapi/avfence.h). */
+	avf_nl_reserve_rcvbuf(nl, 4 * AVFENCE_STATUS_SUBJECTS_MAX);
+	msg = avf_nl_msg(nl, AVFENCE_CMD_GET_STATUS, 0);
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u32(msg, AVFENCE_A_STATUS_WANT,
+			AVFENCE_STATUS_WANT_SUBJECTS)) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	return avf_nl_transact(nl, msg, status_reply, st, ack);
+}
+
+/**
+ * avf_status_free - release what avf_status_get_full() allocated
+ * @st: the status
+ */
+void avf_status_free(struct avf_status *st)
+{
+	uint32_t i;
+
+	for (i = 0; i < st->nr_subject_list; i++)
+		free(st->subject_list[i].path);
+	free(st->subject_list);
+	st->subject_list = NULL;
+	st->nr_subject_list = 0;
+	st->cap_subject_list = 0;
+}
+
+static int fetch(struct avf_status *st, bool full)
 {
 	struct avf_nl_ack ack;
 	struct avf_nl nl;
@@ -170,9 +312,33 @@ int avf_status_fetch(struct avf_status *st)
 		avf_nl_report_open(ret);
 		return ret;
 	}
-	ret = avf_status_get(&nl, st, &ack);
+	ret = full ? avf_status_get_full(&nl, st, &ack) :
+		     avf_status_get(&nl, st, &ack);
 	if (ret)
 		avf_nl_report("get status", ret, &ack);
 	avf_nl_close(&nl);
 	return ret;
+}
+
+/**
+ * avf_status_fetch - connect, get the status, report any failure
+ * @st: filled in
+ *
+ * Return: 0, or a negative errno after printing why to stderr (-ENOENT:
+ * module not loaded).
+ */
+int avf_status_fetch(struct avf_status *st)
+{
+	return fetch(st, false);
+}
+
+/**
+ * avf_status_fetch_full - avf_status_fetch() with the subject list
+ * @st: filled in; release with avf_status_free()
+ *
+ * Return: as avf_status_fetch().
+ */
+int avf_status_fetch_full(struct avf_status *st)
+{
+	return fetch(st, true);
 }

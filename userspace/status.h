@@ -22,6 +22,23 @@ struct avf_route_stat {
 	uint64_t audited;
 };
 
+/* Refusals of files at one level, under the policy in force. */
+struct avf_level_stat {
+	char name[AVFENCE_LEVEL_NAME_MAX];
+	uint64_t denied;
+	uint64_t audited;
+};
+
+/* A subject as the kernel resolved it at load. */
+struct avf_status_subject {
+	char *path;
+	char clearance[AVFENCE_LEVEL_NAME_MAX];
+	uint32_t allow;
+	bool has_id;		/* dev and ino reported */
+	uint32_t dev;		/* as stat(2)'s st_dev */
+	uint64_t ino;
+};
+
 /**
  * struct avf_status - the kernel's answer; has_* tells what it included
  */
@@ -46,10 +63,24 @@ struct avf_status {
 	uint64_t events_lost;
 	struct avf_route_stat routes[AVF_ROUTES_MAX];
 	unsigned int nr_routes;
+	bool has_level_stats;
+	struct avf_level_stat level_stats[AVFENCE_LEVELS_MAX];
+	unsigned int nr_level_stats;
+	/* Only from avf_status_get_full(); free with avf_status_free(). */
+	bool want_list;
+	bool has_subject_list;
+	struct avf_status_subject *subject_list;
+	uint32_t nr_subject_list;
+	uint32_t cap_subject_list;
+	bool list_nomem;
 };
 
 int avf_status_get(struct avf_nl *nl, struct avf_status *st,
 		   struct avf_nl_ack *ack);
+int avf_status_get_full(struct avf_nl *nl, struct avf_status *st,
+			struct avf_nl_ack *ack);
 int avf_status_fetch(struct avf_status *st);
+int avf_status_fetch_full(struct avf_status *st);
+void avf_status_free(struct avf_status *st);
 
 #endif /* _AVFENCECTL_STATUS_H */

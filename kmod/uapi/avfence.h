@@ -14,7 +14,12 @@
  * attributes, wrong types and over-long strings are rejected with -EINVAL
  * and an extended ack naming the attribute.
  *
- * AVFENCE_CMD_GET_STATUS: anyone.  Request: no attributes.  Reply:
+ * AVFENCE_CMD_GET_STATUS: anyone.  Request:
+ *    AVFENCE_A_STATUS_WANT: NLA_U32, optional, AVFENCE_STATUS_WANT_*
+ *    flags: parts of the reply only sent when asked for (they may make it
+ *    too large for a small receive buffer); unknown bits are rejected
+ *    with -EOPNOTSUPP
+ * Reply:
  *    AVFENCE_A_ABI_VERSION: NLA_U32
  *    AVFENCE_A_MODULE_VERSION: NLA_NUL_STRING
  *    AVFENCE_A_POLICY_LOADED: NLA_U8 (0 or 1)
@@ -37,6 +42,31 @@
  *            AVFENCE_ROUTE_A_NAME: NLA_NUL_STRING
  *            AVFENCE_ROUTE_A_DENIED: NLA_U64
  *            AVFENCE_ROUTE_A_AUDITED: NLA_U64
+ *    With a policy, also:
+ *    AVFENCE_A_LEVEL_STATS: NLA_NESTED, one entry per level, lowest first
+ *        AVFENCE_A_LEVEL: NLA_NESTED
+ *            AVFENCE_LEVEL_A_NAME: NLA_NUL_STRING
+ *            AVFENCE_LEVEL_A_DENIED: NLA_U64, refusals of files whose
+ *            effective label is this level, since this policy was loaded
+ *            AVFENCE_LEVEL_A_AUDITED: NLA_U64, the same in audit mode
+ *    With AVFENCE_STATUS_WANT_SUBJECTS and a policy:
+ *    AVFENCE_A_SUBJECTS: NLA_NESTED, may repeat (a nest holds at most
+ *    64 KiB); the subjects in the order they were loaded.  The list
+ *    stops early, without error, if the reply would exceed
+ *    AVFENCE_STATUS_SUBJECTS_MAX bytes: compare with
+ *    AVFENCE_A_SUBJECT_COUNT.
+ *        AVFENCE_A_SUBJECT: NLA_NESTED, one per subject
+ *            AVFENCE_SUBJECT_A_PATH: NLA_NUL_STRING, as loaded
+ *            AVFENCE_SUBJECT_A_CLEARANCE: NLA_NUL_STRING
+ *            AVFENCE_SUBJECT_A_ALLOW: NLA_U32, AVFENCE_ALLOW_* flags
+ *            AVFENCE_SUBJECT_A_DEV: NLA_U32, the device the kernel
+ *            resolved the path to at load (s_dev, encoded as stat(2)'s
+ *            st_dev)
+ *            AVFENCE_SUBJECT_A_INO: NLA_U64, the inode number
+ *    The reply is then up to about 80 KiB: the reader's receive buffer
+ *    must hold it and the ack (SO_RCVBUF of 256 KiB is plenty).
+ *    Attributes may be added to this reply; readers ignore those they
+ *    do not know.
  *
  * AVFENCE_CMD_LOAD_POLICY: CAP_MAC_ADMIN or CAP_SYS_ADMIN, untagged.
  * Replaces the policy atomically; on any error the old policy stays.
@@ -83,7 +113,8 @@
  *        AVFENCE_EVENT_A_SEQ: NLA_U64, +1 per event; a gap is loss
  *        AVFENCE_EVENT_A_TIME: NLA_U64, CLOCK_REALTIME ns
  *        AVFENCE_EVENT_A_PID: NLA_U32, AVFENCE_EVENT_A_COMM: string
- *        AVFENCE_EVENT_A_EXE: string (when known)
+ *        AVFENCE_EVENT_A_EXE: string (when known; for a policy load,
+ *        mode change or lock, the executable of the process that made it)
  *        AVFENCE_EVENT_A_CLEARANCE, AVFENCE_EVENT_A_LABEL: string
  *        AVFENCE_EVENT_A_ROUTE: NLA_U32, enum avfence_route
  *        AVFENCE_EVENT_A_PATH or AVFENCE_EVENT_A_WHAT: string
@@ -116,6 +147,12 @@
 #define AVFENCE_LEVEL_NAME_MAX	64	/* bytes, with the NUL */
 #define AVFENCE_SUBJECTS_MAX	16384
 #define AVFENCE_PATH_MAX	4096	/* bytes, with the NUL */
+/*
+ * Bytes of subject list in a GET_STATUS reply, at most: the reply and the
+ * ack after it must fit a socket's default receive buffer (rmem_default),
+ * or the ack is dropped and the reader sees ENOBUFS.
+ */
+#define AVFENCE_STATUS_SUBJECTS_MAX	(64 * 1024)
 
 enum avfence_mode {
 	AVFENCE_MODE_UNSPEC,	/* never valid: a mode is always explicit */
@@ -206,6 +243,8 @@ enum avfence_attr {
 	AVFENCE_A_EVENTS_LOST,
 	AVFENCE_A_EVENT,
 	AVFENCE_A_TASK,
+	AVFENCE_A_LEVEL_STATS,
+	AVFENCE_A_STATUS_WANT,
 	__AVFENCE_A_MAX
 };
 #define AVFENCE_A_MAX (__AVFENCE_A_MAX - 1)
@@ -213,9 +252,22 @@ enum avfence_attr {
 enum avfence_level_attr {
 	AVFENCE_LEVEL_A_UNSPEC,
 	AVFENCE_LEVEL_A_NAME,
+	AVFENCE_LEVEL_A_DENIED,		/* GET_STATUS replies only */
+	AVFENCE_LEVEL_A_AUDITED,	/* GET_STATUS replies only */
+	AVFENCE_LEVEL_A_PAD,
 	__AVFENCE_LEVEL_A_MAX
 };
 #define AVFENCE_LEVEL_A_MAX (__AVFENCE_LEVEL_A_MAX - 1)
+
+/* Optional parts of a GET_STATUS reply (AVFENCE_A_STATUS_WANT). */
+enum avfence_status_want {
+	/* the subject list, with what each path was resolved to */
+	AVFENCE_STATUS_WANT_SUBJECTS = 1 << 0,
+	__AVFENCE_STATUS_WANT_ALL = (1 << 1) - 1
+};
+
+/* AVFENCE_A_LEVEL_STATS holds only AVFENCE_A_LEVEL entries. */
+#define AVFENCE_A_LEVEL 1
 
 /* AVFENCE_A_SUBJECTS holds only AVFENCE_A_SUBJECT entries. */
 #define AVFENCE_A_SUBJECT 1
@@ -225,6 +277,9 @@ enum avfence_subject_attr {
 	AVFENCE_SUBJECT_A_PATH,
 	AVFENCE_SUBJECT_A_CLEARANCE,
 	AVFENCE_SUBJECT_A_ALLOW,
+	AVFENCE_SUBJECT_A_DEV,		/* GET_STATUS replies only */
+	AVFENCE_SUBJECT_A_INO,		/* GET_STATUS replies only */
+	AVFENCE_SUBJECT_A_PAD,
 	__AVFENCE_SUBJECT_A_MAX
 };
 #define AVFENCE_SUBJECT_A_MAX (__AVFENCE_SUBJECT_A_MAX - 1)

@@ -11,6 +11,8 @@
  * ├── bin/agent     a second subject (a copy of the probe)
  * └── many/s0...    16384 empty files, subjects of the large policies
  */
+#include <sys/sysmacros.h>
+
 #include "ctl.h"
 
 #define POLICY_DIR	TMP "/policies"
@@ -178,6 +180,158 @@ TEST_F(ctl, status_fields)
 	EXPECT_NE(NULL, strstr(secfs, "\nroute open: denied 1 audited 0\n"));
 	snprintf(v, sizeof(v), "\nkernel: %s\n", u.release);
 	EXPECT_NE(NULL, strstr(secfs, v));
+}
+
+/* Format "MAJOR:MINOR ino N" of a file, as the kernel resolves it. */
+static int file_id(const char *path, char *buf, size_t size)
+{
+	struct stat sb;
+
+	if (stat(path, &sb))
+		return -errno;
+	snprintf(buf, size, "%u:%u ino %llu", major(sb.st_dev),
+		 minor(sb.st_dev), (unsigned long long)sb.st_ino);
+	return 0;
+}
+
+/*
+ * The subject list with what each path was resolved to, and refusals
+ * counted by the level of the file, agree in JSON, text and securityfs.
+ */
+TEST_F(ctl, status_subjects_and_levels)
+{
+	char id_scanner[64], id_agent[64], want[512], *p;
+	char secfs[16384];
+
+	ASSERT_EQ(0, write_file(TMP "/top", "top\n"));
+	ASSERT_EQ(0, set_label(TMP "/top", "TOP-SECRET"));
+	ASSERT_EQ(0, write_policy("two.conf",
+				  LEVELS "default UNCLASSIFIED\nmode enforce\n"
+				  "subject " SCANNER " OFFICIAL\n"
+				  "subject " TMP "/bin/agent SECRET allow=ptrace\n",
+				  self->policy, sizeof(self->policy)));
+	ASSERT_EQ(0, ctl(&o, "load", self->policy, NULL));
+	ASSERT_EQ(0, file_id(SCANNER, id_scanner, sizeof(id_scanner)));
+	ASSERT_EQ(0, file_id(TMP "/bin/agent", id_agent, sizeof(id_agent)));
+
+	/* One denial at SECRET, one at TOP-SECRET, one audited TOP-SECRET. */
+	EXPECT_EQ(EACCES, run(SCANNER, "open", TMP "/secret", "r", NULL));
+	EXPECT_EQ(EACCES, run(SCANNER, "open", TMP "/top", "r", NULL));
+	ASSERT_EQ(0, ctl(&o, "mode", "audit", NULL));
+	EXPECT_EQ(0, run(SCANNER, "open", TMP "/top", "r", NULL));
+
+	ASSERT_EQ(0, ctl(&o, "status", "--json", NULL));
+	ASSERT_EQ(0, json_valid(o.out)) {
+		TH_LOG("%s", o.out);
+	}
+	EXPECT_NE(NULL, strstr(o.out, "\"level_stats\":["
+			       "{\"level\":\"UNCLASSIFIED\",\"denied\":0,\"audited\":0},"
+			       "{\"level\":\"OFFICIAL\",\"denied\":0,\"audited\":0},"
+			       "{\"level\":\"SECRET\",\"denied\":1,\"audited\":0},"
+			       "{\"level\":\"TOP-SECRET\",\"denied\":1,\"audited\":1}]")) {
+		TH_LOG("%s", o.out);
+	}
+	p = strchr(id_scanner, ' ');
+	*p = '\0';
+	snprintf(want, sizeof(want),
+		 "{\"path\":\"" SCANNER "\",\"clearance\":\"OFFICIAL\","
+		 "\"allow\":\"\",\"dev\":\"%s\",\"ino\":%s}",
+		 id_scanner, p + 5);
+	EXPECT_NE(NULL, strstr(o.out, want)) {
+		TH_LOG("want %s in %s", want, o.out);
+	}
+	*p = ' ';
+	EXPECT_NE(NULL, strstr(o.out, "\"subject_list_complete\":true"));
+
+	ASSERT_EQ(0, ctl(&o, "status", NULL));
+	snprintf(want, sizeof(want), "\n  " SCANNER " OFFICIAL dev %s\n"
+		 "  " TMP "/bin/agent SECRET dev %s allow=ptrace\n",
+		 id_scanner, id_agent);
+	EXPECT_NE(NULL, strstr(o.out, want)) {
+		TH_LOG("want %s in %s", want, o.out);
+	}
+	EXPECT_NE(NULL, strstr(o.out, "\n  TOP-SECRET     denied 1, audited 1\n")) {
+		TH_LOG("%s", o.out);
+	}
+
+	ASSERT_EQ(0, read_text(SECFS_STATUS, secfs, sizeof(secfs)));
+	EXPECT_NE(NULL, strstr(secfs, "\nlevel SECRET: denied 1 audited 0\n"));
+	EXPECT_NE(NULL, strstr(secfs, "\nlevel TOP-SECRET: denied 1 audited 1\n"));
+	snprintf(want, sizeof(want),
+		 "\nsubject " SCANNER ": clearance OFFICIAL dev %s allow none\n"
+		 "subject " TMP "/bin/agent: clearance SECRET dev %s allow ptrace\n",
+		 id_scanner, id_agent);
+	EXPECT_NE(NULL, strstr(secfs, want)) {
+		TH_LOG("want %s in %s", want, secfs);
+	}
+
+	/* The counters belong to the policy: a new load starts at zero. */
+	ASSERT_EQ(0, ctl(&o, "load", self->policy, NULL));
+	ASSERT_EQ(0, read_text(SECFS_STATUS, secfs, sizeof(secfs)));
+	EXPECT_NE(NULL, strstr(secfs, "\nlevel TOP-SECRET: denied 0 audited 0\n")) {
+		TH_LOG("%s", secfs);
+	}
+}
+
+static void fill_want(struct nlmsghdr *n, const void *arg)
+{
+	avf_nl_put_u32(n, AVFENCE_A_STATUS_WANT, *(const uint32_t *)arg);
+}
+
+/* The subject list only when asked for; unknown wishes are refused. */
+TEST_F(ctl, status_want_flags)
+{
+	static char reply[AVF_NL_BUF];
+	uint32_t want;
+	int len = 0;
+
+	ASSERT_EQ(0, ctl(&o, "load", self->policy, NULL));
+	ASSERT_EQ(0, avf_nl_do(AVFENCE_CMD_GET_STATUS, NULL, NULL, reply, &len));
+	EXPECT_EQ(NULL, memmem(reply, len, SCANNER, strlen(SCANNER)));
+	want = AVFENCE_STATUS_WANT_SUBJECTS;
+	ASSERT_EQ(0, avf_nl_do(AVFENCE_CMD_GET_STATUS, fill_want, &want,
+			       reply, &len));
+	EXPECT_NE(NULL, memmem(reply, len, SCANNER, strlen(SCANNER)));
+	want = AVFENCE_STATUS_WANT_SUBJECTS << 1;
+	EXPECT_EQ(-EOPNOTSUPP, avf_nl_do(AVFENCE_CMD_GET_STATUS, fill_want,
+					 &want, reply, &len));
+}
+
+/* A load with a subject resolved by hand: the identity only comes back. */
+static void fill_load_with_ino(struct nlmsghdr *n, const void *arg)
+{
+	struct nlattr *nest, *sub;
+	uint64_t ino = 1;
+
+	avf_nl_put_u32(n, AVFENCE_A_MODE, AVFENCE_MODE_ENFORCE);
+	nest = avf_nl_nest(n, AVFENCE_A_LEVELS);
+	avf_nl_put_str(n, AVFENCE_LEVEL_A_NAME, "LOW");
+	avf_nl_nest_end(n, nest);
+	avf_nl_put_str(n, AVFENCE_A_DEFAULT_LEVEL, "LOW");
+	nest = avf_nl_nest(n, AVFENCE_A_SUBJECTS);
+	sub = avf_nl_nest(n, AVFENCE_A_SUBJECT);
+	avf_nl_put_str(n, AVFENCE_SUBJECT_A_PATH, SCANNER);
+	avf_nl_put_str(n, AVFENCE_SUBJECT_A_CLEARANCE, "LOW");
+	avf_nl_put(n, *(const int *)arg, &ino, sizeof(ino));
+	avf_nl_nest_end(n, sub);
+	avf_nl_nest_end(n, nest);
+}
+
+/* Attributes only sent in status replies are refused in requests. */
+TEST_F(ctl, status_only_attributes_refused_in_load)
+{
+	uint64_t gen;
+	int type;
+
+	ASSERT_EQ(0, ctl(&o, "load", self->policy, NULL));
+	gen = generation();
+	type = AVFENCE_SUBJECT_A_INO;
+	EXPECT_EQ(-EINVAL, avf_nl_do(AVFENCE_CMD_LOAD_POLICY,
+				     fill_load_with_ino, &type, NULL, NULL));
+	type = AVFENCE_SUBJECT_A_DEV;
+	EXPECT_EQ(-EINVAL, avf_nl_do(AVFENCE_CMD_LOAD_POLICY,
+				     fill_load_with_ino, &type, NULL, NULL));
+	EXPECT_EQ(gen, generation());
 }
 
 TEST_F(ctl, ps_lists_tagged_only)
@@ -456,6 +610,13 @@ TEST_F_TIMEOUT(ctl, limit_16384_subjects, 900)
 	EXPECT_EQ(AVFENCE_SUBJECTS_MAX, st.subject_count);
 	ASSERT_EQ(0, status_digest(got));
 	EXPECT_STREQ(want, got);
+	/* The subject list of GET_STATUS stops at its size cap, and says so. */
+	EXPECT_NE(NULL, strstr(o.out, "\"subject_list_complete\":false"));
+	EXPECT_NE(NULL, strstr(o.out, "\"subject_list\":[{\"path\":\"" TMP "/many/s"));
+	ASSERT_EQ(0, ctl(&o, "status", NULL));
+	EXPECT_NE(NULL, strstr(o.out, " more not listed: the reply is limited to 64 KiB;\n")) {
+		TH_LOG("%s", o.out);
+	}
 	gen = generation();
 
 	ASSERT_EQ(0, write_many(POLICY_DIR "/over.conf", AVFENCE_SUBJECTS_MAX + 1));

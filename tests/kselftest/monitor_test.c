@@ -204,15 +204,17 @@ TEST_F(monitor, policy_events)
 	EXPECT_STREQ(gen, field(line, "generation"));
 	EXPECT_STREQ("audit", field(line, "mode"));
 	EXPECT_STREQ("avfencectl", field(line, "comm"));
-	/* kmod does not fill in the executable of configuration events yet. */
-	if (strcmp(field(line, "exe"), "null"))
-		EXPECT_STREQ(AVFENCECTL, field(line, "exe"));
+	/* Who changed the fence: pid, comm and executable. */
+	EXPECT_STREQ(AVFENCECTL, field(line, "exe"));
 	EXPECT_STREQ("null", field(line, "action"));
 	ASSERT_EQ(0, avfencectl("mode", "enforce", NULL));
 	ASSERT_EQ(0, monitor_line(&self->m, line, sizeof(line), 5000));
 	EXPECT_STREQ("mode", field(line, "type"));
 	EXPECT_STREQ("enforce", field(line, "mode"));
 	EXPECT_STREQ(gen, field(line, "generation"));
+	EXPECT_STREQ(AVFENCECTL, field(line, "exe"));
+	EXPECT_STREQ("avfencectl", field(line, "comm"));
+	EXPECT_NE(0, atoi(field(line, "pid")));
 }
 
 /*

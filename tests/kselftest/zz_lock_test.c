@@ -145,6 +145,7 @@ TEST(lock_until_reboot)
 	TH_LOG("%s", line);
 	EXPECT_STREQ(gen, json_get(line, "generation", v, sizeof(v)));
 	EXPECT_STREQ("enforce", json_get(line, "mode", v, sizeof(v)));
+	EXPECT_STREQ(AVFENCECTL, json_get(line, "exe", v, sizeof(v)));
 	EXPECT_EQ(0, monitor_stop(&m, SIGINT));
 
 	EXPECT_TRUE(locked());

@@ -126,6 +126,26 @@ else
 fi
 [ -f "$top/policy/example.conf" ] && cp "$top/policy/example.conf" "$root/etc/avfence/"
 
+# Debian's audit tools for audit_test, with their libraries and loader, if
+# scripts/deps.sh unpacked them (audit_test skips otherwise).
+aud="$top/build/auditd/root"
+if [ -x "$aud/sbin/auditd" ] && [ -x "$aud/sbin/ausearch" ]; then
+	mkdir -p "$root/lib/x86_64-linux-gnu" "$root/lib64"
+	for b in auditd auditctl ausearch; do
+		cp "$aud/sbin/$b" "$root/sbin/$b"
+		libs=$(ldd "$aud/sbin/$b" || true)
+		case "$libs" in
+		*"not found"*) log "$b: some libraries not found (make deps): $libs" ;;
+		esac
+		echo "$libs" | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p'
+	done | sort -u | while read -r lib; do
+		cp -L "$lib" "$root/lib/x86_64-linux-gnu/"
+	done
+	cp -L /lib64/ld-linux-x86-64.so.2 "$root/lib64/"
+else
+	log "no build/auditd (make deps): audit_test will skip"
+fi
+
 # Test binaries.  The probe is the subject binary (/opt/av/bin/scanner) and,
 # as a separate file, an untagged twin (/bin/avprobe).
 ks="$top/build/kselftest"
