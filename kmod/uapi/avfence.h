@@ -11,8 +11,9 @@
  * Family name AVFENCE_GENL_NAME, version AVFENCE_GENL_VERSION.  Every
  * command is a request with NLM_F_REQUEST (and NLM_F_ACK where the sender
  * wants an explicit ack).  Attributes are validated strictly: unknown
- * attributes, wrong types and over-long strings are rejected with -EINVAL
- * and an extended ack naming the attribute.
+ * attributes, wrong types and over-long strings are rejected with -EINVAL,
+ * integers out of their range (a mode) with -ERANGE, and
+ * the extended ack names the attribute.
  *
  * AVFENCE_CMD_GET_STATUS: anyone.  Request:
  *    AVFENCE_A_STATUS_WANT: NLA_U32, optional, AVFENCE_STATUS_WANT_*
@@ -90,7 +91,8 @@
  *    The extended ack names the offending attribute.
  *
  * AVFENCE_CMD_SET_MODE: CAP_MAC_ADMIN or CAP_SYS_ADMIN, untagged.
- *    AVFENCE_A_MODE: NLA_U32, required.  -ENOENT if no policy is loaded.
+ *    AVFENCE_A_MODE: NLA_U32, required, AVFENCE_MODE_AUDIT or
+ *    AVFENCE_MODE_ENFORCE (else -ERANGE).  -ENOENT if no policy is loaded.
  *
  * AVFENCE_CMD_LOCK: CAP_MAC_ADMIN or CAP_SYS_ADMIN, untagged.  No
  * attributes.  Until reboot: no policy load, no mode change, and the
