@@ -58,7 +58,8 @@ struct avf_tag {
 
 static struct hlist_head avf_tags[1 << TAG_HASH_BITS];
 static DEFINE_SPINLOCK(avf_tags_lock);
-static atomic_t avf_ntagged = ATOMIC_INIT(0);
+/* Tagged tasks alive; read inline by every hook's fast path. */
+atomic_t avf_ntagged = ATOMIC_INIT(0);
 
 static struct hlist_head *bucket(const struct task_struct *task)
 {
@@ -182,17 +183,6 @@ static void tag_remove(const struct task_struct *task)
 	spin_unlock_irqrestore(&avf_tags_lock, flags);
 	if (tag)
 		kfree_rcu(tag, rcu);
-}
-
-/**
- * avf_any_tagged - is any task tagged?
- *
- * Return: false only when no task is fenced, which is the fast path of
- * every hook on a host without a policy.
- */
-bool avf_any_tagged(void)
-{
-	return atomic_read(&avf_ntagged) != 0;
 }
 
 /**
