@@ -206,7 +206,12 @@ void avf_policy_replace(struct avf_policy *policy)
 				  lockdep_is_held(&avf_config_lock));
 	/* Tasks already running a subject binary are fenced from now on. */
 	avf_subject_tag_running(policy);
-	synchronize_rcu();
+	/*
+	 * Expedited: a normal grace period is several ticks (6-10 ms of a
+	 * load in the benchmark VM); loads are rare and an administrator
+	 * waits for them.
+	 */
+	synchronize_rcu_expedited();
 	avf_policy_free(old);
 	/*
 	 * A fork that began before its parent was tagged above may only now
