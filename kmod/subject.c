@@ -198,7 +198,7 @@ u32 avf_tagged_count(void)
 /**
  * avf_current_tagged - is the current task fenced?
  *
- * Context: any; called from the ftrace callback with preemption disabled.
+ * Context: any; called from the ftrace callback, possibly preemptible.
  * Return: true if current carries a tag.
  */
 bool avf_current_tagged(void)
