@@ -55,6 +55,7 @@ static inline bool avf_any_tagged(void)
 {
 	return atomic_read(&avf_ntagged) != 0;
 }
+
 u32 avf_tagged_count(void);
 /**
  * struct avf_clearance - what a tagged task may reach
