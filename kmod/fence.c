@@ -235,7 +235,9 @@ static u32 label_level(struct avf_policy *policy,
 		snprintf(r->label, sizeof(r->label), "%*pE",
 			 (int)avf_label_trim(label->name, label->len),
 			 label->name);
-		if (!atomic_xchg(&policy->unknown_logged, 1))
+		/* Read first: the exchange writes a line every check shares. */
+		if (!atomic_read(&policy->unknown_logged) &&
+		    !atomic_xchg(&policy->unknown_logged, 1))
 			pr_warn("unknown label '%s' taken as %s; further unknown labels are not reported\n",
 				r->label, policy->levels.name[level]);
 	} else {
