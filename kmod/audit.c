@@ -36,6 +36,18 @@ static void log_string(struct audit_buffer *ab, const char *key,
 }
 
 /**
+ * avf_audit_wanted - will a refusal become an audit record or an event?
+ *
+ * Reads only: refusals that nothing records cost no formatting.
+ *
+ * Return: true if auditing is enabled or anyone listens to events.
+ */
+bool avf_audit_wanted(void)
+{
+	return audit_enabled || avf_event_wanted();
+}
+
+/**
  * avf_audit_refusal - record a refusal in the audit log and the stream
  * @denied: denied (true) or let through by audit mode (false)
  * @route: enum avfence_route

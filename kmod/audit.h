@@ -7,6 +7,7 @@
 
 #include "common.h"
 
+bool avf_audit_wanted(void);
 void avf_audit_refusal(bool denied, u32 route, const char *clearance,
 		       const char *label, const char *key, const char *value);
 

@@ -5,6 +5,7 @@
 #ifndef _AVFENCE_COMMON_H
 #define _AVFENCE_COMMON_H
 
+#include <linux/atomic.h>
 #include <linux/fs.h>
 #include <linux/sched.h>
 #include <linux/types.h>
@@ -39,7 +40,22 @@ static inline struct avf_subject_key avf_key_of_inode(const struct inode *inode)
 int avf_subject_init(void);
 void avf_subject_exit(void);
 bool avf_current_tagged(void);
-bool avf_any_tagged(void);
+extern atomic_t avf_ntagged;
+
+/**
+ * avf_any_tagged - is any task tagged?
+ *
+ * Inline: the ftrace callback asks it on every call of every hooked
+ * function, and a call costs more than the read.
+ *
+ * Return: false only when no task is fenced, which is the fast path of
+ * every hook on a host without a policy.
+ */
+static inline bool avf_any_tagged(void)
+{
+	return atomic_read(&avf_ntagged) != 0;
+}
+
 u32 avf_tagged_count(void);
 /**
  * struct avf_clearance - what a tagged task may reach

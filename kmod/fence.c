@@ -8,10 +8,16 @@
  * returns 0 or -EACCES (-EPERM for side doors, as a missing privilege
  * would).  Counters are per CPU: nothing on these paths writes a shared
  * cache line.
+ *
+ * A refusal is cheap: it is counted per CPU, and its path is formatted
+ * only if something will take it: a log line within the rate limit, an
+ * audit record (auditing enabled) or an event (a listener on the events
+ * group).  Otherwise a denied open costs what an allowed one does.
  */
+#include <linux/jiffies.h>
 #include <linux/percpu.h>
-#include <linux/ratelimit.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 
 #include "audit.h"
 #include "fence.h"
@@ -29,7 +35,74 @@ struct avf_counters {
 };
 
 static DEFINE_PER_CPU(struct avf_counters, avf_counters);
-static DEFINE_RATELIMIT_STATE(avf_log_rs, 5 * HZ, 20);
+
+/*
+ * The per-access log lines of all routes together: at most LOG_BURST every
+ * LOG_INTERVAL.  Once a window's lines are used up, a refusal only reads
+ * the window (no lock taken, no shared cache line written) and counts the
+ * line it did not log per CPU; how many were left out is logged when the
+ * next window opens.  Unlike __ratelimit(), which takes a global lock on
+ * every call, the lock here is taken at most LOG_BURST + 1 times a window.
+ */
+#define LOG_INTERVAL (5 * HZ)
+#define LOG_BURST 20
+
+/**
+ * struct avf_log_window - the current window of the log's rate limit
+ * @lock: serialises opening a window and taking a line from it
+ * @begin: jiffies when the window opened
+ * @printed: lines logged in it
+ * @reported: lines left out that were already reported
+ */
+static struct avf_log_window {
+	spinlock_t lock;	/* opening a window, taking a line from it */
+	unsigned long begin;
+	unsigned int printed;
+	u64 reported;
+} avf_log = {
+	.lock = __SPIN_LOCK_UNLOCKED(avf_log.lock),
+};
+
+static DEFINE_PER_CPU(u64, avf_log_missed);
+
+static bool window_full(unsigned long now)
+{
+	return READ_ONCE(avf_log.printed) >= LOG_BURST &&
+	       time_before(now, READ_ONCE(avf_log.begin) + LOG_INTERVAL);
+}
+
+/* May a refusal be logged now?  Context: any; never sleeps. */
+static bool log_allowed(void)
+{
+	unsigned long now = jiffies, flags;
+	u64 missed = 0;
+	bool ok = false;
+	int cpu;
+
+	if (window_full(now) || !spin_trylock_irqsave(&avf_log.lock, flags))
+		goto out_missed;
+	if (!time_before(now, avf_log.begin + LOG_INTERVAL)) {
+		for_each_possible_cpu(cpu)
+			missed += per_cpu(avf_log_missed, cpu);
+		missed -= avf_log.reported;
+		avf_log.reported += missed;
+		WRITE_ONCE(avf_log.begin, now);
+		WRITE_ONCE(avf_log.printed, 0);
+	}
+	if (avf_log.printed < LOG_BURST) {
+		WRITE_ONCE(avf_log.printed, avf_log.printed + 1);
+		ok = true;
+	}
+	spin_unlock_irqrestore(&avf_log.lock, flags);
+	if (missed)
+		pr_notice("%llu refusals not logged (rate limit); see the counters\n",
+			  missed);
+	if (ok)
+		return true;
+out_missed:
+	this_cpu_inc(avf_log_missed);
+	return false;
+}
 
 static u64 sum(bool denied, u32 route)
 {
@@ -127,16 +200,25 @@ struct avf_report {
 	int err;
 };
 
-static int report(const struct avf_report *r, const char *key,
-		  const char *value)
+/* Count a refusal; return what the hook returns for it. */
+static int count(const struct avf_report *r)
 {
 	if (r->verdict == AVF_DENY)
 		this_cpu_inc(avf_counters.denied[r->route]);
 	else
 		this_cpu_inc(avf_counters.audited[r->route]);
+	return r->verdict == AVF_DENY ? -EACCES : 0;
+}
+
+/* Count, and log, audit and send an event as wanted. */
+static int report(const struct avf_report *r, bool log, const char *key,
+		  const char *value)
+{
+	int ret = count(r);
+
 	avf_audit_refusal(r->verdict == AVF_DENY, r->route, r->clearance,
 			  r->label, key, value);
-	if (__ratelimit(&avf_log_rs))
+	if (log)
 		pr_notice("%s %s pid=%d comm=%s clearance=%s%s%s%s%s %s=%s\n",
 			  r->verdict == AVF_DENY ? "denied" : "audit",
 			  avf_route_name(r->route), task_pid_nr(current),
@@ -144,21 +226,28 @@ static int report(const struct avf_report *r, const char *key,
 			  r->label[0] ? " label=" : "", r->label,
 			  r->unknown ? " (unknown, taken as highest)" : "",
 			  r->err ? " (label unreadable)" : "", key, value);
-	return r->verdict == AVF_DENY ? -EACCES : 0;
+	return ret;
 }
 
-/* Report with the path of a file, or of a dentry within its filesystem. */
+/*
+ * Report with the path of a file, or of a dentry within its filesystem.
+ * The path is formatted only if a log line, an audit record or an event
+ * will carry it: most refusals are only counted.
+ */
 static int report_path(const struct avf_report *r, const struct path *path,
 		       struct dentry *dentry)
 {
-	char *buf = kmalloc(PATH_MAX, GFP_KERNEL);
-	char *name = NULL;
+	bool log = log_allowed();
+	char *buf, *name = NULL;
 	int ret;
 
+	if (!log && !avf_audit_wanted())
+		return count(r);
+	buf = kmalloc(PATH_MAX, GFP_KERNEL);
 	if (buf)
 		name = path ? d_path(path, buf, PATH_MAX) :
 			      dentry_path_raw(dentry, buf, PATH_MAX);
-	ret = report(r, "path", IS_ERR_OR_NULL(name) ? "?" : name);
+	ret = report(r, log, "path", IS_ERR_OR_NULL(name) ? "?" : name);
 	kfree(buf);
 	return ret;
 }
@@ -184,7 +273,9 @@ static u32 label_level(struct avf_policy *policy,
 		snprintf(r->label, sizeof(r->label), "%*pE",
 			 (int)avf_label_trim(label->name, label->len),
 			 label->name);
-		if (!atomic_xchg(&policy->unknown_logged, 1))
+		/* Read first: the exchange writes a line every check shares. */
+		if (!atomic_read(&policy->unknown_logged) &&
+		    !atomic_xchg(&policy->unknown_logged, 1))
 			pr_warn("unknown label '%s' taken as %s; further unknown labels are not reported\n",
 				r->label, policy->levels.name[level]);
 	} else {
@@ -351,7 +442,7 @@ int avf_fence_door(enum avfence_route route, u32 allow, const char *what)
 	r.verdict = READ_ONCE(policy->mode) == AVFENCE_MODE_AUDIT ?
 		    AVF_AUDIT : AVF_DENY;
 	rcu_read_unlock();
-	return report(&r, "what", what) ? -EPERM : 0;
+	return report(&r, log_allowed(), "what", what) ? -EPERM : 0;
 }
 
 /**
@@ -419,5 +510,5 @@ int avf_fence_tracer(struct task_struct *tracer, u32 allow)
 	if (ok)
 		return 0;
 	snprintf(what, sizeof(what), "traceme by pid %d", task_pid_nr(tracer));
-	return report(&r, "what", what) ? -EPERM : 0;
+	return report(&r, log_allowed(), "what", what) ? -EPERM : 0;
 }

@@ -94,10 +94,11 @@ static bool cacheable(const struct dentry *d)
 	       sb->s_magic == TMPFS_MAGIC;
 }
 
-static void dir_id(struct dentry *d, struct avf_dir_id *id)
+static void dir_id_of(struct dentry *d, struct inode *inode,
+		      struct avf_dir_id *id)
 {
-	struct inode *inode = d_inode(d);
-
+	/* Compared with memcmp(): no stray bytes in the padding. */
+	memset(id, 0, sizeof(*id));
 	id->dentry = d;
 	id->inode = inode;
 	id->sb = d->d_sb;
@@ -105,21 +106,33 @@ static void dir_id(struct dentry *d, struct avf_dir_id *id)
 	id->generation = inode->i_generation;
 }
 
-static bool cache_get(struct dentry *d, u64 epoch, unsigned int seq,
-		      struct avf_label *label)
+static void dir_id(struct dentry *d, struct avf_dir_id *id)
+{
+	dir_id_of(d, d_inode(d), id);
+}
+
+static bool cache_get_id(const struct avf_dir_id *id, u64 epoch,
+			 unsigned int seq, struct avf_label *label)
 {
 	struct avf_cache_slot *slot;
-	struct avf_dir_id id;
 	bool hit;
 
-	dir_id(d, &id);
-	slot = get_cpu_ptr(avf_cache) + hash_ptr(d, CACHE_BITS);
+	slot = get_cpu_ptr(avf_cache) + hash_ptr(id->dentry, CACHE_BITS);
 	hit = slot->epoch == epoch && slot->rename_seq == seq &&
-	      !memcmp(&slot->id, &id, sizeof(id));
+	      !memcmp(&slot->id, id, sizeof(*id));
 	if (hit)
 		*label = slot->label;
 	put_cpu_ptr(avf_cache);
 	return hit;
+}
+
+static bool cache_get(struct dentry *d, u64 epoch, unsigned int seq,
+		      struct avf_label *label)
+{
+	struct avf_dir_id id;
+
+	dir_id(d, &id);
+	return cache_get_id(&id, epoch, seq, label);
 }
 
 static void cache_put(const struct avf_dir_id *id, u64 epoch,
@@ -151,6 +164,36 @@ int avf_label_init(void)
 void avf_label_exit(void)
 {
 	free_percpu(avf_cache);
+}
+
+/*
+ * The cached label of @dentry's parent, looked up without taking a
+ * reference: dget_parent() and dput() write the directory's reference
+ * count, a cache line shared by every task opening files in it.  The
+ * child holds its parent, and dentries and inodes are freed after an RCU
+ * grace period, so reading the parent's identity under rcu_read_lock() is
+ * safe; a rename meanwhile makes it a miss (rename_lock sequence).
+ */
+static bool cached_parent(struct dentry *dentry, struct avf_label *label)
+{
+	struct avf_dir_id id;
+	struct dentry *parent;
+	struct inode *inode;
+	unsigned int seq;
+	bool hit = false;
+	u64 epoch;
+
+	epoch = atomic64_read(&avf_label_epoch);
+	seq = read_seqbegin(&rename_lock);
+	rcu_read_lock();
+	parent = READ_ONCE(dentry->d_parent);
+	inode = READ_ONCE(parent->d_inode);
+	if (inode && cacheable(parent)) {
+		dir_id_of(parent, inode, &id);
+		hit = cache_get_id(&id, epoch, seq, label);
+	}
+	rcu_read_unlock();
+	return hit && !read_seqretry(&rename_lock, seq);
 }
 
 /* Walk up from directory @d (a reference the walk consumes). */
@@ -228,7 +271,10 @@ int avf_label_effective(struct dentry *dentry, struct avf_label *label)
 			label->len = 0;
 			return 0;
 		}
-		err = walk_dirs(dget_parent(dentry), label);
+		if (cached_parent(dentry, label))
+			err = 0;
+		else
+			err = walk_dirs(dget_parent(dentry), label);
 	} else {
 		err = walk_dirs(dget(dentry), label);
 	}

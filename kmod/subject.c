@@ -58,7 +58,8 @@ struct avf_tag {
 
 static struct hlist_head avf_tags[1 << TAG_HASH_BITS];
 static DEFINE_SPINLOCK(avf_tags_lock);
-static atomic_t avf_ntagged = ATOMIC_INIT(0);
+/* Tagged tasks alive; read inline by every hook's fast path. */
+atomic_t avf_ntagged = ATOMIC_INIT(0);
 
 static struct hlist_head *bucket(const struct task_struct *task)
 {
@@ -185,17 +186,6 @@ static void tag_remove(const struct task_struct *task)
 }
 
 /**
- * avf_any_tagged - is any task tagged?
- *
- * Return: false only when no task is fenced, which is the fast path of
- * every hook on a host without a policy.
- */
-bool avf_any_tagged(void)
-{
-	return atomic_read(&avf_ntagged) != 0;
-}
-
-/**
  * avf_tagged_count - number of tagged tasks alive
  *
  * Return: the count.
@@ -208,7 +198,7 @@ u32 avf_tagged_count(void)
 /**
  * avf_current_tagged - is the current task fenced?
  *
- * Context: any; called from the ftrace callback with preemption disabled.
+ * Context: any; called from the ftrace callback, possibly preemptible.
  * Return: true if current carries a tag.
  */
 bool avf_current_tagged(void)

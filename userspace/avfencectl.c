@@ -20,15 +20,17 @@ static int help_main(int argc, char **argv);
 static const struct command commands[] = {
 	{ "load", load_main, "[--dry-run] FILE",
 	  "check a policy file and load it into the kernel",
-	  "Parse FILE (see avfence.policy(5)), check that every subject path is\n"
-	  "an existing regular file and that no two are the same file, and\n"
-	  "replace the kernel's policy with it atomically.  All problems are\n"
-	  "listed as FILE:LINE:COL: message and nothing is sent if there is any.\n"
-	  "If the kernel refuses the policy, its reason is printed, tied to the\n"
-	  "policy line it concerns when the kernel names an attribute.  On\n"
-	  "success the policy's digest is printed and compared with the one the\n"
-	  "kernel reports.\n"
-	  "  --dry-run  do all of that, build the request, send nothing.\n"
+	  "Parse FILE (see avfence.policy(5)) and replace the kernel's policy\n"
+	  "with it atomically.  All problems of the file are listed as\n"
+	  "FILE:LINE:COL: message and nothing is sent if there is any.  The\n"
+	  "kernel refuses the policy if a subject path is not an existing\n"
+	  "regular file or two are the same file; then every such problem is\n"
+	  "listed the same way.  Other refusals are printed with the policy line\n"
+	  "they concern when the kernel names an attribute.  On success the\n"
+	  "policy's digest is printed and compared with the one the kernel\n"
+	  "reports.\n"
+	  "  --dry-run  also check the subjects on disk, build the request, send\n"
+	  "             nothing.\n"
 	  "Needs CAP_MAC_ADMIN or CAP_SYS_ADMIN, and fails once locked.\n" },
 	{ "check", check_main, "[--canonical] FILE",
 	  "validate a policy file without loading it",

@@ -144,6 +144,47 @@ int policy_check_subjects(const struct policy *pol,
 	return ret ? -ENOMEM : 0;
 }
 
+/* Print @errs sorted, then a summary line ending in @outcome; free them. */
+static void print_errors(const char *file, struct policy_errors *errs,
+			 const char *outcome)
+{
+	size_t i;
+
+	policy_errors_sort(errs);
+	for (i = 0; i < errs->nr; i++)
+		fprintf(stderr, "%s:%u:%u: %s\n", file, errs->v[i].line,
+			errs->v[i].col, errs->v[i].msg);
+	fprintf(stderr, "%s: %s: %zu error%s, %s\n", prog, file, errs->nr,
+		errs->nr == 1 ? "" : "s", outcome);
+	policy_errors_free(errs);
+}
+
+/**
+ * policy_file_report_subjects - print the problems of a policy's subjects
+ * @file: the policy file's name
+ * @pol: the policy, parsed without error
+ * @outcome: the end of the summary line, e.g. "nothing loaded"
+ *
+ * For load, which leaves resolving the subjects to the kernel (it does
+ * so anyway, and resolving each path twice doubled the time of a large
+ * load): after the kernel refused the policy, list every subject problem
+ * as check_subjects would have before sending.
+ *
+ * Return: 1 if problems were printed, 0 if none were found.
+ */
+int policy_file_report_subjects(const char *file, const struct policy *pol,
+				const char *outcome)
+{
+	struct policy_errors errs = { 0 };
+
+	if (policy_check_subjects(pol, &errs) || !errs.nr) {
+		policy_errors_free(&errs);
+		return 0;
+	}
+	print_errors(file, &errs, outcome);
+	return 1;
+}
+
 /**
  * policy_file_get - read, parse and (with @resolve) check a policy file
  * @file: its name
@@ -161,8 +202,8 @@ int policy_file_get(const char *file, bool resolve, const char *outcome,
 		    struct policy *pol)
 {
 	struct policy_errors errs = { 0 };
-	size_t len = 0, i;
 	char *buf = NULL;
+	size_t len = 0;
 	int ret;
 
 	memset(pol, 0, sizeof(*pol));
@@ -185,12 +226,6 @@ int policy_file_get(const char *file, bool resolve, const char *outcome,
 	}
 	if (!errs.nr)
 		return 0;
-	policy_errors_sort(&errs);
-	for (i = 0; i < errs.nr; i++)
-		fprintf(stderr, "%s:%u:%u: %s\n", file, errs.v[i].line,
-			errs.v[i].col, errs.v[i].msg);
-	fprintf(stderr, "%s: %s: %zu error%s, %s\n", prog, file, errs.nr,
-		errs.nr == 1 ? "" : "s", outcome);
-	policy_errors_free(&errs);
+	print_errors(file, &errs, outcome);
 	return 1;
 }

@@ -18,6 +18,8 @@
 int policy_file_read(const char *file, char **bufp, size_t *lenp);
 int policy_check_subjects(const struct policy *pol,
 			  struct policy_errors *errs);
+int policy_file_report_subjects(const char *file, const struct policy *pol,
+				const char *outcome);
 int policy_file_get(const char *file, bool resolve, const char *outcome,
 		    struct policy *pol);
 
