@@ -89,6 +89,9 @@ AGENT(peek)
 	return 0;
 }
 
+/* SCSI status of the last SG_IO: 2 (CHECK CONDITION), e.g. UNIT ATTENTION. */
+static unsigned int sg_last_status;
+
 static long sg_read10(int fd, unsigned char *buf, size_t len)
 {
 	unsigned char cdb[10] = { 0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0 };
@@ -109,6 +112,7 @@ static long sg_read10(int fd, unsigned char *buf, size_t len)
 		return -1;
 	say("sg_status=%d host=%d driver=%d\n", h.status, h.host_status,
 	    h.driver_status);
+	sg_last_status = h.status;
 	return len - h.resid;
 }
 
@@ -134,6 +138,7 @@ static long bsg_read10(int fd, unsigned char *buf, size_t len)
 		return -1;
 	say("sg_status=%u host=%u driver=%u\n", h.device_status,
 	    h.transport_status, h.driver_status);
+	sg_last_status = h.device_status;
 	return len - h.din_resid;
 }
 
@@ -154,8 +159,16 @@ AGENT(sg_io)
 	} else {
 		fd = atoi(argv[1]);
 	}
-	n = result("sg_io", v4 ? bsg_read10(fd, buf, sizeof(buf)) :
-				 sg_read10(fd, buf, sizeof(buf)));
+	n = v4 ? bsg_read10(fd, buf, sizeof(buf)) : sg_read10(fd, buf, sizeof(buf));
+	/*
+	 * The first command to a device after its reset gets CHECK
+	 * CONDITION (UNIT ATTENTION) when nothing has consumed it yet (on
+	 * the debug kernel's scsi_debug): SCSI users retry once.
+	 */
+	if (n >= 0 && sg_last_status == 2)
+		n = v4 ? bsg_read10(fd, buf, sizeof(buf)) :
+			 sg_read10(fd, buf, sizeof(buf));
+	n = result("sg_io", n);
 	emit("sg_io", buf, n);
 	return 0;
 }

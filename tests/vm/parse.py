@@ -37,6 +37,9 @@ ALLOW = [
     re.compile(r"MDS CPU bug present"),
     re.compile(r"MMIO Stale Data CPU bug present"),
     re.compile(r"TAA CPU bug present"),
+    # The debug kernel (tests/debug-kernel) announces its checkers at boot.
+    re.compile(r"rcu: \s*RCU lockdep checking is enabled\."),
+    re.compile(r"rcu: \s*RCU callback double-/use-after-free debug is enabled\."),
 ]
 
 TAP = re.compile(r"^(not )?ok (\d+)\s*(.*?)\s*(?:#\s*(SKIP|XFAIL|TODO)\b\s*(.*))?$")
