@@ -121,6 +121,22 @@ AGENT(use_fd)
 	return 0;
 }
 
+/*
+ * hold_use FD PATH: open PATH as FD, say "ready", wait to be told, then use
+ * it as use_fd does.
+ */
+AGENT(hold_use)
+{
+	int fd = atoi(argv[1]);
+	char *use_argv[] = { argv[0], argv[1], NULL };
+
+	if (dup2(open(argv[2], O_RDONLY), fd) != fd)
+		return SETUP_FAILED;
+	say("ready\n");
+	wait_go();
+	return agent_fn_use_fd(2, use_argv);
+}
+
 /* The test side */
 
 FIXTURE(fd) {
@@ -348,6 +364,42 @@ TEST_F(fd, inherited_public)
 	EXPECT_VAL(0, &a, "read");
 	EXPECT_VAL(0, &a, "mmap_private");
 	EXPECT_VAL(0, &a, "reopen");
+}
+
+/*
+ * The agent opened the SECRET file before any policy named it; loading the
+ * policy tags it retroactively (its executable is the subject).  Every
+ * later read, mmap, sendfile and splice of the fd it holds is refused.
+ * The untagged variant runs the untagged twin, which the load leaves alone.
+ */
+TEST_F(fd, held_before_policy_load)
+{
+	struct agent a;
+	struct watch w;
+	char fdno[16];
+
+	ASSERT_EQ(0, load_no_subject());
+	snprintf(fdno, sizeof(fdno), "%d", HELD_FD);
+	ASSERT_EQ(0, agent_start(&a, variant->tagged, "hold_use", fdno,
+				 TMP "/secret"));
+	ASSERT_EQ(0, agent_wait_for(&a, "ready", 20)) {
+		TH_LOG("agent: %s", agent_output(&a));
+	}
+	/* The same policy as the setup's, without copying AGENT_BIN anew. */
+	ASSERT_EQ(0, load_policy(LEVELS "default UNCLASSIFIED\nmode enforce\n"
+				 "subject " AGENT_BIN " OFFICIAL\n"));
+	watch_start(&w);
+	agent_go(&a);
+	EXPECT_EQ(0, agent_finish(&a));
+	if (variant->tagged) {
+		EXPECT_NO_SECRET(&a);
+		EXPECT_VAL(EACCES, &a, "read");
+		EXPECT_VAL(EACCES, &a, "mmap_private");
+		EXPECT_EQ(0, watch_denied(&w, AVFENCE_ROUTE_FD_USE));
+	} else {
+		EXPECT_VAL(0, &a, "read");
+		EXPECT_SECRET(&a);
+	}
 }
 
 TEST_HARNESS_MAIN

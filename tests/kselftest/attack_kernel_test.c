@@ -27,6 +27,7 @@
 #define BRD_KO EXTRA_MODULES "/brd.ko"
 #define FTRACE_ENABLED "/proc/sys/kernel/ftrace_enabled"
 #define MODPROBE "/proc/sys/kernel/modprobe"
+#define TRACEFS "/sys/kernel/tracing"
 
 /* Agents */
 
@@ -157,6 +158,29 @@ AGENT(netlink)
 AGENT(sysctl)
 {
 	say("write=%d\n", write_proc(argv[1], argv[2]));
+	return 0;
+}
+
+/* tracefs: open the trace buffer and the kprobe event list (lockdown checks). */
+AGENT(tracefs)
+{
+	int fd;
+
+	fd = result("trace", open(TRACEFS "/trace", O_RDONLY | O_CLOEXEC));
+	if (fd >= 0)
+		close(fd);
+	fd = result("kprobe_events", open(TRACEFS "/kprobe_events",
+					  O_RDONLY | O_CLOEXEC));
+	if (fd >= 0)
+		close(fd);
+	return 0;
+}
+
+/* lock: AVFENCE_CMD_LOCK. */
+AGENT(lock)
+{
+	say("lock=%d\n", nl_err(avf_nl_do(AVFENCE_CMD_LOCK, NULL, NULL, NULL,
+					   NULL)));
 	return 0;
 }
 
@@ -450,6 +474,63 @@ TEST_F(kernel, modprobe_sysctl)
 		EXPECT_VAL(0, &a, "write");
 		EXPECT_STREQ(TMP "/evil\n", val);
 	}
+}
+
+/*
+ * tracefs (trace buffers, kprobe events): the kernel asks lockdown
+ * (LOCKDOWN_TRACEFS) in the opener's context, and avfence refuses every
+ * lockdown question of a fenced task.
+ */
+TEST_F(kernel, tracefs_lockdown)
+{
+	struct agent a;
+	struct watch w;
+
+	if (access(TRACEFS "/trace", F_OK)) {
+		mkdirs(TRACEFS);
+		mount("nodev", TRACEFS, "tracefs", 0, NULL);
+	}
+	if (access(TRACEFS "/kprobe_events", F_OK))
+		SKIP(return, "no tracefs with kprobe events in this kernel");
+	watch_start(&w);
+	ASSERT_EQ(0, agent_run(&a, variant->tagged, "tracefs"));
+	if (variant->tagged) {
+		EXPECT_VAL(EPERM, &a, "trace");
+		EXPECT_VAL(EPERM, &a, "kprobe_events");
+		EXPECT_EQ(0, watch_denied(&w, AVFENCE_ROUTE_LOCKDOWN));
+	} else {
+		EXPECT_VAL(0, &a, "trace");
+		EXPECT_VAL(0, &a, "kprobe_events");
+	}
+}
+
+/*
+ * LOCK from a fenced agent is refused like a policy load; the fence stays
+ * unlocked (a mode change still works).  The control, an untagged LOCK,
+ * is zz_lock_test: locking lasts until reboot, so it runs last.
+ */
+FIXTURE(lock) {
+};
+
+FIXTURE_SETUP(lock)
+{
+	ASSERT_EQ(0, insmod_avfence());
+	ASSERT_EQ(0, agent_policy("OFFICIAL", NULL));
+}
+
+FIXTURE_TEARDOWN(lock)
+{
+	load_no_subject();
+}
+
+TEST_F(lock, refused_to_tagged_agent)
+{
+	struct agent a;
+
+	ASSERT_EQ(0, agent_run(&a, 1, "lock"));
+	EXPECT_VAL(EPERM, &a, "lock");
+	EXPECT_EQ(0, avf_set_mode(AVFENCE_MODE_AUDIT));
+	EXPECT_EQ(0, avf_set_mode(AVFENCE_MODE_ENFORCE));
 }
 
 TEST_HARNESS_MAIN
