@@ -138,22 +138,30 @@ static void add_subject(struct avf_status *st, struct nlattr *nest)
 	st->nr_subject_list++;
 }
 
+static void add_subjects(struct avf_status *st, struct nlattr *nest)
+{
+	struct nlattr *a;
+	int rem;
+
+	st->has_subject_list = true;
+	nla_for_each_nested(a, nest, rem) {
+		add_subject(st, a);
+	}
+}
+
 /* AVFENCE_A_SUBJECTS may repeat: walk the whole reply, not tb[]. */
 static void parse_subjects(struct avf_status *st)
 {
 	const struct nlmsghdr *nlh = avf_nl_current_reply();
-	struct nlattr *nest, *a;
-	int rem, nrem;
+	struct nlattr *nest;
+	int rem;
 
 	if (!nlh)
 		return;
 	nla_for_each_attr(nest, genlmsg_attrdata(nlmsg_data(nlh), 0),
 			  genlmsg_attrlen(nlmsg_data(nlh), 0), rem) {
-		if (nla_type(nest) != AVFENCE_A_SUBJECTS)
-			continue;
-		st->has_subject_list = true;
-		nla_for_each_nested(a, nest, nrem)
-			add_subject(st, a);
+		if (nla_type(nest) == AVFENCE_A_SUBJECTS)
+			add_subjects(st, nest);
 	}
 }
 
