@@ -161,9 +161,6 @@ static void notrace avf_ftrace_thunk(unsigned long ip, unsigned long parent_ip,
 	 */
 	if (!avf_any_tagged() && !READ_ONCE(avf_locked) && !always_hook(ip))
 		return;
-	/* The wrapper calling the original: let it through. */
-	if (within_module(parent_ip, THIS_MODULE))
-		return;
 	hook = find_hook(ip);
 	if (WARN_ON_ONCE(!hook))
 		return;
@@ -187,6 +184,13 @@ static void notrace avf_ftrace_thunk(unsigned long ip, unsigned long parent_ip,
 	case AVF_WHEN_ALWAYS:
 		break;
 	}
+	/*
+	 * The wrapper calling the original: let it through.  Asked last:
+	 * within_module() walks the module's memory regions (7 on 6.12),
+	 * and an untagged task's call has returned above.
+	 */
+	if (within_module(parent_ip, THIS_MODULE))
+		return;
 	this_cpu_inc(avf_inflight);
 	avf_ftrace_set_ip(fregs, hook->wrapper);
 }
