@@ -28,6 +28,9 @@
 #define FTRACE_ENABLED "/proc/sys/kernel/ftrace_enabled"
 #define MODPROBE "/proc/sys/kernel/modprobe"
 #define TRACEFS "/sys/kernel/tracing"
+#define DEBUGFS "/sys/kernel/debug"
+/* A writable debugfs file of every kernel (kernel/panic.c, mode 0200). */
+#define DEBUGFS_FILE DEBUGFS "/clear_warn_once"
 
 /* Agents */
 
@@ -171,6 +174,16 @@ AGENT(tracefs)
 		close(fd);
 	fd = result("kprobe_events", open(TRACEFS "/kprobe_events",
 					  O_RDONLY | O_CLOEXEC));
+	if (fd >= 0)
+		close(fd);
+	return 0;
+}
+
+/* debugfs: open a writable debugfs file for writing (writes nothing). */
+AGENT(debugfs)
+{
+	int fd = result("open", open(DEBUGFS_FILE, O_WRONLY | O_CLOEXEC));
+
 	if (fd >= 0)
 		close(fd);
 	return 0;
@@ -501,6 +514,32 @@ TEST_F(kernel, tracefs_lockdown)
 	} else {
 		EXPECT_VAL(0, &a, "trace");
 		EXPECT_VAL(0, &a, "kprobe_events");
+	}
+}
+
+/*
+ * debugfs: opening a file that can be written (or mmapped, or has an
+ * ioctl) asks lockdown (LOCKDOWN_DEBUGFS) in the opener's context.
+ * Read-only debugfs files do not ask; they hold kernel state, not files.
+ */
+TEST_F(kernel, debugfs_lockdown)
+{
+	struct agent a;
+	struct watch w;
+
+	if (access(DEBUGFS_FILE, F_OK)) {
+		mkdirs(DEBUGFS);
+		mount("nodev", DEBUGFS, "debugfs", 0, NULL);
+	}
+	if (access(DEBUGFS_FILE, F_OK))
+		SKIP(return, "no debugfs, or no %s in this kernel", DEBUGFS_FILE);
+	watch_start(&w);
+	ASSERT_EQ(0, agent_run(&a, variant->tagged, "debugfs"));
+	if (variant->tagged) {
+		EXPECT_VAL(EPERM, &a, "open");
+		EXPECT_EQ(0, watch_denied(&w, AVFENCE_ROUTE_LOCKDOWN));
+	} else {
+		EXPECT_VAL(0, &a, "open");
 	}
 }
 
