@@ -59,19 +59,19 @@ void avf_canon_subject(const char *path, const char *clearance, u32 allow,
 		       avf_emit_fn emit, void *ctx)
 {
 	const char *sep = " allow=";
+	u32 flag;
 
 	emit_str(emit, ctx, "subject ");
 	emit_str(emit, ctx, path);
 	emit_str(emit, ctx, " ");
 	emit_str(emit, ctx, clearance);
-	if (allow & AVFENCE_ALLOW_RAW_DEVICES) {
-		emit_str(emit, ctx, sep);
-		emit_str(emit, ctx, "raw-devices");
-		sep = ",";
-	}
-	if (allow & AVFENCE_ALLOW_PTRACE) {
-		emit_str(emit, ctx, sep);
-		emit_str(emit, ctx, "ptrace");
+	/* Lowest flag first: the canonical order of the words. */
+	for (flag = 1; flag & __AVFENCE_ALLOW_ALL; flag <<= 1) {
+		if (allow & flag) {
+			emit_str(emit, ctx, sep);
+			emit_str(emit, ctx, avf_allow_name(flag));
+			sep = ",";
+		}
 	}
 	emit_str(emit, ctx, "\n");
 }

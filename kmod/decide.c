@@ -172,6 +172,23 @@ bool avf_mode_valid(u32 mode)
 }
 
 /**
+ * avf_allow_name - the policy file's word for one AVFENCE_ALLOW_* flag
+ * @flag: a single AVFENCE_ALLOW_* flag
+ *
+ * Return: a static string; "unknown" for anything else.
+ */
+const char *avf_allow_name(u32 flag)
+{
+	switch (flag) {
+	case AVFENCE_ALLOW_RAW_DEVICES:
+		return "raw-devices";
+	case AVFENCE_ALLOW_PTRACE:
+		return "ptrace";
+	}
+	return "unknown";
+}
+
+/**
  * avf_route_name - the name of a route in logs, events and status
  * @route: enum avfence_route
  *

@@ -56,5 +56,6 @@ u32 avf_label_level(const struct avf_levels *levels, const char *label,
 enum avf_verdict avf_decide(u32 clearance, u32 level, u32 mode);
 bool avf_mode_valid(u32 mode);
 const char *avf_route_name(u32 route);
+const char *avf_allow_name(u32 flag);
 
 #endif /* _AVFENCE_DECIDE_H */

@@ -29,7 +29,7 @@ static void policy_lists_show(struct seq_file *m,
 			      const struct avf_policy *policy)
 {
 	const struct avf_subject *subject;
-	u32 i;
+	u32 i, flag;
 
 	for (i = 0; i < policy->levels.count; i++)
 		seq_printf(m, "level %s: denied %llu audited %llu\n",
@@ -41,15 +41,15 @@ static void policy_lists_show(struct seq_file *m,
 		seq_puts(m, "subject ");
 		/* one line per subject, whatever the path holds */
 		seq_escape(m, subject->path, " :\t\n\\");
-		seq_printf(m, ": clearance %s dev %u:%u ino %lu allow%s%s%s\n",
+		seq_printf(m, ": clearance %s dev %u:%u ino %lu allow%s",
 			   policy->levels.name[subject->clearance],
 			   MAJOR(subject->key.dev), MINOR(subject->key.dev),
-			   subject->key.ino,
-			   subject->allow ? "" : " none",
-			   subject->allow & AVFENCE_ALLOW_RAW_DEVICES ?
-			   " raw-devices" : "",
-			   subject->allow & AVFENCE_ALLOW_PTRACE ?
-			   " ptrace" : "");
+			   subject->key.ino, subject->allow ? "" : " none");
+		for (flag = 1; flag & __AVFENCE_ALLOW_ALL; flag <<= 1) {
+			if (subject->allow & flag)
+				seq_printf(m, " %s", avf_allow_name(flag));
+		}
+		seq_putc(m, '\n');
 	}
 }
 

@@ -26,12 +26,15 @@ static const char *kernel_release(void)
 static const char *allow_words(uint32_t allow)
 {
 	static char buf[64];
+	size_t len = 0;
+	uint32_t flag;
 
-	snprintf(buf, sizeof(buf), "%s%s%s",
-		 allow & AVFENCE_ALLOW_RAW_DEVICES ? "raw-devices" : "",
-		 (allow & AVFENCE_ALLOW_RAW_DEVICES) &&
-		 (allow & AVFENCE_ALLOW_PTRACE) ? "," : "",
-		 allow & AVFENCE_ALLOW_PTRACE ? "ptrace" : "");
+	buf[0] = '\0';
+	for (flag = 1; flag & __AVFENCE_ALLOW_ALL; flag <<= 1) {
+		if (allow & flag)
+			len += snprintf(buf + len, sizeof(buf) - len, "%s%s",
+					len ? "," : "", avf_allow_name(flag));
+	}
 	return buf;
 }
 

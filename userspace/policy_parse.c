@@ -325,15 +325,6 @@ static void do_mode(struct parser *p, const struct token *tok, size_t n,
 		     Q(&tok[1]));
 }
 
-/* The words of "allow=" and the AVFENCE_ALLOW_* bits they stand for. */
-static const struct {
-	const char *name;
-	u32 bit;
-} allow_flags[] = {
-	{ "raw-devices", AVFENCE_ALLOW_RAW_DEVICES },
-	{ "ptrace", AVFENCE_ALLOW_PTRACE },
-};
-
 #define ALLOW_PREFIX "allow="
 
 /* Parse "allow=F1,F2" into @allow; every bad flag is reported. */
@@ -348,7 +339,8 @@ static void parse_allow(struct parser *p, const struct token *t,
 		return;
 	}
 	while (i <= t->len) {
-		size_t start = i, k;
+		size_t start = i;
+		u32 flag;
 		struct token f;
 
 		while (i < t->len && t->s[i] != ',')
@@ -360,18 +352,19 @@ static void parse_allow(struct parser *p, const struct token *t,
 			perr(p, line, f.col, "empty flag in 'allow='");
 			continue;
 		}
-		for (k = 0; k < ARRAY_LEN(allow_flags); k++)
-			if (tok_is(&f, allow_flags[k].name))
+		/* The words of "allow=": avf_allow_name() of each flag. */
+		for (flag = 1; flag & __AVFENCE_ALLOW_ALL; flag <<= 1)
+			if (tok_is(&f, avf_allow_name(flag)))
 				break;
-		if (k == ARRAY_LEN(allow_flags))
+		if (!(flag & __AVFENCE_ALLOW_ALL))
 			perr(p, line, f.col,
 			     "unknown allow flag '%s' (expected raw-devices or ptrace)",
 			     Q(&f));
-		else if (*allow & allow_flags[k].bit)
+		else if (*allow & flag)
 			perr(p, line, f.col, "duplicate allow flag '%s'",
 			     Q(&f));
 		else
-			*allow |= allow_flags[k].bit;
+			*allow |= flag;
 	}
 }
 
