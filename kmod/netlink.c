@@ -441,38 +441,39 @@ static size_t subject_size(const struct avf_subject *subject)
 	       nla_total_size_64bit(sizeof(u64));
 }
 
-/* Bytes of subject list the reply will hold: all, or up to the cap. */
-static size_t subjects_size(const struct avf_policy *policy)
+/*
+ * How many subjects the reply holds (all, or as many as fit the cap), and
+ * in @size the bytes they take.
+ */
+static u32 subjects_fitting(const struct avf_policy *policy, size_t *size)
 {
-	size_t size = 0, one;
+	size_t used = 0, one;
 	u32 i;
 
 	for (i = 0; i < policy->nsubjects; i++) {
 		one = subject_size(&policy->subjects[i]);
-		if (size + one > AVFENCE_STATUS_SUBJECTS_MAX)
+		if (used + one > AVFENCE_STATUS_SUBJECTS_MAX)
 			break;
-		size += one;
+		used += one;
 	}
 	/* a nest header for every 64 KiB started */
-	return size + (size / (U16_MAX / 2) + 1) * nla_total_size(0);
+	*size = used + (used / (U16_MAX / 2) + 1) * nla_total_size(0);
+	return i;
 }
 
 /*
- * The subjects and what the kernel resolved them to, in nests of at most
- * 32 KiB each (nla_len is 16 bits).  Stops quietly at the size cap.
+ * The first @count subjects and what the kernel resolved them to, in
+ * nests of at most 32 KiB each (nla_len is 16 bits).
  */
-static int put_subjects(struct sk_buff *msg, const struct avf_policy *policy)
+static int put_subjects(struct sk_buff *msg, const struct avf_policy *policy,
+			u32 count)
 {
 	const struct avf_subject *subject;
 	struct nlattr *nest = NULL, *one;
-	size_t used = 0;
 	u32 i;
 
-	for (i = 0; i < policy->nsubjects; i++) {
+	for (i = 0; i < count; i++) {
 		subject = &policy->subjects[i];
-		used += subject_size(subject);
-		if (used > AVFENCE_STATUS_SUBJECTS_MAX)
-			break;
 		if (nest && (unsigned char *)skb_tail_pointer(msg) -
 			    (unsigned char *)nest > U16_MAX / 2) {
 			nla_nest_end(msg, nest);
@@ -506,9 +507,9 @@ static int avf_nl_status(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *want_attr = info->attrs[AVFENCE_A_STATUS_WANT];
 	struct avf_policy *policy;
 	struct sk_buff *msg;
+	size_t size, subjects_size = 0;
+	u32 want = 0, nsubjects = 0;
 	bool subjects;
-	u32 want = 0;
-	size_t size;
 	void *hdr;
 	int err = -EMSGSIZE;
 
@@ -530,7 +531,9 @@ static int avf_nl_status(struct sk_buff *skb, struct genl_info *info)
 	 * its truesize (128 KiB) and the ack after it fit the default
 	 * receive buffer.
 	 */
-	size = 3 * NLMSG_GOODSIZE + (subjects ? subjects_size(policy) : 0);
+	if (subjects)
+		nsubjects = subjects_fitting(policy, &subjects_size);
+	size = 3 * NLMSG_GOODSIZE + subjects_size;
 	msg = genlmsg_new(size, GFP_KERNEL);
 	if (!msg) {
 		mutex_unlock(&avf_config_lock);
@@ -553,7 +556,7 @@ static int avf_nl_status(struct sk_buff *skb, struct genl_info *info)
 	    put_routes(msg) ||
 	    (policy && (put_policy(msg, policy) ||
 			put_level_stats(msg, policy))) ||
-	    (subjects && put_subjects(msg, policy))) {
+	    (subjects && put_subjects(msg, policy, nsubjects))) {
 		mutex_unlock(&avf_config_lock);
 		goto out_free;
 	}
