@@ -79,9 +79,7 @@ done
 #     TCG can run stale code after text patching (tests/vm/ftrace-toggle.sh),
 #     which every insmod and rmmod does while the stress tests run.
 for k in "${kvers[@]}"; do
-	AVF_RUN=unload AVF_TCG_THREAD=single AVF_UNLOAD_STRESS=1 \
-		AVF_TESTS=unload_test,unload_load_test \
-		stage "0$n-vm-$k-unload" tests/vm/run.sh --no-build "$k"
+	stage "0$n-vm-$k-unload" tests/vm/run.sh --no-build --unload-stress "$k"
 	cp "build/vm/$k-unload/results.tap" "$res/0$n-vm-$k-unload.tap" 2>/dev/null ||
 		echo "not ok - $k unload: VM run produced no results" > "$res/0$n-vm-$k-unload.tap"
 	n=$((n + 1))

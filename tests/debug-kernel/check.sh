@@ -33,9 +33,8 @@ cp "build/vm/$rel/results.tap" "$res/01-vm-$rel.tap" 2>/dev/null ||
 	echo "not ok - $rel: VM run produced no results" > "$res/01-vm-$rel.tap"
 echo "$(( $(date +%s) - t0 ))" > "$res/01-vm-$rel.seconds"
 # The unload stress tests, on single-threaded TCG as in make check.
-AVF_TIMEOUT=${AVF_TIMEOUT:-5400} AVF_RUN=unload AVF_TCG_THREAD=single \
-	AVF_UNLOAD_STRESS=1 AVF_TESTS=unload_test,unload_load_test \
-	tests/vm/run.sh --no-build "$rel" 2>&1 | tee "$res/02-vm-$rel-unload.log"
+AVF_TIMEOUT=${AVF_TIMEOUT:-5400} tests/vm/run.sh --no-build --unload-stress \
+	"$rel" 2>&1 | tee "$res/02-vm-$rel-unload.log"
 cp "build/vm/$rel-unload/results.tap" "$res/02-vm-$rel-unload.tap" 2>/dev/null ||
 	echo "not ok - $rel unload: VM run produced no results" > "$res/02-vm-$rel-unload.tap"
 echo

@@ -3,7 +3,7 @@
 #
 # Boot one Debian kernel in qemu (TCG) with avfence and the kselftests.
 #
-#   tests/vm/run.sh [--demo] [--no-build] KVER
+#   tests/vm/run.sh [--demo] [--no-build] [--unload-stress] KVER
 #
 # KVER is a line of build/kernels/list.  Builds kmod/avfence.ko against
 # build/kernels/KVER/build, the static kselftests and avfencectl, packs an
@@ -12,6 +12,10 @@
 # into TAP items in build/vm/KVER/results.tap (printed too).
 #
 # Exit status: 0 if every item passed, 1 otherwise.
+# --unload-stress: the unload stress pass of make check: only unload_test
+# and unload_load_test, with AVF_UNLOAD_STRESS=1, on single-threaded TCG
+# (multi-threaded TCG can run stale code after live text patching:
+# tests/vm/ftrace-toggle.sh), results in build/vm/KVER-unload.
 # --no-build: use what is built (build/kmod/KVER/avfence.ko from
 # scripts/kmod-build.sh, build/kselftest, userspace/avfencectl.static).
 #
@@ -32,11 +36,15 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--demo) mode=demo; shift ;;
 	--no-build) build=0; shift ;;
-	-*) echo "usage: $0 [--demo] [--no-build] KVER" >&2; exit 2 ;;
+	--unload-stress)
+		export AVF_RUN=unload AVF_TCG_THREAD=single AVF_UNLOAD_STRESS=1
+		export AVF_TESTS=unload_test,unload_load_test
+		shift ;;
+	-*) echo "usage: $0 [--demo] [--no-build] [--unload-stress] KVER" >&2; exit 2 ;;
 	*) break ;;
 	esac
 done
-[ $# -eq 1 ] || { echo "usage: $0 [--demo] [--no-build] KVER" >&2; exit 2; }
+[ $# -eq 1 ] || { echo "usage: $0 [--demo] [--no-build] [--unload-stress] KVER" >&2; exit 2; }
 kver=$1
 kdir="$top/build/kernels/$kver"
 [ -f "$kdir/vmlinuz" ] || { echo "run.sh: no kernel $kver in build/kernels (make deps)" >&2; exit 2; }
