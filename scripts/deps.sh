@@ -17,7 +17,7 @@ METAS=${AVF_KERNEL_METAS:-"linux-headers-amd64 linux-headers-6.12-amd64"}
 
 PKGS="build-essential pkg-config libnl-3-dev libnl-genl-3-dev
       qemu-system-x86 busybox-static cpio xz-utils kmod attr
-      linux-source-6.1 python3 sparse
+      linux-source-6.1 python3 sparse cppcheck clang libclang-rt-dev
       libaudit1 libauparse0 libcap-ng0 libwrap0 libgssapi-krb5-2"
 
 need_apt=0
