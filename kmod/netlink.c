@@ -22,6 +22,7 @@
 #include "fence.h"
 #include "label.h"
 #include "policy.h"
+#include "resolve.h"
 
 static const struct nla_policy avf_level_policy[AVFENCE_LEVEL_A_MAX + 1] = {
 	[AVFENCE_LEVEL_A_NAME] = { .type = NLA_NUL_STRING,
@@ -143,7 +144,8 @@ static int parse_levels(struct avf_policy *policy, const struct nlattr *nest,
 	return 0;
 }
 
-static int parse_subject(struct avf_policy *policy, const struct nlattr *nest,
+static int parse_subject(struct avf_policy *policy, struct avf_resolver *r,
+			 const struct nlattr *nest,
 			 struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[AVFENCE_SUBJECT_A_MAX + 1];
@@ -189,7 +191,7 @@ static int parse_subject(struct avf_policy *policy, const struct nlattr *nest,
 				    "subject clearance is not a level");
 		return -EINVAL;
 	}
-	err = kern_path(path, LOOKUP_FOLLOW, &p);
+	err = avf_resolve(r, path, &p);
 	if (err) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[AVFENCE_SUBJECT_A_PATH],
 				    "subject path does not resolve");
@@ -215,6 +217,7 @@ static int avf_nl_load(struct sk_buff *skb, struct genl_info *info)
 	struct netlink_ext_ack *extack = info->extack;
 	struct nlattr **attrs = info->attrs;
 	const struct nlattr *attr, *nest;
+	struct avf_resolver resolver = {};
 	struct avf_policy *policy;
 	int rem, nrem, idx, err;
 	const char *name;
@@ -257,16 +260,22 @@ static int avf_nl_load(struct sk_buff *skb, struct genl_info *info)
 		goto out_free;
 	}
 	policy->default_level = idx;
+	err = 0;
 	nla_for_each_attr(nest, genlmsg_data(info->genlhdr),
 			  genlmsg_len(info->genlhdr), nrem) {
 		if (nla_type(nest) != AVFENCE_A_SUBJECTS)
 			continue;
 		nla_for_each_nested(attr, nest, rem) {
-			err = parse_subject(policy, attr, extack);
+			err = parse_subject(policy, &resolver, attr, extack);
 			if (err)
-				goto out_free;
+				break;
 		}
+		if (err)
+			break;
 	}
+	avf_resolver_done(&resolver);
+	if (err)
+		goto out_free;
 
 	err = avf_policy_digest(policy);
 	if (err)

@@ -215,7 +215,14 @@ int avf_policy_canon(const struct avf_policy *policy, avf_emit_fn emit,
 		sorted[i].subject = &policy->subjects[i];
 		sorted[i].key = path_key(policy->subjects[i].path + lcp);
 	}
-	sort(sorted, policy->nsubjects, sizeof(*sorted), cmp_entry, NULL);
+	/* avfencectl sends the subjects in this order: check, then sort. */
+	for (i = 1; i < policy->nsubjects; i++) {
+		if (cmp_entry(&sorted[i - 1], &sorted[i]) > 0) {
+			sort(sorted, policy->nsubjects, sizeof(*sorted),
+			     cmp_entry, NULL);
+			break;
+		}
+	}
 	avf_canon_header(&policy->levels, policy->default_level, emit, ctx);
 	for (i = 0; i < policy->nsubjects; i++) {
 		subject = sorted[i].subject;

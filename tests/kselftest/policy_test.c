@@ -7,7 +7,8 @@
  * ├── public        UNCLASSIFIED
  * ├── official      OFFICIAL
  * ├── secret        SECRET
- * └── top_secret    TOP-SECRET
+ * ├── top_secret    TOP-SECRET
+ * └── av/           binaries named by the resolve tests' policies
  */
 #include "common.h"
 
@@ -359,6 +360,122 @@ TEST_F(bad_file, refused_old_kept)
 	EXPECT_EQ(1, load_policy("%s", variant->text));
 	EXPECT_EQ(g, generation());
 	EXPECT_EQ(EACCES, run(SCANNER, "open", TMP "/secret", "r", NULL));
+}
+
+/*
+ * How the kernel resolves subject paths: every form of path a full path
+ * walk accepts names the binary it leads to (the kernel walks the
+ * directory once for subjects sharing it, and must not shortcut a
+ * symlink, a mount or a dot), and every form it refuses is refused.
+ *
+ * TMP/av: a, b (copies of SCANNER), link -> a, dangling -> nowhere,
+ * dirlink -> ".", and TMP/avlink -> av.
+ */
+#define AV TMP "/av"
+
+FIXTURE(resolve) {
+};
+
+FIXTURE_VARIANT(resolve) {
+	const char *const *paths;	/* the subjects */
+	int err;			/* of the load */
+	const char *tagged;		/* then tagged when executed */
+	const char *untagged;		/* and not tagged */
+};
+
+static const char *const r_symlink[] = { AV "/b", AV "/link", NULL };
+static const char *const r_dir_symlink[] = { TMP "/avlink/a", NULL };
+static const char *const r_dotdot[] = { AV "/../av/a", NULL };
+static const char *const r_slashes[] = { AV "//a", NULL };
+static const char *const r_bind[] = { AV "/b", NULL };
+static const char *const r_same_file[] = { AV "/a", AV "/link", NULL };
+static const char *const r_trailing_slash[] = { AV "/a/", NULL };
+static const char *const r_dangling[] = { AV "/a", AV "/dangling", NULL };
+static const char *const r_dir[] = { AV "/dirlink", NULL };
+static const char *const r_dot[] = { AV "/.", NULL };
+static const char *const r_dotdot_last[] = { AV "/a", AV "/..", NULL };
+static const char *const r_then_missing[] = { AV "/a", AV "/zz", NULL };
+
+FIXTURE_VARIANT_ADD(resolve, symlink_last) {
+	.paths = r_symlink, .tagged = AV "/a", .untagged = SCANNER,
+};
+FIXTURE_VARIANT_ADD(resolve, symlink_directory) {
+	.paths = r_dir_symlink, .tagged = AV "/a", .untagged = AV "/b",
+};
+FIXTURE_VARIANT_ADD(resolve, dotdot_inside) {
+	.paths = r_dotdot, .tagged = AV "/a", .untagged = AV "/b",
+};
+FIXTURE_VARIANT_ADD(resolve, double_slash) {
+	.paths = r_slashes, .tagged = AV "/a", .untagged = AV "/b",
+};
+/* a bind-mounted over b: the policy's b is the binary a. */
+FIXTURE_VARIANT_ADD(resolve, mounted_over) {
+	.paths = r_bind, .tagged = AV "/a", .untagged = SCANNER,
+};
+FIXTURE_VARIANT_ADD(resolve, same_file_twice) {
+	.paths = r_same_file, .err = EINVAL,
+};
+FIXTURE_VARIANT_ADD(resolve, trailing_slash) {
+	.paths = r_trailing_slash, .err = ENOTDIR,
+};
+FIXTURE_VARIANT_ADD(resolve, dangling_symlink) {
+	.paths = r_dangling, .err = ENOENT,
+};
+FIXTURE_VARIANT_ADD(resolve, symlink_to_directory) {
+	.paths = r_dir, .err = EINVAL,
+};
+FIXTURE_VARIANT_ADD(resolve, dot) {
+	.paths = r_dot, .err = EINVAL,
+};
+FIXTURE_VARIANT_ADD(resolve, dotdot_last) {
+	.paths = r_dotdot_last, .err = EINVAL,
+};
+FIXTURE_VARIANT_ADD(resolve, missing_after_found) {
+	.paths = r_then_missing, .err = ENOENT,
+};
+
+static const char *const official3[] = { "OFFICIAL", "OFFICIAL", "OFFICIAL",
+					 NULL };
+
+FIXTURE_SETUP(resolve)
+{
+	ASSERT_EQ(0, make_tree());
+	ASSERT_EQ(0, mkdirs(AV));
+	ASSERT_EQ(0, copy_file(SCANNER, AV "/a", 0755));
+	ASSERT_EQ(0, copy_file(SCANNER, AV "/b", 0755));
+	ASSERT_EQ(0, symlink("a", AV "/link"));
+	ASSERT_EQ(0, symlink("nowhere", AV "/dangling"));
+	ASSERT_EQ(0, symlink(".", AV "/dirlink"));
+	ASSERT_EQ(0, symlink("av", TMP "/avlink"));
+	if (variant->paths == r_bind)
+		ASSERT_EQ(0, mount(AV "/a", AV "/b", NULL, MS_BIND, NULL));
+	ASSERT_EQ(0, load_scanner("enforce", "OFFICIAL"));
+}
+
+FIXTURE_TEARDOWN(resolve)
+{
+	load_no_subject();
+	umount2(AV "/b", MNT_DETACH);
+	umount_tmpfs(TMP);
+}
+
+TEST_F(resolve, load)
+{
+	struct avf_policy_desc desc = {
+		GOOD, .subject_paths = variant->paths,
+		.subject_clearances = official3,
+	};
+	uint64_t g = generation();
+
+	EXPECT_EQ(variant->err, -avf_load(&desc));
+	if (variant->err) {
+		EXPECT_EQ(g, generation());
+		EXPECT_EQ(EACCES, run(SCANNER, "open", TMP "/secret", "r", NULL));
+		return;
+	}
+	EXPECT_EQ(EACCES, run(variant->tagged, "open", TMP "/secret", "r", NULL));
+	EXPECT_EQ(0, run(variant->tagged, "open", TMP "/official", "r", NULL));
+	EXPECT_EQ(0, run(variant->untagged, "open", TMP "/secret", "r", NULL));
 }
 
 TEST_HARNESS_MAIN
