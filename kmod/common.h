@@ -39,7 +39,7 @@ static inline struct avf_subject_key avf_key_of_inode(const struct inode *inode)
 
 int avf_subject_init(void);
 void avf_subject_exit(void);
-bool avf_current_tagged(void);
+bool avf_current_tag_lookup(void);
 extern atomic_t avf_ntagged;
 
 /**
@@ -54,6 +54,17 @@ extern atomic_t avf_ntagged;
 static inline bool avf_any_tagged(void)
 {
 	return atomic_read(&avf_ntagged) != 0;
+}
+
+/**
+ * avf_current_tagged - is the current task fenced?
+ *
+ * Context: any; called from the ftrace callback, possibly preemptible.
+ * Return: true if current carries a tag.
+ */
+static inline bool avf_current_tagged(void)
+{
+	return avf_any_tagged() && avf_current_tag_lookup();
 }
 
 u32 avf_tagged_count(void);

@@ -19,6 +19,7 @@
 #include <linux/module.h>
 #include <linux/percpu.h>
 #include <linux/delay.h>
+#include <linux/hash.h>
 #include <linux/sort.h>
 
 #include "common.h"
@@ -112,28 +113,37 @@ static struct avf_hook avf_hooks[] __ro_after_init = {
 static struct ftrace_ops avf_ftrace_ops;
 static bool avf_attached;
 
-/* Addresses of the AVF_WHEN_ALWAYS hooks, for the callback's fast path. */
-#define AVF_ALWAYS_MAX 8
-static unsigned long avf_always[AVF_ALWAYS_MAX] __ro_after_init;
-static unsigned int avf_nalways __ro_after_init;
+/*
+ * The callback finds its hook from the call site @ip in one probe of a
+ * small table: the slot of every 16-byte block a hooked function's call
+ * site can lie in holds that hook's index + 1.  The hash seed is chosen at
+ * load so that no two hooks share a slot; if none works (two hooks within
+ * 16 bytes), the table is unused and the sorted table searched.
+ */
+#define AVF_SLOT_BITS 10
+static u8 avf_slot[1 << AVF_SLOT_BITS] __ro_after_init;
+static u64 avf_slot_seed __ro_after_init;
+static bool avf_slot_ok __ro_after_init;
 
-/* Is @ip (an ftrace call site) in a hook redirected on every call? */
-static bool notrace always_hook(unsigned long ip)
+static unsigned int notrace slot_of(unsigned long ip, u64 seed)
 {
-	unsigned int i;
-
-	for (i = 0; i < avf_nalways; i++) {
-		if (ip - avf_always[i] < 16)
-			return true;
-	}
-	return false;
+	return hash_64((ip >> 4) ^ seed, AVF_SLOT_BITS);
 }
 
 /* The hook whose function @ip (its ftrace call site) lies in. */
 static const struct avf_hook *notrace find_hook(unsigned long ip)
 {
 	size_t lo = 0, hi = ARRAY_SIZE(avf_hooks);
+	const struct avf_hook *hook;
+	unsigned int i;
 
+	if (likely(avf_slot_ok)) {
+		i = avf_slot[slot_of(ip, avf_slot_seed)];
+		if (!i)
+			return NULL;
+		hook = &avf_hooks[i - 1];
+		return ip - hook->addr < 16 ? hook : NULL;
+	}
 	/* The call site is at the start, after ENDBR64 with IBT. */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -148,24 +158,50 @@ static const struct avf_hook *notrace find_hook(unsigned long ip)
 	return NULL;
 }
 
+/* Fill avf_slot[] with @seed: false if two hooks would share a slot. */
+static bool fill_slots(u64 seed)
+{
+	unsigned int i, slot, end;
+
+	memset(avf_slot, 0, sizeof(avf_slot));
+	for (i = 0; i < ARRAY_SIZE(avf_hooks); i++) {
+		/* The blocks of the first and the last byte of the site. */
+		for (end = 0; end < 16; end += 15) {
+			slot = slot_of(avf_hooks[i].addr + end, seed);
+			if (avf_slot[slot] && avf_slot[slot] != i + 1)
+				return false;
+			avf_slot[slot] = i + 1;
+		}
+	}
+	return true;
+}
+
+static void build_slots(void)
+{
+	u64 seed;
+
+	BUILD_BUG_ON(ARRAY_SIZE(avf_hooks) >= U8_MAX);
+	for (seed = 0; seed < 64; seed++) {
+		if (fill_slots(seed)) {
+			avf_slot_seed = seed;
+			avf_slot_ok = true;
+			return;
+		}
+	}
+	pr_info("hook table: no collision-free hash, searching instead\n");
+}
+
 static void notrace avf_ftrace_thunk(unsigned long ip, unsigned long parent_ip,
 				     struct ftrace_ops *ops,
 				     struct ftrace_regs *fregs)
 {
-	const struct avf_hook *hook;
+	const struct avf_hook *hook = find_hook(ip);
 
-	/*
-	 * Fast path, taken by every call while no task is tagged: only the
-	 * hooks redirected on every call have work to do.  The checks below
-	 * would return too, after a search of the table.
-	 */
-	if (!avf_any_tagged() && !READ_ONCE(avf_locked) && !always_hook(ip))
-		return;
-	hook = find_hook(ip);
 	if (WARN_ON_ONCE(!hook))
 		return;
 	switch (hook->when) {
 	case AVF_WHEN_TAGGED:
+		/* Most hooks: the only work for an untagged task's call. */
 		if (!avf_current_tagged())
 			return;
 		break;
@@ -299,11 +335,7 @@ int avf_hooks_attach(void)
 	}
 	sort(avf_hooks, ARRAY_SIZE(avf_hooks), sizeof(*avf_hooks), cmp_addr,
 	     NULL);
-	for (hook = avf_hooks; hook < avf_hooks + ARRAY_SIZE(avf_hooks); hook++) {
-		if (hook->when == AVF_WHEN_ALWAYS &&
-		    !WARN_ON_ONCE(avf_nalways == AVF_ALWAYS_MAX))
-			avf_always[avf_nalways++] = hook->addr;
-	}
+	build_slots();
 	for (hook = avf_hooks; hook < avf_hooks + ARRAY_SIZE(avf_hooks); hook++) {
 		*hook->orig = (void *)hook->addr;
 		err = ftrace_set_filter_ip(&avf_ftrace_ops, hook->addr, 0, 0);
