@@ -10,13 +10,16 @@
  *
  * TMP (tmpfs)
  * ├── secret        SECRET, holds CANARY
- * └── mine          owned by uid 1000, SECRET
+ * ├── mine          owned by uid 1000, SECRET
+ * └── plain         unlabelled (UNCLASSIFIED)
  *
  * AGENT_BIN has clearance OFFICIAL.  The module of the init_module tests is
  * brd from the VM image (tests/vm/modules.list).
  */
 #include <linux/bpf.h>
+#include <linux/fs.h>
 #include <linux/perf_event.h>
+#include <sys/ioctl.h>
 
 #include "doors.h"
 
@@ -197,6 +200,26 @@ AGENT(lock)
 	return 0;
 }
 
+/*
+ * caps: system calls whose only privilege check is one capability, so
+ * that the capability route is seen alone: FIBMAP of a tmpfs file
+ * (CAP_SYS_RAWIO, then EINVAL: tmpfs maps no blocks) and delete_module()
+ * of a module that does not exist (CAP_SYS_MODULE, then ENOENT).
+ */
+AGENT(caps)
+{
+	int fd = open(TMP "/plain", O_RDONLY | O_CLOEXEC);
+	int block = 0;
+
+	if (fd < 0)
+		return SETUP_FAILED;
+	result("fibmap", ioctl(fd, FIBMAP, &block));
+	close(fd);
+	result("delete_module", syscall(SYS_delete_module, "avf_no_such_module",
+					O_NONBLOCK));
+	return 0;
+}
+
 /* The test side */
 
 FIXTURE(kernel) {
@@ -218,6 +241,7 @@ FIXTURE_SETUP(kernel)
 	ASSERT_EQ(0, make_secret(TMP "/secret", "SECRET"));
 	ASSERT_EQ(0, make_secret(TMP "/mine", "SECRET"));
 	ASSERT_EQ(0, chown(TMP "/mine", 1000, 1000));
+	ASSERT_EQ(0, write_file(TMP "/plain", "plain\n"));
 	ASSERT_EQ(0, agent_policy("OFFICIAL", NULL));
 }
 
@@ -313,6 +337,34 @@ TEST_F(kernel, delete_module_avfence)
 	} else {
 		EXPECT_VAL(0, &a, "ret");
 		EXPECT_FALSE(module_loaded());
+	}
+}
+
+/* The capabilities a tagged task loses, each asked alone. */
+TEST_F(kernel, capabilities_alone)
+{
+	struct denials before, now;
+	struct agent a;
+	struct watch w;
+
+	watch_start(&w);
+	ASSERT_EQ(0, denials_read(&before));
+	ASSERT_EQ(0, agent_run(&a, variant->tagged, "caps"));
+	ASSERT_EQ(0, denials_read(&now));
+	if (variant->tagged) {
+		EXPECT_VAL(EPERM, &a, "fibmap");
+		EXPECT_VAL(EPERM, &a, "delete_module");
+		EXPECT_EQ(0, watch_denied(&w, AVFENCE_ROUTE_CAPABILITY));
+		/* Both refusals, and no other route's. */
+		EXPECT_EQ(before.denied[AVFENCE_ROUTE_CAPABILITY] + 2,
+			  now.denied[AVFENCE_ROUTE_CAPABILITY]);
+		EXPECT_EQ(before.denied[AVFENCE_ROUTE_KERNEL_MODULE],
+			  now.denied[AVFENCE_ROUTE_KERNEL_MODULE]);
+	} else {
+		EXPECT_VAL(EINVAL, &a, "fibmap");
+		EXPECT_VAL(ENOENT, &a, "delete_module");
+		EXPECT_EQ(before.denied[AVFENCE_ROUTE_CAPABILITY],
+			  now.denied[AVFENCE_ROUTE_CAPABILITY]);
 	}
 }
 
