@@ -46,7 +46,7 @@ size_t policy_msg_size(const struct policy *pol)
 	size_t subjects = 0, i;
 
 	level_sizes(pol, level_size);
-	size += NLA_HDRLEN;					/* levels nest */
+	size += NLA_HDRLEN;				/* levels nest */
 	for (i = 0; i < pol->levels.count; i++)
 		size += level_size[i];
 	size += level_size[pol->default_level];

@@ -72,7 +72,7 @@ static inline void store_be32(uint8_t *p, uint32_t v)
  */
 #define ROUND(a, b, c, d, e, f, g, h, t, wt, ab, bc)			\
 	do {								\
-		uint32_t t1 = (h) + BSIG1(e) + CH(e, f, g) + K[t] + (wt);	\
+		uint32_t t1 = (h) + BSIG1(e) + CH(e, f, g) + K[t] + (wt); \
 		(ab) = (a) ^ (b);					\
 		(d) += t1;						\
 		(h) = t1 + BSIG0(a) + ((b) ^ ((ab) & (bc)));		\

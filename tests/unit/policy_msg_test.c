@@ -359,6 +359,7 @@ static void subjects_sent_in_canonical_order(void)
 	struct nl_msg *msg;
 	char *text = malloc(64 + nr * 48), prev[64] = "";
 	int rem, rem2, o, n = 0, bad = 0;
+	unsigned int line;
 	size_t i;
 
 	o = sprintf(text, "levels A B\ndefault A\nmode enforce\n");
@@ -376,21 +377,23 @@ static void subjects_sent_in_canonical_order(void)
 		if (nla_type(a) != AVFENCE_A_SUBJECTS)
 			continue;
 		nla_for_each_nested(s, a, rem2) {
+			struct nlattr *pa;
 			const char *path;
 
 			nla_parse_nested(stb, AVFENCE_SUBJECT_A_MAX, s, NULL);
-			path = nla_get_string(stb[AVFENCE_SUBJECT_A_PATH]);
-			/* strcmp() compares as unsigned char: 'A' < 'a' < 0xc3 */
+			pa = stb[AVFENCE_SUBJECT_A_PATH];
+			path = nla_get_string(pa);
+			/* strcmp() compares unsigned: 'A' < 'a' < 0xc3 */
 			if (strcmp(prev, path) >= 0 && !bad++)
 				tap_fail(__FILE__, __LINE__,
 					 "'%s' sent after '%s'", path, prev);
 			snprintf(prev, sizeof(prev), "%s", path);
-			loc = policy_msg_locate(&pol, &map,
-						off(msg, stb[AVFENCE_SUBJECT_A_PATH]));
+			/* Line 4 holds /opt/?2999, the last line /opt/?0000. */
+			line = 4 + nr - 1 - (unsigned int)atoi(path + 6);
+			loc = policy_msg_locate(&pol, &map, off(msg, pa));
 			if ((loc.kind != POLICY_LOC_SUBJECT ||
 			     strcmp(pol.subjects[loc.index].path, path) ||
-			     loc.line != 4 + nr - 1 - (unsigned int)atoi(path + 6)) &&
-			    !bad++)
+			     loc.line != line) && !bad++)
 				tap_fail(__FILE__, __LINE__,
 					 "'%s' located at line %u", path,
 					 loc.line);
