@@ -48,7 +48,8 @@ int check_main(int argc, char **argv)
 	else
 		ret = policy_digest(&pol, digest);
 	if (ret) {
-		fprintf(stderr, "%s: %s: out of memory\n", prog, file);
+		fprintf(stderr, "%s: %s: no canonical form: %s\n", prog, file,
+			strerror(-ret));
 		ret = 1;
 		goto out;
 	}

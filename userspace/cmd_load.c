@@ -218,7 +218,8 @@ int load_main(int argc, char **argv)
 		goto out;
 	ret = policy_digest(&pol, digest);
 	if (ret) {
-		fprintf(stderr, "%s: %s: out of memory\n", prog, file);
+		fprintf(stderr, "%s: %s: no canonical form: %s\n", prog, file,
+			strerror(-ret));
 		ret = 1;
 		goto out;
 	}

@@ -5,20 +5,12 @@
  * The text itself comes from kmod/canon.c, compiled here as in the module;
  * what is done here is what the kernel's avf_policy_canon() does around
  * it: the subjects in order of path, compared bytewise (strcmp compares
- * as unsigned char, like the kernel's).  The mode is not part of it.
+ * as unsigned char, like the kernel's).  The parser has already put them
+ * in that order, pol->by_path.  The mode is not part of it.
  */
 #include <errno.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "digest.h"
-
-static int cmp_path(const void *a, const void *b)
-{
-	const struct policy_subject *const *x = a, *const *y = b;
-
-	return strcmp((*x)->path, (*y)->path);
-}
 
 /**
  * policy_canon - emit the canonical form of @pol
@@ -26,25 +18,22 @@ static int cmp_path(const void *a, const void *b)
  * @emit: receives the text, piece by piece
  * @ctx: passed to @emit
  *
- * Return: 0 or -ENOMEM.
+ * Return: 0, or -EINVAL if the subjects' order is unknown (the policy did
+ * not come from a successful policy_parse()).
  */
 int policy_canon(const struct policy *pol, avf_emit_fn emit, void *ctx)
 {
-	const struct policy_subject **sorted;
 	size_t i;
 
-	sorted = malloc((pol->nr_subjects + 1) * sizeof(*sorted));
-	if (!sorted)
-		return -ENOMEM;
-	for (i = 0; i < pol->nr_subjects; i++)
-		sorted[i] = &pol->subjects[i];
-	qsort(sorted, pol->nr_subjects, sizeof(*sorted), cmp_path);
+	if (pol->nr_subjects && !pol->by_path)
+		return -EINVAL;
 	avf_canon_header(&pol->levels, pol->default_level, emit, ctx);
-	for (i = 0; i < pol->nr_subjects; i++)
-		avf_canon_subject(sorted[i]->path,
-				  pol->levels.name[sorted[i]->clearance],
-				  sorted[i]->allow, emit, ctx);
-	free(sorted);
+	for (i = 0; i < pol->nr_subjects; i++) {
+		const struct policy_subject *s = pol->by_path[i];
+
+		avf_canon_subject(s->path, pol->levels.name[s->clearance],
+				  s->allow, emit, ctx);
+	}
 	return 0;
 }
 
@@ -53,7 +42,7 @@ static void emit_file(void *ctx, const char *s, size_t len)
 	fwrite(s, 1, len, ctx);
 }
 
-/* Print the canonical form to @f: 0 or -ENOMEM. */
+/* Print the canonical form to @f: 0 or -EINVAL, as policy_canon(). */
 int policy_canon_print(const struct policy *pol, FILE *f)
 {
 	return policy_canon(pol, emit_file, f);
@@ -69,7 +58,7 @@ static void emit_sha256(void *ctx, const char *s, size_t len)
  * @pol: a policy that parsed without error
  * @out: the digest
  *
- * Return: 0 or -ENOMEM.
+ * Return: 0 or -EINVAL, as policy_canon().
  */
 int policy_digest(const struct policy *pol, uint8_t out[SHA256_DIGEST_SIZE])
 {

@@ -29,7 +29,7 @@ struct policy_msg_map {
 	uint32_t default_off, default_end;
 	uint32_t subjects_off, subjects_end;	/* all subject nests */
 	unsigned int nr_nests;			/* AVFENCE_A_SUBJECTS used */
-	uint32_t *subject_off;			/* nr_subjects + 1 entries */
+	uint32_t *subject_off;	/* in request order (by_path), + end */
 	size_t nr_subjects;
 };
 

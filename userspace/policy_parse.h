@@ -19,6 +19,7 @@
 /**
  * struct policy_subject - one "subject PATH LEVEL" line
  * @path: absolute path, NUL-terminated, owned by the policy
+ * @path_len: strlen(@path)
  * @clearance: level index into policy.levels
  * @allow: AVFENCE_ALLOW_* side doors opened for this subject
  * @line: line number of the directive (1-based)
@@ -26,6 +27,7 @@
  */
 struct policy_subject {
 	char *path;
+	size_t path_len;
 	u32 clearance;
 	u32 allow;
 	unsigned int line;
@@ -44,6 +46,9 @@ struct policy_subject {
  * @subjects: the subjects, in file order
  * @nr_subjects: number of entries in @subjects
  * @alloc_subjects: allocated entries in @subjects
+ * @by_path: the entries of @subjects in canonical order: by path, compared
+ *	bytewise, as in the digest and the load request
+ * @strings: where the paths are kept
  *
  * The fields are only meaningful when policy_parse() reported no error.
  */
@@ -58,6 +63,8 @@ struct policy {
 	struct policy_subject *subjects;
 	size_t nr_subjects;
 	size_t alloc_subjects;
+	const struct policy_subject **by_path;
+	struct policy_strings *strings;
 };
 
 /**

@@ -1,6 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * avfencectl: SHA-256 as specified in FIPS 180-4, section 6.2.
+ *
+ * The 64 rounds are unrolled by macros, with the variables renamed from
+ * round to round instead of shifted, and the message schedule kept as a
+ * rolling window of 16 words (W[t] overwrites W[t - 16]).  Whole blocks
+ * are hashed straight from the caller's buffer; only a partial block is
+ * copied.  The digest of a policy feeds many short pieces (see
+ * policy_canon()), so an update that stays inside the current block is
+ * kept cheap.
  */
 #include <string.h>
 
@@ -20,39 +28,91 @@ static const uint32_t K[64] = {
 	0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 };
 
-static uint32_t ror(uint32_t x, unsigned int n)
+static inline uint32_t ror(uint32_t x, unsigned int n)
 {
 	return (x >> n) | (x << (32 - n));
 }
 
-static void block(uint32_t h[8], const uint8_t *p)
+static inline uint32_t load_be32(const uint8_t *p)
 {
-	uint32_t w[64], a, b, c, d, e, f, g, hh, t1, t2;
-	int i;
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
 
-	for (i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-		       (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
-	for (i = 16; i < 64; i++) {
-		uint32_t s0 = ror(w[i - 15], 7) ^ ror(w[i - 15], 18) ^
-			      (w[i - 15] >> 3);
-		uint32_t s1 = ror(w[i - 2], 17) ^ ror(w[i - 2], 19) ^
-			      (w[i - 2] >> 10);
+static inline void store_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
 
-		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+/*
+ * The functions of FIPS 180-4, 4.1.2, rotations nested so that each needs
+ * one rotation fewer: ror(x, 2) ^ ror(x, 13) ^ ror(x, 22) is
+ * ror(ror(ror(x, 9) ^ x, 11) ^ x, 2), and so on.
+ */
+#define BSIG0(x)	ror(ror(ror(x, 9) ^ (x), 11) ^ (x), 2)
+#define BSIG1(x)	ror(ror(ror(x, 14) ^ (x), 5) ^ (x), 6)
+#define SSIG0(x)	(ror(ror(x, 11) ^ (x), 7) ^ ((x) >> 3))
+#define SSIG1(x)	(ror(ror(x, 2) ^ (x), 17) ^ ((x) >> 10))
+#define CH(x, y, z)	((z) ^ ((x) & ((y) ^ (z))))
+
+/* W[t] for t >= 16, in the slot of W[t - 16]. */
+#define W(t)								\
+	(w[(t) & 15] += SSIG1(w[((t) - 2) & 15]) + w[((t) - 7) & 15] +	\
+			SSIG0(w[((t) - 15) & 15]))
+
+/*
+ * One round, t, on the working variables named in their order for that
+ * round: instead of moving h = g, g = f, ... the caller rotates the names.
+ *
+ * Maj(a, b, c) is b ^ ((a ^ b) & (b ^ c)), and b ^ c is the previous
+ * round's a ^ b: @ab receives this round's, @bc holds the previous one.
+ */
+#define ROUND(a, b, c, d, e, f, g, h, t, wt, ab, bc)			\
+	do {								\
+		uint32_t t1 = (h) + BSIG1(e) + CH(e, f, g) + K[t] + (wt); \
+		(ab) = (a) ^ (b);					\
+		(d) += t1;						\
+		(h) = t1 + BSIG0(a) + ((b) ^ ((ab) & (bc)));		\
+	} while (0)
+
+#define ROUND8(t, wt)							\
+	do {								\
+		ROUND(a, b, c, d, e, f, g, h, (t) + 0, wt((t) + 0), x, y); \
+		ROUND(h, a, b, c, d, e, f, g, (t) + 1, wt((t) + 1), y, x); \
+		ROUND(g, h, a, b, c, d, e, f, (t) + 2, wt((t) + 2), x, y); \
+		ROUND(f, g, h, a, b, c, d, e, (t) + 3, wt((t) + 3), y, x); \
+		ROUND(e, f, g, h, a, b, c, d, (t) + 4, wt((t) + 4), x, y); \
+		ROUND(d, e, f, g, h, a, b, c, (t) + 5, wt((t) + 5), y, x); \
+		ROUND(c, d, e, f, g, h, a, b, (t) + 6, wt((t) + 6), x, y); \
+		ROUND(b, c, d, e, f, g, h, a, (t) + 7, wt((t) + 7), y, x); \
+	} while (0)
+
+/* W[t] for t < 16: the message block itself, big endian. */
+#define W0(t)	(w[t] = load_be32(p + 4 * (t)))
+
+/* Hash @n whole blocks at @p into @s. */
+static void blocks(uint32_t s[8], const uint8_t *p, size_t n)
+{
+	uint32_t w[16], a, b, c, d, e, f, g, h, x, y;
+
+	for (; n; n--, p += SHA256_BLOCK_SIZE) {
+		a = s[0]; b = s[1]; c = s[2]; d = s[3];
+		e = s[4]; f = s[5]; g = s[6]; h = s[7];
+		y = b ^ c;
+		ROUND8(0, W0);
+		ROUND8(8, W0);
+		ROUND8(16, W);
+		ROUND8(24, W);
+		ROUND8(32, W);
+		ROUND8(40, W);
+		ROUND8(48, W);
+		ROUND8(56, W);
+		s[0] += a; s[1] += b; s[2] += c; s[3] += d;
+		s[4] += e; s[5] += f; s[6] += g; s[7] += h;
 	}
-	a = h[0]; b = h[1]; c = h[2]; d = h[3];
-	e = h[4]; f = h[5]; g = h[6]; hh = h[7];
-	for (i = 0; i < 64; i++) {
-		t1 = hh + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) +
-		     ((e & f) ^ (~e & g)) + K[i] + w[i];
-		t2 = (ror(a, 2) ^ ror(a, 13) ^ ror(a, 22)) +
-		     ((a & b) ^ (a & c) ^ (b & c));
-		hh = g; g = f; f = e; e = d + t1;
-		d = c; c = b; b = a; a = t1 + t2;
-	}
-	h[0] += a; h[1] += b; h[2] += c; h[3] += d;
-	h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
 }
 
 void sha256_init(struct sha256 *s)
@@ -66,29 +126,41 @@ void sha256_init(struct sha256 *s)
 	s->bytes = 0;
 }
 
-void sha256_update(struct sha256 *s, const void *data, size_t len)
+/*
+ * The rest of sha256_update(): at least the current block is completed.
+ * Out of line, so that the short path needs no stack frame.
+ */
+static __attribute__((noinline))
+void update_blocks(struct sha256 *s, const uint8_t *p, size_t len, size_t have)
 {
-	const uint8_t *p = data;
-	size_t have = s->bytes % SHA256_BLOCK_SIZE;
-
-	s->bytes += len;
 	if (have) {
 		size_t n = SHA256_BLOCK_SIZE - have;
 
-		if (n > len)
-			n = len;
 		memcpy(s->buf + have, p, n);
+		blocks(s->h, s->buf, 1);
 		p += n;
 		len -= n;
-		if (have + n < SHA256_BLOCK_SIZE)
-			return;
-		block(s->h, s->buf);
 	}
-	for (; len >= SHA256_BLOCK_SIZE; len -= SHA256_BLOCK_SIZE,
-	     p += SHA256_BLOCK_SIZE)
-		block(s->h, p);
+	if (len >= SHA256_BLOCK_SIZE) {
+		blocks(s->h, p, len / SHA256_BLOCK_SIZE);
+		p += len & ~(size_t)(SHA256_BLOCK_SIZE - 1);
+		len %= SHA256_BLOCK_SIZE;
+	}
 	if (len)
 		memcpy(s->buf, p, len);
+}
+
+void sha256_update(struct sha256 *s, const void *data, size_t len)
+{
+	size_t have = s->bytes % SHA256_BLOCK_SIZE;
+
+	s->bytes += len;
+	/* The common case for short pieces: still inside the block. */
+	if (len < SHA256_BLOCK_SIZE - have) {
+		memcpy(s->buf + have, data, len);
+		return;
+	}
+	update_blocks(s, data, len, have);
 }
 
 void sha256_final(struct sha256 *s, uint8_t out[SHA256_DIGEST_SIZE])
@@ -101,19 +173,15 @@ void sha256_final(struct sha256 *s, uint8_t out[SHA256_DIGEST_SIZE])
 	s->buf[have++] = 0x80;
 	if (have > 56) {
 		memset(s->buf + have, 0, SHA256_BLOCK_SIZE - have);
-		block(s->h, s->buf);
+		blocks(s->h, s->buf, 1);
 		have = 0;
 	}
 	memset(s->buf + have, 0, 56 - have);
+	store_be32(s->buf + 56, (uint32_t)(bits >> 32));
+	store_be32(s->buf + 60, (uint32_t)bits);
+	blocks(s->h, s->buf, 1);
 	for (i = 0; i < 8; i++)
-		s->buf[56 + i] = (uint8_t)(bits >> (56 - 8 * i));
-	block(s->h, s->buf);
-	for (i = 0; i < 8; i++) {
-		out[4 * i] = (uint8_t)(s->h[i] >> 24);
-		out[4 * i + 1] = (uint8_t)(s->h[i] >> 16);
-		out[4 * i + 2] = (uint8_t)(s->h[i] >> 8);
-		out[4 * i + 3] = (uint8_t)s->h[i];
-	}
+		store_be32(out + 4 * i, s->h[i]);
 	memset(s, 0, sizeof(*s));
 }
 

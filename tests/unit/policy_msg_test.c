@@ -124,14 +124,17 @@ static void load_message_layout(void)
 					      subject_policy));
 		if (n < 3 && stb[AVFENCE_SUBJECT_A_PATH] &&
 		    stb[AVFENCE_SUBJECT_A_CLEARANCE]) {
-			const struct policy_subject *ps = &pol.subjects[n];
+			/* In canonical order: line 4, then 7, then 6. */
+			static const int file_index[] = { 0, 2, 1 };
+			const struct policy_subject *ps =
+				&pol.subjects[file_index[n]];
 
 			EXPECT_STREQ(ps->path,
 				     nla_get_string(stb[AVFENCE_SUBJECT_A_PATH]));
 			EXPECT_STREQ(pol.levels.name[ps->clearance],
 				     nla_get_string(stb[AVFENCE_SUBJECT_A_CLEARANCE]));
-			/* ALLOW only where flags were given. */
-			EXPECT_EQ(n == 1, !!stb[AVFENCE_SUBJECT_A_ALLOW]);
+			/* ALLOW only where flags were given: clamd, line 6. */
+			EXPECT_EQ(n == 2, !!stb[AVFENCE_SUBJECT_A_ALLOW]);
 			if (stb[AVFENCE_SUBJECT_A_ALLOW])
 				EXPECT_EQ(AVFENCE_ALLOW_PTRACE,
 					  nla_get_u32(stb[AVFENCE_SUBJECT_A_ALLOW]));
@@ -199,23 +202,31 @@ static void offsets_map_to_lines(void)
 		i++;
 	}
 
+	/*
+	 * The subjects are sent by path, not in file order: the second sent
+	 * (/usr/lib/av/helper) is the third in the file, line 7.  The index
+	 * is into pol.subjects, whatever the order sent.
+	 */
 	i = 0;
 	nla_for_each_nested(a, tb[AVFENCE_A_SUBJECTS], rem) {
-		static const unsigned int lines[] = { 4, 6, 7 };
+		static const unsigned int lines[] = { 4, 7, 6 };
+		static const size_t file_index[] = { 0, 2, 1 };
 
 		/* The nest, and the attributes the kernel would name. */
 		loc = policy_msg_locate(&pol, &map, off(msg, a));
 		EXPECT_EQ(POLICY_LOC_SUBJECT, loc.kind);
-		EXPECT_EQ(i, loc.index);
+		EXPECT_EQ(file_index[i], loc.index);
 		EXPECT_EQ(lines[i], loc.line);
 		nla_parse_nested(stb, AVFENCE_SUBJECT_A_MAX, a, NULL);
 		loc = policy_msg_locate(&pol, &map,
 					off(msg, stb[AVFENCE_SUBJECT_A_PATH]));
 		EXPECT_EQ(POLICY_LOC_SUBJECT, loc.kind);
-		EXPECT_EQ(i, loc.index);
+		EXPECT_EQ(file_index[i], loc.index);
+		EXPECT_STREQ(nla_get_string(stb[AVFENCE_SUBJECT_A_PATH]),
+			     pol.subjects[loc.index].path);
 		loc = policy_msg_locate(&pol, &map,
 					off(msg, stb[AVFENCE_SUBJECT_A_CLEARANCE]));
-		EXPECT_EQ(i, loc.index);
+		EXPECT_EQ(file_index[i], loc.index);
 		EXPECT_EQ(lines[i], loc.line);
 		i++;
 	}
@@ -332,6 +343,75 @@ out:
 	policy_free(&pol);
 }
 
+/*
+ * Subjects in reverse order of path, with bytes that sort differently
+ * signed and unsigned, and over several nests: the request holds them in
+ * canonical order (bytewise, as the digest), and each offset still names
+ * its own line.
+ */
+static void subjects_sent_in_canonical_order(void)
+{
+	struct nlattr *a, *s, *stb[AVFENCE_SUBJECT_A_MAX + 1];
+	const size_t nr = 3000;
+	struct policy_msg_map map;
+	struct policy_loc loc;
+	struct policy pol;
+	struct nl_msg *msg;
+	char *text = malloc(64 + nr * 48), prev[64] = "";
+	int rem, rem2, o, n = 0, bad = 0;
+	unsigned int line;
+	size_t i;
+
+	o = sprintf(text, "levels A B\ndefault A\nmode enforce\n");
+	for (i = nr; i-- > 0;)
+		o += sprintf(text + o, "subject /opt/%s%04zu B\n",
+			     i % 3 == 0 ? "\xc3" : i % 3 == 1 ? "a" : "A", i);
+	EXPECT_EQ(0, parse_policy(text, &pol));
+	free(text);
+	msg = build(&pol, true, &map);
+	EXPECT(msg != NULL);
+	if (!msg)
+		goto out;
+	EXPECT(map.nr_nests > 1);
+	nlmsg_for_each_attr(a, nlmsg_hdr(msg), GENL_HDRLEN, rem) {
+		if (nla_type(a) != AVFENCE_A_SUBJECTS)
+			continue;
+		nla_for_each_nested(s, a, rem2) {
+			struct nlattr *pa;
+			const char *path;
+
+			nla_parse_nested(stb, AVFENCE_SUBJECT_A_MAX, s, NULL);
+			pa = stb[AVFENCE_SUBJECT_A_PATH];
+			path = nla_get_string(pa);
+			/* strcmp() compares unsigned: 'A' < 'a' < 0xc3 */
+			if (strcmp(prev, path) >= 0 && !bad++)
+				tap_fail(__FILE__, __LINE__,
+					 "'%s' sent after '%s'", path, prev);
+			snprintf(prev, sizeof(prev), "%s", path);
+			/* Line 4 holds /opt/?2999, the last line /opt/?0000. */
+			line = 4 + nr - 1 - (unsigned int)atoi(path + 6);
+			loc = policy_msg_locate(&pol, &map, off(msg, pa));
+			if ((loc.kind != POLICY_LOC_SUBJECT ||
+			     strcmp(pol.subjects[loc.index].path, path) ||
+			     loc.line != line) && !bad++)
+				tap_fail(__FILE__, __LINE__,
+					 "'%s' located at line %u", path,
+					 loc.line);
+			n++;
+		}
+	}
+	EXPECT_EQ(nr, n);
+	EXPECT_EQ(0, bad);
+	/* The first sent is "/opt/A0002", the last of the file's "A"s. */
+	loc = policy_msg_locate(&pol, &map, map.subject_off[0]);
+	EXPECT_STREQ("/opt/A0002", pol.subjects[loc.index].path);
+	EXPECT_EQ(4 + nr - 1 - 2, loc.line);
+	nlmsg_free(msg);
+out:
+	policy_msg_map_free(&map);
+	policy_free(&pol);
+}
+
 static void no_subjects_no_nest(void)
 {
 	struct nlattr *tb[AVFENCE_A_MAX + 1];
@@ -436,6 +516,7 @@ void policy_msg_tests(void)
 	RUN(offsets_map_to_lines);
 	RUN(one_nest_limit);
 	RUN(largest_policy_split);
+	RUN(subjects_sent_in_canonical_order);
 	RUN(no_subjects_no_nest);
 	RUN(ext_ack_parsing);
 }

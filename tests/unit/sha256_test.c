@@ -2,7 +2,8 @@
 /*
  * Unit tests of userspace/sha256.c against the FIPS 180-4 / NIST example
  * vectors, fed whole and in pieces of every size, and across the padding
- * boundaries (55, 56, 63, 64 bytes).
+ * boundaries (55, 56, 63, 64 bytes); and pieces of random sizes, short
+ * and multi-block, against one update and a sha256sum vector.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -109,10 +110,58 @@ static void sha256_incremental(void)
 	EXPECT(!memcmp(whole, part, sizeof(whole)));
 }
 
+/* xorshift32: the same "random" sequence on every run. */
+static uint32_t rnd(uint32_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 17;
+	*x ^= *x << 5;
+	return *x;
+}
+
+/*
+ * Random split sizes: mostly short pieces (the digest feeds words of a
+ * line), some spanning several blocks, some empty, from any alignment.
+ */
+static void sha256_random_splits(void)
+{
+	static unsigned char buf[4099];
+	uint8_t whole[SHA256_DIGEST_SIZE], part[SHA256_DIGEST_SIZE];
+	char hex[2 * SHA256_DIGEST_SIZE + 1];
+	uint32_t x = 0x2545f491;
+	struct sha256 s;
+	size_t i, off, n;
+	int trial, bad = 0;
+
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] = (unsigned char)(i * 7 + 3);
+	sha256(buf, sizeof(buf), whole);
+	sha256_hex(whole, hex);
+	/* python3: bytes((i * 7 + 3) & 255 for i in range(4099)) | sha256sum */
+	EXPECT_STREQ("68950b5dc8001f651c3884f0201a276dd63eb870c6f2d153ed52719ddbce3101",
+		     hex);
+	for (trial = 0; trial < 500; trial++) {
+		sha256_init(&s);
+		for (off = 0; off < sizeof(buf); off += n) {
+			uint32_t r = rnd(&x);
+
+			n = r % 8 ? r % 24 : r % 300;
+			if (n > sizeof(buf) - off)
+				n = sizeof(buf) - off;
+			sha256_update(&s, buf + off, n);
+		}
+		sha256_final(&s, part);
+		if (memcmp(whole, part, sizeof(whole)) && !bad++)
+			tap_fail(__FILE__, __LINE__, "trial %d differs", trial);
+	}
+	EXPECT_EQ(0, bad);
+}
+
 void sha256_tests(void)
 {
 	RUN(sha256_nist_vectors);
 	RUN(sha256_million_a);
 	RUN(sha256_padding_boundaries);
 	RUN(sha256_incremental);
+	RUN(sha256_random_splits);
 }
