@@ -141,6 +141,36 @@ TEST_F(ctl, digest_matches_kernel_any_policy)
 	EXPECT_STREQ(want, got);
 }
 
+/*
+ * avfencectl sends subjects sorted; a request from another client need
+ * not be, and the kernel must sort it: the same digest either way.
+ */
+TEST_F(ctl, digest_of_unsorted_request)
+{
+	static const char *const levels[] = { "UNCLASSIFIED", "OFFICIAL",
+					      "SECRET", "TOP-SECRET", NULL };
+	static const char *const paths[] = { TMP "/bin/agent", SCANNER, NULL };
+	static const char *const clearances[] = { "OFFICIAL", "SECRET", NULL };
+	struct avf_policy_desc desc = {
+		.mode = AVFENCE_MODE_ENFORCE, .levels = levels,
+		.default_level = "UNCLASSIFIED", .subject_paths = paths,
+		.subject_clearances = clearances,
+	};
+	char want[80], got[80];
+
+	/* TMP sorts after /opt: the request is out of canonical order. */
+	ASSERT_GT(0, strcmp(paths[1], paths[0]));
+	ASSERT_EQ(0, write_policy("u.conf",
+				  LEVELS "default UNCLASSIFIED\nmode enforce\n"
+				  "subject " SCANNER " SECRET\n"
+				  "subject " TMP "/bin/agent OFFICIAL\n",
+				  self->policy, sizeof(self->policy)));
+	ASSERT_EQ(0, check_digest(self->policy, want));
+	ASSERT_EQ(0, avf_load(&desc));
+	ASSERT_EQ(0, status_digest(got));
+	EXPECT_STREQ(want, got);
+}
+
 TEST_F(ctl, status_fields)
 {
 	char v[256], secfs[16384];
