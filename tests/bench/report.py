@@ -4,7 +4,11 @@
 min and median ns per operation over the rounds, and the ratio of the
 median to the no-module median of the same operation on the same file.
 Targets of issue 7 are reported, not asserted (exit status 0 unless the
-run produced no figures)."""
+run produced no figures).
+
+With --wall RAW (the same cases from a boot without -icount), each row also
+shows the wall-time median and its ratio to the wall-time noload median;
+the targets are judged on the main (instruction-count) figures only."""
 import argparse
 import statistics
 import sys
@@ -13,31 +17,53 @@ from collections import defaultdict
 ap = argparse.ArgumentParser()
 ap.add_argument("--kver", default="?")
 ap.add_argument("--clock", default="icount")
+ap.add_argument("--wall", metavar="RAW", help="raw output of the wall-time boot")
 ap.add_argument("raw")
 a = ap.parse_args()
 
-vals = defaultdict(list)
-order = []
-extra = []
-for line in open(a.raw, errors="replace"):
-    w = line.split()
-    if len(w) == 5 and w[0] == "AVFB":
-        key = tuple(w[1:4])
-        if key not in vals:
-            order.append(key)
-        vals[key].append(int(w[4]))
-    elif w and (w[0].startswith("AVFB-TIME") or w[0] in ("AVFB-ERROR", "AVFB-OPEN")):
-        if line.rstrip() not in extra:
-            extra.append(line.rstrip())
+def parse(path):
+    vals, order, extra = defaultdict(list), [], []
+    try:
+        lines = open(path, errors="replace").readlines()
+    except OSError:
+        lines = []
+    for line in lines:
+        w = line.split()
+        if len(w) == 5 and w[0] == "AVFB":
+            key = tuple(w[1:4])
+            if key not in vals:
+                order.append(key)
+            vals[key].append(int(w[4]))
+        elif w and (w[0].startswith("AVFB-TIME") or w[0] in ("AVFB-ERROR", "AVFB-OPEN")):
+            if line.rstrip() not in extra:
+                extra.append(line.rstrip())
+    return vals, order, extra
+
+vals, order, extra = parse(a.raw)
 if not vals:
     print(f"{a.kver}: no figures")
     sys.exit(1)
+wvals, _, wextra = parse(a.wall) if a.wall else ({}, [], [])
 
 def med(k):
     return statistics.median(vals[k])
 
-print(f"# {a.kver}, clock={a.clock}, rounds={max(len(v) for v in vals.values())}")
-print(f"{'case':34} {'min ns':>9} {'median ns':>9} {'ratio':>7}")
+def wratio(key):
+    base = ("noload",) + key[1:]
+    if key not in wvals or base not in wvals:
+        return None
+    return statistics.median(wvals[key]) / statistics.median(wvals[base])
+
+head = f"# {a.kver}, clock={a.clock}, rounds={max(len(v) for v in vals.values())}"
+if a.wall:
+    wr = max((len(v) for v in wvals.values()), default=0)
+    head += (f"; wall ns, wall: median and ratio of a boot without -icount, rounds={wr}"
+             f" (the targets use clock={a.clock})")
+print(head)
+cols = f"{'case':34} {'min ns':>9} {'median ns':>9} {'ratio':>7}"
+if a.wall:
+    cols += f" {'wall ns':>9} {'wall':>7}"
+print(cols)
 for op in ("open", "stat", "scan"):
     for key in order:
         cfg, o, f = key
@@ -45,7 +71,12 @@ for op in ("open", "stat", "scan"):
             continue
         base = ("noload", o, f)
         ratio = med(key) / med(base) if base in vals else float("nan")
-        print(f"{cfg + ' ' + o + ' ' + f:34} {min(vals[key]):9d} {med(key):9.0f} {ratio:6.3f}x")
+        row = f"{cfg + ' ' + o + ' ' + f:34} {min(vals[key]):9d} {med(key):9.0f} {ratio:6.3f}x"
+        if a.wall:
+            wr = wratio(key)
+            row += (f" {statistics.median(wvals[key]):9.0f} {wr:6.3f}x" if wr is not None
+                    else f" {'-':>9} {'-':>7}")
+        print(row)
 
 def r(cfg, op, f):
     k, b = (cfg, op, f), ("noload", op, f)
@@ -73,3 +104,6 @@ for op in ("open",):
 for e in extra:
     if not e.startswith("AVFB-OPEN") or " ok" not in e:
         print("  " + e)
+for e in wextra:
+    if e.startswith("AVFB-ERROR"):
+        print("  wall boot: " + e)
