@@ -15,7 +15,7 @@
  * └── mnt/              mount point for the agent
  *
  * /dev/ram0 (brd) and /dev/sda (scsi_debug) hold CANARY in their first
- * sector.  The VM image loads brd, scsi_debug, sd_mod and sg
+ * sector; swap_partition makes /dev/ram0 an active swap partition too.  The VM image loads brd, scsi_debug, sd_mod and sg
  * (tests/vm/modules.list).
  *
  * AGENT_BIN has clearance OFFICIAL.  Variant "tagged" attacks, "untagged"
@@ -26,6 +26,7 @@
 #include <linux/loop.h>
 #include <scsi/sg.h>
 #include <sys/ioctl.h>
+#include <sys/swap.h>
 #include <sys/sysmacros.h>
 
 #include "doors.h"
@@ -212,6 +213,32 @@ static int write_canary(const char *dev)
 	return err;
 }
 
+/*
+ * Make @dev a swap partition of @pages pages, as mkswap would (version 1
+ * header after the first 1024 bytes, which keep CANARY).
+ */
+static int write_swap_header(const char *dev, uint32_t pages)
+{
+	static char page[4096];
+	uint32_t info[3] = { 1, pages - 1, 0 };	/* version, last_page, bad */
+	int fd = open(dev, O_RDWR | O_CLOEXEC);
+	int err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (pread(fd, page, sizeof(page), 0) != sizeof(page)) {
+		close(fd);
+		return -EIO;
+	}
+	memset(page + 1024, 0, sizeof(page) - 1024);
+	memcpy(page + 1024, info, sizeof(info));
+	memcpy(page + sizeof(page) - 10, "SWAPSPACE2", 10);
+	if (pwrite(fd, page, sizeof(page), 0) != sizeof(page) || fsync(fd))
+		err = -errno;
+	close(fd);
+	return err;
+}
+
 /* Bind a free loop device to @img; its path in @dev. */
 static int loop_attach(const char *img, char *dev, size_t size)
 {
@@ -264,6 +291,7 @@ static int scsi_devs(void)
 
 FIXTURE(raw) {
 	char loop[32];
+	int swap;
 };
 
 FIXTURE_VARIANT(raw) {
@@ -276,6 +304,7 @@ FIXTURE_VARIANT_ADD(raw, untagged) { .tagged = 0 };
 FIXTURE_SETUP(raw)
 {
 	self->loop[0] = '\0';
+	self->swap = 0;
 	ASSERT_EQ(0, mount_tmpfs(TMP));
 	ASSERT_EQ(0, make_secret(TMP "/secret", "SECRET"));
 	ASSERT_EQ(0, mkdirs(SECRET_DIR));
@@ -287,6 +316,8 @@ FIXTURE_SETUP(raw)
 FIXTURE_TEARDOWN(raw)
 {
 	umount2(MNT, MNT_DETACH);
+	if (self->swap)
+		swapoff("/dev/ram0");
 	if (self->loop[0])
 		loop_detach(self->loop);
 	load_no_subject();
@@ -315,6 +346,21 @@ TEST_F(raw, brd_block_device)
 	if (ram0())
 		SKIP(return, "no /dev/ram0: brd not in this kernel's modules");
 	ASSERT_EQ(0, write_canary("/dev/ram0"));
+	RAW_ATTACK("open", AVFENCE_ROUTE_RAW_DEVICE, "read_dev", "/dev/ram0");
+}
+
+/* A swap partition in use holds pages of every process: a raw device. */
+TEST_F(raw, swap_partition)
+{
+	if (ram0())
+		SKIP(return, "no /dev/ram0: brd not in this kernel's modules");
+	ASSERT_EQ(0, write_canary("/dev/ram0"));
+	/* rd_size=1024 (KiB): 256 pages. */
+	ASSERT_EQ(0, write_swap_header("/dev/ram0", 256));
+	ASSERT_EQ(0, swapon("/dev/ram0", 0)) {
+		TH_LOG("swapon: %s", strerror(errno));
+	}
+	self->swap = 1;
 	RAW_ATTACK("open", AVFENCE_ROUTE_RAW_DEVICE, "read_dev", "/dev/ram0");
 }
 
