@@ -34,7 +34,7 @@ def parse(path):
             if key not in vals:
                 order.append(key)
             vals[key].append(int(w[4]))
-        elif w and (w[0].startswith("AVFB-TIME") or w[0] in ("AVFB-ERROR", "AVFB-OPEN")):
+        elif w and (w[0].startswith("AVFB-TIME") or w[0] in ("AVFB-ERROR", "AVFB-OPEN", "AVFB-MONITOR")):
             if line.rstrip() not in extra:
                 extra.append(line.rstrip())
     return vals, order, extra
@@ -103,6 +103,10 @@ else:
 if ("tagged", "open", "sec") in vals and ("tagged", "open", "d1") in vals:
     d, al = med(("tagged", "open", "sec")), med(("tagged", "open", "d1"))
     print(f"  denied open {d:.0f} ns vs allowed (label 1 up) {al:.0f} ns: {'MET' if d <= al else 'NOT MET'}")
+if ("tagged-monitor", "open", "sec") in vals and ("tagged-monitor", "open", "d1") in vals:
+    d, al = med(("tagged-monitor", "open", "sec")), med(("tagged-monitor", "open", "d1"))
+    print(f"  denied open {d:.0f} ns vs allowed {al:.0f} ns while avfencectl monitor listens: "
+          f"{'MET' if d <= al else 'NOT MET'}")
 for op in ("open",):
     for who in ("untagged", "tagged"):
         series = [(c, med((c, op, "unl"))) for c in (who, who + "-s100", who + "-s10000", who + "-t100", who + "-t1000")

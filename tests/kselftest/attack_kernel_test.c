@@ -220,6 +220,28 @@ AGENT(caps)
 	return 0;
 }
 
+/*
+ * power: does /sys/power/state offer "disk"?  Only while hibernation is
+ * available, which the kernel asks lockdown (LOCKDOWN_HIBERNATION) in the
+ * reader's context: a way to see that lockdown answer without hibernating.
+ */
+AGENT(power)
+{
+	char buf[256];
+	int fd = open("/sys/power/state", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return SETUP_FAILED;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0)
+		return SETUP_FAILED;
+	buf[n] = '\0';
+	say("disk=%d\n", strstr(buf, "disk") != NULL);
+	return 0;
+}
+
 /* The test side */
 
 FIXTURE(kernel) {
@@ -365,6 +387,32 @@ TEST_F(kernel, capabilities_alone)
 		EXPECT_VAL(ENOENT, &a, "delete_module");
 		EXPECT_EQ(before.denied[AVFENCE_ROUTE_CAPABILITY],
 			  now.denied[AVFENCE_ROUTE_CAPABILITY]);
+	}
+}
+
+/*
+ * Hibernation: a fenced agent must not write memory to swap on its own
+ * terms.  The kernel offers it only while lockdown allows
+ * (LOCKDOWN_HIBERNATION), which avfence refuses to a fenced task; seen in
+ * /sys/power/state without hibernating the VM.
+ */
+TEST_F(kernel, hibernation_lockdown)
+{
+	struct agent a;
+	struct watch w;
+	char state[256];
+
+	if (read_small("/sys/power/state", state, sizeof(state)) ||
+	    !strstr(state, "disk"))
+		SKIP(return, "this kernel offers no hibernation (/sys/power/state: %s)",
+		     state);
+	watch_start(&w);
+	ASSERT_EQ(0, agent_run(&a, variant->tagged, "power"));
+	if (variant->tagged) {
+		EXPECT_VAL(0, &a, "disk");
+		EXPECT_EQ(0, watch_denied(&w, AVFENCE_ROUTE_LOCKDOWN));
+	} else {
+		EXPECT_VAL(1, &a, "disk");
 	}
 }
 
