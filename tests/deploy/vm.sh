@@ -87,7 +87,7 @@ boot() { # boot NAME EXTRA-APPEND
 	local name=$1 append="console=ttyS0 panic=-1 oops=panic AVF_DEPLOY=$1 $2"
 	: > "$out/$name.raw"
 	timeout -k 10 "${AVF_TIMEOUT:-600}" \
-		qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 512 \
+		qemu-system-x86_64 -accel tcg,thread=single -cpu max -smp 2 -m 512 \
 		-nographic -no-reboot \
 		-kernel "$kdir/vmlinuz" -initrd "$out/initrd.cpio" -append "$append" \
 		-serial mon:stdio -serial "file:$out/$name.raw" \

@@ -23,8 +23,9 @@
 # AVF_TESTS (comma-separated test names, default all), AVF_VERBOSE=1 (print
 # the kernel console), AVF_KO (use this avfence.ko instead of building),
 # AVF_UNLOAD_STRESS=1 (run the skipped unload stress tests), AVF_GUEST_ENV
-# ("KEY=val ..." words for the tests' environment), AVF_TCG_THREAD=single
-# (one host thread for all vCPUs instead of qemu's multi-threaded TCG),
+# ("KEY=val ..." words for the tests' environment), AVF_TCG_THREAD=multi
+# (qemu's multi-threaded TCG instead of the default, single: one host
+# thread for both vCPUs; see Documentation/testing.rst),
 # AVF_RUN=NAME (results in build/vm/KVER-NAME, items named "KVER NAME").
 set -euo pipefail
 
@@ -176,7 +177,7 @@ append="$append AVF_MODE=$mode"
 [ -n "${AVF_UNLOAD_STRESS:-}" ] && append="$append AVF_UNLOAD_STRESS=$AVF_UNLOAD_STRESS"
 [ -n "${AVF_GUEST_ENV:-}" ] && append="$append $AVF_GUEST_ENV"
 accel=tcg
-case "${AVF_TCG_THREAD:-multi}" in
+case "${AVF_TCG_THREAD:-single}" in
 single) accel=tcg,thread=single; append="$append AVF_TCG_THREAD=single" ;;
 multi) ;;
 *) echo "run.sh: AVF_TCG_THREAD must be single or multi" >&2; exit 2 ;;
