@@ -32,6 +32,7 @@
 #define MODPROBE "/proc/sys/kernel/modprobe"
 #define TRACEFS "/sys/kernel/tracing"
 #define DEBUGFS "/sys/kernel/debug"
+#define PCI_CONFIG "/sys/bus/pci/devices/0000:00:00.0/config"
 /* A writable debugfs file of every kernel (kernel/panic.c, mode 0200). */
 #define DEBUGFS_FILE DEBUGFS "/clear_warn_once"
 
@@ -242,6 +243,23 @@ AGENT(power)
 	return 0;
 }
 
+/*
+ * pci: write one byte of a PCI device's config space back unchanged (the
+ * interrupt line register of the host bridge).  The kernel asks lockdown
+ * (LOCKDOWN_PCI_ACCESS) in the writer's context before any config write.
+ */
+AGENT(pci)
+{
+	int fd = open(PCI_CONFIG, O_RDWR | O_CLOEXEC);
+	unsigned char b;
+
+	if (fd < 0 || pread(fd, &b, 1, 0x3c) != 1)
+		return SETUP_FAILED;
+	result("write", pwrite(fd, &b, 1, 0x3c));
+	close(fd);
+	return 0;
+}
+
 /* The test side */
 
 FIXTURE(kernel) {
@@ -413,6 +431,24 @@ TEST_F(kernel, hibernation_lockdown)
 		EXPECT_EQ(0, watch_denied(&w, AVFENCE_ROUTE_LOCKDOWN));
 	} else {
 		EXPECT_VAL(1, &a, "disk");
+	}
+}
+
+/* PCI config space writes: lockdown (LOCKDOWN_PCI_ACCESS). */
+TEST_F(kernel, pci_config_lockdown)
+{
+	struct agent a;
+	struct watch w;
+
+	if (access(PCI_CONFIG, F_OK))
+		SKIP(return, "no %s in this VM", PCI_CONFIG);
+	watch_start(&w);
+	ASSERT_EQ(0, agent_run(&a, variant->tagged, "pci"));
+	if (variant->tagged) {
+		EXPECT_VAL(EPERM, &a, "write");
+		EXPECT_EQ(0, watch_denied(&w, AVFENCE_ROUTE_LOCKDOWN));
+	} else {
+		EXPECT_VAL(0, &a, "write");
 	}
 }
 
