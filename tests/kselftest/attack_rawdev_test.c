@@ -14,8 +14,9 @@
  * │                     whose file "data" holds CANARY
  * └── mnt/              mount point for the agent
  *
- * /dev/ram0 (brd) and /dev/sda (scsi_debug) hold CANARY in their first
- * sector; swap_partition makes /dev/ram0 an active swap partition too.  The VM image loads brd, scsi_debug, sd_mod and sg
+ * /dev/ram0 (brd) and scsi_debug's disk hold CANARY in their first
+ * sector; swap_partition makes /dev/ram0 an active swap partition too.
+ * The VM image loads brd, scsi_debug, sd_mod and sg
  * (tests/vm/modules.list).
  *
  * AGENT_BIN has clearance OFFICIAL.  Variant "tagged" attacks, "untagged"
@@ -96,7 +97,7 @@ static unsigned int sg_last_status;
 static long sg_read10(int fd, unsigned char *buf, size_t len)
 {
 	unsigned char cdb[10] = { 0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0 };
-	unsigned char sense[32];
+	unsigned char sense[32] = { 0 };
 	struct sg_io_hdr h;
 
 	memset(&h, 0, sizeof(h));
@@ -111,8 +112,9 @@ static long sg_read10(int fd, unsigned char *buf, size_t len)
 	h.timeout = 10000;
 	if (ioctl(fd, SG_IO, &h) < 0)
 		return -1;
-	say("sg_status=%d host=%d driver=%d\n", h.status, h.host_status,
-	    h.driver_status);
+	say("sg_status=%d host=%d driver=%d sense=%x/%02x/%02x\n", h.status,
+	    h.host_status, h.driver_status, sense[2] & 0xf, sense[12],
+	    sense[13]);
 	sg_last_status = h.status;
 	return len - h.resid;
 }
@@ -147,7 +149,7 @@ static long bsg_read10(int fd, unsigned char *buf, size_t len)
 AGENT(sg_io)
 {
 	unsigned char buf[512];
-	int fd, v4 = !strncmp(argv[1], "/dev/bsg/", 9);
+	int fd, i, v4 = !strncmp(argv[1], "/dev/bsg/", 9);
 	long n;
 
 	if (argv[1][0] == '/') {
@@ -162,11 +164,12 @@ AGENT(sg_io)
 	}
 	n = v4 ? bsg_read10(fd, buf, sizeof(buf)) : sg_read10(fd, buf, sizeof(buf));
 	/*
-	 * The first command to a device after its reset gets CHECK
-	 * CONDITION (UNIT ATTENTION) when nothing has consumed it yet (on
-	 * the debug kernel's scsi_debug): SCSI users retry once.
+	 * The first commands to a device after its reset get CHECK
+	 * CONDITION (UNIT ATTENTION) while unit attentions are pending (on
+	 * the debug kernel's scsi_debug, two in a row were seen): SCSI
+	 * users retry, a few times.
 	 */
-	if (n >= 0 && sg_last_status == 2)
+	for (i = 0; i < 4 && n >= 0 && sg_last_status == 2; i++)
 		n = v4 ? bsg_read10(fd, buf, sizeof(buf)) :
 			 sg_read10(fd, buf, sizeof(buf));
 	n = result("sg_io", n);
@@ -283,10 +286,73 @@ static int ram0(void)
 	return wait_for_path("/dev/ram0", 5);
 }
 
-/* The first SCSI generic device and its disk (scsi_debug), if any. */
+/*
+ * scsi_debug's disk: its block, SCSI generic and bsg nodes.  Found by
+ * model, not by name: a kernel with ATA built in also has qemu's CD-ROM
+ * (sr0, sg0 before it).
+ */
+static char sd_dev[300], sg_dev[300], bsg_node[300];
+
+/* The first entry of @dir, into @name. */
+static int first_entry(const char *dir, char *name, size_t size)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int err = -1;
+
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] != '.') {
+			snprintf(name, size, "%s", e->d_name);
+			err = 0;
+			break;
+		}
+	}
+	if (d)
+		closedir(d);
+	return err;
+}
+
+static int find_scsi_debug(void)
+{
+	DIR *d = opendir("/sys/bus/scsi/devices");
+	char path[600], model[64], name[256];
+	struct dirent *e;
+	int err = -1;
+
+	while (d && err && (e = readdir(d))) {
+		snprintf(path, sizeof(path), "/sys/bus/scsi/devices/%s/model",
+			 e->d_name);
+		if (read_small(path, model, sizeof(model)) ||
+		    strncmp(model, "scsi_debug", 10))
+			continue;
+		snprintf(path, sizeof(path), "/sys/bus/scsi/devices/%s/block",
+			 e->d_name);
+		if (first_entry(path, name, sizeof(name)))
+			continue;
+		snprintf(sd_dev, sizeof(sd_dev), "/dev/%s", name);
+		snprintf(path, sizeof(path),
+			 "/sys/bus/scsi/devices/%s/scsi_generic", e->d_name);
+		if (first_entry(path, name, sizeof(name)))
+			continue;
+		snprintf(sg_dev, sizeof(sg_dev), "/dev/%s", name);
+		snprintf(bsg_node, sizeof(bsg_node), "/dev/bsg/%s", e->d_name);
+		err = access(sd_dev, F_OK) || access(sg_dev, F_OK);
+	}
+	if (d)
+		closedir(d);
+	return err;
+}
+
 static int scsi_devs(void)
 {
-	return wait_for_path("/dev/sg0", 10) || wait_for_path("/dev/sda", 5);
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		if (!find_scsi_debug())
+			return 0;
+		usleep(100000);
+	}
+	return -1;
 }
 
 FIXTURE(raw) {
@@ -492,25 +558,25 @@ TEST_F(raw, own_dev_mem_node)
 	}
 }
 
-/* SCSI generic: open /dev/sg0 and SG_IO READ(10). */
+/* SCSI generic: open scsi_debug's sg node and SG_IO READ(10). */
 TEST_F(raw, sg_device)
 {
 	if (scsi_devs())
-		SKIP(return, "no /dev/sg0 and /dev/sda: scsi_debug, sd_mod or sg not loaded");
-	ASSERT_EQ(0, write_canary("/dev/sda"));
-	RAW_ATTACK("open", AVFENCE_ROUTE_RAW_DEVICE, "sg_io", "/dev/sg0");
+		SKIP(return, "no scsi_debug disk with sd and sg nodes: scsi_debug, sd_mod or sg not loaded");
+	ASSERT_EQ(0, write_canary(sd_dev));
+	RAW_ATTACK("open", AVFENCE_ROUTE_RAW_DEVICE, "sg_io", sg_dev);
 }
 
-/* SG_IO through an inherited /dev/sg0 fd: the ioctl is refused. */
+/* SG_IO through an inherited sg fd: the ioctl is refused. */
 TEST_F(raw, sg_io_on_inherited_sg_fd)
 {
 	char fdno[16];
 	int fd;
 
 	if (scsi_devs())
-		SKIP(return, "no /dev/sg0 and /dev/sda: scsi_debug, sd_mod or sg not loaded");
-	ASSERT_EQ(0, write_canary("/dev/sda"));
-	fd = open("/dev/sg0", O_RDWR);
+		SKIP(return, "no scsi_debug disk with sd and sg nodes: scsi_debug, sd_mod or sg not loaded");
+	ASSERT_EQ(0, write_canary(sd_dev));
+	fd = open(sg_dev, O_RDWR);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(HELD_FD, dup2(fd, HELD_FD));
 	close(fd);
@@ -519,16 +585,16 @@ TEST_F(raw, sg_io_on_inherited_sg_fd)
 	close(HELD_FD);
 }
 
-/* SG_IO through an inherited /dev/sda (block device) fd. */
+/* SG_IO through an inherited fd of the disk (block device). */
 TEST_F(raw, sg_io_on_inherited_disk_fd)
 {
 	char fdno[16];
 	int fd;
 
 	if (scsi_devs())
-		SKIP(return, "no /dev/sg0 and /dev/sda: scsi_debug, sd_mod or sg not loaded");
-	ASSERT_EQ(0, write_canary("/dev/sda"));
-	fd = open("/dev/sda", O_RDONLY);
+		SKIP(return, "no scsi_debug disk with sd and sg nodes: scsi_debug, sd_mod or sg not loaded");
+	ASSERT_EQ(0, write_canary(sd_dev));
+	fd = open(sd_dev, O_RDONLY);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(HELD_FD, dup2(fd, HELD_FD));
 	close(fd);
@@ -537,26 +603,10 @@ TEST_F(raw, sg_io_on_inherited_disk_fd)
 	close(HELD_FD);
 }
 
-/* The first bsg node (/dev/bsg/H:C:T:L), in @path. */
-static int bsg_dev(char *path, size_t size)
+/* scsi_debug's bsg node (/dev/bsg/H:C:T:L), once it exists. */
+static int bsg_dev(void)
 {
-	struct dirent *d;
-	int i;
-
-	for (i = 0; i < 50; i++) {
-		DIR *dir = opendir("/dev/bsg");
-
-		while (dir && (d = readdir(dir)))
-			if (d->d_name[0] != '.') {
-				snprintf(path, size, "/dev/bsg/%s", d->d_name);
-				closedir(dir);
-				return 0;
-			}
-		if (dir)
-			closedir(dir);
-		usleep(100000);
-	}
-	return -1;
+	return wait_for_path(bsg_node, 5);
 }
 
 /*
@@ -565,12 +615,10 @@ static int bsg_dev(char *path, size_t size)
  */
 TEST_F(raw, sg_io_through_bsg)
 {
-	char bsg[320];
-
-	if (scsi_devs() || bsg_dev(bsg, sizeof(bsg)))
-		SKIP(return, "no /dev/sda and /dev/bsg/*: scsi_debug or sd_mod not loaded");
-	ASSERT_EQ(0, write_canary("/dev/sda"));
-	RAW_ATTACK("sg_io", AVFENCE_ROUTE_PASSTHROUGH, "sg_io", bsg);
+	if (scsi_devs() || bsg_dev())
+		SKIP(return, "no scsi_debug disk with a bsg node: scsi_debug or sd_mod not loaded");
+	ASSERT_EQ(0, write_canary(sd_dev));
+	RAW_ATTACK("sg_io", AVFENCE_ROUTE_PASSTHROUGH, "sg_io", bsg_node);
 }
 
 /*
