@@ -769,6 +769,26 @@ static int put_str_if(struct sk_buff *msg, int type, const char *s)
 	return s && s[0] ? nla_put_string(msg, type, s) : 0;
 }
 
+static size_t str_size(const char *s)
+{
+	return s && s[0] ? nla_total_size(strlen(s) + 1) : 0;
+}
+
+/*
+ * The payload of @event's message, at least what avf_netlink_send_event()
+ * puts (both kinds of event counted as three u32 and three u64).  Sized
+ * to fit: a message sized for two whole paths took 16 KiB of a listener's
+ * receive buffer per event, and an order-2 page allocation to build.
+ */
+static size_t event_size(const struct avf_event *event)
+{
+	return nla_total_size(0) + 3 * nla_total_size(sizeof(u32)) +
+	       3 * nla_total_size_64bit(sizeof(u64)) +
+	       nla_total_size(strlen(event->comm) + 1) +
+	       str_size(event->exe) + str_size(event->clearance) +
+	       str_size(event->label) + str_size(event->object);
+}
+
 /**
  * avf_netlink_send_event - multicast one event
  * @event: the event
@@ -782,7 +802,7 @@ int avf_netlink_send_event(const struct avf_event *event)
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE + AVFENCE_PATH_MAX * 2, GFP_KERNEL);
+	msg = genlmsg_new(event_size(event), GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put(msg, 0, 0, &avf_family, 0, AVFENCE_CMD_EVENT);

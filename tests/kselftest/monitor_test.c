@@ -110,6 +110,41 @@ TEST_F(monitor, denial_json)
 	self->m.pid = -1;
 }
 
+/*
+ * A denial of a file whose path is near PATH_MAX arrives whole: the event
+ * message is sized to its contents.
+ */
+TEST_F(monitor, denial_long_path)
+{
+	static char path[PATH_MAX], line[3 * PATH_MAX];
+	char name[256];
+	size_t len;
+	int rc;
+
+	memset(name, 'd', 250);
+	name[250] = '\0';
+	len = snprintf(path, sizeof(path), "%s", TMP);
+	/* 15 directories of 250 bytes: about 3,800 bytes in all. */
+	for (int i = 0; i < 15; i++) {
+		len += snprintf(path + len, sizeof(path) - len, "/%s", name);
+		ASSERT_EQ(0, mkdir(path, 0755));
+	}
+	len += snprintf(path + len, sizeof(path) - len, "/secret");
+	ASSERT_GT(PATH_MAX - 100, (int)len);
+	ASSERT_EQ(0, write_file(path, "secret\n"));
+	ASSERT_EQ(0, set_label(path, "SECRET"));
+	ASSERT_EQ(0, monitor_start(&self->m, "--json", NULL));
+	ASSERT_EQ(0, monitor_sync(&self->m, "\"type\":\"mode\""));
+	run_scanner(&rc, "open", path, "r");
+	ASSERT_EQ(EACCES, rc);
+	ASSERT_EQ(0, monitor_find(&self->m, "\"action\":\"denied\"", line,
+				  sizeof(line), 5000));
+	EXPECT_STREQ(path, field(line, "path"));
+	EXPECT_STREQ(SCANNER, field(line, "exe"));
+	EXPECT_EQ(0, monitor_stop(&self->m, SIGINT));
+	self->m.pid = -1;
+}
+
 TEST_F(monitor, denial_text_escaped)
 {
 	char line[8192], want[256];
