@@ -106,13 +106,8 @@ static void dir_id_of(struct dentry *d, struct inode *inode,
 	id->generation = inode->i_generation;
 }
 
-static void dir_id(struct dentry *d, struct avf_dir_id *id)
-{
-	dir_id_of(d, d_inode(d), id);
-}
-
-static bool cache_get_id(const struct avf_dir_id *id, u64 epoch,
-			 unsigned int seq, struct avf_label *label)
+static bool cache_get(const struct avf_dir_id *id, u64 epoch,
+		      unsigned int seq, struct avf_label *label)
 {
 	struct avf_cache_slot *slot;
 	bool hit;
@@ -124,15 +119,6 @@ static bool cache_get_id(const struct avf_dir_id *id, u64 epoch,
 		*label = slot->label;
 	put_cpu_ptr(avf_cache);
 	return hit;
-}
-
-static bool cache_get(struct dentry *d, u64 epoch, unsigned int seq,
-		      struct avf_label *label)
-{
-	struct avf_dir_id id;
-
-	dir_id(d, &id);
-	return cache_get_id(&id, epoch, seq, label);
 }
 
 static void cache_put(const struct avf_dir_id *id, u64 epoch,
@@ -190,7 +176,7 @@ static bool cached_parent(struct dentry *dentry, struct avf_label *label)
 	inode = READ_ONCE(parent->d_inode);
 	if (inode && cacheable(parent)) {
 		dir_id_of(parent, inode, &id);
-		hit = cache_get_id(&id, epoch, seq, label);
+		hit = cache_get(&id, epoch, seq, label);
 	}
 	rcu_read_unlock();
 	return hit && !read_seqretry(&rename_lock, seq);
@@ -199,23 +185,26 @@ static bool cached_parent(struct dentry *dentry, struct avf_label *label)
 /* Walk up from directory @d (a reference the walk consumes). */
 static int walk_dirs(struct dentry *d, struct avf_label *label)
 {
-	struct avf_dir_id seen[WALK_CACHED_MAX];
+	struct avf_dir_id seen[WALK_CACHED_MAX], id;
 	unsigned int seq, nseen = 0, i;
 	bool cache = cacheable(d);
 	struct dentry *parent;
 	u64 epoch;
 	int err;
 
-	memset(seen, 0, sizeof(seen));
 	epoch = atomic64_read(&avf_label_epoch);
 	seq = read_seqbegin(&rename_lock);
 	for (;;) {
-		if (cache && cache_get(d, epoch, seq, label)) {
-			err = 0;
-			break;
+		if (cache) {
+			/* Each identity zeroed whole by dir_id_of(). */
+			dir_id_of(d, d_inode(d), &id);
+			if (cache_get(&id, epoch, seq, label)) {
+				err = 0;
+				break;
+			}
+			if (nseen < WALK_CACHED_MAX)
+				seen[nseen++] = id;
 		}
-		if (nseen < WALK_CACHED_MAX)
-			dir_id(d, &seen[nseen++]);
 		err = avf_label_own(d, label);
 		if (err != -ENODATA)
 			break;
