@@ -229,16 +229,9 @@ AGENT(caps)
 AGENT(power)
 {
 	char buf[256];
-	int fd = open("/sys/power/state", O_RDONLY | O_CLOEXEC);
-	ssize_t n;
 
-	if (fd < 0)
+	if (read_small("/sys/power/state", buf, sizeof(buf)))
 		return SETUP_FAILED;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n < 0)
-		return SETUP_FAILED;
-	buf[n] = '\0';
 	say("disk=%d\n", strstr(buf, "disk") != NULL);
 	return 0;
 }
