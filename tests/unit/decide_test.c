@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "decide.h"
-#include "tap.h"
 #include "unit.h"
 
 static void fill(struct avf_levels *l, int n)
@@ -37,30 +36,30 @@ static bool valid(const char *s)
 	return avf_level_name_valid(s, strlen(s));
 }
 
-static void level_name_rules(void)
+TEST(level_name_rules)
 {
 	char name[AVFENCE_LEVEL_NAME_MAX + 1];
 
-	EXPECT(valid("SECRET"));
-	EXPECT(valid("TOP-SECRET"));
-	EXPECT(valid("top_secret"));
-	EXPECT(valid("0"));
-	EXPECT(valid("3rd-level"));
-	EXPECT(!valid(""));
-	EXPECT(!valid("-SECRET"));
-	EXPECT(!valid("_SECRET"));
-	EXPECT(!valid("TOP SECRET"));
-	EXPECT(!valid("SECRET."));
-	EXPECT(!valid("SÉCRET"));
-	EXPECT(!avf_level_name_valid("SEC\0RET", 7));
-	EXPECT(avf_level_name_valid("SECRET#x", 6));
+	EXPECT_TRUE(valid("SECRET"));
+	EXPECT_TRUE(valid("TOP-SECRET"));
+	EXPECT_TRUE(valid("top_secret"));
+	EXPECT_TRUE(valid("0"));
+	EXPECT_TRUE(valid("3rd-level"));
+	EXPECT_TRUE(!valid(""));
+	EXPECT_TRUE(!valid("-SECRET"));
+	EXPECT_TRUE(!valid("_SECRET"));
+	EXPECT_TRUE(!valid("TOP SECRET"));
+	EXPECT_TRUE(!valid("SECRET."));
+	EXPECT_TRUE(!valid("SÉCRET"));
+	EXPECT_TRUE(!avf_level_name_valid("SEC\0RET", 7));
+	EXPECT_TRUE(avf_level_name_valid("SECRET#x", 6));
 
 	memset(name, 'A', sizeof(name));
-	EXPECT(avf_level_name_valid(name, AVFENCE_LEVEL_NAME_MAX - 1));
-	EXPECT(!avf_level_name_valid(name, AVFENCE_LEVEL_NAME_MAX));
+	EXPECT_TRUE(avf_level_name_valid(name, AVFENCE_LEVEL_NAME_MAX - 1));
+	EXPECT_TRUE(!avf_level_name_valid(name, AVFENCE_LEVEL_NAME_MAX));
 }
 
-static void ladder_add_and_find(void)
+TEST(ladder_add_and_find)
 {
 	struct avf_levels l;
 
@@ -85,7 +84,7 @@ static void ladder_add_and_find(void)
 	EXPECT_EQ(1, avf_levels_find(&l, "HIGHxyz", 4));
 }
 
-static void ladder_limit(void)
+TEST(ladder_limit)
 {
 	struct avf_levels l;
 
@@ -97,10 +96,10 @@ static void ladder_limit(void)
 	EXPECT_EQ(AVF_LEVEL_DUPLICATE, avf_levels_add(&l, "L0", 2));
 	EXPECT_EQ(AVFENCE_LEVELS_MAX - 1,
 		  avf_levels_find(&l, "L31", 3));
-	EXPECT(strcmp(avf_level_err_str(AVF_LEVEL_TOO_MANY), "ok"));
+	EXPECT_TRUE(strcmp(avf_level_err_str(AVF_LEVEL_TOO_MANY), "ok"));
 }
 
-static void label_trimming(void)
+TEST(label_trimming)
 {
 	EXPECT_EQ(6, avf_label_trim("SECRET", 6));
 	EXPECT_EQ(6, avf_label_trim("SECRET\0", 7));
@@ -112,46 +111,46 @@ static void label_trimming(void)
 	EXPECT_EQ(0, avf_label_trim("\n\0", 2));
 }
 
-static void label_to_level(void)
+TEST(label_to_level)
 {
 	struct avf_levels l;
 	bool unknown;
 
 	ladder4(&l);
 	EXPECT_EQ(0, avf_label_level(&l, "UNCLASSIFIED", 12, &unknown));
-	EXPECT(!unknown);
+	EXPECT_TRUE(!unknown);
 	EXPECT_EQ(2, avf_label_level(&l, "SECRET", 6, &unknown));
-	EXPECT(!unknown);
+	EXPECT_TRUE(!unknown);
 	EXPECT_EQ(2, avf_label_level(&l, "SECRET\n", 7, &unknown));
-	EXPECT(!unknown);
+	EXPECT_TRUE(!unknown);
 	EXPECT_EQ(3, avf_label_level(&l, "TOP-SECRET\0", 11, &unknown));
-	EXPECT(!unknown);
+	EXPECT_TRUE(!unknown);
 }
 
-static void unknown_label_is_highest(void)
+TEST(unknown_label_is_highest)
 {
 	struct avf_levels l, empty;
 	bool unknown;
 
 	ladder4(&l);
 	EXPECT_EQ(3, avf_label_level(&l, "secret", 6, &unknown));
-	EXPECT(unknown);
+	EXPECT_TRUE(unknown);
 	EXPECT_EQ(3, avf_label_level(&l, "SECRETS", 7, &unknown));
-	EXPECT(unknown);
+	EXPECT_TRUE(unknown);
 	EXPECT_EQ(3, avf_label_level(&l, "SECRE", 5, &unknown));
-	EXPECT(unknown);
+	EXPECT_TRUE(unknown);
 	EXPECT_EQ(3, avf_label_level(&l, "", 0, &unknown));
-	EXPECT(unknown);
+	EXPECT_TRUE(unknown);
 	EXPECT_EQ(3, avf_label_level(&l, " SECRET", 7, &unknown));
-	EXPECT(unknown);
+	EXPECT_TRUE(unknown);
 	EXPECT_EQ(3, avf_label_level(&l, "SEC\0RET", 7, &unknown));
-	EXPECT(unknown);
+	EXPECT_TRUE(unknown);
 	memset(&empty, 0, sizeof(empty));
 	EXPECT_EQ(0, avf_label_level(&empty, "X", 1, &unknown));
-	EXPECT(unknown);
+	EXPECT_TRUE(unknown);
 }
 
-static void verdict_every_boundary(void)
+TEST(verdict_every_boundary)
 {
 	static const u32 modes[] = {
 		AVFENCE_MODE_UNSPEC, AVFENCE_MODE_AUDIT, AVFENCE_MODE_ENFORCE,
@@ -171,10 +170,9 @@ static void verdict_every_boundary(void)
 				else
 					want = AVF_DENY; /* fail closed */
 				got = avf_decide(c, lvl, modes[m]);
-				if (got != want)
-					tap_fail(__FILE__, __LINE__,
-						 "mode %u clearance %u level %u: want %d got %d",
-						 modes[m], c, lvl, want, got);
+				EXPECT_EQ(want, got)
+					TH_LOG("mode %u clearance %u level %u",
+					       modes[m], c, lvl);
 			}
 		}
 	}
@@ -185,23 +183,13 @@ static void verdict_every_boundary(void)
 	EXPECT_EQ(AVF_ALLOW, avf_decide(0, 0, AVFENCE_MODE_AUDIT));
 }
 
-static void mode_validity(void)
+TEST(mode_validity)
 {
-	EXPECT(!avf_mode_valid(AVFENCE_MODE_UNSPEC));
-	EXPECT(avf_mode_valid(AVFENCE_MODE_AUDIT));
-	EXPECT(avf_mode_valid(AVFENCE_MODE_ENFORCE));
-	EXPECT(!avf_mode_valid(__AVFENCE_MODE_MAX));
-	EXPECT(!avf_mode_valid(0xffffffff));
+	EXPECT_TRUE(!avf_mode_valid(AVFENCE_MODE_UNSPEC));
+	EXPECT_TRUE(avf_mode_valid(AVFENCE_MODE_AUDIT));
+	EXPECT_TRUE(avf_mode_valid(AVFENCE_MODE_ENFORCE));
+	EXPECT_TRUE(!avf_mode_valid(__AVFENCE_MODE_MAX));
+	EXPECT_TRUE(!avf_mode_valid(0xffffffff));
 }
 
-void decide_tests(void)
-{
-	RUN(level_name_rules);
-	RUN(ladder_add_and_find);
-	RUN(ladder_limit);
-	RUN(label_trimming);
-	RUN(label_to_level);
-	RUN(unknown_label_is_highest);
-	RUN(verdict_every_boundary);
-	RUN(mode_validity);
-}
+TEST_HARNESS_MAIN

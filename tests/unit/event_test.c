@@ -15,7 +15,6 @@
 #include "events.h"
 #include "output.h"
 #include "ps.h"
-#include "tap.h"
 #include "unit.h"
 
 #define T0 1796000000123456789ull	/* 2026-11-30T00:53:20.123456789Z */
@@ -104,7 +103,7 @@ static const struct ev_spec denial = {
 	.mode = -1, .generation = -1,
 };
 
-static void event_denied_text(void)
+TEST(event_denied_text)
 {
 	EXPECT_STREQ("2026-11-30T00:53:20.123456789Z denied open pid=4242 "
 		     "comm=scanner exe=/opt/av/bin/scanner clearance=OFFICIAL "
@@ -112,7 +111,7 @@ static void event_denied_text(void)
 		     render(&denial, false));
 }
 
-static void event_denied_json(void)
+TEST(event_denied_json)
 {
 	EXPECT_STREQ("{\"time\":\"2026-11-30T00:53:20.123456789Z\","
 		     "\"type\":\"access\",\"pid\":4242,\"comm\":\"scanner\","
@@ -126,7 +125,7 @@ static void event_denied_json(void)
 }
 
 /* A side door: no label, "what" instead of a path, audit mode. */
-static void event_audited_side_door(void)
+TEST(event_audited_side_door)
 {
 	struct ev_spec e = {
 		.type = AVFENCE_EVENT_AUDITED, .seq = 8, .time = T0,
@@ -147,7 +146,7 @@ static void event_audited_side_door(void)
 		     render(&e, true));
 }
 
-static void event_policy_changes(void)
+TEST(event_policy_changes)
 {
 	struct ev_spec e = {
 		.type = AVFENCE_EVENT_POLICY_LOAD, .seq = 1, .time = T0,
@@ -171,14 +170,14 @@ static void event_policy_changes(void)
 		     "comm=avfencectl exe=/usr/sbin/avfencectl mode=audit "
 		     "generation=3 seq=1\n", render(&e, false));
 	e.type = AVFENCE_EVENT_LOCK;
-	EXPECT(strstr(render(&e, true), "\"type\":\"lock\","));
+	EXPECT_NE(NULL, strstr(render(&e, true), "\"type\":\"lock\","));
 	e.type = 77;		/* from a newer kernel */
-	EXPECT(strstr(render(&e, false), " type-77 pid=99 "));
-	EXPECT(strstr(render(&e, true), "\"type\":\"type-77\","));
+	EXPECT_NE(NULL, strstr(render(&e, false), " type-77 pid=99 "));
+	EXPECT_NE(NULL, strstr(render(&e, true), "\"type\":\"type-77\","));
 }
 
 /* Paths and comms are bytes: one line, valid JSON, whatever they hold. */
-static void event_escaping(void)
+TEST(event_escaping)
 {
 	struct ev_spec e = denial;
 
@@ -190,22 +189,22 @@ static void event_escaping(void)
 		     "path=\"/tmp/x y\\\\z\\n\\t\\x01\\x7f\\xc3\\xa9\\xff.txt\" "
 		     "seq=7\n", render(&e, false));
 	render(&e, true);
-	EXPECT(strstr(out, "\"comm\":\"a b\\\"c\""));
-	EXPECT(strstr(out,
+	EXPECT_NE(NULL, strstr(out, "\"comm\":\"a b\\\"c\""));
+	EXPECT_NE(NULL, strstr(out,
 		      "\"path\":\"/tmp/x y\\\\z\\n\\t\\u0001\\u007f\xc3\xa9\\u00ff.txt\""));
 	EXPECT_EQ(1, (long long)(strchr(out, '\n') - out + 1 == (long)strlen(out)));
 	e.path = "";
-	EXPECT(strstr(render(&e, false), " label=SECRET path=\"\" seq=7\n"));
+	EXPECT_NE(NULL, strstr(render(&e, false), " label=SECRET path=\"\" seq=7\n"));
 }
 
-static void event_malformed(void)
+TEST(event_malformed)
 {
 	struct nlattr *tb[AVFENCE_A_MAX + 1];
 	struct avf_event_rec ev;
 	struct nl_msg *msg = nlmsg_alloc();
 	struct nlattr *nest;
 
-	EXPECT(msg != NULL);
+	EXPECT_TRUE(msg != NULL);
 	if (!msg)
 		return;
 	genlmsg_put(msg, 0, 0, 0x20, 0, 0, AVFENCE_CMD_EVENT, 1);
@@ -214,11 +213,11 @@ static void event_malformed(void)
 	nla_put(msg, AVFENCE_EVENT_A_COMM, 3, "abc");
 	nla_nest_end(msg, nest);
 	EXPECT_EQ(0, genlmsg_parse(nlmsg_hdr(msg), 0, tb, AVFENCE_A_MAX, NULL));
-	EXPECT(event_parse(tb[AVFENCE_A_EVENT], &ev) < 0);
+	EXPECT_TRUE(event_parse(tb[AVFENCE_A_EVENT], &ev) < 0);
 	nlmsg_free(msg);
 }
 
-static void event_loss_records(void)
+TEST(event_loss_records)
 {
 	struct avf_event_loss gap = { .time = T0, .count = 5, .first_seq = 12 };
 	struct avf_event_loss over = { .time = T0, .overrun = true };
@@ -243,11 +242,11 @@ static void event_loss_records(void)
 	f = fmemopen(out, sizeof(out), "w");
 	event_loss_json(f, &over);
 	fclose(f);
-	EXPECT(strstr(out, "\"what\":\"overrun\",\"mode\":null,"
+	EXPECT_NE(NULL, strstr(out, "\"what\":\"overrun\",\"mode\":null,"
 		      "\"generation\":null,\"seq\":null,\"lost\":null}\n"));
 }
 
-static void event_sequence_gaps(void)
+TEST(event_sequence_gaps)
 {
 	struct avf_event_seq s = { 0 };
 	uint64_t first = 0;
@@ -264,7 +263,7 @@ static void event_sequence_gaps(void)
 	EXPECT_EQ(2, first);
 }
 
-static void output_iso_time(void)
+TEST(output_iso_time)
 {
 	char buf[ISO_TIME_MAX];
 
@@ -274,7 +273,7 @@ static void output_iso_time(void)
 		     iso_time(buf, 1796000000000000001ull));
 }
 
-static void output_json_utf8(void)
+TEST(output_json_utf8)
 {
 	FILE *f = fmemopen(out, sizeof(out), "w");
 
@@ -289,14 +288,14 @@ static void output_json_utf8(void)
 		     "\\u00f4\\u0090\\u0080\\u0080\"", out);
 }
 
-static void ps_entry(void)
+TEST(ps_entry)
 {
 	struct nl_msg *msg = nlmsg_alloc();
 	struct nlattr *tb[AVFENCE_A_MAX + 1], *nest;
 	struct avf_task t;
 	FILE *f;
 
-	EXPECT(msg != NULL);
+	EXPECT_TRUE(msg != NULL);
 	if (!msg)
 		return;
 	genlmsg_put(msg, 0, 0, 0x20, 0, NLM_F_MULTI, AVFENCE_CMD_GET_TAGGED, 1);
@@ -324,17 +323,4 @@ static void ps_entry(void)
 	nlmsg_free(msg);
 }
 
-void event_tests(void)
-{
-	RUN(event_denied_text);
-	RUN(event_denied_json);
-	RUN(event_audited_side_door);
-	RUN(event_policy_changes);
-	RUN(event_escaping);
-	RUN(event_malformed);
-	RUN(event_loss_records);
-	RUN(event_sequence_gaps);
-	RUN(output_iso_time);
-	RUN(output_json_utf8);
-	RUN(ps_entry);
-}
+TEST_HARNESS_MAIN

@@ -15,7 +15,6 @@
 #include "nl.h"
 #include "policy_msg.h"
 #include "policy_parse.h"
-#include "tap.h"
 #include "unit.h"
 
 static const char policy_text[] =
@@ -78,7 +77,7 @@ static struct nl_msg *build(const struct policy *pol, bool split,
 	return msg;
 }
 
-static void load_message_layout(void)
+TEST(load_message_layout)
 {
 	struct nlattr *tb[AVFENCE_A_MAX + 1], *stb[AVFENCE_SUBJECT_A_MAX + 1];
 	struct policy_msg_map map;
@@ -89,14 +88,14 @@ static void load_message_layout(void)
 
 	EXPECT_EQ(0, parse_policy(policy_text, &pol));
 	msg = build(&pol, false, &map);
-	EXPECT(msg != NULL);
+	EXPECT_TRUE(msg != NULL);
 	if (!msg)
 		goto out;
 	EXPECT_EQ(0, genlmsg_parse(nlmsg_hdr(msg), 0, tb, AVFENCE_A_MAX,
 				   top_policy));
 	EXPECT_EQ(AVFENCE_CMD_LOAD_POLICY,
 		  ((struct genlmsghdr *)nlmsg_data(nlmsg_hdr(msg)))->cmd);
-	EXPECT(tb[AVFENCE_A_MODE] && tb[AVFENCE_A_LEVELS] &&
+	EXPECT_TRUE(tb[AVFENCE_A_MODE] && tb[AVFENCE_A_LEVELS] &&
 	       tb[AVFENCE_A_DEFAULT_LEVEL] && tb[AVFENCE_A_SUBJECTS]);
 	if (!tb[AVFENCE_A_MODE] || !tb[AVFENCE_A_LEVELS] ||
 	    !tb[AVFENCE_A_DEFAULT_LEVEL] || !tb[AVFENCE_A_SUBJECTS])
@@ -104,8 +103,8 @@ static void load_message_layout(void)
 	EXPECT_EQ(AVFENCE_MODE_ENFORCE, nla_get_u32(tb[AVFENCE_A_MODE]));
 	EXPECT_STREQ("OFFICIAL", nla_get_string(tb[AVFENCE_A_DEFAULT_LEVEL]));
 	/* The kernel's strict validation wants NLA_F_NESTED on nests. */
-	EXPECT(tb[AVFENCE_A_LEVELS]->nla_type & NLA_F_NESTED);
-	EXPECT(tb[AVFENCE_A_SUBJECTS]->nla_type & NLA_F_NESTED);
+	EXPECT_TRUE(tb[AVFENCE_A_LEVELS]->nla_type & NLA_F_NESTED);
+	EXPECT_TRUE(tb[AVFENCE_A_SUBJECTS]->nla_type & NLA_F_NESTED);
 
 	n = 0;
 	nla_for_each_nested(a, tb[AVFENCE_A_LEVELS], rem) {
@@ -119,7 +118,7 @@ static void load_message_layout(void)
 	n = 0;
 	nla_for_each_nested(s, tb[AVFENCE_A_SUBJECTS], rem) {
 		EXPECT_EQ(AVFENCE_A_SUBJECT, nla_type(s));
-		EXPECT(s->nla_type & NLA_F_NESTED);
+		EXPECT_TRUE(s->nla_type & NLA_F_NESTED);
 		EXPECT_EQ(0, nla_parse_nested(stb, AVFENCE_SUBJECT_A_MAX, s,
 					      subject_policy));
 		if (n < 3 && stb[AVFENCE_SUBJECT_A_PATH] &&
@@ -157,7 +156,7 @@ static uint32_t off(struct nl_msg *msg, const void *p)
 	return (const char *)p - (const char *)nlmsg_hdr(msg);
 }
 
-static void offsets_map_to_lines(void)
+TEST(offsets_map_to_lines)
 {
 	struct nlattr *tb[AVFENCE_A_MAX + 1], *stb[AVFENCE_SUBJECT_A_MAX + 1];
 	struct policy_msg_map map;
@@ -169,11 +168,10 @@ static void offsets_map_to_lines(void)
 
 	EXPECT_EQ(0, parse_policy(policy_text, &pol));
 	msg = build(&pol, false, &map);
-	if (!msg ||
-	    genlmsg_parse(nlmsg_hdr(msg), 0, tb, AVFENCE_A_MAX, top_policy)) {
-		tap_fail(__FILE__, __LINE__, "cannot build the message");
-		goto out;
-	}
+	ASSERT_NE(NULL, msg);
+	ASSERT_EQ(0, genlmsg_parse(nlmsg_hdr(msg), 0, tb, AVFENCE_A_MAX,
+				   top_policy))
+		TH_LOG("cannot build the message");
 
 	loc = policy_msg_locate(&pol, &map, 0);
 	EXPECT_EQ(POLICY_LOC_NONE, loc.kind);
@@ -231,9 +229,7 @@ static void offsets_map_to_lines(void)
 		i++;
 	}
 	EXPECT_EQ(3, i);
-out:
-	if (msg)
-		nlmsg_free(msg);
+	nlmsg_free(msg);
 	policy_msg_map_free(&map);
 	policy_free(&pol);
 }
@@ -255,7 +251,7 @@ static char *subjects_text(size_t n)
  * most subjects that fit, and check that one more is refused rather than
  * silently truncated (libnl would drop an oversized nest).
  */
-static void one_nest_limit(void)
+TEST(one_nest_limit)
 {
 	struct policy_msg_map map;
 	struct policy pol;
@@ -268,7 +264,7 @@ static void one_nest_limit(void)
 	EXPECT_EQ(0, parse_policy(text, &pol));
 	free(text);
 	msg = build(&pol, false, &map);
-	EXPECT(msg != NULL);
+	EXPECT_TRUE(msg != NULL);
 	if (msg) {
 		printf("# one nest holds %zu subjects of 23-byte paths\n", fit);
 		nlmsg_free(msg);
@@ -280,13 +276,13 @@ static void one_nest_limit(void)
 	EXPECT_EQ(0, parse_policy(text, &pol));
 	free(text);
 	msg = build(&pol, false, &map);
-	EXPECT(msg == NULL);
+	EXPECT_TRUE(msg == NULL);
 	EXPECT_EQ(-E2BIG, build_err);
 	policy_msg_map_free(&map);
 	policy_free(&pol);
 }
 
-static void largest_policy_split(void)
+TEST(largest_policy_split)
 {
 	struct nlattr *a, *s, *stb[AVFENCE_SUBJECT_A_MAX + 1];
 	struct policy_msg_map map;
@@ -299,37 +295,38 @@ static void largest_policy_split(void)
 	EXPECT_EQ(0, parse_policy(text, &pol));
 	free(text);
 	msg = build(&pol, false, &map);
-	EXPECT(msg == NULL);
+	EXPECT_TRUE(msg == NULL);
 	EXPECT_EQ(-E2BIG, build_err);
 	policy_msg_map_free(&map);
 
 	msg = build(&pol, true, &map);
-	EXPECT(msg != NULL);
+	EXPECT_TRUE(msg != NULL);
 	if (!msg)
 		goto out;
 	printf("# %d subjects: LOAD_POLICY request of %u bytes in %u nests\n",
 	       AVFENCE_SUBJECTS_MAX, nlmsg_hdr(msg)->nlmsg_len, map.nr_nests);
-	EXPECT(nlmsg_hdr(msg)->nlmsg_len <=
+	EXPECT_TRUE(nlmsg_hdr(msg)->nlmsg_len <=
 	       NLMSG_HDRLEN + GENL_HDRLEN + policy_msg_size(&pol));
 	/* Every subject, in order, each nest within the 16-bit length. */
 	nlmsg_for_each_attr(a, nlmsg_hdr(msg), GENL_HDRLEN, rem) {
 		if (nla_type(a) != AVFENCE_A_SUBJECTS)
 			continue;
 		nests++;
-		EXPECT(a->nla_len <= POLICY_NEST_MAX);
+		EXPECT_TRUE(a->nla_len <= POLICY_NEST_MAX);
 		nla_for_each_nested(s, a, rem2) {
 			nla_parse_nested(stb, AVFENCE_SUBJECT_A_MAX, s, NULL);
 			snprintf(want, sizeof(want),
 				 "/opt/av/bin/agent-%05d", n);
-			if (!stb[AVFENCE_SUBJECT_A_PATH] ||
-			    strcmp(want, nla_data(stb[AVFENCE_SUBJECT_A_PATH])))
-				tap_fail(__FILE__, __LINE__, "subject %d", n);
+			EXPECT_TRUE(stb[AVFENCE_SUBJECT_A_PATH] &&
+				    !strcmp(want,
+					    nla_data(stb[AVFENCE_SUBJECT_A_PATH])))
+				TH_LOG("subject %d", n);
 			n++;
 		}
 	}
 	EXPECT_EQ(AVFENCE_SUBJECTS_MAX, n);
 	EXPECT_EQ(map.nr_nests, nests);
-	EXPECT(nests > 1);
+	EXPECT_TRUE(nests > 1);
 	loc = policy_msg_locate(&pol, &map,
 				map.subject_off[AVFENCE_SUBJECTS_MAX - 1] + 8);
 	EXPECT_EQ(POLICY_LOC_SUBJECT, loc.kind);
@@ -349,7 +346,7 @@ out:
  * canonical order (bytewise, as the digest), and each offset still names
  * its own line.
  */
-static void subjects_sent_in_canonical_order(void)
+TEST(subjects_sent_in_canonical_order)
 {
 	struct nlattr *a, *s, *stb[AVFENCE_SUBJECT_A_MAX + 1];
 	const size_t nr = 3000;
@@ -369,10 +366,10 @@ static void subjects_sent_in_canonical_order(void)
 	EXPECT_EQ(0, parse_policy(text, &pol));
 	free(text);
 	msg = build(&pol, true, &map);
-	EXPECT(msg != NULL);
+	EXPECT_TRUE(msg != NULL);
 	if (!msg)
 		goto out;
-	EXPECT(map.nr_nests > 1);
+	EXPECT_TRUE(map.nr_nests > 1);
 	nlmsg_for_each_attr(a, nlmsg_hdr(msg), GENL_HDRLEN, rem) {
 		if (nla_type(a) != AVFENCE_A_SUBJECTS)
 			continue;
@@ -385,8 +382,7 @@ static void subjects_sent_in_canonical_order(void)
 			path = nla_get_string(pa);
 			/* strcmp() compares unsigned: 'A' < 'a' < 0xc3 */
 			if (strcmp(prev, path) >= 0 && !bad++)
-				tap_fail(__FILE__, __LINE__,
-					 "'%s' sent after '%s'", path, prev);
+				TH_LOG("'%s' sent after '%s'", path, prev);
 			snprintf(prev, sizeof(prev), "%s", path);
 			/* Line 4 holds /opt/?2999, the last line /opt/?0000. */
 			line = 4 + nr - 1 - (unsigned int)atoi(path + 6);
@@ -394,9 +390,8 @@ static void subjects_sent_in_canonical_order(void)
 			if ((loc.kind != POLICY_LOC_SUBJECT ||
 			     strcmp(pol.subjects[loc.index].path, path) ||
 			     loc.line != line) && !bad++)
-				tap_fail(__FILE__, __LINE__,
-					 "'%s' located at line %u", path,
-					 loc.line);
+				TH_LOG("'%s' located at line %u", path,
+				       loc.line);
 			n++;
 		}
 	}
@@ -412,7 +407,7 @@ out:
 	policy_free(&pol);
 }
 
-static void no_subjects_no_nest(void)
+TEST(no_subjects_no_nest)
 {
 	struct nlattr *tb[AVFENCE_A_MAX + 1];
 	struct policy_msg_map map;
@@ -421,11 +416,11 @@ static void no_subjects_no_nest(void)
 
 	EXPECT_EQ(0, parse_policy("levels A\ndefault A\nmode audit\n", &pol));
 	msg = build(&pol, false, &map);
-	EXPECT(msg != NULL);
+	EXPECT_TRUE(msg != NULL);
 	if (msg) {
 		EXPECT_EQ(0, genlmsg_parse(nlmsg_hdr(msg), 0, tb,
 					   AVFENCE_A_MAX, top_policy));
-		EXPECT(!tb[AVFENCE_A_SUBJECTS]);
+		EXPECT_TRUE(!tb[AVFENCE_A_SUBJECTS]);
 		EXPECT_EQ(AVFENCE_MODE_AUDIT, nla_get_u32(tb[AVFENCE_A_MODE]));
 		EXPECT_EQ(POLICY_LOC_NONE,
 			  policy_msg_locate(&pol, &map,
@@ -471,7 +466,7 @@ static size_t make_error(char *buf, int error, const char *text,
 	return len;
 }
 
-static void ext_ack_parsing(void)
+TEST(ext_ack_parsing)
 {
 	char buf[1024] __attribute__((aligned(8)));
 	struct avf_nl_ack ack;
@@ -483,7 +478,7 @@ static void ext_ack_parsing(void)
 	memset(&ack, 0, sizeof(ack));
 	avf_nl_parse_ext_ack(nlh, e, &ack);
 	EXPECT_STREQ("subject path does not resolve", ack.msg);
-	EXPECT(ack.has_offs);
+	EXPECT_TRUE(ack.has_offs);
 	EXPECT_EQ(1234, ack.offs);
 
 	make_error(buf, -1, "a fenced process may not change the fence",
@@ -491,7 +486,7 @@ static void ext_ack_parsing(void)
 	memset(&ack, 0, sizeof(ack));
 	avf_nl_parse_ext_ack(nlh, e, &ack);
 	EXPECT_STREQ("a fenced process may not change the fence", ack.msg);
-	EXPECT(!ack.has_offs);
+	EXPECT_TRUE(!ack.has_offs);
 
 	/* No TLVs flag: nothing is read even if bytes follow. */
 	make_error(buf, -22, "ignored", true, 8, true);
@@ -499,24 +494,15 @@ static void ext_ack_parsing(void)
 	memset(&ack, 0, sizeof(ack));
 	avf_nl_parse_ext_ack(nlh, e, &ack);
 	EXPECT_STREQ("", ack.msg);
-	EXPECT(!ack.has_offs);
+	EXPECT_TRUE(!ack.has_offs);
 
 	/* Offset only. */
 	make_error(buf, -22, NULL, true, 40, true);
 	memset(&ack, 0, sizeof(ack));
 	avf_nl_parse_ext_ack(nlh, e, &ack);
 	EXPECT_STREQ("", ack.msg);
-	EXPECT(ack.has_offs);
+	EXPECT_TRUE(ack.has_offs);
 	EXPECT_EQ(40, ack.offs);
 }
 
-void policy_msg_tests(void)
-{
-	RUN(load_message_layout);
-	RUN(offsets_map_to_lines);
-	RUN(one_nest_limit);
-	RUN(largest_policy_split);
-	RUN(subjects_sent_in_canonical_order);
-	RUN(no_subjects_no_nest);
-	RUN(ext_ack_parsing);
-}
+TEST_HARNESS_MAIN

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "policy_parse.h"
-#include "tap.h"
 #include "unit.h"
 
 /* Three valid lines; test lines start at line 4. */
@@ -67,9 +66,8 @@ static bool has(const struct parsed *p, unsigned int line, unsigned int col,
 
 #define EXPECT_ERR(p, line, col, msg)					\
 	do {								\
-		if (!has(p, line, col, msg)) {				\
-			tap_fail(__FILE__, __LINE__,			\
-				 "no error %u:%u: %s", line, col, msg);	\
+		EXPECT_TRUE(has(p, line, col, msg)) {			\
+			TH_LOG("no error %u:%u: %s", line, col, msg);	\
 			dump(p);					\
 		}							\
 	} while (0)
@@ -83,7 +81,8 @@ static bool has(const struct parsed *p, unsigned int line, unsigned int col,
 	} while (0)
 
 /* Parse HEAD + @line and expect exactly one error, on line 4. */
-static void one(const char *line, unsigned int col, const char *msg)
+static void one(struct __test_metadata *_metadata, const char *line,
+		unsigned int col, const char *msg)
 {
 	struct parsed p;
 	char *text;
@@ -91,9 +90,8 @@ static void one(const char *line, unsigned int col, const char *msg)
 	if (asprintf(&text, HEAD "%s\n", line) < 0)
 		abort();
 	parse(&p, text);
-	if (p.errs.nr != 1 || !has(&p, 4, col, msg)) {
-		tap_fail(__FILE__, __LINE__, "'%s': want only 4:%u: %s",
-			 line, col, msg);
+	EXPECT_TRUE(p.errs.nr == 1 && has(&p, 4, col, msg)) {
+		TH_LOG("'%s': want only 4:%u: %s", line, col, msg);
 		dump(&p);
 	}
 	EXPECT_EQ(-EINVAL, p.ret);
@@ -101,7 +99,7 @@ static void one(const char *line, unsigned int col, const char *msg)
 	free(text);
 }
 
-static void valid_file(void)
+TEST(valid_file)
 {
 	struct parsed p;
 
@@ -136,7 +134,7 @@ static void valid_file(void)
 	done(&p);
 }
 
-static void valid_any_order_crlf(void)
+TEST(valid_any_order_crlf)
 {
 	struct parsed p;
 
@@ -151,7 +149,7 @@ static void valid_any_order_crlf(void)
 	done(&p);
 }
 
-static void valid_no_subjects(void)
+TEST(valid_no_subjects)
 {
 	struct parsed p;
 
@@ -162,7 +160,7 @@ static void valid_no_subjects(void)
 	done(&p);
 }
 
-static void comments_everywhere(void)
+TEST(comments_everywhere)
 {
 	struct parsed p;
 
@@ -181,7 +179,7 @@ static void comments_everywhere(void)
 	done(&p);
 }
 
-static void missing_directives(void)
+TEST(missing_directives)
 {
 	struct parsed p;
 
@@ -209,25 +207,25 @@ static void missing_directives(void)
 	done(&p);
 }
 
-static void duplicate_directives(void)
+TEST(duplicate_directives)
 {
-	one("levels X", 1, "duplicate 'levels' directive (first on line 1)");
-	one("  default B", 3,
+	one(_metadata, "levels X", 1, "duplicate 'levels' directive (first on line 1)");
+	one(_metadata, "  default B", 3,
 	    "duplicate 'default' directive (first on line 2)");
-	one("mode audit", 1, "duplicate 'mode' directive (first on line 3)");
+	one(_metadata, "mode audit", 1, "duplicate 'mode' directive (first on line 3)");
 }
 
-static void unknown_directive(void)
+TEST(unknown_directive)
 {
-	one("  frob x y", 3,
+	one(_metadata, "  frob x y", 3,
 	    "unknown directive 'frob' (expected levels, default, mode or subject)");
-	one("Levels A", 1,
+	one(_metadata, "Levels A", 1,
 	    "unknown directive 'Levels' (expected levels, default, mode or subject)");
-	one("subjects /x A", 1,
+	one(_metadata, "subjects /x A", 1,
 	    "unknown directive 'subjects' (expected levels, default, mode or subject)");
 }
 
-static void unknown_levels(void)
+TEST(unknown_levels)
 {
 	struct parsed p;
 
@@ -236,11 +234,11 @@ static void unknown_levels(void)
 	EXPECT_ERR(&p, 2, 9, "unknown level 'D'");
 	done(&p);
 
-	one("subject /bin/true a", 19, "unknown level 'a'");
-	one("subject /bin/true  AB", 20, "unknown level 'AB'");
+	one(_metadata, "subject /bin/true a", 19, "unknown level 'a'");
+	one(_metadata, "subject /bin/true  AB", 20, "unknown level 'AB'");
 }
 
-static void duplicate_level(void)
+TEST(duplicate_level)
 {
 	struct parsed p;
 
@@ -252,7 +250,7 @@ static void duplicate_level(void)
 	done(&p);
 }
 
-static void bad_level_names(void)
+TEST(bad_level_names)
 {
 	static const char *const bad[] = {
 		"-A", "_A", "A.B", "A@B", "A/B", "\xc3\x89T\xc3\x89",
@@ -274,7 +272,7 @@ static void bad_level_names(void)
 	}
 }
 
-static void level_name_length(void)
+TEST(level_name_length)
 {
 	struct parsed p;
 	char text[256], name[80];
@@ -293,11 +291,11 @@ static void level_name_length(void)
 		 name);
 	parse(&p, text);
 	EXPECT_NR_ERRS(&p, 1);
-	EXPECT(p.errs.nr == 1 && p.errs.v[0].line == 1 &&
+	EXPECT_TRUE(p.errs.nr == 1 && p.errs.v[0].line == 1 &&
 	       p.errs.v[0].col == 10 &&
 	       strstr(p.errs.v[0].msg, "invalid level name 'NNNN"));
 	/* Long tokens are cut short in messages. */
-	EXPECT(p.errs.nr == 1 && strstr(p.errs.v[0].msg, "N...'"));
+	EXPECT_TRUE(p.errs.nr == 1 && strstr(p.errs.v[0].msg, "N...'"));
 	done(&p);
 }
 
@@ -312,7 +310,7 @@ static char *levels_line(int n)
 	return s;
 }
 
-static void too_many_levels(void)
+TEST(too_many_levels)
 {
 	struct parsed p;
 	char *lv, *text;
@@ -355,7 +353,7 @@ static char *subjects_file(int n)
 	return s;
 }
 
-static void too_many_subjects(void)
+TEST(too_many_subjects)
 {
 	struct parsed p;
 	char *text;
@@ -378,17 +376,17 @@ static void too_many_subjects(void)
 	free(text);
 }
 
-static void relative_subject(void)
+TEST(relative_subject)
 {
-	one("subject opt/av/scanner A", 9,
+	one(_metadata, "subject opt/av/scanner A", 9,
 	    "subject path 'opt/av/scanner' is not absolute");
-	one("subject ./scanner A", 9,
+	one(_metadata, "subject ./scanner A", 9,
 	    "subject path './scanner' is not absolute");
-	one("subject ~/scanner A", 9,
+	one(_metadata, "subject ~/scanner A", 9,
 	    "subject path '~/scanner' is not absolute");
 }
 
-static void subject_path_length(void)
+TEST(subject_path_length)
 {
 	struct parsed p;
 	char *path = malloc(AVFENCE_PATH_MAX + 1), *text;
@@ -416,7 +414,7 @@ static void subject_path_length(void)
 	free(path);
 }
 
-static void duplicate_subject(void)
+TEST(duplicate_subject)
 {
 	struct parsed p;
 
@@ -430,7 +428,7 @@ static void duplicate_subject(void)
 	done(&p);
 }
 
-static void argument_counts(void)
+TEST(argument_counts)
 {
 	struct parsed p;
 
@@ -460,13 +458,13 @@ static void argument_counts(void)
 	EXPECT_ERR(&p, 3, 14, "'mode' takes exactly one argument, got 2");
 	done(&p);
 
-	one("subject", 8, "'subject' needs a path and a level name");
-	one("subject /bin/a", 15, "'subject' needs a path and a level name");
-	one("subject /bin/a A B", 18,
+	one(_metadata, "subject", 8, "'subject' needs a path and a level name");
+	one(_metadata, "subject /bin/a", 15, "'subject' needs a path and a level name");
+	one(_metadata, "subject /bin/a A B", 18,
 	    "unexpected 'B' after the level name (only allow=FLAG,... may follow)");
 }
 
-static void subject_allow_flags(void)
+TEST(subject_allow_flags)
 {
 	struct parsed p;
 
@@ -483,18 +481,18 @@ static void subject_allow_flags(void)
 	}
 	done(&p);
 
-	one("subject /a A allow=", 14,
+	one(_metadata, "subject /a A allow=", 14,
 	    "'allow=' needs flags: raw-devices, ptrace");
-	one("subject /a A allow=ptrace,bpf", 27,
+	one(_metadata, "subject /a A allow=ptrace,bpf", 27,
 	    "unknown allow flag 'bpf' (expected raw-devices or ptrace)");
-	one("subject /a A allow=Ptrace", 20,
+	one(_metadata, "subject /a A allow=Ptrace", 20,
 	    "unknown allow flag 'Ptrace' (expected raw-devices or ptrace)");
-	one("subject /a A allow=ptrace,ptrace", 27,
+	one(_metadata, "subject /a A allow=ptrace,ptrace", 27,
 	    "duplicate allow flag 'ptrace'");
-	one("subject /a A allow=ptrace,,raw-devices", 27,
+	one(_metadata, "subject /a A allow=ptrace,,raw-devices", 27,
 	    "empty flag in 'allow='");
-	one("subject /a A allow=ptrace,", 27, "empty flag in 'allow='");
-	one("subject /a A allow=ptrace allow=raw-devices", 27,
+	one(_metadata, "subject /a A allow=ptrace,", 27, "empty flag in 'allow='");
+	one(_metadata, "subject /a A allow=ptrace allow=raw-devices", 27,
 	    "duplicate 'allow=' option");
 	parse(&p, HEAD "subject /a A allow ptrace\n");
 	EXPECT_NR_ERRS(&p, 2);
@@ -506,7 +504,7 @@ static void subject_allow_flags(void)
 	done(&p);
 }
 
-static void unknown_mode(void)
+TEST(unknown_mode)
 {
 	struct parsed p;
 
@@ -523,7 +521,7 @@ static void unknown_mode(void)
 	done(&p);
 }
 
-static void line_length(void)
+TEST(line_length)
 {
 	struct parsed p;
 	char *text, *pad;
@@ -558,7 +556,7 @@ static void line_length(void)
 	free(pad);
 }
 
-static void nul_bytes(void)
+TEST(nul_bytes)
 {
 	static const char text[] = HEAD "subject /bin/a\0b A\nfoo\0\n\0\n";
 	struct parsed p;
@@ -571,7 +569,7 @@ static void nul_bytes(void)
 	done(&p);
 }
 
-static void all_errors_in_order(void)
+TEST(all_errors_in_order)
 {
 	struct parsed p;
 
@@ -597,7 +595,7 @@ static void all_errors_in_order(void)
 	done(&p);
 }
 
-static void quoting_in_messages(void)
+TEST(quoting_in_messages)
 {
 	struct parsed p;
 	char text[256], want[512];
@@ -617,33 +615,8 @@ static void quoting_in_messages(void)
 	EXPECT_ERR(&p, 1, 12, want);
 	done(&p);
 
-	one("fr\x01o'b\\", 1,
+	one(_metadata, "fr\x01o'b\\", 1,
 	    "unknown directive 'fr\\x01o\\x27b\\x5c' (expected levels, default, mode or subject)");
 }
 
-void policy_parse_tests(void)
-{
-	RUN(valid_file);
-	RUN(valid_any_order_crlf);
-	RUN(valid_no_subjects);
-	RUN(comments_everywhere);
-	RUN(missing_directives);
-	RUN(duplicate_directives);
-	RUN(unknown_directive);
-	RUN(unknown_levels);
-	RUN(duplicate_level);
-	RUN(bad_level_names);
-	RUN(level_name_length);
-	RUN(too_many_levels);
-	RUN(too_many_subjects);
-	RUN(relative_subject);
-	RUN(subject_path_length);
-	RUN(duplicate_subject);
-	RUN(argument_counts);
-	RUN(subject_allow_flags);
-	RUN(unknown_mode);
-	RUN(line_length);
-	RUN(nul_bytes);
-	RUN(all_errors_in_order);
-	RUN(quoting_in_messages);
-}
+TEST_HARNESS_MAIN

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "sha256.h"
-#include "tap.h"
 #include "unit.h"
 
 static const char *hex_of(const void *data, size_t len)
@@ -22,7 +21,7 @@ static const char *hex_of(const void *data, size_t len)
 	return hex;
 }
 
-static void sha256_nist_vectors(void)
+TEST(sha256_nist_vectors)
 {
 	static const char abc2[] =
 		"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
@@ -40,7 +39,7 @@ static void sha256_nist_vectors(void)
 		     hex_of(abc4, strlen(abc4)));
 }
 
-static void sha256_million_a(void)
+TEST(sha256_million_a)
 {
 	static char chunk[1000];
 	uint8_t d[SHA256_DIGEST_SIZE];
@@ -59,7 +58,7 @@ static void sha256_million_a(void)
 }
 
 /* Lengths around the padding boundaries; values from coreutils sha256sum. */
-static void sha256_padding_boundaries(void)
+TEST(sha256_padding_boundaries)
 {
 	static const struct {
 		size_t len;
@@ -80,7 +79,7 @@ static void sha256_padding_boundaries(void)
 }
 
 /* Any split of the input gives the same digest as one update. */
-static void sha256_incremental(void)
+TEST(sha256_incremental)
 {
 	uint8_t whole[SHA256_DIGEST_SIZE], part[SHA256_DIGEST_SIZE];
 	unsigned char buf[300];
@@ -96,8 +95,8 @@ static void sha256_incremental(void)
 			sha256_update(&s, buf + off, off + step > sizeof(buf) ?
 				      sizeof(buf) - off : step);
 		sha256_final(&s, part);
-		if (memcmp(whole, part, sizeof(whole)))
-			tap_fail(__FILE__, __LINE__, "step %zu differs", step);
+		EXPECT_EQ(0, memcmp(whole, part, sizeof(whole)))
+			TH_LOG("step %zu differs", step);
 	}
 	/* Zero-length updates change nothing. */
 	sha256_init(&s);
@@ -107,7 +106,7 @@ static void sha256_incremental(void)
 	sha256_update(&s, "c", 1);
 	sha256_final(&s, part);
 	sha256((const uint8_t *)"abc", 3, whole);
-	EXPECT(!memcmp(whole, part, sizeof(whole)));
+	EXPECT_TRUE(!memcmp(whole, part, sizeof(whole)));
 }
 
 /* xorshift32: the same "random" sequence on every run. */
@@ -123,7 +122,7 @@ static uint32_t rnd(uint32_t *x)
  * Random split sizes: mostly short pieces (the digest feeds words of a
  * line), some spanning several blocks, some empty, from any alignment.
  */
-static void sha256_random_splits(void)
+TEST(sha256_random_splits)
 {
 	static unsigned char buf[4099];
 	uint8_t whole[SHA256_DIGEST_SIZE], part[SHA256_DIGEST_SIZE];
@@ -152,16 +151,9 @@ static void sha256_random_splits(void)
 		}
 		sha256_final(&s, part);
 		if (memcmp(whole, part, sizeof(whole)) && !bad++)
-			tap_fail(__FILE__, __LINE__, "trial %d differs", trial);
+			TH_LOG("trial %d differs", trial);
 	}
 	EXPECT_EQ(0, bad);
 }
 
-void sha256_tests(void)
-{
-	RUN(sha256_nist_vectors);
-	RUN(sha256_million_a);
-	RUN(sha256_padding_boundaries);
-	RUN(sha256_incremental);
-	RUN(sha256_random_splits);
-}
+TEST_HARNESS_MAIN
