@@ -18,7 +18,7 @@ METAS=${AVF_KERNEL_METAS:-"linux-headers-amd64 linux-headers-6.12-amd64"}
 # The last line: the shared libraries of fapolicyd, whose package
 # tests/bench/run.sh fetches itself and copies with these into the
 # benchmark VM (without them it skips its fapolicyd peer).
-PKGS="build-essential pkg-config libnl-3-dev libnl-genl-3-dev
+PKGS="build-essential pkg-config libnl-3-dev libnl-genl-3-dev nettle-dev
       qemu-system-x86 busybox-static cpio xz-utils kmod attr
       linux-source-6.1 python3 sparse cppcheck clang libclang-rt-dev
       libaudit1 libauparse0 libcap-ng0 libwrap0 libgssapi-krb5-2

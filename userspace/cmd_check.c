@@ -17,7 +17,7 @@
 int check_main(int argc, char **argv)
 {
 	uint8_t digest[SHA256_DIGEST_SIZE];
-	char hex[2 * SHA256_DIGEST_SIZE + 1];
+	char hex[DIGEST_HEX_SIZE];
 	bool canonical = false, opts = true;
 	const char *file = NULL;
 	struct policy pol;
@@ -54,7 +54,7 @@ int check_main(int argc, char **argv)
 		goto out;
 	}
 	if (!canonical) {
-		sha256_hex(digest, hex);
+		digest_to_hex(digest, hex);
 		printf("%s: valid: %u level%s, %zu subject%s, mode %s\n", file,
 		       pol.levels.count, pol.levels.count == 1 ? "" : "s",
 		       pol.nr_subjects, pol.nr_subjects == 1 ? "" : "s",

@@ -110,7 +110,7 @@ static void verify_digest(struct avf_nl *nl, const char *hex)
 
 	if (avf_status_get(nl, &st, &ack) || !st.has_digest)
 		return;
-	sha256_hex(st.digest, kernel_hex);
+	digest_to_hex(st.digest, kernel_hex);
 	if (strcmp(hex, kernel_hex))
 		fprintf(stderr,
 			"%s: load: warning: the kernel reports digest %s (generation %" PRIu64 "), not this policy's: was another policy loaded meanwhile?\n",
@@ -189,7 +189,7 @@ static int dry_run(const char *file, const struct policy *pol,
 int load_main(int argc, char **argv)
 {
 	uint8_t digest[SHA256_DIGEST_SIZE];
-	char hex[2 * SHA256_DIGEST_SIZE + 1];
+	char hex[DIGEST_HEX_SIZE];
 	const char *file = NULL;
 	bool dry = false, opts = true;
 	struct policy pol;
@@ -223,7 +223,7 @@ int load_main(int argc, char **argv)
 		ret = 1;
 		goto out;
 	}
-	sha256_hex(digest, hex);
+	digest_to_hex(digest, hex);
 	ret = dry ? dry_run(file, &pol, hex) : send_policy(file, &pol, hex);
 out:
 	policy_free(&pol);

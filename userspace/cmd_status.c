@@ -11,7 +11,7 @@
 #include "avfencectl.h"
 #include "output.h"
 #include "policy_parse.h"
-#include "sha256.h"
+#include "digest.h"
 #include "status.h"
 
 /* The running kernel's release, as uname -r prints it. */
@@ -127,7 +127,7 @@ static void print_json(const struct avf_status *st)
 		printf("null");
 	printf(",\"digest\":");
 	if (st->has_digest) {
-		sha256_hex(st->digest, hex);
+		digest_to_hex(st->digest, hex);
 		json_string(stdout, hex);
 	} else {
 		printf("null");
@@ -215,7 +215,7 @@ static void print_human(const struct avf_status *st)
 	if (st->has_default)
 		printf("default:        %s\n", st->default_level);
 	if (st->has_digest) {
-		sha256_hex(st->digest, hex);
+		digest_to_hex(st->digest, hex);
 		printf("digest:         %s\n", hex);
 	}
 	printf("subjects:       %" PRIu32 "\n", st->subjects);

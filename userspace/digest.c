@@ -50,7 +50,7 @@ int policy_canon_print(const struct policy *pol, FILE *f)
 
 static void emit_sha256(void *ctx, const char *s, size_t len)
 {
-	sha256_update(ctx, s, len);
+	sha256_update(ctx, len, (const uint8_t *)s);
 }
 
 /**
@@ -62,11 +62,29 @@ static void emit_sha256(void *ctx, const char *s, size_t len)
  */
 int policy_digest(const struct policy *pol, uint8_t out[SHA256_DIGEST_SIZE])
 {
-	struct sha256 s;
+	struct sha256_ctx s;
 	int ret;
 
 	sha256_init(&s);
 	ret = policy_canon(pol, emit_sha256, &s);
-	sha256_final(&s, out);
+	sha256_digest(&s, SHA256_DIGEST_SIZE, out);
 	return ret;
+}
+
+/**
+ * digest_to_hex - lower-case hex of a digest
+ * @d: the digest
+ * @hex: DIGEST_HEX_SIZE bytes: 64 hex digits and a NUL
+ */
+void digest_to_hex(const uint8_t d[SHA256_DIGEST_SIZE],
+		   char hex[DIGEST_HEX_SIZE])
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < SHA256_DIGEST_SIZE; i++) {
+		hex[2 * i] = digits[d[i] >> 4];
+		hex[2 * i + 1] = digits[d[i] & 15];
+	}
+	hex[2 * SHA256_DIGEST_SIZE] = '\0';
 }
