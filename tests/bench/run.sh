@@ -108,7 +108,7 @@ boot() {
 	start=$(date +%s)
 	timeout -k 10 "${BENCH_TIMEOUT:-1800}" qemu-system-x86_64 "${qargs[@]}" \
 		-nographic -no-reboot -kernel "$kdir/vmlinuz" -initrd "$initrd" \
-		-append "console=ttyS0 quiet panic=-1 BENCH_ROUNDS=$r BENCH_N=$n" \
+		-append "console=ttyS0 no_timer_check quiet panic=-1 BENCH_ROUNDS=$r BENCH_N=$n" \
 		-serial mon:stdio -serial "file:$out/raw.txt" \
 		< /dev/null > "$out/console.log" 2>&1 || true
 	echo "bench[$kver]: VM done after $(( $(date +%s) - start ))s" >&2

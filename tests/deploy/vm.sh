@@ -84,7 +84,7 @@ depmod -b "$root" "$kver" || fail_setup "depmod -b failed"
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) > "$out/initrd.cpio"
 
 boot() { # boot NAME EXTRA-APPEND
-	local name=$1 append="console=ttyS0 panic=-1 oops=panic AVF_DEPLOY=$1 $2"
+	local name=$1 append="console=ttyS0 no_timer_check panic=-1 oops=panic AVF_DEPLOY=$1 $2"
 	: > "$out/$name.raw"
 	timeout -k 10 "${AVF_TIMEOUT:-600}" \
 		qemu-system-x86_64 -accel tcg,thread=single -cpu max -smp 2 -m 512 \

@@ -170,7 +170,7 @@ done < "$root/opt/tests/list"
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) > "$out/initrd.cpio"
 
 # --- boot -------------------------------------------------------------------
-append="console=ttyS0 panic=-1 oops=panic slub_debug=FZPU kfence.sample_interval=100"
+append="console=ttyS0 no_timer_check panic=-1 oops=panic slub_debug=FZPU kfence.sample_interval=100"
 append="$append AVF_MODE=$mode"
 [ -n "${AVF_TESTS:-}" ] && append="$append AVF_TESTS=$AVF_TESTS"
 # Switches for the tests themselves reach them through /init's environment.
