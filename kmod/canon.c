@@ -2,7 +2,7 @@
 /*
  * avfence: the canonical form of a policy.
  *
- *	avfence-policy 1\n
+ *	avfence-policy 2\n
  *	levels L0 L1 ... Ln\n		lowest first, single spaces
  *	default D\n
  *	subject PATH CLEARANCE[ allow=F1,F2]\n	one per subject, sorted by
@@ -11,6 +11,14 @@
  * The mode is not part of it: it can change without a new policy and is
  * reported on its own.  Paths are as written in the policy, not resolved,
  * so the form (and its digest) is the same on every host.
+ *
+ * One text per policy and one policy per text: every path goes through
+ * avf_canon_path(), which writes each byte the grammar uses (blanks,
+ * control bytes, '#', '\', ',', '=') and every byte from 0x7f up as a
+ * backslash and three octal digits, as /proc/mounts does.  An escaped path
+ * is one word, and since '\' itself is escaped, two paths never give
+ * the same text.  Version 1 wrote paths unescaped: "/a L1\nsubject /b" at
+ * L0 read as two subjects.
  */
 #ifdef __KERNEL__
 #include <linux/string.h>
@@ -37,7 +45,7 @@ void avf_canon_header(const struct avf_levels *levels, u32 default_level,
 {
 	u32 i;
 
-	emit_str(emit, ctx, "avfence-policy 1\nlevels");
+	emit_str(emit, ctx, "avfence-policy 2\nlevels");
 	for (i = 0; i < levels->count; i++) {
 		emit_str(emit, ctx, " ");
 		emit_str(emit, ctx, levels->name[i]);
@@ -48,8 +56,42 @@ void avf_canon_header(const struct avf_levels *levels, u32 default_level,
 }
 
 /**
+ * avf_canon_path - emit a path (or any name) as one canonical word
+ * @path: NUL-terminated, any bytes
+ * @emit: receives the text
+ * @ctx: passed to @emit
+ *
+ * A byte for which avf_canon_plain() is false becomes "\ooo" (three
+ * octal digits: "\040" a blank, "\012" a newline, "\134" a
+ * backslash); the others stand for themselves.  Runs of plain bytes go to
+ * @emit in one piece.
+ */
+void avf_canon_path(const char *path, avf_emit_fn emit, void *ctx)
+{
+	const char *run = path, *p;
+
+	for (p = path; *p; p++) {
+		unsigned char c = *p;
+		char esc[4];
+
+		if (avf_canon_plain(c))
+			continue;
+		if (p > run)
+			emit(ctx, run, p - run);
+		esc[0] = '\\';
+		esc[1] = '0' + (c >> 6);
+		esc[2] = '0' + ((c >> 3) & 7);
+		esc[3] = '0' + (c & 7);
+		emit(ctx, esc, sizeof(esc));
+		run = p + 1;
+	}
+	if (p > run)
+		emit(ctx, run, p - run);
+}
+
+/**
  * avf_canon_subject - emit one subject line; call in order of path
- * @path: the path as written in the policy
+ * @path: the path as written in the policy (escaped here)
  * @clearance: its clearance level name
  * @allow: AVFENCE_ALLOW_* flags
  * @emit: receives the text
@@ -62,7 +104,7 @@ void avf_canon_subject(const char *path, const char *clearance, u32 allow,
 	u32 flag;
 
 	emit_str(emit, ctx, "subject ");
-	emit_str(emit, ctx, path);
+	avf_canon_path(path, emit, ctx);
 	emit_str(emit, ctx, " ");
 	emit_str(emit, ctx, clearance);
 	/* Lowest flag first: the canonical order of the words. */

@@ -13,6 +13,19 @@
 /* Receives the canonical form piece by piece. */
 typedef void (*avf_emit_fn)(void *ctx, const char *s, size_t len);
 
+/*
+ * Whether byte @c stands for itself in a canonical path; every other byte
+ * is written as a backslash and three octal digits (avf_canon_path()).
+ * Plain: the printable ASCII bytes '!' to '~' except '#' (comments), '\'
+ * (the escape), ',' and '=' (lists and options: "allow=F,F").
+ */
+static inline bool avf_canon_plain(unsigned char c)
+{
+	return c > ' ' && c < 0x7f && c != '#' && c != '\\' && c != ',' &&
+	       c != '=';
+}
+
+void avf_canon_path(const char *path, avf_emit_fn emit, void *ctx);
 void avf_canon_header(const struct avf_levels *levels, u32 default_level,
 		      avf_emit_fn emit, void *ctx);
 void avf_canon_subject(const char *path, const char *clearance, u32 allow,

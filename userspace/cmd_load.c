@@ -38,8 +38,9 @@ static void report_kernel_error(const char *file, const struct policy *pol,
 	loc = policy_msg_locate(pol, map, ack->offs);
 	switch (loc.kind) {
 	case POLICY_LOC_SUBJECT:
-		fprintf(stderr, "%s:%u: subject %s: %s\n", file, loc.line,
-			pol->subjects[loc.index].path, why);
+		fprintf(stderr, "%s:%u: subject ", file, loc.line);
+		canon_path_print(stderr, pol->subjects[loc.index].path);
+		fprintf(stderr, ": %s\n", why);
 		break;
 	case POLICY_LOC_LEVEL:
 		fprintf(stderr, "%s:%u:%u: level %s: %s\n", file, loc.line,

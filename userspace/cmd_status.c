@@ -9,6 +9,7 @@
 #include <sys/utsname.h>
 
 #include "avfencectl.h"
+#include "digest.h"
 #include "output.h"
 #include "policy_parse.h"
 #include "digest.h"
@@ -169,7 +170,10 @@ static void print_human_lists(const struct avf_status *st)
 		printf("subject list (path, clearance, resolved to device:inode):\n");
 	for (i = 0; i < st->nr_subject_list; i++) {
 		s = &st->subject_list[i];
-		printf("  %s %s", s->path, s->clearance);
+		/* escaped: a newline in a path cannot fake a line */
+		printf("  ");
+		canon_path_print(stdout, s->path);
+		printf(" %s", s->clearance);
 		if (s->has_id)
 			printf(" dev %u:%u ino %" PRIu64, major(s->dev),
 			       minor(s->dev), s->ino);

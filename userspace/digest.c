@@ -42,6 +42,12 @@ static void emit_file(void *ctx, const char *s, size_t len)
 	fwrite(s, 1, len, ctx);
 }
 
+/* Print @path to @f escaped as in the canonical form: one unambiguous word. */
+void canon_path_print(FILE *f, const char *path)
+{
+	avf_canon_path(path, emit_file, f);
+}
+
 /* Print the canonical form to @f: 0 or -EINVAL, as policy_canon(). */
 int policy_canon_print(const struct policy *pol, FILE *f)
 {

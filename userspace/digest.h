@@ -18,6 +18,7 @@
 #define DIGEST_HEX_SIZE	(2 * SHA256_DIGEST_SIZE + 1)
 
 int policy_canon(const struct policy *pol, avf_emit_fn emit, void *ctx);
+void canon_path_print(FILE *f, const char *path);
 int policy_canon_print(const struct policy *pol, FILE *f);
 int policy_digest(const struct policy *pol, uint8_t out[SHA256_DIGEST_SIZE]);
 void digest_to_hex(const uint8_t d[SHA256_DIGEST_SIZE],

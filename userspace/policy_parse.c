@@ -11,6 +11,8 @@
  *	subject /ABS/PATH NAME [allow=FLAG,...]	any number
  *
  * '#' starts a comment anywhere on a line.  Tokens are separated by blanks.
+ * In a path, "\ooo" (three octal digits) stands for one byte, as in the
+ * canonical form (kmod/canon.c): "\040" a blank, "\043" '#', "\134" '\'.
  * "default" and "subject" may come before "levels": level names are
  * resolved after the whole file has been read.
  */
@@ -39,6 +41,7 @@ struct parser {
 	struct policy *pol;
 	struct policy_errors *errs;
 	struct token *tok;		/* tokens of the current line */
+	char *path;			/* parse_path()'s result */
 	struct pending *pend;
 	size_t nr_pend;
 	size_t alloc_pend;
@@ -410,15 +413,78 @@ static void parse_allow(struct parser *p, const struct token *t,
 	}
 }
 
+static int octal_digit(char c)
+{
+	return c >= '0' && c <= '7' ? c - '0' : -1;
+}
+
+/**
+ * parse_path - decode an absolute path word of the file
+ * @p: the parser
+ * @t: the word: bytes stand for themselves, except "\ooo"
+ * @line: its line
+ * @what: names it in messages ("subject path")
+ * @len: set to the length of the decoded path
+ *
+ * A backslash must start three octal digits from 001 to 377, the escape
+ * avf_canon_path() writes; every other use is reported at its column.
+ * Then the path must be absolute and shorter than AVFENCE_PATH_MAX.
+ *
+ * Return: the decoded path, NUL-terminated, in p->path until the next
+ * call, or NULL once every problem has been reported.
+ */
+static const char *parse_path(struct parser *p, const struct token *t,
+			      unsigned int line, const char *what, size_t *len)
+{
+	size_t i, o = 0;
+	bool bad = false;
+
+	for (i = 0; i < t->len; i++) {
+		int d0, d1, d2, c;
+
+		if (t->s[i] != '\\') {
+			p->path[o++] = t->s[i];
+			continue;
+		}
+		d0 = i + 3 < t->len ? octal_digit(t->s[i + 1]) : -1;
+		d1 = d0 >= 0 ? octal_digit(t->s[i + 2]) : -1;
+		d2 = d1 >= 0 ? octal_digit(t->s[i + 3]) : -1;
+		c = d0 * 64 + d1 * 8 + d2;
+		if (d2 < 0 || c < 1 || c > 0377) {
+			perr(p, line, t->col + (unsigned int)i,
+			     "bad escape in %s: '\\' starts a byte as three octal digits, \\001 to \\377 (\\040 a blank, \\134 a backslash)",
+			     what);
+			bad = true;
+			continue;
+		}
+		p->path[o++] = (char)c;
+		i += 3;
+	}
+	p->path[o] = '\0';
+	if (bad)
+		return NULL;
+	if (p->path[0] != '/') {
+		perr(p, line, t->col, "%s '%s' is not absolute", what, Q(t));
+		return NULL;
+	}
+	if (o >= AVFENCE_PATH_MAX) {
+		perr(p, line, t->col, "%s too long (%zu bytes, limit %d)",
+		     what, o, AVFENCE_PATH_MAX - 1);
+		return NULL;
+	}
+	*len = o;
+	return p->path;
+}
+
 static void do_subject(struct parser *p, const struct token *tok, size_t n,
 		       unsigned int line)
 {
 	struct policy *pol = p->pol;
-	const struct token *path = &tok[1];
 	struct policy_subject *s;
 	bool seen_allow = false, bad = false;
+	const char *path;
+	size_t i, len;
 	u32 allow = 0;
-	size_t i;
 
 	if (n < 3) {
 		perr(p, line, n == 1 ? col_after(&tok[0]) :
@@ -454,18 +520,8 @@ static void do_subject(struct parser *p, const struct token *tok, size_t n,
 		p->too_many_subjects = true;
 		return;
 	}
-	if (path->s[0] != '/') {
-		perr(p, line, path->col,
-		     "subject path '%s' is not absolute", Q(path));
-		return;
-	}
-	if (path->len >= AVFENCE_PATH_MAX) {
-		perr(p, line, path->col,
-		     "subject path too long (%zu bytes, limit %d)",
-		     path->len, AVFENCE_PATH_MAX - 1);
-		return;
-	}
-	if (bad)
+	path = parse_path(p, &tok[1], line, "subject path", &len);
+	if (!path || bad)
 		return;
 	if (pol->nr_subjects == pol->alloc_subjects) {
 		size_t alloc = pol->alloc_subjects ?
@@ -481,16 +537,16 @@ static void do_subject(struct parser *p, const struct token *tok, size_t n,
 		pol->alloc_subjects = alloc;
 	}
 	s = &pol->subjects[pol->nr_subjects];
-	s->path = strings_dup(&pol->strings, path->s, path->len);
+	s->path = strings_dup(&pol->strings, path, len);
 	if (!s->path) {
 		p->err = -ENOMEM;
 		return;
 	}
-	s->path_len = path->len;
+	s->path_len = len;
 	s->clearance = 0;
 	s->allow = allow;
 	s->line = line;
-	s->col = path->col;
+	s->col = tok[1].col;
 	pol->nr_subjects++;
 	add_pending(p, &tok[2], line, pol->nr_subjects - 1);
 }
@@ -688,8 +744,12 @@ int policy_parse(const char *buf, size_t len, struct policy *pol,
 	memset(pol, 0, sizeof(*pol));
 	/* A line of POLICY_LINE_MAX bytes has at most half as many tokens. */
 	p.tok = malloc((POLICY_LINE_MAX / 2 + 1) * sizeof(*p.tok));
-	if (!p.tok)
+	p.path = malloc(POLICY_LINE_MAX + 1);
+	if (!p.tok || !p.path) {
+		free(p.tok);
+		free(p.path);
 		return -ENOMEM;
+	}
 
 	while (pos < len && !p.err) {
 		const char *s = buf + pos;
@@ -712,6 +772,7 @@ int policy_parse(const char *buf, size_t len, struct policy *pol,
 			perr(&p, 1, 1, "missing 'mode' directive");
 	}
 	free(p.tok);
+	free(p.path);
 	free(p.pend);
 	policy_errors_sort(errs);
 	if (p.err)
