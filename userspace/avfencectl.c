@@ -3,12 +3,14 @@
  * avfencectl: control tool of the avfence module.
  *
  * A static command table, one <name>_main() per command in cmd_<name>.c,
- * no getopt: each command reads its few options itself.  Usage goes to
+ * each reading its options with command_getopt() (getopt_long: options
+ * anywhere, "--" ends them, --help for every command).  Usage goes to
  * stderr with exit status 1 when the command line is wrong, to stdout with
  * exit status 0 when help was asked for.
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "avfencectl.h"
@@ -100,8 +102,9 @@ static const struct command commands[] = {
 	  "which must be a level of the policy loaded in the kernel.  A label\n"
 	  "on a directory applies to everything below it on the same file\n"
 	  "system that has no label of its own.\n"
-	  "  -R  also label every file and directory below each PATH, without\n"
-	  "      following symbolic links or crossing into other file systems.\n"
+	  "  -R, --recursive  also label every file and directory below each\n"
+	  "      PATH, without following symbolic links (not even one swapped in\n"
+	  "      while it runs) or crossing into other file systems.\n"
 	  "All paths are checked before anything is changed; if a change\n"
 	  "fails, the ones already made are undone.\n"
 	  "Symbolic links are refused: label their target.\n"
@@ -182,23 +185,76 @@ int command_usage_error(const char *name, const char *fmt, ...)
 	return 1;
 }
 
+/**
+ * command_getopt - the next option of a command's command line
+ * @argc: as passed to the command's <name>_main()
+ * @argv: ditto; argv[0] is the command's name
+ * @shortopts: its short options, getopt() style ("R"), or ""
+ * @longopts: its long options, ending with OPT_END
+ *
+ * getopt_long() with the same behaviour for every command: options may
+ * come anywhere among the operands, "--" ends them, long options may be
+ * abbreviated to a unique prefix and take their argument as "--opt=ARG"
+ * or "--opt ARG".  --help and -h print the command's help and exit with
+ * status 0; an unknown option, an ambiguous abbreviation or a missing or
+ * unexpected argument prints what is wrong and the usage, and exits with
+ * status 1, the status of every command line error.
+ *
+ * Return: the option's value, or -1 when there are no more (the operands
+ * are then argv[optind] to argv[argc - 1]).
+ */
+int command_getopt(int argc, char **argv, const char *shortopts,
+		   const struct option *longopts)
+{
+	const char *name = argv[0], *arg;
+	char spec[32];
+	int c;
+
+	snprintf(spec, sizeof(spec), ":%sh", shortopts);
+	opterr = 0;
+	c = getopt_long(argc, argv, spec, longopts, NULL);
+	switch (c) {
+	case 'h':
+		command_help(stdout, find_command(name));
+		exit(0);
+	case '?':
+	case ':':
+		arg = argv[optind - 1];
+		if (strncmp(arg, "--", 2))
+			exit(command_usage_error(name, c == ':' ?
+				"option '-%c' needs an argument" :
+				"unknown option '-%c'", optopt));
+		if (c == ':')
+			exit(command_usage_error(name,
+				"option '%s' needs an argument", arg));
+		if (optopt && strchr(arg, '='))
+			exit(command_usage_error(name,
+				"option '%.*s' takes no argument",
+				(int)(strchr(arg, '=') - arg), arg));
+		exit(command_usage_error(name, "unknown option '%s'%s", arg,
+					 optopt ? "" : " (or ambiguous)"));
+	}
+	return c;
+}
+
+static const struct option help_options[] = { OPT_END };
+
 static int help_main(int argc, char **argv)
 {
 	const struct command *cmd;
 
-	if (argc == 1) {
+	while (command_getopt(argc, argv, "", help_options) != -1)
+		;
+	if (optind == argc) {
 		usage(stdout);
 		return 0;
 	}
-	if (argc == 2 && is_help_arg(argv[1])) {
-		command_help(stdout, find_command("help"));
-		return 0;
-	}
-	if (argc > 2)
+	if (argc - optind > 1)
 		return command_usage_error("help", "too many arguments");
-	cmd = find_command(argv[1]);
+	cmd = find_command(argv[optind]);
 	if (!cmd) {
-		fprintf(stderr, "%s: unknown command '%s'\n", prog, argv[1]);
+		fprintf(stderr, "%s: unknown command '%s'\n", prog,
+			argv[optind]);
 		usage(stderr);
 		return 1;
 	}
@@ -209,7 +265,6 @@ static int help_main(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	const struct command *cmd;
-	int i;
 
 	if (argc < 2) {
 		usage(stderr);
@@ -229,13 +284,6 @@ int main(int argc, char **argv)
 				argv[1]);
 		usage(stderr);
 		return 1;
-	}
-	/* "CMD --help" anywhere before "--" asks for help, for every command. */
-	for (i = 2; i < argc && strcmp(argv[i], "--"); i++) {
-		if (is_help_arg(argv[i])) {
-			command_help(stdout, cmd);
-			return 0;
-		}
 	}
 	return cmd->fn(argc - 1, argv + 1);
 }

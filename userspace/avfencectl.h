@@ -5,6 +5,7 @@
 #ifndef _AVFENCECTL_H
 #define _AVFENCECTL_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -42,5 +43,25 @@ void command_help(FILE *f, const struct command *cmd);
 int command_usage_error(const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 bool is_help_arg(const char *arg);
+
+/*
+ * Every command parses its options the same way:
+ *
+ *	static const struct option opts[] = {
+ *		{ "json", no_argument, NULL, OPT_JSON },
+ *		OPT_END
+ *	};
+ *
+ *	while ((c = command_getopt(argc, argv, "", opts)) != -1)
+ *		switch (c) { case OPT_JSON: ... }
+ *	operands: argv[optind] .. argv[argc - 1]
+ *
+ * OPT_END adds --help (and -h).  Long-only options use values from
+ * OPT_LONG up, so that no short letter is implied.
+ */
+#define OPT_END { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
+#define OPT_LONG 0x100
+int command_getopt(int argc, char **argv, const char *shortopts,
+		   const struct option *longopts);
 
 #endif /* _AVFENCECTL_H */

@@ -14,32 +14,30 @@
 #include "digest.h"
 #include "policy_file.h"
 
+enum { OPT_CANONICAL = OPT_LONG };
+
+static const struct option check_options[] = {
+	{ "canonical", no_argument, NULL, OPT_CANONICAL },
+	OPT_END
+};
+
 int check_main(int argc, char **argv)
 {
 	uint8_t digest[SHA256_DIGEST_SIZE];
 	char hex[DIGEST_HEX_SIZE];
-	bool canonical = false, opts = true;
-	const char *file = NULL;
+	bool canonical = false;
+	const char *file;
 	struct policy pol;
-	int i, ret;
+	int ret;
 
-	for (i = 1; i < argc; i++) {
-		if (opts && !strcmp(argv[i], "--canonical"))
+	while ((ret = command_getopt(argc, argv, "", check_options)) != -1)
+		if (ret == OPT_CANONICAL)
 			canonical = true;
-		else if (opts && !strcmp(argv[i], "--"))
-			opts = false;
-		else if (opts && argv[i][0] == '-' && argv[i][1])
-			return command_usage_error("check",
-						   "unknown option '%s'",
-						   argv[i]);
-		else if (file)
-			return command_usage_error("check",
-						   "too many arguments");
-		else
-			file = argv[i];
-	}
-	if (!file)
+	if (optind == argc)
 		return command_usage_error("check", "missing policy file");
+	if (argc - optind > 1)
+		return command_usage_error("check", "too many arguments");
+	file = argv[optind];
 	ret = policy_file_get(file, false, "policy not valid", &pol);
 	if (ret)
 		goto out;

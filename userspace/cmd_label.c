@@ -12,22 +12,18 @@
 #include "labelset.h"
 #include "status.h"
 
-/* Options come first; "--" ends them.  Returns the first operand's index. */
-static int parse_opts(const char *cmd, int argc, char **argv, bool *recursive)
-{
-	int i;
+static const struct option label_options[] = {
+	{ "recursive", no_argument, NULL, 'R' },
+	OPT_END
+};
 
+/* label and unlabel: -R/--recursive.  Returns the first operand's index. */
+static int parse_opts(int argc, char **argv, bool *recursive)
+{
 	*recursive = false;
-	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-		if (!strcmp(argv[i], "--"))
-			return i + 1;
-		if (!strcmp(argv[i], "-R") || !strcmp(argv[i], "--recursive"))
-			*recursive = true;
-		else
-			return -command_usage_error(cmd, "unknown option '%s'",
-						    argv[i]);
-	}
-	return i;
+	while (command_getopt(argc, argv, "R", label_options) != -1)
+		*recursive = true;
+	return optind;
 }
 
 /* The level must be one the kernel knows, or the label would fail closed. */
@@ -104,9 +100,7 @@ int label_main(int argc, char **argv)
 	bool recursive;
 	int i;
 
-	i = parse_opts("label", argc, argv, &recursive);
-	if (i < 0)
-		return -i;
+	i = parse_opts(argc, argv, &recursive);
 	if (argc - i < 2)
 		return command_usage_error("label", argc - i < 1 ?
 					   "missing level and path" :
@@ -121,9 +115,7 @@ int unlabel_main(int argc, char **argv)
 	bool recursive;
 	int i;
 
-	i = parse_opts("unlabel", argc, argv, &recursive);
-	if (i < 0)
-		return -i;
+	i = parse_opts(argc, argv, &recursive);
 	if (argc - i < 1)
 		return command_usage_error("unlabel", "missing path");
 	return run("unlabel", NULL, argc - i, argv + i, recursive);

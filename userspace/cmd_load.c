@@ -187,32 +187,30 @@ static int dry_run(const char *file, const struct policy *pol,
 	return 0;
 }
 
+enum { OPT_DRY_RUN = OPT_LONG };
+
+static const struct option load_options[] = {
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	OPT_END
+};
+
 int load_main(int argc, char **argv)
 {
 	uint8_t digest[SHA256_DIGEST_SIZE];
 	char hex[DIGEST_HEX_SIZE];
 	const char *file = NULL;
-	bool dry = false, opts = true;
 	struct policy pol;
-	int i, ret;
+	bool dry = false;
+	int ret;
 
-	for (i = 1; i < argc; i++) {
-		if (opts && !strcmp(argv[i], "--dry-run"))
+	while ((ret = command_getopt(argc, argv, "", load_options)) != -1)
+		if (ret == OPT_DRY_RUN)
 			dry = true;
-		else if (opts && !strcmp(argv[i], "--"))
-			opts = false;
-		else if (opts && argv[i][0] == '-' && argv[i][1])
-			return command_usage_error("load",
-						   "unknown option '%s'",
-						   argv[i]);
-		else if (file)
-			return command_usage_error("load",
-						   "too many arguments");
-		else
-			file = argv[i];
-	}
-	if (!file)
+	if (optind == argc)
 		return command_usage_error("load", "missing policy file");
+	if (argc - optind > 1)
+		return command_usage_error("load", "too many arguments");
+	file = argv[optind];
 	ret = policy_file_get(file, dry, dry ? "dry run failed" :
 			      "nothing loaded", &pol);
 	if (ret)

@@ -14,6 +14,8 @@
 #include "policy_parse.h"
 #include "status.h"
 
+static const struct option lock_options[] = { OPT_END };
+
 int lock_main(int argc, char **argv)
 {
 	struct avf_status before, after;
@@ -22,11 +24,11 @@ int lock_main(int argc, char **argv)
 	struct avf_nl nl;
 	int ret;
 
-	if (argc > 1)
-		return command_usage_error("lock", argv[1][0] == '-' ?
-					   "unknown option '%s'" :
-					   "unexpected argument '%s'",
-					   argv[1]);
+	while (command_getopt(argc, argv, "", lock_options) != -1)
+		;
+	if (optind < argc)
+		return command_usage_error("lock", "unexpected argument '%s'",
+					   argv[optind]);
 	ret = avf_nl_open(&nl);
 	if (ret) {
 		avf_nl_report_open(ret);

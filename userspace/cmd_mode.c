@@ -26,6 +26,8 @@ static int print_mode(void)
 	return 0;
 }
 
+static const struct option mode_options[] = { OPT_END };
+
 int mode_main(int argc, char **argv)
 {
 	struct avf_nl_ack ack;
@@ -34,18 +36,20 @@ int mode_main(int argc, char **argv)
 	u32 mode;
 	int ret;
 
-	if (argc == 1)
+	while (command_getopt(argc, argv, "", mode_options) != -1)
+		;
+	if (optind == argc)
 		return print_mode();
-	if (argc > 2)
+	if (argc - optind > 1)
 		return command_usage_error("mode", "too many arguments");
-	if (!strcmp(argv[1], "enforce"))
+	if (!strcmp(argv[optind], "enforce"))
 		mode = AVFENCE_MODE_ENFORCE;
-	else if (!strcmp(argv[1], "audit"))
+	else if (!strcmp(argv[optind], "audit"))
 		mode = AVFENCE_MODE_AUDIT;
 	else
 		return command_usage_error("mode",
 					   "unknown mode '%s' (expected 'enforce' or 'audit')",
-					   argv[1]);
+					   argv[optind]);
 
 	ret = avf_nl_open(&nl);
 	if (ret) {

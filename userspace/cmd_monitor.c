@@ -265,33 +265,34 @@ static int open_monitor(struct monitor *m, int rcvbuf)
 	return 0;
 }
 
+enum { OPT_JSON = OPT_LONG, OPT_RCVBUF };
+
+static const struct option monitor_options[] = {
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "rcvbuf", required_argument, NULL, OPT_RCVBUF },
+	OPT_END
+};
+
 int monitor_main(int argc, char **argv)
 {
 	struct monitor m = { .fd = -1, .family = -1, .ctrl_group = -1 };
-	int rcvbuf = RCVBUF_DEFAULT, sfd, i, ret, status = 0;
+	int rcvbuf = RCVBUF_DEFAULT, sfd, c, ret, status = 0;
 	struct pollfd pfd[2];
 	sigset_t mask;
 	char *buf;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json")) {
+	while ((c = command_getopt(argc, argv, "", monitor_options)) != -1) {
+		if (c == OPT_JSON)
 			m.json = true;
-		} else if (!strcmp(argv[i], "--rcvbuf")) {
-			if (++i == argc)
-				return command_usage_error("monitor",
-							   "--rcvbuf needs a size");
-			if (parse_size(argv[i], &rcvbuf))
-				return command_usage_error("monitor",
-							   "bad size '%s' (bytes, or with K or M)",
-							   argv[i]);
-		} else {
+		else if (c == OPT_RCVBUF && parse_size(optarg, &rcvbuf))
 			return command_usage_error("monitor",
-						   argv[i][0] == '-' ?
-						   "unknown option '%s'" :
-						   "unexpected argument '%s'",
-						   argv[i]);
-		}
+						   "bad size '%s' (bytes, or with K or M)",
+						   optarg);
 	}
+	if (optind < argc)
+		return command_usage_error("monitor",
+					   "unexpected argument '%s'",
+					   argv[optind]);
 
 	/* Block the signals first: one arriving early waits in the signalfd. */
 	sigemptyset(&mask);

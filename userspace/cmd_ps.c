@@ -51,6 +51,13 @@ static int task_cmp(const void *a, const void *b)
 	return x->pid < y->pid ? -1 : x->pid > y->pid;
 }
 
+enum { OPT_JSON = OPT_LONG };
+
+static const struct option ps_options[] = {
+	{ "json", no_argument, NULL, OPT_JSON },
+	OPT_END
+};
+
 int ps_main(int argc, char **argv)
 {
 	struct task_list l = { 0 };
@@ -61,15 +68,12 @@ int ps_main(int argc, char **argv)
 	size_t i;
 	int ret;
 
-	for (i = 1; i < (size_t)argc; i++) {
-		if (!strcmp(argv[i], "--json"))
+	while ((ret = command_getopt(argc, argv, "", ps_options)) != -1)
+		if (ret == OPT_JSON)
 			json = true;
-		else
-			return command_usage_error("ps", argv[i][0] == '-' ?
-						   "unknown option '%s'" :
-						   "unexpected argument '%s'",
-						   argv[i]);
-	}
+	if (optind < argc)
+		return command_usage_error("ps", "unexpected argument '%s'",
+					   argv[optind]);
 	ret = avf_nl_open(&nl);
 	if (ret) {
 		avf_nl_report_open(ret);

@@ -162,16 +162,16 @@ static int show_local(const char *path)
 	return 0;
 }
 
+static const struct option show_options[] = { OPT_END };
+
 int show_main(int argc, char **argv)
 {
+	int i, failed = 0, ret;
 	struct avf_nl nl;
-	int i = 1, failed = 0, ret;
 
-	if (i < argc && !strcmp(argv[i], "--"))
-		i++;
-	else if (i < argc && argv[i][0] == '-' && argv[i][1])
-		return command_usage_error("show", "unknown option '%s'",
-					   argv[i]);
+	while (command_getopt(argc, argv, "", show_options) != -1)
+		;
+	i = optind;
 	if (i >= argc)
 		return command_usage_error("show", "missing path");
 

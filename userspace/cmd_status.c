@@ -239,24 +239,26 @@ static void print_human(const struct avf_status *st)
 	print_human_lists(st);
 }
 
+enum { OPT_JSON = OPT_LONG };
+
+static const struct option status_options[] = {
+	{ "json", no_argument, NULL, OPT_JSON },
+	OPT_END
+};
+
 int status_main(int argc, char **argv)
 {
 	struct avf_status st;
 	bool json = false;
-	int i;
+	int c;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
+	while ((c = command_getopt(argc, argv, "", status_options)) != -1)
+		if (c == OPT_JSON)
 			json = true;
-		else if (argv[i][0] == '-')
-			return command_usage_error("status",
-						   "unknown option '%s'",
-						   argv[i]);
-		else
-			return command_usage_error("status",
-						   "unexpected argument '%s'",
-						   argv[i]);
-	}
+	if (optind < argc)
+		return command_usage_error("status",
+					   "unexpected argument '%s'",
+					   argv[optind]);
 	if (avf_status_fetch_full(&st))
 		return 1;
 	if (st.levels_bad)

@@ -73,6 +73,30 @@ for c in load check status monitor ps lock mode label unlabel show; do
 	ck "help $c" 0 "$A" help $c
 	ck "$c --help" 0 "$A" $c --help
 done
+# One getopt_long pattern for every command: --help/-h anywhere, "--" ends
+# the options, unknown options and missing arguments named, exit status 1.
+for c in load check status monitor ps lock mode label unlabel show help; do
+	ck "$c --help (getopt)" 0 "$A" $c x --help
+	has "$c --help: its usage on stdout" out "^Usage: avfencectl $c "
+	ck "$c -h" 0 "$A" $c -h
+	ck "$c --frob" 1 "$A" $c --frob
+	has "$c --frob: named" err "^avfencectl: $c: unknown option '--frob'"
+	has "$c --frob: usage" err "^Usage: avfencectl $c "
+	ck "$c -Z" 1 "$A" $c -Z
+	has "$c -Z: named" err "^avfencectl: $c: unknown option '-Z'"
+	ck "$c -- --help: an operand, not help" 1 "$A" $c -- --help x y z
+	has "$c -- --help: no help printed" err "."
+done
+ck "monitor --rcvbuf without a size" 1 "$A" monitor --rcvbuf
+has "monitor --rcvbuf: needs an argument" err "option '--rcvbuf' needs an argument"
+ck "monitor --rcvbuf=bad" 1 "$A" monitor --rcvbuf=12Q
+has "monitor --rcvbuf=bad: says why" err "bad size '12Q'"
+ck "status --json=yes" 1 "$A" status --json=yes
+has "status --json=yes: takes no argument" err "option '--json' takes no argument"
+ck "label -Rx" 1 "$A" label -Rx SECRET /nonexistent
+has "label -Rx: names the letter" err "unknown option '-x'"
+ck "status operand" 1 "$A" status now
+has "status operand: named" err "unexpected argument 'now'"
 ck "help status" 0 "$A" help status
 has "status help names securityfs" out '/sys/kernel/security/avfence/status'
 ck "check: missing file argument" 1 "$A" check
@@ -158,6 +182,13 @@ has "load --dry-run: request size" out "^request: [0-9]+ bytes, 1 subject attrib
 d=$(sed -n 's/^digest: //p' "$t/check.out")
 has "load --dry-run: same digest as check" out "^digest: $d\$"
 ck "load FILE --dry-run (option after the file)" 0 "$A" load "$t/ok.conf" --dry-run
+ck "load --dry (unique prefix)" 0 "$A" load --dry "$t/ok.conf"
+cp "$t/ok.conf" "$t/-dash.conf"
+ck "load --dry-run -- -FILE" 0 "$A" load --dry-run -- "$t/-dash.conf"
+absA=$(realpath "$A")
+ck "check -- -FILE" 0 env -C "$t" "$absA" check -- -dash.conf
+ck "check -FILE without --" 1 env -C "$t" "$absA" check -dash.conf
+has "check -FILE without --: an option" err "unknown option '-d'"
 printf '%s\nsubject %s OFFICIAL\nsubject %s SECRET\nsubject %s SECRET\n' "$hdr" "$t/dir" "$t/bin/agent" "$t/bin/agent-link" > "$t/subj.conf"
 ck "load --dry-run: bad subjects" 1 "$A" load --dry-run "$t/subj.conf"
 has "directory subject" err "subj.conf:4:9: subject path '$t/dir' is not a regular file"
@@ -250,7 +281,8 @@ comp "monitor options" "avfencectl monitor --" "--json --rcvbuf --help"
 comp "monitor --rcvbuf sizes" "avfencectl monitor --rcvbuf " "256K 1M 4M 16M"
 comp "ps options" "avfencectl ps " "--json --help"
 comp "help topics" "avfencectl help l" "load lock label"
-comp "unlabel -R" "avfencectl unlabel -" "-R --help"
+comp "unlabel -R" "avfencectl unlabel -" "-R --recursive --help"
+comp "label --r" "avfencectl label --r" "--recursive"
 
 # --- man pages: no groff warnings -----------------------------------------------
 if command -v man > /dev/null && man --version > /dev/null 2>&1; then

@@ -57,7 +57,7 @@ _avfencectl()
 		;;
 	label)
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "-R --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "-R --recursive --help" -- "$cur"))
 		elif [[ $nargs -eq 0 ]]; then
 			COMPREPLY=($(compgen -W "$(_avfencectl_levels)" -- "$cur"))
 		else
@@ -66,7 +66,7 @@ _avfencectl()
 		;;
 	unlabel)
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "-R --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "-R --recursive --help" -- "$cur"))
 		else
 			_filedir
 		fi
