@@ -11,25 +11,13 @@
 
 #include "policy_msg.h"
 
-/* Attribute sizes, header and padding included, as nla_total_size(). */
-#define ATTR_SIZE(payload)	NLA_ALIGN(NLA_HDRLEN + (payload))
-#define STR_ATTR_SIZE(len)	ATTR_SIZE((len) + 1)
-
-static size_t subject_size(const struct policy_subject *s,
-			   const size_t level_size[])
+/* The size of one AVFENCE_A_SUBJECT nest, header and padding included. */
+static size_t subject_size(const struct policy *pol,
+			   const struct policy_subject *s)
 {
-	return NLA_HDRLEN + STR_ATTR_SIZE(s->path_len) +
-	       level_size[s->clearance] +
-	       (s->allow ? ATTR_SIZE(sizeof(uint32_t)) : 0);
-}
-
-/* The size of each level name's string attribute. */
-static void level_sizes(const struct policy *pol, size_t level_size[])
-{
-	u32 i;
-
-	for (i = 0; i < pol->levels.count; i++)
-		level_size[i] = STR_ATTR_SIZE(strlen(pol->levels.name[i]));
+	return nla_total_size(0) + nla_total_size(s->path_len + 1) +
+	       nla_total_size(strlen(pol->levels.name[s->clearance]) + 1) +
+	       (s->allow ? nla_total_size(sizeof(uint32_t)) : 0);
 }
 
 /**
@@ -41,17 +29,15 @@ static void level_sizes(const struct policy *pol, size_t level_size[])
  */
 size_t policy_msg_size(const struct policy *pol)
 {
-	size_t level_size[AVFENCE_LEVELS_MAX];
-	size_t size = ATTR_SIZE(sizeof(uint32_t));		/* mode */
+	size_t size = nla_total_size(sizeof(uint32_t));	/* mode */
 	size_t subjects = 0, i;
 
-	level_sizes(pol, level_size);
-	size += NLA_HDRLEN;				/* levels nest */
+	size += nla_total_size(0);			/* levels nest */
 	for (i = 0; i < pol->levels.count; i++)
-		size += level_size[i];
-	size += level_size[pol->default_level];
+		size += nla_total_size(strlen(pol->levels.name[i]) + 1);
+	size += nla_total_size(strlen(pol->levels.name[pol->default_level]) + 1);
 	for (i = 0; i < pol->nr_subjects; i++)
-		subjects += subject_size(&pol->subjects[i], level_size);
+		subjects += subject_size(pol, &pol->subjects[i]);
 	/* Each nest holds more than POLICY_NEST_MAX / 2 bytes but the last. */
 	if (subjects)
 		subjects += NLA_HDRLEN * (1 + subjects / (POLICY_NEST_MAX / 2));
@@ -77,44 +63,21 @@ static int nest_end(struct nl_msg *msg, struct nlattr *nest)
 	return nla_nest_end(msg, nest) ? -E2BIG : 0;
 }
 
-/* Write an attribute at @p, padding zeroed; return what follows it. */
-static char *put_attr(char *p, int type, const void *data, size_t len)
-{
-	struct nlattr *nla = (struct nlattr *)p;
-	size_t pad = ATTR_SIZE(len) - NLA_HDRLEN - len;
-
-	nla->nla_type = type;
-	nla->nla_len = NLA_HDRLEN + len;
-	memcpy(p + NLA_HDRLEN, data, len);
-	memset(p + NLA_HDRLEN + len, 0, pad);
-	return p + ATTR_SIZE(len);
-}
-
-/*
- * One AVFENCE_A_SUBJECT nest of @size bytes, written in one piece: the
- * same bytes nla_nest_start(), nla_put_string() and nla_nest_end() give,
- * at a fraction of their cost for ten thousand subjects.
- */
+/* One AVFENCE_A_SUBJECT nest. */
 static int put_subject(struct nl_msg *msg, const struct policy *pol,
-		       const struct policy_subject *s, size_t size)
+		       const struct policy_subject *s)
 {
-	const char *level = pol->levels.name[s->clearance];
-	struct nlattr *sub;
-	char *p;
+	struct nlattr *sub = nla_nest_start(msg, AVFENCE_A_SUBJECT);
 
-	sub = nlmsg_reserve(msg, size, NLA_ALIGNTO);
-	if (!sub)
+	if (!sub ||
+	    nla_put(msg, AVFENCE_SUBJECT_A_PATH, s->path_len + 1, s->path) ||
+	    nla_put_string(msg, AVFENCE_SUBJECT_A_CLEARANCE,
+			   pol->levels.name[s->clearance]))
 		return -EMSGSIZE;
-	sub->nla_type = NLA_F_NESTED | AVFENCE_A_SUBJECT;
-	sub->nla_len = size;
-	p = put_attr((char *)sub + NLA_HDRLEN, AVFENCE_SUBJECT_A_PATH,
-		     s->path, s->path_len + 1);
-	p = put_attr(p, AVFENCE_SUBJECT_A_CLEARANCE, level, strlen(level) + 1);
 	/* Only when used: a kernel before ALLOW rejects the attribute. */
-	if (s->allow)
-		put_attr(p, AVFENCE_SUBJECT_A_ALLOW, &s->allow,
-			 sizeof(s->allow));
-	return 0;
+	if (s->allow && nla_put_u32(msg, AVFENCE_SUBJECT_A_ALLOW, s->allow))
+		return -EMSGSIZE;
+	return nla_nest_end(msg, sub) ? -EMSGSIZE : 0;
 }
 
 /**
@@ -143,7 +106,6 @@ static int put_subject(struct nl_msg *msg, const struct policy *pol,
 int policy_msg_fill(struct nl_msg *msg, const struct policy *pol, bool split,
 		    struct policy_msg_map *map)
 {
-	size_t level_size[AVFENCE_LEVELS_MAX];
 	struct nlattr *nest;
 	size_t i;
 	int ret;
@@ -193,10 +155,9 @@ int policy_msg_fill(struct nl_msg *msg, const struct policy *pol, bool split,
 	if (!nest)
 		return -EMSGSIZE;
 	map->nr_nests = 1;
-	level_sizes(pol, level_size);
 	for (i = 0; i < pol->nr_subjects; i++) {
 		const struct policy_subject *s = pol->by_path[i];
-		size_t size = subject_size(s, level_size);
+		size_t size = subject_size(pol, s);
 
 		if (tail(msg) + size - offset_of(msg, nest) > POLICY_NEST_MAX) {
 			if (!split)
@@ -210,7 +171,7 @@ int policy_msg_fill(struct nl_msg *msg, const struct policy *pol, bool split,
 			map->nr_nests++;
 		}
 		map->subject_off[i] = tail(msg);
-		ret = put_subject(msg, pol, s, size);
+		ret = put_subject(msg, pol, s);
 		if (ret)
 			return ret;
 	}
