@@ -64,6 +64,12 @@ if grep -i 'warning:' "$res/03-build-avfencectl.log" | grep -qv 'in statically l
 fi
 stage 03-build-kselftest make -k -C tests/kselftest
 item "$res/03-build.tap" $? "build: kselftests and probe"
+# The same kselftests the kernel's way: linked as tools/testing/selftests/
+# avfence/ of the extracted linux-source parts, built through lib.mk,
+# installed and listed by run_kselftest.sh, config merged (not run: VM).
+stage 03-build-kselftest-tree tests/kselftest/in-tree.sh --check
+grep -E '^(not )?ok - ' "$res/03-build-kselftest-tree.log" >> "$res/03-build.tap" ||
+	item "$res/03-build.tap" 1 "kselftest: in-tree.sh --check produced no results"
 
 # 4. the VM suite, one kernel at a time.
 n=4

@@ -19,7 +19,7 @@ METAS=${AVF_KERNEL_METAS:-"linux-headers-amd64 linux-headers-6.12-amd64"}
 # tests/bench/run.sh fetches itself and copies with these into the
 # benchmark VM (without them it skips its fapolicyd peer).
 PKGS="build-essential pkg-config libnl-3-dev libnl-genl-3-dev nettle-dev
-      qemu-system-x86 busybox-static cpio xz-utils kmod attr
+      qemu-system-x86 busybox-static cpio xz-utils kmod attr rsync
       linux-source-6.1 python3 sparse cppcheck clang libclang-rt-dev
       libaudit1 libauparse0 libcap-ng0 libwrap0 libgssapi-krb5-2
       liblmdb0 libmagic1 libmagic-mgc libseccomp2 libssl3 libudev1"
@@ -60,13 +60,24 @@ for meta in $METAS; do
 done
 mv "$kdir/list.new" "$kdir/list"
 
-# kselftest harness and checkpatch come from Debian's linux-source-6.1.
+# kselftest harness and checkpatch come from Debian's linux-source-6.1, and
+# what building the kselftests the kernel's way needs (tests/kselftest/
+# in-tree.sh): the selftests Makefile, lib.mk, the runner and installer,
+# scripts/subarch.include and merge_config.sh.
 ks="$top/build/linux-tools"
-if [ ! -f "$ks/tools/testing/selftests/kselftest_harness.h" ]; then
+if [ ! -f "$ks/tools/testing/selftests/kselftest_harness.h" ] ||
+   [ ! -f "$ks/tools/testing/selftests/kselftest/runner.sh" ]; then
 	rm -rf "$ks" && mkdir -p "$ks"
 	tar -C "$ks" --strip-components=1 -xf /usr/src/linux-source-6.1.tar.xz \
 		--wildcards '*/tools/testing/selftests/kselftest_harness.h' \
 		'*/tools/testing/selftests/kselftest.h' \
+		'*/tools/testing/selftests/Makefile' \
+		'*/tools/testing/selftests/lib.mk' \
+		'*/tools/testing/selftests/kselftest_install.sh' \
+		'*/tools/testing/selftests/run_kselftest.sh' \
+		'*/tools/testing/selftests/gen_kselftest_tar.sh' \
+		'*/tools/testing/selftests/kselftest/*' \
+		'*/scripts/subarch.include' '*/scripts/kconfig/merge_config.sh' \
 		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
 		'*/scripts/const_structs.checkpatch'
 fi
