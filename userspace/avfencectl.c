@@ -237,6 +237,26 @@ int command_getopt(int argc, char **argv, const char *shortopts,
 	return c;
 }
 
+/**
+ * command_one_operand - the one operand after command_getopt()
+ * @argc: as passed to the command
+ * @argv: ditto
+ * @what: what it is, for the message when it is missing
+ *
+ * Return: argv[optind], or NULL after a usage error if there is none or
+ * more than one.
+ */
+const char *command_one_operand(int argc, char **argv, const char *what)
+{
+	if (optind == argc)
+		command_usage_error(argv[0], "missing %s", what);
+	else if (argc - optind > 1)
+		command_usage_error(argv[0], "too many arguments");
+	else
+		return argv[optind];
+	return NULL;
+}
+
 static const struct option help_options[] = { OPT_END };
 
 static int help_main(int argc, char **argv)

@@ -63,5 +63,6 @@ bool is_help_arg(const char *arg);
 #define OPT_LONG 0x100
 int command_getopt(int argc, char **argv, const char *shortopts,
 		   const struct option *longopts);
+const char *command_one_operand(int argc, char **argv, const char *what);
 
 #endif /* _AVFENCECTL_H */

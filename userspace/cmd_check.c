@@ -23,7 +23,6 @@ static const struct option check_options[] = {
 
 int check_main(int argc, char **argv)
 {
-	uint8_t digest[SHA256_DIGEST_SIZE];
 	char hex[DIGEST_HEX_SIZE];
 	bool canonical = false;
 	const char *file;
@@ -33,26 +32,23 @@ int check_main(int argc, char **argv)
 	while ((ret = command_getopt(argc, argv, "", check_options)) != -1)
 		if (ret == OPT_CANONICAL)
 			canonical = true;
-	if (optind == argc)
-		return command_usage_error("check", "missing policy file");
-	if (argc - optind > 1)
-		return command_usage_error("check", "too many arguments");
-	file = argv[optind];
+	file = command_one_operand(argc, argv, "policy file");
+	if (!file)
+		return 1;
 	ret = policy_file_get(file, false, "policy not valid", &pol);
 	if (ret)
 		goto out;
-	if (canonical)
+	if (canonical) {
 		ret = policy_canon_print(&pol, stdout);
-	else
-		ret = policy_digest(&pol, digest);
-	if (ret) {
-		fprintf(stderr, "%s: %s: no canonical form: %s\n", prog, file,
-			strerror(-ret));
-		ret = 1;
-		goto out;
+		if (ret) {
+			fprintf(stderr, "%s: %s: no canonical form: %s\n",
+				prog, file, strerror(-ret));
+			ret = 1;
+		}
+	} else {
+		ret = policy_digest_hex(file, &pol, hex);
 	}
-	if (!canonical) {
-		digest_to_hex(digest, hex);
+	if (!ret && !canonical) {
 		printf("%s: valid: %u level%s, %zu subject%s, mode %s\n", file,
 		       pol.levels.count, pol.levels.count == 1 ? "" : "s",
 		       pol.nr_subjects, pol.nr_subjects == 1 ? "" : "s",

@@ -196,34 +196,26 @@ static const struct option load_options[] = {
 
 int load_main(int argc, char **argv)
 {
-	uint8_t digest[SHA256_DIGEST_SIZE];
 	char hex[DIGEST_HEX_SIZE];
-	const char *file = NULL;
 	struct policy pol;
+	const char *file;
 	bool dry = false;
 	int ret;
 
 	while ((ret = command_getopt(argc, argv, "", load_options)) != -1)
 		if (ret == OPT_DRY_RUN)
 			dry = true;
-	if (optind == argc)
-		return command_usage_error("load", "missing policy file");
-	if (argc - optind > 1)
-		return command_usage_error("load", "too many arguments");
-	file = argv[optind];
+	file = command_one_operand(argc, argv, "policy file");
+	if (!file)
+		return 1;
 	ret = policy_file_get(file, dry, dry ? "dry run failed" :
 			      "nothing loaded", &pol);
 	if (ret)
 		goto out;
-	ret = policy_digest(&pol, digest);
-	if (ret) {
-		fprintf(stderr, "%s: %s: no canonical form: %s\n", prog, file,
-			strerror(-ret));
-		ret = 1;
-		goto out;
-	}
-	digest_to_hex(digest, hex);
-	ret = dry ? dry_run(file, &pol, hex) : send_policy(file, &pol, hex);
+	ret = policy_digest_hex(file, &pol, hex);
+	if (!ret)
+		ret = dry ? dry_run(file, &pol, hex) :
+			    send_policy(file, &pol, hex);
 out:
 	policy_free(&pol);
 	return ret;

@@ -9,7 +9,9 @@
  * in that order, pol->by_path.  The mode is not part of it.
  */
 #include <errno.h>
+#include <string.h>
 
+#include "avfencectl.h"
 #include "digest.h"
 
 /**
@@ -93,4 +95,27 @@ void digest_to_hex(const uint8_t d[SHA256_DIGEST_SIZE],
 		hex[2 * i + 1] = digits[d[i] & 15];
 	}
 	hex[2 * SHA256_DIGEST_SIZE] = '\0';
+}
+
+/**
+ * policy_digest_hex - the digest of @pol in hex, for avfencectl's commands
+ * @file: the policy file, for the message
+ * @pol: a policy that parsed without error
+ * @hex: DIGEST_HEX_SIZE bytes
+ *
+ * Return: 0, or 1 (an exit status) after printing why there is none.
+ */
+int policy_digest_hex(const char *file, const struct policy *pol,
+		      char hex[DIGEST_HEX_SIZE])
+{
+	uint8_t digest[SHA256_DIGEST_SIZE];
+	int ret = policy_digest(pol, digest);
+
+	if (ret) {
+		fprintf(stderr, "%s: %s: no canonical form: %s\n", prog, file,
+			strerror(-ret));
+		return 1;
+	}
+	digest_to_hex(digest, hex);
+	return 0;
 }

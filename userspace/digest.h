@@ -23,5 +23,7 @@ int policy_canon_print(const struct policy *pol, FILE *f);
 int policy_digest(const struct policy *pol, uint8_t out[SHA256_DIGEST_SIZE]);
 void digest_to_hex(const uint8_t d[SHA256_DIGEST_SIZE],
 		   char hex[DIGEST_HEX_SIZE]);
+int policy_digest_hex(const char *file, const struct policy *pol,
+		      char hex[DIGEST_HEX_SIZE]);
 
 #endif /* _AVFENCECTL_DIGEST_H */
