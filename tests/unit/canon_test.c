@@ -16,22 +16,6 @@
 #include "digest.h"
 #include "unit.h"
 
-struct text {
-	char buf[8192];
-	size_t len;
-};
-
-static void emit_text(void *ctx, const char *s, size_t len)
-{
-	struct text *t = ctx;
-
-	if (t->len + len < sizeof(t->buf)) {
-		memcpy(t->buf + t->len, s, len);
-		t->len += len;
-		t->buf[t->len] = '\0';
-	}
-}
-
 static const char *escaped(const char *path)
 {
 	static struct text t;

@@ -17,22 +17,6 @@
 #include "policy_file.h"
 #include "unit.h"
 
-struct text {
-	char buf[4096];
-	size_t len;
-};
-
-static void emit_text(void *ctx, const char *s, size_t len)
-{
-	struct text *t = ctx;
-
-	if (t->len + len < sizeof(t->buf)) {
-		memcpy(t->buf + t->len, s, len);
-		t->len += len;
-		t->buf[t->len] = '\0';
-	}
-}
-
 static int parse(const char *text, struct policy *pol)
 {
 	struct policy_errors errs = { 0 };

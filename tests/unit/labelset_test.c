@@ -24,15 +24,19 @@
 
 static char swap_dir[PATH_MAX], swap_to[PATH_MAX];
 
-/* The race, made deterministic: swap @swap_dir for a link to @swap_to. */
-static void swap_hook(const char *path)
+/* Move directory @dir aside (@dir.moved) and put a link to @to there. */
+static int swap_for_link(const char *dir, const char *to)
 {
 	char moved[PATH_MAX + 8];
 
-	if (strcmp(path, swap_dir))
-		return;
-	snprintf(moved, sizeof(moved), "%s.moved", swap_dir);
-	if (rename(swap_dir, moved) || symlink(swap_to, swap_dir))
+	snprintf(moved, sizeof(moved), "%s.moved", dir);
+	return rename(dir, moved) || symlink(to, dir) ? -1 : 0;
+}
+
+/* The race, made deterministic: swap @swap_dir for a link to @swap_to. */
+static void swap_hook(const char *path)
+{
+	if (!strcmp(path, swap_dir) && swap_for_link(swap_dir, swap_to))
 		abort();
 }
 
@@ -165,13 +169,10 @@ TEST_F(tree, dir_swapped_for_link_during_walk)
 TEST_F(tree, dir_swapped_for_link_before_write)
 {
 	struct labelset ls = { .cmd = "label" };
-	char moved[160];
 
 	ASSERT_EQ(0, labelset_add(&ls, self->in, true));
 	ASSERT_EQ(0, ls.errors);
-	snprintf(moved, sizeof(moved), "%s.moved", self->a);
-	ASSERT_EQ(0, rename(self->a, moved));
-	ASSERT_EQ(0, symlink(self->out, self->a));
+	ASSERT_EQ(0, swap_for_link(self->a, self->out));
 	EXPECT_NE(0, labelset_snapshot(&ls))
 		labelset_apply(&ls, "SECRET");
 	labelset_free(&ls);
@@ -205,12 +206,9 @@ TEST_F(tree, file_replaced_before_write)
 TEST_F(tree, top_swapped_for_link_after_walk)
 {
 	struct labelset ls = { .cmd = "label" };
-	char moved[160];
 
 	ASSERT_EQ(0, labelset_add(&ls, self->a, true));
-	snprintf(moved, sizeof(moved), "%s.moved", self->a);
-	ASSERT_EQ(0, rename(self->a, moved));
-	ASSERT_EQ(0, symlink(self->out, self->a));
+	ASSERT_EQ(0, swap_for_link(self->a, self->out));
 	EXPECT_NE(0, labelset_snapshot(&ls))
 		labelset_apply(&ls, "SECRET");
 	labelset_free(&ls);

@@ -9,6 +9,26 @@
 #ifndef _AVF_UNIT_H
 #define _AVF_UNIT_H
 
+#include <string.h>
+
 #include "kselftest_harness.h"
+
+/* Text collected from an avf_emit_fn (kmod/canon.c), NUL-terminated. */
+struct text {
+	char buf[8192];
+	size_t len;
+};
+
+/* An avf_emit_fn appending to the struct text @ctx (what fits). */
+static inline void emit_text(void *ctx, const char *s, size_t len)
+{
+	struct text *t = ctx;
+
+	if (t->len + len < sizeof(t->buf)) {
+		memcpy(t->buf + t->len, s, len);
+		t->len += len;
+		t->buf[t->len] = '\0';
+	}
+}
 
 #endif /* _AVF_UNIT_H */
