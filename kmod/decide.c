@@ -214,6 +214,7 @@ const char *avf_route_name(u32 route)
 		[AVFENCE_ROUTE_PASSTHROUGH] = "passthrough",
 		[AVFENCE_ROUTE_KERNEL_CONFIG] = "kernel-config",
 		[AVFENCE_ROUTE_SIGNAL] = "signal",
+		[AVFENCE_ROUTE_TERMINAL] = "terminal",
 	};
 
 	if (route >= __AVFENCE_ROUTE_MAX || !names[route])

@@ -13,6 +13,7 @@
 #include <linux/module.h>
 #include <linux/security.h>
 #include <linux/signal.h>
+#include <linux/termios.h>
 #include <linux/uaccess.h>
 #include <scsi/sg.h>
 
@@ -225,9 +226,31 @@ int hook_locked_down(enum lockdown_reason what)
 	return err;
 }
 
-/* SCSI and NVMe command passthrough reads storage below the filesystem. */
-static int check_ioctl(unsigned int cmd)
+/*
+ * TIOCSTI pushes bytes into a terminal's input as if typed, TIOCLINUX
+ * pastes the console selection into it (and reads the screen): a root
+ * shell on that terminal would run what the agent typed.  On 6.12
+ * dev.tty.legacy_tiocsti=0 still lets CAP_SYS_ADMIN through, on 6.1 any
+ * task that can open the tty.  Refused on every character device: ttys
+ * have many majors, some allocated at run time, and no other driver
+ * answers these numbers.
+ */
+static int check_tty_ioctl(struct file *file, unsigned int cmd)
 {
+	char what[64];
+
+	if (!S_ISCHR(file_inode(file)->i_mode))
+		return 0;
+	snprintf(what, sizeof(what), "%s %pD2",
+		 cmd == TIOCSTI ? "TIOCSTI" : "TIOCLINUX", file);
+	return avf_fence_door(AVFENCE_ROUTE_TERMINAL, 0, what);
+}
+
+/* SCSI and NVMe command passthrough reads storage below the filesystem. */
+static int check_ioctl(struct file *file, unsigned int cmd)
+{
+	if (cmd == TIOCSTI || cmd == TIOCLINUX)
+		return check_tty_ioctl(file, cmd);
 	if (cmd != SG_IO && !(_IOC_TYPE(cmd) == 'N' && _IOC_NR(cmd) >= 0x40))
 		return 0;
 	return avf_fence_door(AVFENCE_ROUTE_PASSTHROUGH,
@@ -236,7 +259,7 @@ static int check_ioctl(unsigned int cmd)
 
 int hook_file_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
-	int err = check_ioctl(cmd);
+	int err = check_ioctl(file, cmd);
 
 	if (!err)
 		err = avf_orig.file_ioctl(file, cmd, arg);
@@ -247,7 +270,7 @@ int hook_file_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 int hook_file_ioctl_compat(struct file *file, unsigned int cmd,
 			   unsigned long arg)
 {
-	int err = check_ioctl(cmd);
+	int err = check_ioctl(file, cmd);
 
 	if (!err)
 		err = avf_orig.file_ioctl_compat(file, cmd, arg);

@@ -14,6 +14,7 @@
 #include <linux/capability.h>
 #include <linux/major.h>
 #include <linux/magic.h>
+#include <linux/miscdevice.h>
 #include <linux/mman.h>
 #include <linux/xattr.h>
 
@@ -46,6 +47,30 @@ static bool raw_device(const struct file *file)
 	return inode->i_sb->s_magic == PROC_SUPER_MAGIC &&
 	       dentry->d_parent == inode->i_sb->s_root &&
 	       !strcmp(dentry->d_name.name, "kcore");
+}
+
+/*
+ * Input and the text console's screen: an input event device or uinput
+ * written to types into whatever has the focus (a root shell), read from
+ * it logs what the operator types; /dev/vcs* hold the text on the
+ * console's screen and write to it.  Named by major and minor, not by
+ * path: the agent can mknod its own.
+ */
+static const char *terminal_device(const struct file *file)
+{
+	const struct inode *inode = file_inode(file);
+
+	if (!S_ISCHR(inode->i_mode))
+		return NULL;
+	switch (imajor(inode)) {
+	case INPUT_MAJOR:
+		return "input device";
+	case VCS_MAJOR:
+		return "console screen";
+	case MISC_MAJOR:
+		return iminor(inode) == UINPUT_MINOR ? "uinput" : NULL;
+	}
+	return NULL;
 }
 
 static bool named(const struct dentry *d, const char *name)
@@ -81,7 +106,13 @@ static bool kernel_config(const struct file *file)
 
 static int check_file(enum avfence_route route, struct file *file, bool write)
 {
+	const char *device = terminal_device(file);
 	char what[64];
+
+	if (device) {
+		snprintf(what, sizeof(what), "%s %pD2", device, file);
+		return avf_fence_door(AVFENCE_ROUTE_TERMINAL, 0, what);
+	}
 
 	if (write && kernel_config(file)) {
 		snprintf(what, sizeof(what), "write %pD", file);

@@ -203,6 +203,7 @@ enum avfence_route {
 	AVFENCE_ROUTE_PASSTHROUGH,	/* SG_IO, NVMe and uring_cmd */
 	AVFENCE_ROUTE_KERNEL_CONFIG,	/* sysctls, kernel-run helpers */
 	AVFENCE_ROUTE_SIGNAL,		/* core-dumping signals to others */
+	AVFENCE_ROUTE_TERMINAL,		/* TIOCSTI, TIOCLINUX, input, vcs */
 	__AVFENCE_ROUTE_MAX
 };
 #define AVFENCE_ROUTE_MAX (__AVFENCE_ROUTE_MAX - 1)

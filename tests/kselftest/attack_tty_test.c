@@ -1,0 +1,455 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * avfence side doors, terminals and input (issue 12, item 4): a fenced
+ * root agent types into a root shell's terminal (TIOCSTI; on 6.12 even
+ * with dev.tty.legacy_tiocsti=0, because it keeps CAP_SYS_ADMIN),
+ * drives the console (TIOCLINUX), injects key presses through uinput or
+ * an input event device, logs keys from one, or reads the text console's
+ * screen (/dev/vcs, vcsa, vcsu).  All fail with EPERM for it, route
+ * "terminal"; an untagged root task does each of them (the control).
+ *
+ * TMP (tmpfs)
+ * ├── pts/          devpts, a pty pair the test holds
+ * ├── tty1          c 4 1, the first virtual console
+ * ├── uinput        c 10 223
+ * ├── event         c 13 N, the event device of a uinput keyboard the
+ * │                 test made
+ * └── vcs vcsa vcsu c 7 0, 7 128, 7 64
+ *
+ * Device nodes are made here with mknod (the agent could make its own):
+ * avfence tells devices by major and minor, not by path.  The VM image
+ * loads uinput and evdev (tests/vm/modules.list).  AGENT_BIN has
+ * clearance SECRET.
+ */
+#include <linux/uinput.h>
+#include <linux/tiocl.h>
+#include <linux/vt.h>
+#include <dirent.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/sysmacros.h>
+#include <termios.h>
+
+#include "doors.h"
+
+#define PTS TMP "/pts"
+#define TTY1 TMP "/tty1"
+#define UINPUT TMP "/uinput"
+#define EVENT TMP "/event"
+
+/* Agents */
+
+/*
+ * sti TTY TEXT: open the terminal (or use the inherited fd TTY if it is a
+ * number), push TEXT into its input with TIOCSTI.
+ */
+AGENT(sti)
+{
+	const char *p;
+	int fd = argv[1][0] == '/' ?
+		 open(argv[1], O_RDWR | O_NOCTTY | O_CLOEXEC) : atoi(argv[1]);
+	long ret = 0;
+
+	if (fd < 0)
+		return SETUP_FAILED;
+	for (p = argv[2]; *p && ret == 0; p++)
+		ret = ioctl(fd, TIOCSTI, p);
+	result("sti", ret);
+	close(fd);
+	return 0;
+}
+
+/* linux TTY: TIOCLINUX TIOCL_GETFGCONSOLE on the terminal. */
+AGENT(linux)
+{
+	int fd = open(argv[1], O_RDWR | O_NOCTTY | O_CLOEXEC);
+	char sub = TIOCL_GETFGCONSOLE;
+
+	if (fd < 0) {
+		say("open=%d\n", errno);
+		return 0;
+	}
+	result("tioclinux", ioctl(fd, TIOCLINUX, &sub));
+	close(fd);
+	return 0;
+}
+
+/* open_dev PATH r|w: open it; read (emit) or write one key press. */
+AGENT(open_dev)
+{
+	struct input_event ev[3];
+	int fd = open(argv[1], (argv[2][0] == 'w' ? O_WRONLY : O_RDONLY) |
+			       O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0) {
+		say("open=%d\n", errno);
+		return 0;
+	}
+	say("open=0\n");
+	if (argv[2][0] == 'w') {
+		memset(ev, 0, sizeof(ev));
+		ev[0].type = EV_KEY;
+		ev[0].code = KEY_A;
+		ev[0].value = 1;
+		ev[1].type = EV_KEY;
+		ev[1].code = KEY_A;
+		ev[2].type = EV_SYN;
+		result("write", write(fd, ev, sizeof(ev)));
+	} else {
+		char buf[4096];
+		long n = read(fd, buf, sizeof(buf));
+
+		say("read=%d\n", n < 0 && errno != EAGAIN ? errno : 0);
+	}
+	close(fd);
+	return 0;
+}
+
+/* The test side */
+
+FIXTURE(tty) {
+	int ptm, pts;		/* the pty pair */
+	char pts_path[64];
+	int uinput;		/* the test's uinput keyboard, or -1 */
+	int event_ok;		/* EVENT is its event device */
+};
+
+FIXTURE_VARIANT(tty) {
+	int tagged;
+};
+
+FIXTURE_VARIANT_ADD(tty, tagged) { .tagged = 1 };
+FIXTURE_VARIANT_ADD(tty, untagged) { .tagged = 0 };
+
+static void load_module_once(const char *name)
+{
+	if (!module_is_loaded(name))
+		load_extra_module(name, "");
+}
+
+/* /sys/devices/virtual/input/NAME/eventN/dev of the uinput device: 0 or -1. */
+static int find_event(int ufd, unsigned int *maj, unsigned int *min)
+{
+	char name[64], dir[256], path[1024], buf[32];
+	struct dirent *e;
+	DIR *d;
+	int err = -1;
+
+	if (ioctl(ufd, UI_GET_SYSNAME(sizeof(name)), name) < 0)
+		return -1;
+	snprintf(dir, sizeof(dir), "/sys/devices/virtual/input/%s", name);
+	d = opendir(dir);
+	if (!d)
+		return -1;
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, "event", 5))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/dev", dir, e->d_name);
+		if (!read_small(path, buf, sizeof(buf)) &&
+		    sscanf(buf, "%u:%u", maj, min) == 2)
+			err = 0;
+		break;
+	}
+	closedir(d);
+	return err;
+}
+
+/* A uinput keyboard with KEY_A, and its event device at EVENT. */
+static int make_keyboard(FIXTURE_DATA(tty) *self)
+{
+	struct uinput_setup setup;
+	unsigned int maj, min;
+	int i;
+
+	self->uinput = open(UINPUT, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (self->uinput < 0)
+		return -1;
+	memset(&setup, 0, sizeof(setup));
+	setup.id.bustype = BUS_VIRTUAL;
+	strcpy(setup.name, "avfence test keyboard");
+	if (ioctl(self->uinput, UI_SET_EVBIT, EV_KEY) ||
+	    ioctl(self->uinput, UI_SET_KEYBIT, KEY_A) ||
+	    ioctl(self->uinput, UI_DEV_SETUP, &setup) ||
+	    ioctl(self->uinput, UI_DEV_CREATE))
+		return -1;
+	/* evdev binds to it asynchronously. */
+	for (i = 0; i < 50; i++) {
+		if (!find_event(self->uinput, &maj, &min))
+			break;
+		usleep(20000);
+	}
+	if (i == 50 || mknod(EVENT, S_IFCHR | 0600, makedev(maj, min)))
+		return -1;
+	self->event_ok = 1;
+	return 0;
+}
+
+FIXTURE_SETUP(tty)
+{
+	unsigned int n;
+
+	self->ptm = self->pts = self->uinput = -1;
+	ASSERT_EQ(0, insmod_avfence());
+	ASSERT_EQ(0, mount_tmpfs(TMP));
+	ASSERT_EQ(0, mkdirs(PTS));
+	ASSERT_EQ(0, mount("devpts", PTS, "devpts", 0, "newinstance,ptmxmode=0666"));
+	self->ptm = open(PTS "/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	ASSERT_LE(0, self->ptm);
+	ASSERT_EQ(0, unlockpt(self->ptm));
+	ASSERT_EQ(0, ioctl(self->ptm, TIOCGPTN, &n));
+	snprintf(self->pts_path, sizeof(self->pts_path), PTS "/%u", n);
+	self->pts = open(self->pts_path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	ASSERT_LE(0, self->pts);
+	ASSERT_EQ(0, mknod(TTY1, S_IFCHR | 0600, makedev(4, 1)));
+	ASSERT_EQ(0, mknod(UINPUT, S_IFCHR | 0600, makedev(10, 223)));
+	ASSERT_EQ(0, mknod(TMP "/vcs", S_IFCHR | 0600, makedev(7, 0)));
+	ASSERT_EQ(0, mknod(TMP "/vcsa", S_IFCHR | 0600, makedev(7, 128)));
+	ASSERT_EQ(0, mknod(TMP "/vcsu", S_IFCHR | 0600, makedev(7, 64)));
+	load_module_once("uinput");
+	load_module_once("evdev");
+	make_keyboard(self);
+	ASSERT_EQ(0, agent_policy("SECRET", NULL));
+}
+
+FIXTURE_TEARDOWN(tty)
+{
+	if (self->uinput >= 0) {
+		ioctl(self->uinput, UI_DEV_DESTROY);
+		close(self->uinput);
+	}
+	if (self->pts >= 0)
+		close(self->pts);
+	if (self->ptm >= 0)
+		close(self->ptm);
+	insmod_avfence();
+	load_no_subject();
+	umount2(PTS, MNT_DETACH);
+	umount_tmpfs(TMP);
+}
+
+/* What arrived on the terminal's input, read from the slave side. */
+static int tty_input(int fd, char *buf, size_t size)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	ssize_t n;
+
+	buf[0] = '\0';
+	if (poll(&p, 1, 500) <= 0)
+		return 0;
+	n = read(fd, buf, size - 1);
+	if (n < 0)
+		return 0;
+	buf[n] = '\0';
+	return n;
+}
+
+/* A terminal in canonical mode: a line pushed with TIOCSTI is read back. */
+TEST_F(tty, tiocsti)
+{
+	char input[64];
+	struct agent a;
+	struct watch w;
+
+	watch_start(&w);
+	ASSERT_EQ(0, agent_run(&a, variant->tagged, "sti", self->pts_path,
+			       "id\n"));
+	tty_input(self->pts, input, sizeof(input));
+	if (variant->tagged) {
+		EXPECT_VAL(EPERM, &a, "sti");
+		EXPECT_STREQ("", input);
+		EXPECT_EQ(0, watch_denied(&w, AVFENCE_ROUTE_TERMINAL));
+	} else {
+		EXPECT_VAL(0, &a, "sti");
+		EXPECT_STREQ("id\n", input);
+	}
+}
+
+/* The master side of a pty is a terminal too. */
+TEST_F(tty, tiocsti_master)
+{
+	char input[64];
+	struct agent a;
+	struct watch w;
+
+	/* The agent inherits the master as fd 10. */
+	ASSERT_EQ(10, dup2(self->ptm, 10));
+	watch_start(&w);
+	ASSERT_EQ(0, agent_run(&a, variant->tagged, "sti", "10", "x\n"));
+	close(10);
+	/* TIOCSTI on the master is input of the master's side. */
+	tty_input(self->ptm, input, sizeof(input));
+	if (variant->tagged) {
+		EXPECT_VAL(EPERM, &a, "sti");
+		EXPECT_STREQ("", input);
+		EXPECT_EQ(0, watch_denied(&w, AVFENCE_ROUTE_TERMINAL));
+	} else {
+		EXPECT_VAL(0, &a, "sti");
+		EXPECT_STREQ("x\n", input);
+	}
+}
+
+/*
+ * TIOCLINUX on the first virtual console (the VM has one); on a pty the
+ * control would get EINVAL from the tty layer, the agent EPERM.
+ */
+TEST_F(tty, tioclinux)
+{
+	struct agent a;
+	struct watch w;
+	int fd = open(TTY1, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	const char *tty = fd >= 0 ? TTY1 : self->pts_path;
+
+	if (fd >= 0)
+		close(fd);
+	else
+		TH_LOG("no virtual console (%s); TIOCLINUX on a pty", strerror(errno));
+	watch_start(&w);
+	ASSERT_EQ(0, agent_run(&a, variant->tagged, "linux", tty));
+	if (variant->tagged) {
+		EXPECT_VAL(EPERM, &a, "tioclinux");
+		EXPECT_EQ(0, watch_denied(&w, AVFENCE_ROUTE_TERMINAL));
+	} else if (fd >= 0) {
+		EXPECT_VAL(0, &a, "tioclinux");
+	} else {
+		SKIP(return, "no virtual console for the control");
+	}
+}
+
+TEST_F(tty, uinput)
+{
+	struct agent a;
+	struct watch w;
+
+	if (!module_is_loaded("uinput"))
+		SKIP(return, "uinput.ko is not in the VM image");
+	watch_start(&w);
+	ASSERT_EQ(0, agent_run(&a, variant->tagged, "open_dev", UINPUT, "w"));
+	if (variant->tagged) {
+		EXPECT_VAL(EPERM, &a, "open");
+		EXPECT_EQ(0, watch_denied(&w, AVFENCE_ROUTE_TERMINAL));
+	} else {
+		EXPECT_VAL(0, &a, "open");
+	}
+}
+
+/* A key press written to the event device reaches its readers. */
+TEST_F(tty, input_inject)
+{
+	struct input_event ev;
+	struct agent a;
+	struct watch w;
+	int fd, got = 0;
+
+	if (!self->event_ok)
+		SKIP(return, "no uinput keyboard (uinput or evdev missing)");
+	fd = open(EVENT, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	watch_start(&w);
+	ASSERT_EQ(0, agent_run(&a, variant->tagged, "open_dev", EVENT, "w"));
+	while (read(fd, &ev, sizeof(ev)) == sizeof(ev))
+		got |= ev.type == EV_KEY && ev.code == KEY_A;
+	close(fd);
+	if (variant->tagged) {
+		EXPECT_VAL(EPERM, &a, "open");
+		EXPECT_EQ(0, got);
+		EXPECT_EQ(0, watch_denied(&w, AVFENCE_ROUTE_TERMINAL));
+	} else {
+		EXPECT_VAL(0, &a, "write");
+		EXPECT_EQ(1, got);
+	}
+}
+
+/* Reading an event device logs what the operator types. */
+TEST_F(tty, input_read)
+{
+	struct agent a;
+	struct watch w;
+
+	if (!self->event_ok)
+		SKIP(return, "no uinput keyboard (uinput or evdev missing)");
+	watch_start(&w);
+	ASSERT_EQ(0, agent_run(&a, variant->tagged, "open_dev", EVENT, "r"));
+	if (variant->tagged) {
+		EXPECT_VAL(EPERM, &a, "open");
+		EXPECT_EQ(0, watch_denied(&w, AVFENCE_ROUTE_TERMINAL));
+	} else {
+		EXPECT_VAL(0, &a, "open");
+		EXPECT_VAL(0, &a, "read");
+	}
+}
+
+/* The text console's screen: vcs (text), vcsa (with attributes), vcsu. */
+TEST_F(tty, vcs)
+{
+	static const char *const node[] = { "vcs", "vcsa", "vcsu" };
+	char path[64];
+	struct agent a;
+	struct watch w;
+	unsigned int i;
+	int fd;
+
+	for (i = 0; i < ARRAY_SIZE(node); i++) {
+		snprintf(path, sizeof(path), TMP "/%s", node[i]);
+		watch_start(&w);
+		ASSERT_EQ(0, agent_run(&a, variant->tagged, "open_dev", path, "r"));
+		if (variant->tagged) {
+			EXPECT_VAL(EPERM, &a, "open");
+			EXPECT_EQ(0, watch_denied(&w, AVFENCE_ROUTE_TERMINAL));
+			continue;
+		}
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			TH_LOG("%s: %s: no text console for the control", node[i],
+			       strerror(errno));
+			continue;
+		}
+		close(fd);
+		EXPECT_VAL(0, &a, "open");
+		EXPECT_VAL(0, &a, "read");
+	}
+}
+
+/* kmsg_each() callback: an "avfence: audit terminal" line after the mark. */
+struct audit_scan {
+	const char *mark;
+	int after, found;
+};
+
+static int audit_line(void *arg, unsigned long long ts, const char *msg)
+{
+	struct audit_scan *s = arg;
+
+	if (!strcmp(msg, s->mark))
+		s->after = 1;
+	else if (s->after && !strncmp(msg, "avfence: audit terminal pid=", 28))
+		s->found = 1;
+	return 0;
+}
+
+/* Audit mode lets it through and says so. */
+TEST_F(tty, audit_mode)
+{
+	struct denials before, now;
+	struct audit_scan s = { 0 };
+	char input[64];
+	struct agent a;
+	struct kmark m;
+
+	if (!variant->tagged)
+		SKIP(return, "audit mode concerns tagged tasks");
+	ASSERT_EQ(0, avf_set_mode(AVFENCE_MODE_AUDIT));
+	ASSERT_EQ(0, denials_read(&before));
+	kmsg_mark(&m);
+	ASSERT_EQ(0, agent_run(&a, 1, "sti", self->pts_path, "id\n"));
+	ASSERT_EQ(0, denials_read(&now));
+	tty_input(self->pts, input, sizeof(input));
+	EXPECT_VAL(0, &a, "sti");
+	EXPECT_STREQ("id\n", input);
+	EXPECT_EQ(before.denied[AVFENCE_ROUTE_TERMINAL],
+		  now.denied[AVFENCE_ROUTE_TERMINAL]);
+	s.mark = m.text;
+	kmsg_each(audit_line, &s);
+	EXPECT_EQ(1, s.found);
+}
+
+TEST_HARNESS_MAIN
