@@ -7,6 +7,8 @@
  *	default D\n
  *	subject PATH CLEARANCE[ allow=F1,F2]\n	one per subject, sorted by
  *					PATH (bytewise), flags in a fixed order
+ *	label PATH LEVEL\n		one per "label" line, after all
+ *					subjects, sorted by PATH (bytewise)
  *
  * The mode is not part of it: it can change without a new policy and is
  * reported on its own.  Paths are as written in the policy, not resolved,
@@ -115,5 +117,23 @@ void avf_canon_subject(const char *path, const char *clearance, u32 allow,
 			sep = ",";
 		}
 	}
+	emit_str(emit, ctx, "\n");
+}
+
+/**
+ * avf_canon_label - emit one "label" line; call in order of path, after
+ *	every subject
+ * @path: the path as written in the policy
+ * @level: the level name it gives
+ * @emit: receives the text
+ * @ctx: passed to @emit
+ */
+void avf_canon_label(const char *path, const char *level, avf_emit_fn emit,
+		     void *ctx)
+{
+	emit_str(emit, ctx, "label ");
+	avf_canon_path(path, emit, ctx);
+	emit_str(emit, ctx, " ");
+	emit_str(emit, ctx, level);
 	emit_str(emit, ctx, "\n");
 }

@@ -30,5 +30,7 @@ void avf_canon_header(const struct avf_levels *levels, u32 default_level,
 		      avf_emit_fn emit, void *ctx);
 void avf_canon_subject(const char *path, const char *clearance, u32 allow,
 		       avf_emit_fn emit, void *ctx);
+void avf_canon_label(const char *path, const char *level, avf_emit_fn emit,
+		     void *ctx);
 
 #endif /* _AVFENCE_CANON_H */

@@ -323,7 +323,7 @@ int avf_fence_dentry(enum avfence_route route, struct dentry *dentry,
 
 	if (cleared_for_all(&tagged) || !tagged)
 		return 0;
-	r.err = avf_label_effective(dentry, &label);
+	r.err = avf_label_effective(dentry, path ? path->mnt : NULL, &label);
 
 	rcu_read_lock();
 	policy = rcu_dereference(avf_policy);
@@ -363,6 +363,13 @@ int avf_fence_file(enum avfence_route route, struct file *file)
 	return avf_fence_dentry(route, file_dentry(file), &file->f_path);
 }
 
+/* A label of the object itself, xattr or policy, moves with it. */
+static bool label_follows(const struct avf_label *label)
+{
+	return label->source == AVFENCE_LABEL_OWN ||
+	       label->source == AVFENCE_LABEL_POLICY;
+}
+
 /**
  * avf_fence_move - may current link or move @dentry under @new_parent?
  * @route: AVFENCE_ROUTE_LINK or AVFENCE_ROUTE_RENAME
@@ -370,8 +377,8 @@ int avf_fence_file(enum avfence_route route, struct file *file)
  * @new_parent: the directory it would appear in
  *
  * A fenced task may not make anything appear at a lower classification:
- * a file with its own label keeps it, one without takes the label of its
- * new place, and that must not be lower than the one it has now.
+ * a file with its own label (xattr or policy) keeps it, one without takes
+ * the label of its new place, and that must not be lower than the one it has now.
  *
  * Return: 0, or -EACCES.
  */
@@ -390,9 +397,9 @@ int avf_fence_move(enum avfence_route route, struct dentry *dentry,
 	cleared_for_all(&tagged);
 	if (!tagged)
 		return 0;
-	err = avf_label_effective(dentry, &now);
-	if (!err && now.source != AVFENCE_LABEL_OWN)
-		err = avf_label_effective(new_parent, &there);
+	err = avf_label_effective(dentry, NULL, &now);
+	if (!err && !label_follows(&now))
+		err = avf_label_effective(new_parent, NULL, &there);
 	rcu_read_lock();
 	policy = rcu_dereference(avf_policy);
 	if (!policy || !avf_current_clearance(policy, &c)) {
@@ -403,7 +410,7 @@ int avf_fence_move(enum avfence_route route, struct dentry *dentry,
 	if (err) {
 		r.err = err;
 		r.verdict = AVF_DENY;
-	} else if (now.source != AVFENCE_LABEL_OWN) {
+	} else if (!label_follows(&now)) {
 		to = label_level(policy, &there, &r);
 		from = label_level(policy, &now, &r);
 		if (to < from)

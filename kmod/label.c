@@ -11,11 +11,14 @@
  */
 #include <linux/hash.h>
 #include <linux/magic.h>
+#include <linux/mount.h>
+#include <linux/namei.h>
 #include <linux/percpu.h>
 #include <linux/seqlock.h>
 #include <linux/xattr.h>
 
 #include "label.h"
+#include "policy.h"
 
 /**
  * avf_label_own - read the label of the dentry itself
@@ -41,6 +44,127 @@ int avf_label_own(struct dentry *dentry, struct avf_label *label)
 	label->len = len;
 	label->source = AVFENCE_LABEL_OWN;
 	return 0;
+}
+
+/* Filesystems whose labels and inode numbers the kernel itself keeps. */
+static bool local_fs(const struct super_block *sb)
+{
+	return (sb->s_type->fs_flags & FS_REQUIRES_DEV) ||
+	       sb->s_magic == TMPFS_MAGIC;
+}
+
+/*
+ * The directory that the filesystem of @d is mounted on at @mnt, if @d is
+ * the root of that filesystem and @mnt mounts the whole of it there.
+ */
+static bool mountpoint_of(struct dentry *d, struct vfsmount *mnt,
+			  struct avf_subject_key *key)
+{
+	struct avf_policy *policy;
+	struct path up;
+	bool found = false;
+
+	if (!mnt || mnt->mnt_sb != d->d_sb || mnt->mnt_root != d)
+		return false;
+	rcu_read_lock();
+	policy = rcu_dereference(avf_policy);
+	found = policy && policy->nlabels;
+	rcu_read_unlock();
+	if (!found)
+		return false;	/* nothing to match: skip the mount lock */
+	found = false;
+	up.mnt = mnt;
+	up.dentry = d;
+	path_get(&up);
+	if (follow_up(&up) && d_really_is_positive(up.dentry)) {
+		*key = avf_key_of_inode(d_inode(up.dentry));
+		found = true;
+	}
+	path_put(&up);
+	return found;
+}
+
+/* Fill @label with the policy label @pl: under rcu_read_lock(). */
+static void set_policy_label(const struct avf_policy *policy,
+			     const struct avf_plabel *pl,
+			     struct avf_label *label)
+{
+	const char *name = policy->levels.name[pl->level];
+
+	label->len = strlen(name);
+	memcpy(label->name, name, label->len);
+	label->source = AVFENCE_LABEL_POLICY;
+}
+
+/*
+ * Merge the policy's label of @d into @label, which holds @d's own xattr
+ * label if @have is true: the higher of the two counts, the xattr on a
+ * tie.  With @mp, @d is a filesystem root mounted on @mp.
+ * Return: true if @label now holds a label.
+ */
+static bool merge_policy(struct dentry *d, const struct avf_subject_key *mp,
+			 struct avf_label *label, bool have)
+{
+	const struct avf_plabel *pl = NULL;
+	struct avf_subject_key key;
+	struct avf_policy *policy;
+	bool adopted = false, unknown;
+	struct inode *inode = d_inode(d);
+
+	key = avf_key_of_inode(inode);
+	rcu_read_lock();
+	policy = rcu_dereference(avf_policy);
+	if (policy)
+		pl = avf_policy_label_find(policy, &key, IS_ROOT(d), mp,
+					   &adopted);
+	if (pl && (!have || pl->level > avf_label_level(&policy->levels,
+							 label->name,
+							 label->len,
+							 &unknown))) {
+		set_policy_label(policy, pl, label);
+		have = true;
+	}
+	rcu_read_unlock();
+	/* A filesystem newly covered: directory labels cached without it. */
+	if (adopted)
+		avf_label_changed();
+	return have;
+}
+
+/* The policy's label of filesystem root @root: 0, or -ENODATA. */
+static int label_at_root_policy(struct dentry *root, struct vfsmount *mnt,
+				struct avf_label *label)
+{
+	struct avf_subject_key mp;
+
+	if (merge_policy(root, NULL, label, false))
+		return 0;
+	if (mountpoint_of(root, mnt, &mp) && merge_policy(root, &mp, label,
+							  false))
+		return 0;
+	return -ENODATA;
+}
+
+/*
+ * The label of @d itself, from its xattr or the policy; @mnt, if known,
+ * is where @d's filesystem is mounted.  Return: 0, -ENODATA, or an error
+ * from the filesystem.
+ */
+static int label_at(struct dentry *d, struct vfsmount *mnt,
+		    struct avf_label *label)
+{
+	struct avf_subject_key mp;
+	int err = avf_label_own(d, label);
+
+	if (err && err != -ENODATA)
+		return err;
+	if (merge_policy(d, NULL, label, !err))
+		return 0;
+	/* Not covered yet: is it mounted on a labelled mount point? */
+	if (IS_ROOT(d) && mountpoint_of(d, mnt, &mp) &&
+	    merge_policy(d, &mp, label, false))
+		return 0;
+	return -ENODATA;
 }
 
 /*
@@ -88,10 +212,7 @@ void avf_label_changed(void)
 
 static bool cacheable(const struct dentry *d)
 {
-	const struct super_block *sb = d->d_sb;
-
-	return (sb->s_type->fs_flags & FS_REQUIRES_DEV) ||
-	       sb->s_magic == TMPFS_MAGIC;
+	return local_fs(d->d_sb);
 }
 
 static void dir_id_of(struct dentry *d, struct inode *inode,
@@ -183,7 +304,8 @@ static bool cached_parent(struct dentry *dentry, struct avf_label *label)
 }
 
 /* Walk up from directory @d (a reference the walk consumes). */
-static int walk_dirs(struct dentry *d, struct avf_label *label)
+static int walk_dirs(struct dentry *d, struct vfsmount *mnt,
+		     struct avf_label *label)
 {
 	struct avf_dir_id seen[WALK_CACHED_MAX], id;
 	unsigned int seq, nseen = 0, i;
@@ -205,7 +327,7 @@ static int walk_dirs(struct dentry *d, struct avf_label *label)
 			if (nseen < WALK_CACHED_MAX)
 				seen[nseen++] = id;
 		}
-		err = avf_label_own(d, label);
+		err = label_at(d, mnt, label);
 		if (err != -ENODATA)
 			break;
 		if (IS_ROOT(d) && (d->d_flags & DCACHE_DISCONNECTED)) {
@@ -236,38 +358,78 @@ static int walk_dirs(struct dentry *d, struct avf_label *label)
 	return err;
 }
 
+/*
+ * On a filesystem a server or a daemon describes, the label of its root
+ * in the policy is a floor: raise @label to it.  Under the mount's root
+ * only the kernel's dentry tree, not the server, decides what is below.
+ */
+static void policy_floor(struct dentry *dentry, struct vfsmount *mnt,
+			 struct avf_label *label)
+{
+	struct dentry *root = dentry->d_sb->s_root;
+	struct avf_label floor;
+	struct avf_policy *policy;
+	bool unknown, higher = true;
+
+	if (local_fs(dentry->d_sb) || !root)
+		return;
+	if (label_at_root_policy(root, mnt, &floor))
+		return;
+	rcu_read_lock();
+	policy = rcu_dereference(avf_policy);
+	if (policy && label->source != AVFENCE_LABEL_DEFAULT)
+		higher = avf_label_level(&policy->levels, floor.name,
+					 floor.len, &unknown) >
+			 avf_label_level(&policy->levels, label->name,
+					 label->len, &unknown);
+	rcu_read_unlock();
+	if (higher) {
+		*label = floor;
+		if (dentry != root)
+			label->source = AVFENCE_LABEL_POLICY_INHERITED;
+	}
+}
+
 /**
  * avf_label_effective - find the label that classifies a dentry
  * @dentry: a positive dentry
+ * @mnt: the mount it was reached through, or NULL if unknown (then a
+ *       filesystem mounted on a labelled mount point is only known to be
+ *       covered once it has been seen there)
  * @label: filled in; source AVFENCE_LABEL_DEFAULT if no label was found
  *
  * Context: process context, may sleep (filesystems read xattrs from disk).
  * Return: 0, or an error on which the caller must fail closed: one from
  * the filesystem, or -ESTALE for a disconnected dentry.
  */
-int avf_label_effective(struct dentry *dentry, struct avf_label *label)
+int avf_label_effective(struct dentry *dentry, struct vfsmount *mnt,
+			struct avf_label *label)
 {
-	int err = avf_label_own(dentry, label);
+	int err = label_at(dentry, mnt, label);
 
-	if (err != -ENODATA)
-		return err;
-	if (IS_ROOT(dentry) || !d_is_dir(dentry)) {
-		/* The file itself is not a cached directory. */
+	if (err == -ENODATA) {
 		if (IS_ROOT(dentry)) {
 			if (dentry->d_flags & DCACHE_DISCONNECTED)
 				return -ESTALE;
 			label->source = AVFENCE_LABEL_DEFAULT;
 			label->len = 0;
-			return 0;
-		}
-		if (cached_parent(dentry, label))
 			err = 0;
-		else
-			err = walk_dirs(dget_parent(dentry), label);
-	} else {
-		err = walk_dirs(dget(dentry), label);
+		} else if (!d_is_dir(dentry)) {
+			/* The file itself is not a cached directory. */
+			if (cached_parent(dentry, label))
+				err = 0;
+			else
+				err = walk_dirs(dget_parent(dentry), mnt,
+						label);
+		} else {
+			err = walk_dirs(dget(dentry), mnt, label);
+		}
+		if (!err && label->source == AVFENCE_LABEL_OWN)
+			label->source = AVFENCE_LABEL_INHERITED;
+		if (!err && label->source == AVFENCE_LABEL_POLICY)
+			label->source = AVFENCE_LABEL_POLICY_INHERITED;
 	}
-	if (!err && label->source == AVFENCE_LABEL_OWN)
-		label->source = AVFENCE_LABEL_INHERITED;
+	if (!err)
+		policy_floor(dentry, mnt, label);
 	return err;
 }

@@ -6,12 +6,14 @@
 #define _AVFENCE_LABEL_H
 
 #include <linux/dcache.h>
+#include <linux/mount.h>
 
 #include "uapi/avfence.h"
 
 /**
  * struct avf_label - the label that classifies a file
- * @source: own xattr, inherited from a directory, or none (default)
+ * @source: own xattr or policy label, inherited from a directory, or none
+ *          (default)
  * @len: length of @name
  * @name: the raw xattr value, not NUL-terminated
  */
@@ -22,7 +24,8 @@ struct avf_label {
 };
 
 int avf_label_own(struct dentry *dentry, struct avf_label *label);
-int avf_label_effective(struct dentry *dentry, struct avf_label *label);
+int avf_label_effective(struct dentry *dentry, struct vfsmount *mnt,
+			struct avf_label *label);
 void avf_label_changed(void);
 int avf_label_init(void);
 void avf_label_exit(void);

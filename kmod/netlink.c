@@ -37,6 +37,13 @@ static const struct nla_policy avf_subject_policy[AVFENCE_SUBJECT_A_MAX + 1] = {
 	[AVFENCE_SUBJECT_A_ALLOW] = { .type = NLA_U32 },
 };
 
+static const struct nla_policy avf_plabel_policy[AVFENCE_PLABEL_A_MAX + 1] = {
+	[AVFENCE_PLABEL_A_PATH] = { .type = NLA_NUL_STRING,
+				    .len = AVFENCE_PATH_MAX - 1 },
+	[AVFENCE_PLABEL_A_LEVEL] = { .type = NLA_NUL_STRING,
+				     .len = AVFENCE_LEVEL_NAME_MAX - 1 },
+};
+
 /* Attributes only ever sent by the kernel are absent: strict parsing
  * rejects them in requests.
  */
@@ -50,6 +57,7 @@ static const struct nla_policy avf_nl_policy[AVFENCE_A_MAX + 1] = {
 	[AVFENCE_A_PATH] = { .type = NLA_NUL_STRING,
 			     .len = AVFENCE_PATH_MAX - 1 },
 	[AVFENCE_A_STATUS_WANT] = { .type = NLA_U32 },
+	[AVFENCE_A_POLICY_LABELS] = NLA_POLICY_NESTED_ARRAY(avf_plabel_policy),
 };
 
 static struct genl_family avf_family;
@@ -212,6 +220,106 @@ static int parse_subject(struct avf_policy *policy, struct avf_resolver *r,
 	return err == -EEXIST ? -EINVAL : err;
 }
 
+/*
+ * The identity of what a filesystem mounted at @p would be mounted on: the
+ * directory underneath if @p is a mount's root, else @p itself.  False
+ * for the root of the namespace.
+ */
+static bool mount_point_key(const struct path *p, struct avf_subject_key *key)
+{
+	struct path up = *p;
+	bool found = true;
+
+	if (p->dentry != p->mnt->mnt_root) {
+		*key = avf_key_of_inode(d_inode(p->dentry));
+		return true;
+	}
+	path_get(&up);
+	if (follow_up(&up) && d_really_is_positive(up.dentry))
+		*key = avf_key_of_inode(d_inode(up.dentry));
+	else
+		found = false;
+	path_put(&up);
+	return found;
+}
+
+static int parse_plabel(struct avf_policy *policy, const struct nlattr *nest,
+			struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[AVFENCE_PLABEL_A_MAX + 1];
+	struct avf_subject_key obj, mp;
+	const char *path, *level;
+	bool mount_root, has_mp;
+	struct path p;
+	int idx, err;
+
+	if (nla_type(nest) != AVFENCE_A_POLICY_LABEL) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "expected a label");
+		return -EINVAL;
+	}
+	err = nla_parse_nested(tb, AVFENCE_PLABEL_A_MAX, nest,
+			       avf_plabel_policy, extack);
+	if (err)
+		return err;
+	if (!tb[AVFENCE_PLABEL_A_PATH] || !tb[AVFENCE_PLABEL_A_LEVEL]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "label needs a path and a level");
+		return -EINVAL;
+	}
+	path = str_attr(tb[AVFENCE_PLABEL_A_PATH], extack);
+	level = str_attr(tb[AVFENCE_PLABEL_A_LEVEL], extack);
+	if (!path || !level)
+		return -EINVAL;
+	if (path[0] != '/') {
+		NL_SET_ERR_MSG_ATTR(extack, tb[AVFENCE_PLABEL_A_PATH],
+				    "label path must be absolute");
+		return -EINVAL;
+	}
+	idx = avf_levels_find(&policy->levels, level, strlen(level));
+	if (idx < 0) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[AVFENCE_PLABEL_A_LEVEL],
+				    "label level is not a level");
+		return -EINVAL;
+	}
+	/* Fail closed: a label on nothing would protect nothing. */
+	err = kern_path(path, LOOKUP_FOLLOW, &p);
+	if (err) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[AVFENCE_PLABEL_A_PATH],
+				    "label path does not resolve");
+		return err;
+	}
+	obj = avf_key_of_inode(d_inode(p.dentry));
+	mount_root = p.dentry == p.mnt->mnt_root && IS_ROOT(p.dentry);
+	has_mp = mount_point_key(&p, &mp);
+	path_put(&p);
+	err = avf_policy_add_label(policy, path, idx, &obj,
+				   has_mp ? &mp : NULL, mount_root);
+	if (err == -EEXIST)
+		NL_SET_ERR_MSG_ATTR(extack, tb[AVFENCE_PLABEL_A_PATH],
+				    "label names the same object as an earlier label");
+	return err == -EEXIST ? -EINVAL : err;
+}
+
+/* The number of labels in every AVFENCE_A_POLICY_LABELS nest. */
+static int count_plabels(struct genl_info *info, u32 *count)
+{
+	const struct nlattr *nest, *attr;
+	int rem, nrem;
+
+	*count = 0;
+	nla_for_each_attr(nest, genlmsg_data(info->genlhdr),
+			  genlmsg_len(info->genlhdr), nrem) {
+		if (nla_type(nest) != AVFENCE_A_POLICY_LABELS)
+			continue;
+		nla_for_each_nested(attr, nest, rem)
+			(*count)++;
+		if (*count > AVFENCE_POLICY_LABELS_MAX) {
+			NL_SET_ERR_MSG_ATTR(info->extack, nest, "too many labels");
+			return -E2BIG;
+		}
+	}
+	return 0;
+}
+
 static int avf_nl_load(struct sk_buff *skb, struct genl_info *info)
 {
 	struct netlink_ext_ack *extack = info->extack;
@@ -221,7 +329,7 @@ static int avf_nl_load(struct sk_buff *skb, struct genl_info *info)
 	struct avf_policy *policy;
 	int rem, nrem, idx, err;
 	const char *name;
-	u32 nsubjects = 0;
+	u32 nsubjects = 0, nlabels;
 
 	err = check_admin(skb, extack);
 	if (err)
@@ -242,7 +350,10 @@ static int avf_nl_load(struct sk_buff *skb, struct genl_info *info)
 			return -E2BIG;
 		}
 	}
-	policy = avf_policy_alloc(nsubjects);
+	err = count_plabels(info, &nlabels);
+	if (err)
+		return err;
+	policy = avf_policy_alloc(nsubjects, nlabels);
 	if (!policy)
 		return -ENOMEM;
 	policy->mode = nla_get_u32(attrs[AVFENCE_A_MODE]);
@@ -276,6 +387,17 @@ static int avf_nl_load(struct sk_buff *skb, struct genl_info *info)
 	avf_resolver_done(&resolver);
 	if (err)
 		goto out_free;
+	nla_for_each_attr(nest, genlmsg_data(info->genlhdr),
+			  genlmsg_len(info->genlhdr), nrem) {
+		if (nla_type(nest) != AVFENCE_A_POLICY_LABELS)
+			continue;
+		nla_for_each_nested(attr, nest, rem) {
+			err = parse_plabel(policy, attr, extack);
+			if (err)
+				goto out_free;
+		}
+	}
+	avf_policy_labels_done(policy);
 
 	err = avf_policy_digest(policy);
 	if (err)
@@ -290,8 +412,11 @@ static int avf_nl_load(struct sk_buff *skb, struct genl_info *info)
 		goto out_free;
 	}
 	avf_policy_replace(policy);
-	pr_info("policy loaded: generation %llu, %u levels, %u subjects, mode %s, digest %*phN, by pid %d\n",
+	/* Directory labels cached under the old policy's label lines. */
+	avf_label_changed();
+	pr_info("policy loaded: generation %llu, %u levels, %u subjects, %u labels, mode %s, digest %*phN, by pid %d\n",
 		policy->generation, policy->levels.count, policy->nsubjects,
+		policy->nlabels,
 		mode_name(policy->mode), AVFENCE_DIGEST_LEN, policy->digest,
 		task_pid_nr(current));
 	config_event(AVFENCE_EVENT_POLICY_LOAD, policy);
@@ -374,6 +499,7 @@ static int put_policy(struct sk_buff *msg, const struct avf_policy *policy)
 	    nla_put_string(msg, AVFENCE_A_DEFAULT_LEVEL,
 			   policy->levels.name[policy->default_level]) ||
 	    nla_put_u32(msg, AVFENCE_A_SUBJECT_COUNT, policy->nsubjects) ||
+	    nla_put_u32(msg, AVFENCE_A_POLICY_LABEL_COUNT, policy->nlabels) ||
 	    nla_put(msg, AVFENCE_A_DIGEST, AVFENCE_DIGEST_LEN, policy->digest))
 		return -EMSGSIZE;
 	nest = nla_nest_start(msg, AVFENCE_A_LEVELS);
@@ -511,14 +637,77 @@ static int put_subjects(struct sk_buff *msg, const struct avf_policy *policy,
 	return 0;
 }
 
+/* Room one label takes in a GET_STATUS reply, padding included. */
+static size_t plabel_size(const struct avf_plabel *pl)
+{
+	return nla_total_size(0) + nla_total_size(strlen(pl->path) + 1) +
+	       nla_total_size(AVFENCE_LEVEL_NAME_MAX) +
+	       nla_total_size(sizeof(u32)) + nla_total_size(sizeof(u8)) +
+	       nla_total_size_64bit(sizeof(u64));
+}
+
+/* How many labels fit AVFENCE_STATUS_SUBJECTS_MAX, their size in @size. */
+static u32 plabels_fitting(const struct avf_policy *policy, size_t *size)
+{
+	size_t used = 0, one;
+	u32 i;
+
+	for (i = 0; i < policy->nlabels; i++) {
+		one = plabel_size(&policy->labels[i]);
+		if (used + one > AVFENCE_STATUS_SUBJECTS_MAX)
+			break;
+		used += one;
+	}
+	*size = used + (used / (U16_MAX / 2) + 1) * nla_total_size(0);
+	return i;
+}
+
+/* The first @count labels, in nests of at most 32 KiB each. */
+static int put_plabels(struct sk_buff *msg, const struct avf_policy *policy,
+		       u32 count)
+{
+	const struct avf_plabel *pl;
+	struct nlattr *nest = NULL, *one;
+	u32 i;
+
+	for (i = 0; i < count; i++) {
+		pl = &policy->labels[i];
+		if (nest && (unsigned char *)skb_tail_pointer(msg) -
+			    (unsigned char *)nest > U16_MAX / 2) {
+			nla_nest_end(msg, nest);
+			nest = NULL;
+		}
+		if (!nest) {
+			nest = nla_nest_start(msg, AVFENCE_A_POLICY_LABELS);
+			if (!nest)
+				return -EMSGSIZE;
+		}
+		one = nla_nest_start(msg, AVFENCE_A_POLICY_LABEL);
+		if (!one ||
+		    nla_put_string(msg, AVFENCE_PLABEL_A_PATH, pl->path) ||
+		    nla_put_string(msg, AVFENCE_PLABEL_A_LEVEL,
+				   policy->levels.name[pl->level]) ||
+		    nla_put_u32(msg, AVFENCE_PLABEL_A_DEV,
+				new_encode_dev(pl->obj.dev)) ||
+		    nla_put_u64_64bit(msg, AVFENCE_PLABEL_A_INO, pl->obj.ino,
+				      AVFENCE_PLABEL_A_PAD) ||
+		    nla_put_u8(msg, AVFENCE_PLABEL_A_MOUNT_ROOT, pl->mount_root))
+			return -EMSGSIZE;
+		nla_nest_end(msg, one);
+	}
+	if (nest)
+		nla_nest_end(msg, nest);
+	return 0;
+}
+
 static int avf_nl_status(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *want_attr = info->attrs[AVFENCE_A_STATUS_WANT];
 	struct avf_policy *policy;
 	struct sk_buff *msg;
-	size_t size, subjects_size = 0;
-	u32 want = 0, nsubjects = 0;
-	bool subjects;
+	size_t size, subjects_size = 0, labels_size = 0;
+	u32 want = 0, nsubjects = 0, nlabels = 0;
+	bool subjects, labels;
 	void *hdr;
 	int err = -EMSGSIZE;
 
@@ -542,7 +731,10 @@ static int avf_nl_status(struct sk_buff *skb, struct genl_info *info)
 	 */
 	if (subjects)
 		nsubjects = subjects_fitting(policy, &subjects_size);
-	size = 3 * NLMSG_GOODSIZE + subjects_size;
+	labels = policy && (want & AVFENCE_STATUS_WANT_POLICY_LABELS);
+	if (labels)
+		nlabels = plabels_fitting(policy, &labels_size);
+	size = 3 * NLMSG_GOODSIZE + subjects_size + labels_size;
 	msg = genlmsg_new(size, GFP_KERNEL);
 	if (!msg) {
 		mutex_unlock(&avf_config_lock);
@@ -565,7 +757,8 @@ static int avf_nl_status(struct sk_buff *skb, struct genl_info *info)
 	    put_routes(msg) ||
 	    (policy && (put_policy(msg, policy) ||
 			put_level_stats(msg, policy))) ||
-	    (subjects && put_subjects(msg, policy, nsubjects))) {
+	    (subjects && put_subjects(msg, policy, nsubjects)) ||
+	    (labels && put_plabels(msg, policy, nlabels))) {
 		mutex_unlock(&avf_config_lock);
 		goto out_free;
 	}
@@ -578,7 +771,7 @@ out_free:
 	return err;
 }
 
-static int put_label(struct sk_buff *msg, struct dentry *dentry)
+static int put_label(struct sk_buff *msg, const struct path *path)
 {
 	struct avf_policy *policy;
 	struct avf_label label;
@@ -586,7 +779,7 @@ static int put_label(struct sk_buff *msg, struct dentry *dentry)
 	u32 level;
 	int err;
 
-	err = avf_label_own(dentry, &label);
+	err = avf_label_own(path->dentry, &label);
 	if (!err) {
 		char own[AVFENCE_LEVEL_NAME_MAX + 1];
 
@@ -597,7 +790,7 @@ static int put_label(struct sk_buff *msg, struct dentry *dentry)
 	} else if (err != -ENODATA) {
 		return err;
 	}
-	err = avf_label_effective(dentry, &label);
+	err = avf_label_effective(path->dentry, path->mnt, &label);
 	if (err)
 		return err;
 	if (nla_put_u32(msg, AVFENCE_A_LABEL_SOURCE, label.source))
@@ -645,7 +838,7 @@ static int avf_nl_get_label(struct sk_buff *skb, struct genl_info *info)
 				AVFENCE_CMD_GET_LABEL);
 	if (!hdr || nla_put_string(msg, AVFENCE_A_PATH, name))
 		goto out_free;
-	err = put_label(msg, p.dentry);
+	err = put_label(msg, &p);
 	if (err)
 		goto out_free;
 	path_put(&p);

@@ -33,10 +33,11 @@ static u32 key_hash(const struct avf_subject_key *key, u32 bits)
 /**
  * avf_policy_alloc - allocate an empty policy with room for subjects
  * @nsubjects: how many subjects will be added
+ * @nlabels: how many "label" lines will be added
  *
  * Return: the policy, or NULL on allocation failure.
  */
-struct avf_policy *avf_policy_alloc(u32 nsubjects)
+struct avf_policy *avf_policy_alloc(u32 nsubjects, u32 nlabels)
 {
 	struct avf_policy *policy;
 	u32 nbuckets;
@@ -54,7 +55,18 @@ struct avf_policy *avf_policy_alloc(u32 nsubjects)
 	policy->subjects = kvcalloc(max(nsubjects, 1U),
 				    sizeof(*policy->subjects), GFP_KERNEL);
 	policy->level_stats = alloc_percpu(struct avf_level_stats);
-	if (!policy->buckets || !policy->subjects || !policy->level_stats) {
+	policy->label_capacity = nlabels;
+	policy->label_bits = nlabels > 2 ? ilog2(roundup_pow_of_two(nlabels)) : 1;
+	policy->labels = kvcalloc(max(nlabels, 1U), sizeof(*policy->labels),
+				  GFP_KERNEL);
+	policy->label_buckets = kvcalloc(1U << policy->label_bits,
+					 sizeof(*policy->label_buckets),
+					 GFP_KERNEL);
+	policy->mp_buckets = kvcalloc(1U << policy->label_bits,
+				      sizeof(*policy->mp_buckets), GFP_KERNEL);
+	spin_lock_init(&policy->adopt_lock);
+	if (!policy->buckets || !policy->subjects || !policy->level_stats ||
+	    !policy->labels || !policy->label_buckets || !policy->mp_buckets) {
 		avf_policy_free(policy);
 		return NULL;
 	}
@@ -75,6 +87,11 @@ void avf_policy_free(struct avf_policy *policy)
 		kfree(policy->subjects[i].path);
 	kvfree(policy->subjects);
 	kvfree(policy->buckets);
+	for (i = 0; policy->labels && i < policy->nlabels; i++)
+		kfree(policy->labels[i].path);
+	kvfree(policy->labels);
+	kvfree(policy->label_buckets);
+	kvfree(policy->mp_buckets);
 	free_percpu(policy->level_stats);
 	kfree(policy);
 }
@@ -134,6 +151,195 @@ int avf_policy_add_subject(struct avf_policy *policy, const char *path,
 	return 0;
 }
 
+static u32 ino_hash(unsigned long ino, u32 bits)
+{
+	return hash_long(ino, bits);
+}
+
+static bool same_key(const struct avf_subject_key *a,
+		     const struct avf_subject_key *b)
+{
+	return a->dev == b->dev && a->ino == b->ino;
+}
+
+/**
+ * avf_policy_add_label - add a "label" line to a policy being built
+ * @policy: the unpublished policy, allocated for enough labels
+ * @path: the path as written (copied)
+ * @level: the level it gives
+ * @obj: identity of the object the path resolved to
+ * @mp: identity of the mount point a filesystem mounted at @path would
+ *      be mounted on, or NULL (the root of the namespace)
+ * @mount_root: @obj is the root of a mounted filesystem
+ *
+ * Return: 0, -EEXIST if an earlier label names the same object, -E2BIG if
+ * the policy is full, or -ENOMEM.
+ */
+int avf_policy_add_label(struct avf_policy *policy, const char *path,
+			 u32 level, const struct avf_subject_key *obj,
+			 const struct avf_subject_key *mp, bool mount_root)
+{
+	struct avf_plabel *pl;
+
+	hlist_for_each_entry(pl, &policy->label_buckets[ino_hash(obj->ino,
+							policy->label_bits)],
+			     node) {
+		if (same_key(&pl->obj, obj))
+			return -EEXIST;
+	}
+	if (policy->nlabels >= policy->label_capacity)
+		return -E2BIG;
+	pl = &policy->labels[policy->nlabels];
+	pl->path = kstrdup(path, GFP_KERNEL);
+	if (!pl->path)
+		return -ENOMEM;
+	pl->level = level;
+	pl->obj = *obj;
+	pl->mount_root = mount_root;
+	pl->root = U32_MAX;
+	pl->has_mp = mp;
+	if (mp) {
+		pl->mp = *mp;
+		hlist_add_head(&pl->mp_node,
+			       &policy->mp_buckets[ino_hash(mp->ino,
+							    policy->label_bits)]);
+	}
+	hlist_add_head(&pl->node,
+		       &policy->label_buckets[ino_hash(obj->ino,
+						       policy->label_bits)]);
+	policy->nlabels++;
+	return 0;
+}
+
+/* The label index whose mount root filesystem @dev is, or U32_MAX. */
+static u32 adopted_label(const struct avf_policy *policy, dev_t dev)
+{
+	u32 i, slot = hash_32(dev, ilog2(AVF_ADOPT_SLOTS));
+	u64 v;
+
+	for (i = 0; i < AVF_ADOPT_SLOTS; i++) {
+		v = READ_ONCE(policy->adopted[(slot + i) % AVF_ADOPT_SLOTS]);
+		if (!v)
+			break;
+		if ((dev_t)(v >> 32) == dev)
+			return (u32)v - 1;
+	}
+	return U32_MAX;
+}
+
+/*
+ * Record that filesystem @dev is covered by label @idx.  Slots are only
+ * ever filled or rewritten, never emptied, so a lockless reader that
+ * stops at an empty slot misses nothing.  Return: true if this changed
+ * anything.
+ */
+static bool adopt(struct avf_policy *policy, dev_t dev, u32 idx)
+{
+	u32 i, slot = hash_32(dev, ilog2(AVF_ADOPT_SLOTS)), at;
+	u64 v, want = ((u64)dev << 32) | (idx + 1);
+	bool changed = false;
+
+	spin_lock(&policy->adopt_lock);
+	for (i = 0; i < AVF_ADOPT_SLOTS; i++) {
+		at = (slot + i) % AVF_ADOPT_SLOTS;
+		v = policy->adopted[at];
+		if (v && (dev_t)(v >> 32) != dev)
+			continue;
+		if (v != want) {
+			WRITE_ONCE(policy->adopted[at], want);
+			changed = true;
+		}
+		break;
+	}
+	spin_unlock(&policy->adopt_lock);
+	if (i == AVF_ADOPT_SLOTS)
+		pr_warn_once("too many filesystems mounted on labelled mount points: %u:%u is covered only where it is mounted there\n",
+			     MAJOR(dev), MINOR(dev));
+	return changed;
+}
+
+/**
+ * avf_policy_labels_done - link the labels once all are added
+ * @policy: the unpublished policy
+ *
+ * A label inside a filesystem whose root is labelled too is matched on
+ * that filesystem after it is mounted again (with a new device number).
+ */
+void avf_policy_labels_done(struct avf_policy *policy)
+{
+	struct avf_plabel *pl;
+	u32 i, j;
+
+	for (i = 0; i < policy->nlabels; i++) {
+		if (policy->labels[i].mount_root)
+			adopt(policy, policy->labels[i].obj.dev, i);
+	}
+	for (i = 0; i < policy->nlabels; i++) {
+		pl = &policy->labels[i];
+		if (pl->mount_root)
+			continue;
+		for (j = 0; j < policy->nlabels; j++) {
+			if (policy->labels[j].mount_root &&
+			    policy->labels[j].obj.dev == pl->obj.dev) {
+				pl->root = j;
+				break;
+			}
+		}
+	}
+}
+
+/**
+ * avf_policy_label_find - the "label" line that labels an object itself
+ * @policy: the policy
+ * @obj: identity of the object
+ * @sb_root: the object is the root of its filesystem
+ * @mp: for a filesystem root, the identity of the directory it is
+ *      mounted on, or NULL if unknown
+ * @adopted: set to true if the filesystem was newly found on a labelled
+ *           mount point (cached labels must then be forgotten)
+ *
+ * Context: rcu_read_lock() held, or the policy unpublished.
+ * Return: the label, or NULL.
+ */
+const struct avf_plabel *avf_policy_label_find(struct avf_policy *policy,
+					       const struct avf_subject_key *obj,
+					       bool sb_root,
+					       const struct avf_subject_key *mp,
+					       bool *adopted)
+{
+	const struct avf_plabel *pl;
+	const struct hlist_head *head;
+	u32 idx;
+
+	if (!policy->nlabels)
+		return NULL;
+	head = &policy->label_buckets[ino_hash(obj->ino, policy->label_bits)];
+	hlist_for_each_entry(pl, head, node) {
+		if (pl->obj.ino != obj->ino)
+			continue;
+		if (pl->obj.dev == obj->dev)
+			return pl;
+		if (pl->root != U32_MAX &&
+		    adopted_label(policy, obj->dev) == pl->root)
+			return pl;
+	}
+	if (!sb_root)
+		return NULL;
+	idx = adopted_label(policy, obj->dev);
+	if (idx < policy->nlabels)
+		return &policy->labels[idx];
+	if (!mp)
+		return NULL;
+	head = &policy->mp_buckets[ino_hash(mp->ino, policy->label_bits)];
+	hlist_for_each_entry(pl, head, mp_node) {
+		if (same_key(&pl->mp, mp)) {
+			*adopted |= adopt(policy, obj->dev, pl - policy->labels);
+			return pl;
+		}
+	}
+	return NULL;
+}
+
 /*
  * Sorting subjects by path for the canonical form: 10,000 paths take about
  * 130,000 comparisons, and a strcmp() over the prefix that every path
@@ -170,6 +376,13 @@ static int cmp_entry(const void *a, const void *b)
 	return strcmp(x->subject->path, y->subject->path);
 }
 
+static int cmp_label(const void *a, const void *b)
+{
+	const struct avf_plabel *const *x = a, *const *y = b;
+
+	return strcmp((*x)->path, (*y)->path);
+}
+
 /* Length of the prefix common to every subject path. */
 static size_t common_prefix(const struct avf_policy *policy)
 {
@@ -202,6 +415,7 @@ int avf_policy_canon(const struct avf_policy *policy, avf_emit_fn emit,
 		     void *ctx)
 {
 	const struct avf_subject *subject;
+	const struct avf_plabel **labels;
 	struct sort_entry *sorted;
 	size_t lcp;
 	u32 i;
@@ -223,6 +437,15 @@ int avf_policy_canon(const struct avf_policy *policy, avf_emit_fn emit,
 			break;
 		}
 	}
+	labels = kvmalloc_array(max(policy->nlabels, 1U), sizeof(*labels),
+				GFP_KERNEL);
+	if (!labels) {
+		kvfree(sorted);
+		return -ENOMEM;
+	}
+	for (i = 0; i < policy->nlabels; i++)
+		labels[i] = &policy->labels[i];
+	sort(labels, policy->nlabels, sizeof(*labels), cmp_label, NULL);
 	avf_canon_header(&policy->levels, policy->default_level, emit, ctx);
 	for (i = 0; i < policy->nsubjects; i++) {
 		subject = sorted[i].subject;
@@ -230,6 +453,11 @@ int avf_policy_canon(const struct avf_policy *policy, avf_emit_fn emit,
 				  policy->levels.name[subject->clearance],
 				  subject->allow, emit, ctx);
 	}
+	/* After all subjects, by path. */
+	for (i = 0; i < policy->nlabels; i++)
+		avf_canon_label(labels[i]->path,
+				policy->levels.name[labels[i]->level], emit, ctx);
+	kvfree(labels);
 	kvfree(sorted);
 	return 0;
 }

@@ -7,6 +7,7 @@
 
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 
 #include "canon.h"
@@ -27,6 +28,38 @@ struct avf_subject {
 	u32 allow;
 	char *path;
 };
+
+/**
+ * struct avf_plabel - a "label PATH LEVEL" line, resolved at load
+ * @node: link in &avf_policy.label_buckets, by @obj.ino
+ * @mp_node: link in &avf_policy.mp_buckets, by @mp.ino, if @has_mp
+ * @path: the path as written, for status and the canonical form
+ * @level: the level it gives
+ * @obj: identity of the object @path resolved to
+ * @mp: identity of the directory a filesystem mounted here is mounted
+ *      on: the directory underneath for a mount root, else @obj itself
+ * @root: index of the mount-root label on the same filesystem as @obj,
+ *        or U32_MAX: @obj also matches on that filesystem mounted again
+ * @mount_root: @obj was the root of a mounted filesystem
+ * @has_mp: @mp is valid (not for the root of the namespace)
+ */
+struct avf_plabel {
+	struct hlist_node node;
+	struct hlist_node mp_node;
+	char *path;
+	u32 level;
+	struct avf_subject_key obj;
+	struct avf_subject_key mp;
+	u32 root;
+	bool mount_root;
+	bool has_mp;
+};
+
+/*
+ * Filesystems known to be covered by a mount-root label: device number
+ * and label index + 1 in one word, read without a lock.
+ */
+#define AVF_ADOPT_SLOTS 64
 
 /**
  * struct avf_level_stats - refusals by file level, one instance per CPU
@@ -54,6 +87,16 @@ struct avf_level_stats {
  * @digest: SHA-256 of the canonical form (canon.c)
  * @level_stats: per CPU: refusals under this policy by the level of the
  *               file refused (fence.c)
+ * @nlabels: number of "label" lines
+ * @label_capacity: room in @labels
+ * @labels: the label lines, in the order they were loaded
+ * @label_bits: log2 of the number of buckets of each label hash
+ * @label_buckets: @labels by object inode number
+ * @mp_buckets: @labels by mount point inode number
+ * @adopt_lock: serialises writers of @adopted
+ * @adopted: filesystems whose root a mount-root label covers: written
+ *           after publication (the only field besides @mode), when a
+ *           filesystem is found mounted on a labelled mount point
  */
 struct avf_policy {
 	u64 generation;
@@ -68,19 +111,36 @@ struct avf_policy {
 	struct hlist_head *buckets;
 	u8 digest[AVFENCE_DIGEST_LEN];
 	struct avf_level_stats __percpu *level_stats;
+	u32 nlabels;
+	u32 label_capacity;
+	struct avf_plabel *labels;
+	u32 label_bits;
+	struct hlist_head *label_buckets;
+	struct hlist_head *mp_buckets;
+	spinlock_t adopt_lock;
+	u64 adopted[AVF_ADOPT_SLOTS];
 };
 
 extern struct avf_policy __rcu *avf_policy;
 extern struct mutex avf_config_lock;
 extern bool avf_locked;
 
-struct avf_policy *avf_policy_alloc(u32 nsubjects);
+struct avf_policy *avf_policy_alloc(u32 nsubjects, u32 nlabels);
 void avf_policy_free(struct avf_policy *policy);
 int avf_policy_add_subject(struct avf_policy *policy, const char *path,
 			   const struct avf_subject_key *key, u32 clearance,
 			   u32 allow);
 const struct avf_subject *avf_policy_find(const struct avf_policy *policy,
 					  const struct avf_subject_key *key);
+int avf_policy_add_label(struct avf_policy *policy, const char *path,
+			 u32 level, const struct avf_subject_key *obj,
+			 const struct avf_subject_key *mp, bool mount_root);
+void avf_policy_labels_done(struct avf_policy *policy);
+const struct avf_plabel *avf_policy_label_find(struct avf_policy *policy,
+					       const struct avf_subject_key *obj,
+					       bool sb_root,
+					       const struct avf_subject_key *mp,
+					       bool *adopted);
 int avf_policy_canon(const struct avf_policy *policy, avf_emit_fn emit,
 		     void *ctx);
 int avf_policy_digest(struct avf_policy *policy);

@@ -51,6 +51,16 @@ static void policy_lists_show(struct seq_file *m,
 		}
 		seq_putc(m, '\n');
 	}
+	for (i = 0; i < policy->nlabels; i++) {
+		const struct avf_plabel *pl = &policy->labels[i];
+
+		seq_puts(m, "label ");
+		seq_escape(m, pl->path, " :\t\n\\");
+		seq_printf(m, ": level %s dev %u:%u ino %lu%s\n",
+			   policy->levels.name[pl->level],
+			   MAJOR(pl->obj.dev), MINOR(pl->obj.dev), pl->obj.ino,
+			   pl->mount_root ? " mount-root" : "");
+	}
 }
 
 static int status_show(struct seq_file *m, void *v)
@@ -71,9 +81,9 @@ static int status_show(struct seq_file *m, void *v)
 			   policy->digest);
 		for (i = 0; i < policy->levels.count; i++)
 			seq_printf(m, " %s", policy->levels.name[i]);
-		seq_printf(m, "\ndefault: %s\nsubjects: %u\n",
+		seq_printf(m, "\ndefault: %s\nsubjects: %u\nlabels: %u\n",
 			   policy->levels.name[policy->default_level],
-			   policy->nsubjects);
+			   policy->nsubjects, policy->nlabels);
 	} else {
 		seq_puts(m, "mode: none (no policy loaded)\n");
 	}

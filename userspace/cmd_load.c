@@ -42,6 +42,14 @@ static void report_kernel_error(const char *file, const struct policy *pol,
 		canon_path_print(stderr, pol->subjects[loc.index].path);
 		fprintf(stderr, ": %s\n", why);
 		break;
+	case POLICY_LOC_LABEL:
+		fprintf(stderr, "%s:%u: label ", file, loc.line);
+		canon_path_print(stderr, pol->labels[loc.index].path);
+		fprintf(stderr, ": %s\n", why);
+		break;
+	case POLICY_LOC_LABELS:
+		fprintf(stderr, "%s: labels: %s\n", file, why);
+		break;
 	case POLICY_LOC_LEVEL:
 		fprintf(stderr, "%s:%u:%u: level %s: %s\n", file, loc.line,
 			pol->level_col[loc.index],
@@ -93,10 +101,13 @@ static struct nl_msg *build_request(const struct avf_nl *nl, const char *file,
 static void print_summary(const char *file, const struct policy *pol,
 			  const char *what)
 {
-	printf("%s: %s %u level%s, %zu subject%s, mode %s\n", file, what,
+	printf("%s: %s %u level%s, %zu subject%s, ", file, what,
 	       pol->levels.count, pol->levels.count == 1 ? "" : "s",
-	       pol->nr_subjects, pol->nr_subjects == 1 ? "" : "s",
-	       policy_mode_name(pol->mode));
+	       pol->nr_subjects, pol->nr_subjects == 1 ? "" : "s");
+	if (pol->nr_labels)
+		printf("%zu label%s, ", pol->nr_labels,
+		       pol->nr_labels == 1 ? "" : "s");
+	printf("mode %s\n", policy_mode_name(pol->mode));
 }
 
 /*

@@ -56,6 +56,10 @@ static const char *source_name(uint32_t source)
 		return "inherited";
 	case AVFENCE_LABEL_DEFAULT:
 		return "default";
+	case AVFENCE_LABEL_POLICY:
+		return "policy";
+	case AVFENCE_LABEL_POLICY_INHERITED:
+		return "inherited from policy";
 	}
 	return "unknown source";
 }

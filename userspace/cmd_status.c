@@ -83,6 +83,27 @@ static void print_json_lists(const struct avf_status *st)
 	printf(",\"subject_list_complete\":%s",
 	       st->nr_subject_list == st->subjects && !st->list_nomem ?
 	       "true" : "false");
+	printf(",\"label_list\":");
+	if (!st->has_plabel_list) {
+		printf("null");
+		return;
+	}
+	printf("[");
+	for (i = 0; i < st->nr_plabel_list; i++) {
+		const struct avf_status_plabel *l = &st->plabel_list[i];
+
+		printf("%s{\"path\":", i ? "," : "");
+		json_string(stdout, l->path);
+		printf(",\"level\":");
+		json_string(stdout, l->level);
+		if (l->has_id)
+			printf(",\"dev\":\"%u:%u\",\"ino\":%" PRIu64,
+			       major(l->dev), minor(l->dev), l->ino);
+		else
+			printf(",\"dev\":null,\"ino\":null");
+		printf(",\"mount_root\":%s}", l->mount_root ? "true" : "false");
+	}
+	printf("]");
 }
 
 static void print_json(const struct avf_status *st)
@@ -133,6 +154,11 @@ static void print_json(const struct avf_status *st)
 	} else {
 		printf("null");
 	}
+	printf(",\"labels\":");
+	if (st->has_plabels)
+		printf("%" PRIu32, st->plabels);
+	else
+		printf("null");
 	printf(",\"subjects\":%" PRIu32 ",\"tagged\":%" PRIu32
 	       ",\"denied\":%" PRIu64 ",\"audited\":%" PRIu64,
 	       st->subjects, st->tagged, st->denied, st->audited);
@@ -187,6 +213,19 @@ static void print_human_lists(const struct avf_status *st)
 		       "  /sys/kernel/security/avfence/status lists them all)\n",
 		       st->subjects - st->nr_subject_list,
 		       AVFENCE_STATUS_SUBJECTS_MAX / 1024);
+	if (st->nr_plabel_list)
+		printf("label list (path, level, resolved to device:inode):\n");
+	for (i = 0; i < st->nr_plabel_list; i++) {
+		const struct avf_status_plabel *l = &st->plabel_list[i];
+
+		printf("  %s %s", l->path, l->level);
+		if (l->has_id)
+			printf(" dev %u:%u ino %" PRIu64, major(l->dev),
+			       minor(l->dev), l->ino);
+		if (l->mount_root)
+			printf(" (mount root)");
+		printf("\n");
+	}
 }
 
 static void print_human(const struct avf_status *st)
@@ -223,6 +262,8 @@ static void print_human(const struct avf_status *st)
 		printf("digest:         %s\n", hex);
 	}
 	printf("subjects:       %" PRIu32 "\n", st->subjects);
+	if (st->has_plabels)
+		printf("labels:         %" PRIu32 "\n", st->plabels);
 	printf("tagged:         %" PRIu32 "\n", st->tagged);
 	printf("denied:         %" PRIu64 "\n", st->denied);
 	printf("audited:        %" PRIu64 "\n", st->audited);

@@ -27,7 +27,8 @@ int policy_canon(const struct policy *pol, avf_emit_fn emit, void *ctx)
 {
 	size_t i;
 
-	if (pol->nr_subjects && !pol->by_path)
+	if ((pol->nr_subjects && !pol->by_path) ||
+	    (pol->nr_labels && !pol->labels_by_path))
 		return -EINVAL;
 	avf_canon_header(&pol->levels, pol->default_level, emit, ctx);
 	for (i = 0; i < pol->nr_subjects; i++) {
@@ -35,6 +36,11 @@ int policy_canon(const struct policy *pol, avf_emit_fn emit, void *ctx)
 
 		avf_canon_subject(s->path, pol->levels.name[s->clearance],
 				  s->allow, emit, ctx);
+	}
+	for (i = 0; i < pol->nr_labels; i++) {
+		const struct policy_label *l = pol->labels_by_path[i];
+
+		avf_canon_label(l->path, pol->levels.name[l->level], emit, ctx);
 	}
 	return 0;
 }

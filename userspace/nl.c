@@ -44,6 +44,8 @@ static struct nla_policy reply_policy[AVFENCE_A_MAX + 1] = {
 	[AVFENCE_A_TASK]		= { .type = NLA_NESTED },
 	[AVFENCE_A_SUBJECTS]		= { .type = NLA_NESTED },
 	[AVFENCE_A_LEVEL_STATS]		= { .type = NLA_NESTED },
+	[AVFENCE_A_POLICY_LABELS]	= { .type = NLA_NESTED },
+	[AVFENCE_A_POLICY_LABEL_COUNT]	= { .type = NLA_U32 },
 };
 
 /* The reply message a reply callback is looking at, or NULL. */

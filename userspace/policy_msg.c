@@ -20,6 +20,14 @@ static size_t subject_size(const struct policy *pol,
 	       (s->allow ? nla_total_size(sizeof(uint32_t)) : 0);
 }
 
+/* The size of one AVFENCE_A_POLICY_LABEL nest. */
+static size_t label_size(const struct policy *pol,
+			 const struct policy_label *l)
+{
+	return nla_total_size(0) + nla_total_size(l->path_len + 1) +
+	       nla_total_size(strlen(pol->levels.name[l->level]) + 1);
+}
+
 /**
  * policy_msg_size - room the attributes of @pol need
  * @pol: a policy that parsed without error
@@ -30,7 +38,7 @@ static size_t subject_size(const struct policy *pol,
 size_t policy_msg_size(const struct policy *pol)
 {
 	size_t size = nla_total_size(sizeof(uint32_t));	/* mode */
-	size_t subjects = 0, i;
+	size_t subjects = 0, labels = 0, i;
 
 	size += nla_total_size(0);			/* levels nest */
 	for (i = 0; i < pol->levels.count; i++)
@@ -41,7 +49,11 @@ size_t policy_msg_size(const struct policy *pol)
 	/* Each nest holds more than POLICY_NEST_MAX / 2 bytes but the last. */
 	if (subjects)
 		subjects += NLA_HDRLEN * (1 + subjects / (POLICY_NEST_MAX / 2));
-	return size + subjects;
+	for (i = 0; i < pol->nr_labels; i++)
+		labels += label_size(pol, &pol->labels[i]);
+	if (labels)
+		labels += NLA_HDRLEN * (1 + labels / (POLICY_NEST_MAX / 2));
+	return size + subjects + labels;
 }
 
 static uint32_t offset_of(struct nl_msg *msg, const void *p)
@@ -78,6 +90,69 @@ static int put_subject(struct nl_msg *msg, const struct policy *pol,
 	if (s->allow && nla_put_u32(msg, AVFENCE_SUBJECT_A_ALLOW, s->allow))
 		return -EMSGSIZE;
 	return nla_nest_end(msg, sub) ? -EMSGSIZE : 0;
+}
+
+/* One AVFENCE_A_POLICY_LABEL nest. */
+static int put_label(struct nl_msg *msg, const struct policy *pol,
+		     const struct policy_label *l)
+{
+	struct nlattr *nest = nla_nest_start(msg, AVFENCE_A_POLICY_LABEL);
+
+	if (!nest ||
+	    nla_put(msg, AVFENCE_PLABEL_A_PATH, l->path_len + 1, l->path) ||
+	    nla_put_string(msg, AVFENCE_PLABEL_A_LEVEL,
+			   pol->levels.name[l->level]))
+		return -EMSGSIZE;
+	return nla_nest_end(msg, nest) ? -EMSGSIZE : 0;
+}
+
+/*
+ * The "label" lines, in canonical order, in as many AVFENCE_A_POLICY_LABELS
+ * nests as they need (only a kernel that knows labels reads several; one
+ * that does not rejects the attribute).
+ */
+static int fill_labels(struct nl_msg *msg, const struct policy *pol,
+		       struct policy_msg_map *map)
+{
+	struct nlattr *nest;
+	size_t i;
+	int ret;
+
+	map->labels_off = map->labels_end = tail(msg);
+	if (!pol->nr_labels)
+		return 0;
+	if (!pol->labels_by_path)
+		return -EINVAL;
+	map->label_off = calloc(pol->nr_labels + 1, sizeof(*map->label_off));
+	if (!map->label_off)
+		return -ENOMEM;
+	map->nr_labels = pol->nr_labels;
+	nest = nla_nest_start(msg, AVFENCE_A_POLICY_LABELS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < pol->nr_labels; i++) {
+		const struct policy_label *l = pol->labels_by_path[i];
+		size_t size = label_size(pol, l);
+
+		if (tail(msg) + size - offset_of(msg, nest) > POLICY_NEST_MAX) {
+			ret = nest_end(msg, nest);
+			if (ret)
+				return ret;
+			nest = nla_nest_start(msg, AVFENCE_A_POLICY_LABELS);
+			if (!nest)
+				return -EMSGSIZE;
+		}
+		map->label_off[i] = tail(msg);
+		ret = put_label(msg, pol, l);
+		if (ret)
+			return ret;
+	}
+	map->label_off[i] = tail(msg);
+	ret = nest_end(msg, nest);
+	if (ret)
+		return ret;
+	map->labels_end = tail(msg);
+	return 0;
 }
 
 /**
@@ -150,7 +225,7 @@ int policy_msg_fill(struct nl_msg *msg, const struct policy *pol, bool split,
 	map->subjects_end = tail(msg);
 	map->subject_off[0] = tail(msg);
 	if (!pol->nr_subjects)
-		return 0;	/* the attribute is optional */
+		return fill_labels(msg, pol, map);	/* subjects optional */
 	nest = nla_nest_start(msg, AVFENCE_A_SUBJECTS);
 	if (!nest)
 		return -EMSGSIZE;
@@ -180,7 +255,7 @@ int policy_msg_fill(struct nl_msg *msg, const struct policy *pol, bool split,
 	if (ret)
 		return ret;
 	map->subjects_end = tail(msg);
-	return 0;
+	return fill_labels(msg, pol, map);
 }
 
 static bool in(uint32_t offs, uint32_t start, uint32_t end)
@@ -236,6 +311,18 @@ struct policy_loc policy_msg_locate(const struct policy *pol,
 			loc.index = bsearch_range(map->level_off,
 						  pol->levels.count + 1, offs);
 		}
+	} else if (in(offs, map->labels_off, map->labels_end)) {
+		loc.kind = POLICY_LOC_LABELS;
+		if (map->nr_labels &&
+		    in(offs, map->label_off[0],
+		       map->label_off[map->nr_labels])) {
+			size_t sent = bsearch_range(map->label_off,
+						    map->nr_labels + 1, offs);
+
+			loc.kind = POLICY_LOC_LABEL;
+			loc.index = pol->labels_by_path[sent] - pol->labels;
+			loc.line = pol->labels[loc.index].line;
+		}
 	} else if (in(offs, map->subjects_off, map->subjects_end)) {
 		loc.kind = POLICY_LOC_SUBJECTS;
 		if (map->nr_subjects &&
@@ -256,4 +343,6 @@ void policy_msg_map_free(struct policy_msg_map *map)
 {
 	free(map->subject_off);
 	map->subject_off = NULL;
+	free(map->label_off);
+	map->label_off = NULL;
 }

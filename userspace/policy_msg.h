@@ -31,6 +31,9 @@ struct policy_msg_map {
 	unsigned int nr_nests;			/* AVFENCE_A_SUBJECTS used */
 	uint32_t *subject_off;	/* in request order (by_path), + end */
 	size_t nr_subjects;
+	uint32_t labels_off, labels_end;	/* all label nests */
+	uint32_t *label_off;	/* in request order (labels_by_path), + end */
+	size_t nr_labels;
 };
 
 enum policy_loc_kind {
@@ -41,6 +44,8 @@ enum policy_loc_kind {
 	POLICY_LOC_DEFAULT,
 	POLICY_LOC_SUBJECTS,	/* the subjects nest itself */
 	POLICY_LOC_SUBJECT,	/* one subject (or its path/clearance), @index */
+	POLICY_LOC_LABELS,	/* a labels nest itself */
+	POLICY_LOC_LABEL,	/* one "label" line (or its path/level), @index */
 };
 
 struct policy_loc {

@@ -9,6 +9,7 @@
  *	default NAME			exactly once
  *	mode enforce|audit		exactly once
  *	subject /ABS/PATH NAME [allow=FLAG,...]	any number
+ *	label /ABS/PATH NAME		any number, one per path
  *
  * '#' starts a comment anywhere on a line.  Tokens are separated by blanks.
  * In a path, "\ooo" (three octal digits) stands for one byte, as in the
@@ -35,6 +36,7 @@ struct pending {
 	struct token name;
 	unsigned int line;
 	size_t subject;		/* index into policy.subjects, or SIZE_MAX */
+	size_t label;		/* index into policy.labels, or SIZE_MAX */
 };
 
 struct parser {
@@ -47,6 +49,7 @@ struct parser {
 	size_t alloc_pend;
 	size_t nr_subject_lines;	/* well-formed subject lines seen */
 	bool too_many_subjects;
+	bool too_many_labels;
 	int err;			/* -ENOMEM once allocation failed */
 };
 
@@ -188,6 +191,11 @@ void policy_free(struct policy *pol)
 	pol->strings = NULL;
 	free(pol->by_path);
 	pol->by_path = NULL;
+	free(pol->labels_by_path);
+	pol->labels_by_path = NULL;
+	free(pol->labels);
+	pol->labels = NULL;
+	pol->nr_labels = pol->alloc_labels = 0;
 	free(pol->subjects);
 	pol->subjects = NULL;
 	pol->nr_subjects = pol->alloc_subjects = 0;
@@ -252,7 +260,7 @@ static unsigned int col_after(const struct token *t)
 }
 
 static void add_pending(struct parser *p, const struct token *name,
-			unsigned int line, size_t subject)
+			unsigned int line, size_t subject, size_t label)
 {
 	if (p->nr_pend == p->alloc_pend) {
 		size_t alloc = p->alloc_pend ? p->alloc_pend * 2 : 64;
@@ -268,6 +276,7 @@ static void add_pending(struct parser *p, const struct token *name,
 	p->pend[p->nr_pend].name = *name;
 	p->pend[p->nr_pend].line = line;
 	p->pend[p->nr_pend].subject = subject;
+	p->pend[p->nr_pend].label = label;
 	p->nr_pend++;
 }
 
@@ -342,7 +351,7 @@ static void do_default(struct parser *p, const struct token *tok, size_t n,
 			     n - 1);
 		return;
 	}
-	add_pending(p, &tok[1], line, SIZE_MAX);
+	add_pending(p, &tok[1], line, SIZE_MAX, SIZE_MAX);
 }
 
 static void do_mode(struct parser *p, const struct token *tok, size_t n,
@@ -548,7 +557,62 @@ static void do_subject(struct parser *p, const struct token *tok, size_t n,
 	s->line = line;
 	s->col = tok[1].col;
 	pol->nr_subjects++;
-	add_pending(p, &tok[2], line, pol->nr_subjects - 1);
+	add_pending(p, &tok[2], line, pol->nr_subjects - 1, SIZE_MAX);
+}
+
+static void do_label(struct parser *p, const struct token *tok, size_t n,
+		     unsigned int line)
+{
+	struct policy *pol = p->pol;
+	struct policy_label *l;
+	const char *path;
+	size_t len;
+
+	if (n != 3) {
+		if (n < 3)
+			perr(p, line, n == 1 ? col_after(&tok[0]) :
+			     col_after(&tok[1]),
+			     "'label' needs a path and a level name");
+		else
+			perr(p, line, tok[3].col,
+			     "unexpected '%s' after the level name ('label' takes a path and a level)",
+			     Q(&tok[3]));
+		return;
+	}
+	path = parse_path(p, &tok[1], line, "label path", &len);
+	if (!path)
+		return;
+	if (pol->nr_labels >= AVFENCE_POLICY_LABELS_MAX) {
+		if (!p->too_many_labels)
+			perr(p, line, tok[0].col, "too many labels (limit %d)",
+			     AVFENCE_POLICY_LABELS_MAX);
+		p->too_many_labels = true;
+		return;
+	}
+	if (pol->nr_labels == pol->alloc_labels) {
+		size_t alloc = pol->alloc_labels ? pol->alloc_labels * 2 : 16;
+		struct policy_label *v;
+
+		v = realloc(pol->labels, alloc * sizeof(*v));
+		if (!v) {
+			p->err = -ENOMEM;
+			return;
+		}
+		pol->labels = v;
+		pol->alloc_labels = alloc;
+	}
+	l = &pol->labels[pol->nr_labels];
+	l->path = strings_dup(&pol->strings, path, len);
+	if (!l->path) {
+		p->err = -ENOMEM;
+		return;
+	}
+	l->path_len = len;
+	l->level = 0;
+	l->line = line;
+	l->col = tok[1].col;
+	pol->nr_labels++;
+	add_pending(p, &tok[2], line, SIZE_MAX, pol->nr_labels - 1);
 }
 
 static void parse_line(struct parser *p, const char *s, size_t len,
@@ -582,9 +646,11 @@ static void parse_line(struct parser *p, const char *s, size_t len,
 		do_mode(p, p->tok, n, line);
 	else if (tok_is(&p->tok[0], "subject"))
 		do_subject(p, p->tok, n, line);
+	else if (tok_is(&p->tok[0], "label"))
+		do_label(p, p->tok, n, line);
 	else
 		perr(p, line, p->tok[0].col,
-		     "unknown directive '%s' (expected levels, default, mode or subject)",
+		     "unknown directive '%s' (expected levels, default, mode, subject or label)",
 		     Q(&p->tok[0]));
 }
 
@@ -613,7 +679,9 @@ static void resolve_levels(struct parser *p)
 				     "unknown level '%s'", Q(&pd->name));
 			continue;
 		}
-		if (pd->subject == SIZE_MAX)
+		if (pd->label != SIZE_MAX)
+			pol->labels[pd->label].level = idx;
+		else if (pd->subject == SIZE_MAX)
 			pol->default_level = idx;
 		else
 			pol->subjects[pd->subject].clearance = idx;
@@ -724,6 +792,51 @@ static void find_duplicate_subjects(struct parser *p)
 		free(v);
 }
 
+static int label_cmp(const void *a, const void *b)
+{
+	const struct policy_label *const *x = a, *const *y = b;
+	int r = strcmp((*x)->path, (*y)->path);
+
+	if (r)
+		return r;
+	return (*x)->line < (*y)->line ? -1 : (*x)->line > (*y)->line;
+}
+
+/*
+ * Sort a view of the labels by path: duplicates are neighbours, and
+ * without any it is the canonical order, kept as pol->labels_by_path.
+ */
+static void find_duplicate_labels(struct parser *p)
+{
+	struct policy *pol = p->pol;
+	const struct policy_label **v;
+	size_t i, first, before = p->errs->nr;
+
+	if (!pol->nr_labels)
+		return;
+	v = malloc(pol->nr_labels * sizeof(*v));
+	if (!v) {
+		p->err = -ENOMEM;
+		return;
+	}
+	for (i = 0; i < pol->nr_labels; i++)
+		v[i] = &pol->labels[i];
+	qsort(v, pol->nr_labels, sizeof(*v), label_cmp);
+	for (i = 1, first = 0; i < pol->nr_labels; i++) {
+		if (strcmp(v[i]->path, v[first]->path)) {
+			first = i;
+			continue;
+		}
+		perr(p, v[i]->line, v[i]->col,
+		     "duplicate label path '%s' (first on line %u)",
+		     quote(v[i]->path, v[i]->path_len).s, v[first]->line);
+	}
+	if (p->errs->nr == before)
+		pol->labels_by_path = v;
+	else
+		free(v);
+}
+
 /**
  * policy_parse - parse a policy file held in memory
  * @buf: the file's contents; need not be NUL-terminated, may contain NULs
@@ -764,6 +877,7 @@ int policy_parse(const char *buf, size_t len, struct policy *pol,
 	if (!p.err) {
 		resolve_levels(&p);
 		find_duplicate_subjects(&p);
+		find_duplicate_labels(&p);
 		if (!pol->levels_line)
 			perr(&p, 1, 1, "missing 'levels' directive");
 		if (!pol->default_line)

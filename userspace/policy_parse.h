@@ -35,6 +35,22 @@ struct policy_subject {
 };
 
 /**
+ * struct policy_label - one "label PATH LEVEL" line
+ * @path: absolute path, NUL-terminated, owned by the policy
+ * @path_len: strlen(@path)
+ * @level: level index into policy.levels
+ * @line: line number of the directive (1-based)
+ * @col: column of the path (1-based, in bytes)
+ */
+struct policy_label {
+	char *path;
+	size_t path_len;
+	u32 level;
+	unsigned int line;
+	unsigned int col;
+};
+
+/**
  * struct policy - a parsed policy file
  * @levels: the ladder, lowest first
  * @levels_line: line of the "levels" directive, 0 if none
@@ -48,6 +64,11 @@ struct policy_subject {
  * @alloc_subjects: allocated entries in @subjects
  * @by_path: the entries of @subjects in canonical order: by path, compared
  *	bytewise, as in the digest and the load request
+ * @labels: the "label" lines, in file order
+ * @nr_labels: number of entries in @labels
+ * @alloc_labels: allocated entries in @labels
+ * @labels_by_path: the entries of @labels in canonical order (by path,
+ *	bytewise), as in the digest and the load request
  * @strings: where the paths are kept
  *
  * The fields are only meaningful when policy_parse() reported no error.
@@ -64,6 +85,10 @@ struct policy {
 	size_t nr_subjects;
 	size_t alloc_subjects;
 	const struct policy_subject **by_path;
+	struct policy_label *labels;
+	size_t nr_labels;
+	size_t alloc_labels;
+	const struct policy_label **labels_by_path;
 	struct policy_strings *strings;
 };
 

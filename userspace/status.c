@@ -138,6 +138,55 @@ static void add_subject(struct avf_status *st, struct nlattr *nest)
 	st->nr_subject_list++;
 }
 
+static struct nla_policy plabel_policy[AVFENCE_PLABEL_A_MAX + 1] = {
+	[AVFENCE_PLABEL_A_PATH]		= { .type = NLA_STRING },
+	[AVFENCE_PLABEL_A_LEVEL]	= { .type = NLA_STRING },
+	[AVFENCE_PLABEL_A_DEV]		= { .type = NLA_U32 },
+	[AVFENCE_PLABEL_A_INO]		= { .type = NLA_U64 },
+	[AVFENCE_PLABEL_A_MOUNT_ROOT]	= { .type = NLA_U8 },
+};
+
+static void add_plabel(struct avf_status *st, struct nlattr *nest)
+{
+	struct nlattr *tb[AVFENCE_PLABEL_A_MAX + 1];
+	struct avf_status_plabel *l;
+
+	if (nla_type(nest) != AVFENCE_A_POLICY_LABEL ||
+	    nla_parse_nested(tb, AVFENCE_PLABEL_A_MAX, nest, plabel_policy) ||
+	    !tb[AVFENCE_PLABEL_A_PATH])
+		return;
+	if (st->nr_plabel_list == st->cap_plabel_list) {
+		uint32_t cap = st->cap_plabel_list ? 2 * st->cap_plabel_list : 16;
+		void *p = realloc(st->plabel_list, cap * sizeof(*l));
+
+		if (!p) {
+			st->list_nomem = true;
+			return;
+		}
+		st->plabel_list = p;
+		st->cap_plabel_list = cap;
+	}
+	l = &st->plabel_list[st->nr_plabel_list];
+	memset(l, 0, sizeof(*l));
+	l->path = strndup(nla_data(tb[AVFENCE_PLABEL_A_PATH]),
+			  nla_len(tb[AVFENCE_PLABEL_A_PATH]));
+	if (!l->path) {
+		st->list_nomem = true;
+		return;
+	}
+	if (tb[AVFENCE_PLABEL_A_LEVEL])
+		copy_string(l->level, sizeof(l->level),
+			    tb[AVFENCE_PLABEL_A_LEVEL]);
+	if (tb[AVFENCE_PLABEL_A_DEV] && tb[AVFENCE_PLABEL_A_INO]) {
+		l->has_id = true;
+		l->dev = nla_get_u32(tb[AVFENCE_PLABEL_A_DEV]);
+		l->ino = nla_get_u64(tb[AVFENCE_PLABEL_A_INO]);
+	}
+	if (tb[AVFENCE_PLABEL_A_MOUNT_ROOT])
+		l->mount_root = nla_get_u8(tb[AVFENCE_PLABEL_A_MOUNT_ROOT]);
+	st->nr_plabel_list++;
+}
+
 static void add_subjects(struct avf_status *st, struct nlattr *nest)
 {
 	struct nlattr *a;
@@ -162,6 +211,14 @@ static void parse_subjects(struct avf_status *st)
 			  genlmsg_attrlen(nlmsg_data(nlh), 0), rem) {
 		if (nla_type(nest) == AVFENCE_A_SUBJECTS)
 			add_subjects(st, nest);
+		if (nla_type(nest) == AVFENCE_A_POLICY_LABELS) {
+			struct nlattr *a;
+			int r;
+
+			st->has_plabel_list = true;
+			nla_for_each_nested(a, nest, r)
+				add_plabel(st, a);
+		}
 	}
 }
 
@@ -209,6 +266,13 @@ static int status_reply(struct nlattr **tb, void *arg)
 	if (tb[AVFENCE_A_SUBJECT_COUNT]) {
 		st->has_subjects = true;
 		st->subjects = nla_get_u32(tb[AVFENCE_A_SUBJECT_COUNT]);
+	}
+	if (tb[AVFENCE_A_POLICY_LABEL_COUNT]) {
+		st->has_plabels = true;
+		st->plabels = nla_get_u32(tb[AVFENCE_A_POLICY_LABEL_COUNT]);
+		/* A policy without labels sends no list: it is empty. */
+		if (st->want_list && !st->plabels)
+			st->has_plabel_list = true;
 	}
 	if (tb[AVFENCE_A_TAGGED]) {
 		st->has_tagged = true;
@@ -286,7 +350,8 @@ int avf_status_get_full(struct avf_nl *nl, struct avf_status *st,
 	if (!msg)
 		return -ENOMEM;
 	if (nla_put_u32(msg, AVFENCE_A_STATUS_WANT,
-			AVFENCE_STATUS_WANT_SUBJECTS)) {
+			AVFENCE_STATUS_WANT_SUBJECTS |
+			AVFENCE_STATUS_WANT_POLICY_LABELS)) {
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
@@ -307,6 +372,12 @@ void avf_status_free(struct avf_status *st)
 	st->subject_list = NULL;
 	st->nr_subject_list = 0;
 	st->cap_subject_list = 0;
+	for (i = 0; i < st->nr_plabel_list; i++)
+		free(st->plabel_list[i].path);
+	free(st->plabel_list);
+	st->plabel_list = NULL;
+	st->nr_plabel_list = 0;
+	st->cap_plabel_list = 0;
 }
 
 static int fetch(struct avf_status *st, bool full)

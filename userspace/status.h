@@ -39,6 +39,16 @@ struct avf_status_subject {
 	uint64_t ino;
 };
 
+/* A policy "label" line as the kernel resolved it at load. */
+struct avf_status_plabel {
+	char *path;
+	char level[AVFENCE_LEVEL_NAME_MAX];
+	bool has_id;
+	uint32_t dev;
+	uint64_t ino;
+	bool mount_root;
+};
+
 /**
  * struct avf_status - the kernel's answer; has_* tells what it included
  */
@@ -56,6 +66,8 @@ struct avf_status {
 	struct avf_levels levels;
 	char default_level[AVFENCE_LEVEL_NAME_MAX];
 	uint32_t subjects;
+	bool has_plabels;
+	uint32_t plabels;		/* policy "label" lines */
 	uint32_t tagged;
 	uint64_t denied;
 	uint64_t audited;
@@ -72,6 +84,10 @@ struct avf_status {
 	struct avf_status_subject *subject_list;
 	uint32_t nr_subject_list;
 	uint32_t cap_subject_list;
+	bool has_plabel_list;
+	struct avf_status_plabel *plabel_list;
+	uint32_t nr_plabel_list;
+	uint32_t cap_plabel_list;
 	bool list_nomem;
 };
 

@@ -64,6 +64,18 @@
  *            resolved the path to at load (s_dev, encoded as stat(2)'s
  *            st_dev)
  *            AVFENCE_SUBJECT_A_INO: NLA_U64, the inode number
+ *    With AVFENCE_STATUS_WANT_POLICY_LABELS and a policy:
+ *    AVFENCE_A_POLICY_LABELS: NLA_NESTED, may repeat; the policy's
+ *    "label" lines in the order they were loaded, cut short as the
+ *    subjects are (compare with AVFENCE_A_POLICY_LABEL_COUNT)
+ *        AVFENCE_A_POLICY_LABEL: NLA_NESTED, one per label line
+ *            AVFENCE_PLABEL_A_PATH: NLA_NUL_STRING, as loaded
+ *            AVFENCE_PLABEL_A_LEVEL: NLA_NUL_STRING
+ *            AVFENCE_PLABEL_A_DEV, AVFENCE_PLABEL_A_INO: what the path
+ *            was resolved to at load, as for subjects
+ *            AVFENCE_PLABEL_A_MOUNT_ROOT: NLA_U8, 1 if PATH was the root
+ *            of a mounted filesystem at load
+ *    With a policy, AVFENCE_A_POLICY_LABEL_COUNT: NLA_U32.
  *    The reply is then up to about 80 KiB: the reader's receive buffer
  *    must hold it and the ack (SO_RCVBUF of 256 KiB is plenty).
  *    Attributes may be added to this reply; readers ignore those they
@@ -85,6 +97,14 @@
  *            unknown bits are rejected with -EOPNOTSUPP
  *    The kernel resolves each path to a regular file and matches subjects
  *    by the identity of that file (device and inode), not by name.
+ *    AVFENCE_A_POLICY_LABELS: NLA_NESTED, optional, may repeat;
+ *    0..AVFENCE_POLICY_LABELS_MAX labels in all (Documentation/policy.rst,
+ *    "label" lines)
+ *        AVFENCE_A_POLICY_LABEL: NLA_NESTED, one per label
+ *            AVFENCE_PLABEL_A_PATH: NLA_NUL_STRING, absolute, required
+ *            AVFENCE_PLABEL_A_LEVEL: NLA_NUL_STRING, required
+ *    Each path must resolve (-ENOENT otherwise); two paths naming the
+ *    same object are rejected with -EINVAL.
  *    Errors: -EINVAL (malformed, unknown level, duplicate level),
  *    -ENOENT (subject path does not resolve), -E2BIG (over a limit),
  *    -EPERM (no capability, or the caller is tagged), -ENOMEM.
@@ -148,6 +168,7 @@
 #define AVFENCE_LEVELS_MAX	32
 #define AVFENCE_LEVEL_NAME_MAX	64	/* bytes, with the NUL */
 #define AVFENCE_SUBJECTS_MAX	16384
+#define AVFENCE_POLICY_LABELS_MAX	4096	/* "label PATH LEVEL" lines */
 #define AVFENCE_PATH_MAX	4096	/* bytes, with the NUL */
 /*
  * Bytes of subject list in a GET_STATUS reply, at most: the reply and the
@@ -168,6 +189,8 @@ enum avfence_label_source {
 	AVFENCE_LABEL_OWN,	/* the file's own xattr */
 	AVFENCE_LABEL_INHERITED, /* nearest labelled directory above */
 	AVFENCE_LABEL_DEFAULT,	/* the policy's default level */
+	AVFENCE_LABEL_POLICY,	/* a "label" line of the policy, on the file */
+	AVFENCE_LABEL_POLICY_INHERITED, /* a "label" line on a directory above */
 };
 
 /*
@@ -248,6 +271,8 @@ enum avfence_attr {
 	AVFENCE_A_TASK,
 	AVFENCE_A_LEVEL_STATS,
 	AVFENCE_A_STATUS_WANT,
+	AVFENCE_A_POLICY_LABELS,
+	AVFENCE_A_POLICY_LABEL_COUNT,
 	__AVFENCE_A_MAX
 };
 #define AVFENCE_A_MAX (__AVFENCE_A_MAX - 1)
@@ -266,7 +291,9 @@ enum avfence_level_attr {
 enum avfence_status_want {
 	/* the subject list, with what each path was resolved to */
 	AVFENCE_STATUS_WANT_SUBJECTS = 1 << 0,
-	__AVFENCE_STATUS_WANT_ALL = (1 << 1) - 1
+	/* the policy's "label" lines, with what each path was resolved to */
+	AVFENCE_STATUS_WANT_POLICY_LABELS = 1 << 1,
+	__AVFENCE_STATUS_WANT_ALL = (1 << 2) - 1
 };
 
 /* AVFENCE_A_LEVEL_STATS holds only AVFENCE_A_LEVEL entries. */
@@ -286,6 +313,21 @@ enum avfence_subject_attr {
 	__AVFENCE_SUBJECT_A_MAX
 };
 #define AVFENCE_SUBJECT_A_MAX (__AVFENCE_SUBJECT_A_MAX - 1)
+
+/* AVFENCE_A_POLICY_LABELS holds only AVFENCE_A_POLICY_LABEL entries. */
+#define AVFENCE_A_POLICY_LABEL 1
+
+enum avfence_plabel_attr {
+	AVFENCE_PLABEL_A_UNSPEC,
+	AVFENCE_PLABEL_A_PATH,
+	AVFENCE_PLABEL_A_LEVEL,
+	AVFENCE_PLABEL_A_DEV,		/* GET_STATUS replies only */
+	AVFENCE_PLABEL_A_INO,		/* GET_STATUS replies only */
+	AVFENCE_PLABEL_A_MOUNT_ROOT,	/* GET_STATUS replies only */
+	AVFENCE_PLABEL_A_PAD,
+	__AVFENCE_PLABEL_A_MAX
+};
+#define AVFENCE_PLABEL_A_MAX (__AVFENCE_PLABEL_A_MAX - 1)
 
 #define AVFENCE_MCGRP_EVENTS	"events"
 #define AVFENCE_DIGEST_LEN	32

@@ -218,11 +218,11 @@ TEST(duplicate_directives)
 TEST(unknown_directive)
 {
 	one(_metadata, "  frob x y", 3,
-	    "unknown directive 'frob' (expected levels, default, mode or subject)");
+	    "unknown directive 'frob' (expected levels, default, mode, subject or label)");
 	one(_metadata, "Levels A", 1,
-	    "unknown directive 'Levels' (expected levels, default, mode or subject)");
+	    "unknown directive 'Levels' (expected levels, default, mode, subject or label)");
 	one(_metadata, "subjects /x A", 1,
-	    "unknown directive 'subjects' (expected levels, default, mode or subject)");
+	    "unknown directive 'subjects' (expected levels, default, mode, subject or label)");
 }
 
 TEST(unknown_levels)
@@ -616,7 +616,7 @@ TEST(quoting_in_messages)
 	done(&p);
 
 	one(_metadata, "fr\x01o'b\\", 1,
-	    "unknown directive 'fr\\x01o\\x27b\\x5c' (expected levels, default, mode or subject)");
+	    "unknown directive 'fr\\x01o\\x27b\\x5c' (expected levels, default, mode, subject or label)");
 }
 
 TEST_HARNESS_MAIN
