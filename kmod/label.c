@@ -117,10 +117,11 @@ static bool merge_policy(struct dentry *d, const struct avf_subject_key *mp,
 	if (policy)
 		pl = avf_policy_label_find(policy, &key, IS_ROOT(d), mp,
 					   &adopted);
-	if (pl && (!have || pl->level > avf_label_level(&policy->levels,
-							 label->name,
-							 label->len,
-							 &unknown))) {
+	if (pl && have &&
+	    pl->level <= avf_label_level(&policy->levels, label->name,
+					 label->len, &unknown))
+		pl = NULL;	/* the xattr is as high: it stands */
+	if (pl) {
 		set_policy_label(policy, pl, label);
 		have = true;
 	}

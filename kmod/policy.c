@@ -179,11 +179,11 @@ int avf_policy_add_label(struct avf_policy *policy, const char *path,
 			 u32 level, const struct avf_subject_key *obj,
 			 const struct avf_subject_key *mp, bool mount_root)
 {
+	struct hlist_head *head;
 	struct avf_plabel *pl;
 
-	hlist_for_each_entry(pl, &policy->label_buckets[ino_hash(obj->ino,
-							policy->label_bits)],
-			     node) {
+	head = &policy->label_buckets[ino_hash(obj->ino, policy->label_bits)];
+	hlist_for_each_entry(pl, head, node) {
 		if (same_key(&pl->obj, obj))
 			return -EEXIST;
 	}

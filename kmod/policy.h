@@ -117,7 +117,7 @@ struct avf_policy {
 	u32 label_bits;
 	struct hlist_head *label_buckets;
 	struct hlist_head *mp_buckets;
-	spinlock_t adopt_lock;
+	spinlock_t adopt_lock;	/* writers of @adopted */
 	u64 adopted[AVF_ADOPT_SLOTS];
 };
 

@@ -198,6 +198,17 @@ static void add_subjects(struct avf_status *st, struct nlattr *nest)
 	}
 }
 
+static void add_plabels(struct avf_status *st, struct nlattr *nest)
+{
+	struct nlattr *a;
+	int rem;
+
+	st->has_plabel_list = true;
+	nla_for_each_nested(a, nest, rem) {
+		add_plabel(st, a);
+	}
+}
+
 /* AVFENCE_A_SUBJECTS may repeat: walk the whole reply, not tb[]. */
 static void parse_subjects(struct avf_status *st)
 {
@@ -211,14 +222,8 @@ static void parse_subjects(struct avf_status *st)
 			  genlmsg_attrlen(nlmsg_data(nlh), 0), rem) {
 		if (nla_type(nest) == AVFENCE_A_SUBJECTS)
 			add_subjects(st, nest);
-		if (nla_type(nest) == AVFENCE_A_POLICY_LABELS) {
-			struct nlattr *a;
-			int r;
-
-			st->has_plabel_list = true;
-			nla_for_each_nested(a, nest, r)
-				add_plabel(st, a);
-		}
+		if (nla_type(nest) == AVFENCE_A_POLICY_LABELS)
+			add_plabels(st, nest);
 	}
 }
 

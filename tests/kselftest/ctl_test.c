@@ -322,7 +322,7 @@ TEST_F(ctl, status_want_flags)
 	ASSERT_EQ(0, avf_nl_do(AVFENCE_CMD_GET_STATUS, fill_want, &want,
 			       reply, &len));
 	EXPECT_NE(NULL, memmem(reply, len, SCANNER, strlen(SCANNER)));
-	want = AVFENCE_STATUS_WANT_SUBJECTS << 1;
+	want = __AVFENCE_STATUS_WANT_ALL + 1;	/* the first unknown flag */
 	EXPECT_EQ(-EOPNOTSUPP, avf_nl_do(AVFENCE_CMD_GET_STATUS, fill_want,
 					 &want, reply, &len));
 }

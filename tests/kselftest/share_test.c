@@ -173,10 +173,17 @@ TEST_F(plabel, mount_root_at_load_and_remount)
 	EXPECT_NE(NULL, strstr(o->out, "\"mount_root\":true"));
 	EXPECT_NE(NULL, strstr(o->out, "\"labels\":2"));
 	ASSERT_EQ(0, umount2(TMP "/share", 0));
+	/*
+	 * Another file system takes the device number just freed (covered
+	 * too: reuse can only deny), so the new mount has a new one and is
+	 * known only by where it is mounted.
+	 */
+	ASSERT_EQ(0, mount_tmpfs(TMP "/other"));
 	ASSERT_EQ(0, mount("tmpfs", TMP "/share", "tmpfs", 0, "mode=0755"));
 	ASSERT_EQ(0, write_file(TMP "/share/file", "x\n"));
 	EXPECT_EQ(EACCES, scan(TMP "/share/file", "r"));
 	umount2(TMP "/share", MNT_DETACH);
+	umount2(TMP "/other", MNT_DETACH);
 	free(o);
 }
 
