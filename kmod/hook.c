@@ -106,6 +106,12 @@ static struct avf_hook avf_hooks[] __ro_after_init = {
 		     AVF_WHEN_LOCKED),
 	AVF_HOOK_SYM(ia32_sys_delete_module, "__ia32_sys_delete_module",
 		     AVF_WHEN_LOCKED),
+	/*
+	 * measure.c: every TPM command, from /dev/tpm* and the kernel, goes
+	 * through tpm_transmit() with the command in a kernel buffer: no
+	 * one but avfence may extend or reset its PCR.
+	 */
+	AVF_HOOK_SYM(tpm_transmit, "tpm_transmit", AVF_WHEN_ALWAYS),
 };
 /* clang-format on */
 

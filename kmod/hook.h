@@ -19,6 +19,7 @@
 
 union bpf_attr;
 struct io_uring_cmd;
+struct tpm_chip;
 
 #define AVF_HOOKS(X)							\
 	X(int, task_alloc, struct task_struct *task,			\
@@ -67,7 +68,9 @@ struct io_uring_cmd;
 	  unsigned long arg)						\
 	X(int, uring_cmd, struct io_uring_cmd *ioucmd)			\
 	X(long, sys_delete_module, const struct pt_regs *regs)		\
-	X(long, ia32_sys_delete_module, const struct pt_regs *regs)
+	X(long, ia32_sys_delete_module, const struct pt_regs *regs)	\
+	X(ssize_t, tpm_transmit, struct tpm_chip *chip, u8 *buf,		\
+	  size_t bufsiz)
 
 #define AVF_ORIG_MEMBER(ret, name, ...) ret (*name)(__VA_ARGS__);
 #define AVF_WRAPPER_DECL(ret, name, ...) ret hook_##name(__VA_ARGS__);

@@ -12,15 +12,19 @@
 #include "common.h"
 #include "event.h"
 #include "label.h"
+#include "measure.h"
 #include "policy.h"
 
 static int __init avf_init(void)
 {
 	int err;
 
-	err = avf_subject_init();
+	err = avf_measure_init();
 	if (err)
 		return err;
+	err = avf_subject_init();
+	if (err)
+		goto out_measure;
 	err = avf_label_init();
 	if (err)
 		goto out_subject;
@@ -30,6 +34,11 @@ static int __init avf_init(void)
 	err = avf_securityfs_init();
 	if (err)
 		goto out_hooks;
+	/* Measured before anyone can send it a policy. */
+	err = avf_measure(AVFENCE_MEASURE_MODULE_LOAD, NULL, 0,
+			  AVFENCE_MODE_UNSPEC);
+	if (err)
+		goto out_securityfs;
 	err = avf_netlink_init();
 	if (err)
 		goto out_securityfs;
@@ -45,6 +54,8 @@ out_label:
 	avf_label_exit();
 out_subject:
 	avf_subject_exit();
+out_measure:
+	avf_measure_exit();
 	pr_err("not loaded: %d\n", err);
 	return err;
 }
@@ -58,6 +69,7 @@ static void __exit avf_exit(void)
 	avf_label_exit();
 	avf_subject_exit();
 	avf_policy_exit();
+	avf_measure_exit();
 	pr_info("unloaded\n");
 }
 

@@ -21,8 +21,12 @@
 #include "event.h"
 #include "fence.h"
 #include "label.h"
+#include "measure.h"
 #include "policy.h"
 #include "resolve.h"
+
+/* The change was not made: the TPM did not take its measurement. */
+#define MEASURE_FAILED "could not measure the change into the TPM: nothing changed"
 
 static const struct nla_policy avf_level_policy[AVFENCE_LEVEL_A_MAX + 1] = {
 	[AVFENCE_LEVEL_A_NAME] = { .type = NLA_NUL_STRING,
@@ -411,6 +415,13 @@ static int avf_nl_load(struct sk_buff *skb, struct genl_info *info)
 		err = -EPERM;
 		goto out_free;
 	}
+	err = avf_measure(AVFENCE_MEASURE_POLICY_LOAD, policy->digest,
+			  avf_policy_next_generation(), policy->mode);
+	if (err) {
+		mutex_unlock(&avf_config_lock);
+		NL_SET_ERR_MSG(extack, MEASURE_FAILED);
+		goto out_free;
+	}
 	avf_policy_replace(policy);
 	/* Directory labels cached under the old policy's label lines. */
 	avf_label_changed();
@@ -447,6 +458,12 @@ static int avf_nl_set_mode(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "the policy is locked until reboot");
 		err = -EPERM;
 	} else if (policy) {
+		err = avf_measure(AVFENCE_MEASURE_MODE, policy->digest,
+				  policy->generation, mode);
+		if (err) {
+			NL_SET_ERR_MSG(info->extack, MEASURE_FAILED);
+			goto out;
+		}
 		WRITE_ONCE(policy->mode, mode);
 		pr_info("mode set to %s by pid %d\n", mode_name(mode),
 			task_pid_nr(current));
@@ -455,6 +472,7 @@ static int avf_nl_set_mode(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "no policy loaded");
 		err = -ENOENT;
 	}
+out:
 	mutex_unlock(&avf_config_lock);
 	return err;
 }
@@ -478,12 +496,20 @@ static int avf_nl_lock(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "avfence is being unloaded");
 		err = -EBUSY;
 	} else if (!avf_locked) {
+		err = avf_measure(AVFENCE_MEASURE_LOCK, policy->digest,
+				  policy->generation, READ_ONCE(policy->mode));
+		if (err) {
+			module_put(THIS_MODULE);
+			NL_SET_ERR_MSG(info->extack, MEASURE_FAILED);
+			goto out;
+		}
 		/* The reference is never dropped: rmmod fails as in use. */
 		WRITE_ONCE(avf_locked, true);
 		pr_info("policy generation %llu locked until reboot by pid %d\n",
 			policy->generation, task_pid_nr(current));
 		config_event(AVFENCE_EVENT_LOCK, policy);
 	}
+out:
 	mutex_unlock(&avf_config_lock);
 	return err;
 }
@@ -700,6 +726,19 @@ static int put_plabels(struct sk_buff *msg, const struct avf_policy *policy,
 	return 0;
 }
 
+/* Whether changes are measured, and into which PCR. */
+static int put_measure(struct sk_buff *msg)
+{
+	u64 records;
+	u32 pcr;
+
+	if (!avf_measure_state(&pcr, &records) &&
+	    nla_put_u32(msg, AVFENCE_A_MEASURE_PCR, pcr))
+		return -EMSGSIZE;
+	return nla_put_u64_64bit(msg, AVFENCE_A_MEASURE_RECORDS, records,
+				 AVFENCE_A_PAD);
+}
+
 static int avf_nl_status(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *want_attr = info->attrs[AVFENCE_A_STATUS_WANT];
@@ -754,7 +793,7 @@ static int avf_nl_status(struct sk_buff *skb, struct genl_info *info)
 			      AVFENCE_A_PAD) ||
 	    nla_put_u64_64bit(msg, AVFENCE_A_AUDITED, avf_stat_audited(~0U),
 			      AVFENCE_A_PAD) ||
-	    put_routes(msg) ||
+	    put_routes(msg) || put_measure(msg) ||
 	    (policy && (put_policy(msg, policy) ||
 			put_level_stats(msg, policy))) ||
 	    (subjects && put_subjects(msg, policy, nsubjects)) ||

@@ -485,6 +485,18 @@ int avf_policy_digest(struct avf_policy *policy)
 }
 
 /**
+ * avf_policy_next_generation - the generation the next load will get
+ *
+ * Context: avf_config_lock held, so that it is the one replace gives.
+ * Return: the generation.
+ */
+u64 avf_policy_next_generation(void)
+{
+	lockdep_assert_held(&avf_config_lock);
+	return avf_generation + 1;
+}
+
+/**
  * avf_policy_replace - publish a complete policy, free the old one
  * @policy: the new policy; ownership passes to the policy store
  *

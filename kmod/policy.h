@@ -144,6 +144,7 @@ const struct avf_plabel *avf_policy_label_find(struct avf_policy *policy,
 int avf_policy_canon(const struct avf_policy *policy, avf_emit_fn emit,
 		     void *ctx);
 int avf_policy_digest(struct avf_policy *policy);
+u64 avf_policy_next_generation(void);
 void avf_policy_replace(struct avf_policy *policy);
 void avf_policy_exit(void);
 

@@ -7,6 +7,8 @@
  *						and "subject P: ..." lines
  *	/sys/kernel/security/avfence/policy	the canonical form in force,
  *						whose SHA-256 is its digest
+ *	.../binary_measurements			the measurement log (measure.c)
+ *	.../ascii_measurements			the same, as text
  */
 #include <linux/security.h>
 #include <linux/seq_file.h>
@@ -15,9 +17,11 @@
 #include "common.h"
 #include "event.h"
 #include "fence.h"
+#include "measure.h"
 #include "policy.h"
 
 static struct dentry *avf_dir, *avf_status, *avf_policy_file;
+static struct dentry *avf_binary_log, *avf_ascii_log;
 
 static const char *mode_name(u32 mode)
 {
@@ -66,10 +70,18 @@ static void policy_lists_show(struct seq_file *m,
 static int status_show(struct seq_file *m, void *v)
 {
 	struct avf_policy *policy;
-	u32 i;
+	const char *why_not;
+	u64 records;
+	u32 i, pcr;
 
 	seq_printf(m, "version: %s\nabi: %d\nkernel: %s\n", AVFENCE_VERSION,
 		   AVFENCE_GENL_VERSION, init_utsname()->release);
+	why_not = avf_measure_state(&pcr, &records);
+	if (why_not)
+		seq_printf(m, "measured: no (%s): not measured, %llu records\n",
+			   why_not, records);
+	else
+		seq_printf(m, "measured: pcr %u, %llu records\n", pcr, records);
 	mutex_lock(&avf_config_lock);
 	policy = rcu_dereference_protected(avf_policy,
 					   lockdep_is_held(&avf_config_lock));
@@ -135,7 +147,14 @@ int avf_securityfs_init(void)
 					    &status_fops);
 	avf_policy_file = securityfs_create_file("policy", 0444, avf_dir,
 						 NULL, &policy_fops);
-	if (IS_ERR(avf_status) || IS_ERR(avf_policy_file)) {
+	avf_binary_log = securityfs_create_file("binary_measurements", 0444,
+						avf_dir, NULL,
+						&avf_measure_binary_fops);
+	avf_ascii_log = securityfs_create_file("ascii_measurements", 0444,
+					       avf_dir, NULL,
+					       &avf_measure_ascii_fops);
+	if (IS_ERR(avf_status) || IS_ERR(avf_policy_file) ||
+	    IS_ERR(avf_binary_log) || IS_ERR(avf_ascii_log)) {
 		avf_securityfs_exit();
 		return -ENOMEM;
 	}
@@ -145,6 +164,10 @@ int avf_securityfs_init(void)
 /** avf_securityfs_exit - remove /sys/kernel/security/avfence/ */
 void avf_securityfs_exit(void)
 {
+	if (!IS_ERR_OR_NULL(avf_ascii_log))
+		securityfs_remove(avf_ascii_log);
+	if (!IS_ERR_OR_NULL(avf_binary_log))
+		securityfs_remove(avf_binary_log);
 	if (!IS_ERR_OR_NULL(avf_policy_file))
 		securityfs_remove(avf_policy_file);
 	if (!IS_ERR_OR_NULL(avf_status))

@@ -91,6 +91,15 @@ for k in "${kvers[@]}"; do
 	n=$((n + 1))
 done
 
+# 4c. measurement and attestation with a software TPM (swtpm, tpm-tis):
+#     measure_test and tpm_test, which locks the fence last.
+for k in "${kvers[@]}"; do
+	stage "0$n-vm-$k-tpm" tests/vm/run.sh --no-build --tpm "$k"
+	cp "build/vm/$k-tpm/results.tap" "$res/0$n-vm-$k-tpm.tap" 2>/dev/null ||
+		echo "not ok - $k tpm: VM run produced no results" > "$res/0$n-vm-$k-tpm.tap"
+	n=$((n + 1))
+done
+
 # 5. deployment: make install, Debian packages and lintian, DKMS against
 #    every kernel's installed headers, dpkg install/remove/purge, and a VM
 #    booted with the installed layout (tests/deploy/run.sh writes the items).

@@ -89,6 +89,32 @@ static const struct command commands[] = {
 	  "above a subject's clearance) or audit (allow them, log and count).\n"
 	  "Without one, print the current mode.\n"
 	  "Needs CAP_MAC_ADMIN or CAP_SYS_ADMIN, and fails once locked.\n" },
+	{ "attest", attest_main, "--nonce HEX [--ak KEY] [--log FILE] DIR",
+	  "prove to an auditor which policy is in force (TPM quote)",
+	  "On the host, as root: read the measurement log\n"
+	  "(/sys/kernel/security/avfence/binary_measurements), replay it, check\n"
+	  "it against the TPM PCR it was extended into, have the TPM quote that\n"
+	  "PCR for the auditor's nonce with the attestation key, and write the\n"
+	  "bundle DIR: log.bin, quote.msg, quote.sig, quote.pcrs.  Give DIR to\n"
+	  "the auditor, who runs verify on another machine.\n"
+	  "  --nonce HEX  the auditor's fresh random nonce, 1-64 bytes in hex.\n"
+	  "  --ak KEY     the attestation key: persistent handle or tpm2-tools\n"
+	  "               context file (default 0x81010002).\n"
+	  "  --log FILE   another copy of the binary log.\n"
+	  "Needs tpm2-tools and access to the TPM (/dev/tpmrm0).\n" },
+	{ "verify", verify_main, "--nonce HEX --ak-pub FILE [--digest HEX] DIR",
+	  "check an attest bundle and say which policy is in force",
+	  "On any machine, no TPM needed: check the quote's signature with the\n"
+	  "AK's public key and that it is for NONCE (tpm2_checkquote), replay\n"
+	  "log.bin to the quoted PCR value, and print the policy digest, mode\n"
+	  "and lock state in force and since when (times are the host's clock:\n"
+	  "a claim; the order and contents of the records are proven).  Exit\n"
+	  "status 1 on any mismatch.\n"
+	  "  --nonce HEX    the nonce given to attest.\n"
+	  "  --ak-pub FILE  the AK's public key (PEM or TPM2B_PUBLIC) whose\n"
+	  "                 provenance the auditor has checked.\n"
+	  "  --digest HEX   also fail unless this is the policy digest in force\n"
+	  "                 (avfencectl check FILE prints it).\n" },
 	{ "lock", lock_main, "",
 	  "freeze the policy until reboot",
 	  "Lock the policy in force: until the next reboot no policy can be\n"

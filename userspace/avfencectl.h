@@ -37,6 +37,8 @@ int check_main(int argc, char **argv);
 int monitor_main(int argc, char **argv);
 int ps_main(int argc, char **argv);
 int lock_main(int argc, char **argv);
+int attest_main(int argc, char **argv);
+int verify_main(int argc, char **argv);
 
 const struct command *find_command(const char *name);
 void command_help(FILE *f, const struct command *cmd);

@@ -162,6 +162,16 @@ static void print_json(const struct avf_status *st)
 	printf(",\"subjects\":%" PRIu32 ",\"tagged\":%" PRIu32
 	       ",\"denied\":%" PRIu64 ",\"audited\":%" PRIu64,
 	       st->subjects, st->tagged, st->denied, st->audited);
+	printf(",\"measured\":%s,\"measure_pcr\":", st->measured ? "true" : "false");
+	if (st->measured)
+		printf("%" PRIu32, st->measure_pcr);
+	else
+		printf("null");
+	printf(",\"measure_records\":");
+	if (st->has_measure_records)
+		printf("%" PRIu64, st->measure_records);
+	else
+		printf("null");
 	printf(",\"events_lost\":");
 	if (st->has_events_lost)
 		printf("%" PRIu64, st->events_lost);
@@ -269,6 +279,12 @@ static void print_human(const struct avf_status *st)
 	printf("audited:        %" PRIu64 "\n", st->audited);
 	if (st->has_events_lost)
 		printf("events lost:    %" PRIu64 "\n", st->events_lost);
+	if (st->measured)
+		printf("measured:       TPM PCR %" PRIu32 ", %" PRIu64 " records\n",
+		       st->measure_pcr, st->measure_records);
+	else if (st->has_measure_records)
+		printf("measured:       no (no TPM 2.0): not measured, %" PRIu64 " records in the log\n",
+		       st->measure_records);
 	/* Per route, only those with something to say. */
 	for (i = 0; i < st->nr_routes; i++) {
 		const struct avf_route_stat *r = &st->routes[i];

@@ -40,6 +40,8 @@ static struct nla_policy reply_policy[AVFENCE_A_MAX + 1] = {
 	[AVFENCE_A_LOCKED]		= { .type = NLA_U8 },
 	[AVFENCE_A_DIGEST]		= { .minlen = AVFENCE_DIGEST_LEN },
 	[AVFENCE_A_EVENTS_LOST]		= { .type = NLA_U64 },
+	[AVFENCE_A_MEASURE_PCR]		= { .type = NLA_U32 },
+	[AVFENCE_A_MEASURE_RECORDS]	= { .type = NLA_U64 },
 	[AVFENCE_A_EVENT]		= { .type = NLA_NESTED },
 	[AVFENCE_A_TASK]		= { .type = NLA_NESTED },
 	[AVFENCE_A_SUBJECTS]		= { .type = NLA_NESTED },

@@ -301,6 +301,15 @@ static int status_reply(struct nlattr **tb, void *arg)
 		memcpy(st->digest, nla_data(tb[AVFENCE_A_DIGEST]),
 		       AVFENCE_DIGEST_LEN);
 	}
+	if (tb[AVFENCE_A_MEASURE_PCR]) {
+		st->measured = true;
+		st->measure_pcr = nla_get_u32(tb[AVFENCE_A_MEASURE_PCR]);
+	}
+	if (tb[AVFENCE_A_MEASURE_RECORDS]) {
+		st->has_measure_records = true;
+		st->measure_records =
+			nla_get_u64(tb[AVFENCE_A_MEASURE_RECORDS]);
+	}
 	if (tb[AVFENCE_A_EVENTS_LOST]) {
 		st->has_events_lost = true;
 		st->events_lost = nla_get_u64(tb[AVFENCE_A_EVENTS_LOST]);

@@ -56,6 +56,9 @@ struct avf_status {
 	bool has_abi, has_version, has_mode, has_generation, has_default;
 	bool has_subjects, has_tagged, has_denied, has_audited;
 	bool has_locked, has_digest, has_events_lost;
+	bool measured, has_measure_records;	/* measure.c's log and PCR */
+	uint32_t measure_pcr;
+	uint64_t measure_records;
 	bool policy_loaded;
 	bool locked;
 	bool levels_bad;		/* a level name we could not take */

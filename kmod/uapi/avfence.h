@@ -37,6 +37,9 @@
  *    AVFENCE_A_DIGEST: NLA_BINARY, 32 bytes: SHA-256 of the canonical
  *    form of the policy (Documentation/policy.rst), with a policy
  *    AVFENCE_A_EVENTS_LOST: NLA_U64
+ *    AVFENCE_A_MEASURE_PCR: NLA_U32, the TPM PCR every change of the
+ *    fence is extended into; absent if changes are not measured (no TPM)
+ *    AVFENCE_A_MEASURE_RECORDS: NLA_U64, records in the measurement log
  *    AVFENCE_A_ROUTE_STATS: NLA_NESTED, one entry per route
  *        AVFENCE_A_ROUTE: NLA_NESTED
  *            AVFENCE_ROUTE_A_ID: NLA_U32, enum avfence_route
@@ -157,6 +160,8 @@
 #ifndef _UAPI_LINUX_AVFENCE_H
 #define _UAPI_LINUX_AVFENCE_H
 
+#include <linux/types.h>
+
 #define AVFENCE_GENL_NAME	"avfence"
 #define AVFENCE_GENL_VERSION	1
 
@@ -273,6 +278,8 @@ enum avfence_attr {
 	AVFENCE_A_STATUS_WANT,
 	AVFENCE_A_POLICY_LABELS,
 	AVFENCE_A_POLICY_LABEL_COUNT,
+	AVFENCE_A_MEASURE_PCR,
+	AVFENCE_A_MEASURE_RECORDS,
 	__AVFENCE_A_MAX
 };
 #define AVFENCE_A_MAX (__AVFENCE_A_MAX - 1)
@@ -387,5 +394,58 @@ enum avfence_route_attr {
 	__AVFENCE_ROUTE_A_MAX
 };
 #define AVFENCE_ROUTE_A_MAX (__AVFENCE_ROUTE_A_MAX - 1)
+
+/*
+ * DOC: measurement log
+ *
+ * /sys/kernel/security/avfence/binary_measurements holds one struct
+ * avfence_measurement per change of the fence's state, oldest first,
+ * back to back; ascii_measurements shows the same, one line each.  Each
+ * record describes the state *after* its change.  When measured, the
+ * SHA-256 of the record's 80 bytes was extended into PCR @pcr of the
+ * TPM's SHA-256 bank before the change took effect, so replaying the log
+ * from 32 zero bytes (PCR = SHA-256(PCR || SHA-256(record))) gives the
+ * PCR's value.  All fields are little-endian.
+ */
+enum avfence_measure_event {
+	AVFENCE_MEASURE_UNSPEC,
+	AVFENCE_MEASURE_MODULE_LOAD,	/* avfence loaded; no policy */
+	AVFENCE_MEASURE_POLICY_LOAD,	/* a policy loaded */
+	AVFENCE_MEASURE_MODE,		/* the mode set */
+	AVFENCE_MEASURE_LOCK,		/* locked until reboot */
+	/* new events are appended here */
+	__AVFENCE_MEASURE_MAX
+};
+
+#define AVFENCE_MEASURE_VERSION		1
+#define AVFENCE_MEASURE_UNMEASURED	0xffffffffU	/* pcr: no TPM */
+#define AVFENCE_MEASURE_MAX		65536		/* records */
+
+/**
+ * struct avfence_measurement - one change of the fence's state
+ * @version: AVFENCE_MEASURE_VERSION
+ * @event: enum avfence_measure_event
+ * @pcr: the PCR extended, or AVFENCE_MEASURE_UNMEASURED
+ * @seq: 0 for the first record since the module was loaded, then +1
+ * @realtime_ns: CLOCK_REALTIME of the change (the host's clock: a claim)
+ * @boottime_ns: CLOCK_BOOTTIME of the change
+ * @generation: the generation of the policy in force after it, 0 if none
+ * @mode: enum avfence_mode after it, AVFENCE_MODE_UNSPEC if no policy
+ * @pid: the process (tgid, initial pid namespace) that made it, 0 for
+ *	 the kernel
+ * @digest: the policy digest after it, zeros if no policy
+ */
+struct avfence_measurement {
+	__le16 version;
+	__le16 event;
+	__le32 pcr;
+	__le64 seq;
+	__le64 realtime_ns;
+	__le64 boottime_ns;
+	__le64 generation;
+	__le32 mode;
+	__le32 pid;
+	__u8 digest[AVFENCE_DIGEST_LEN];
+};
 
 #endif /* _UAPI_LINUX_AVFENCE_H */

@@ -160,6 +160,31 @@ TEST(lock_until_reboot)
 	EXPECT_NE(NULL, strstr(o.out, "already locked"));
 }
 
+/*
+ * The lock is the last record of the measurement log, once: a second
+ * lock changes nothing and is not recorded; refused changes neither.
+ */
+TEST(lock_measured_once)
+{
+	static struct avfence_measurement rec[4096];
+	ssize_t len = 0, n;
+	int fd, nr;
+
+	LAST_OR_SKIP();
+	ASSERT_TRUE(locked());
+	fd = open(SECFS "/avfence/binary_measurements", O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	while ((n = read(fd, (char *)rec + len, sizeof(rec) - len)) > 0)
+		len += n;
+	close(fd);
+	nr = len / sizeof(rec[0]);
+	ASSERT_LT(1, nr);
+	EXPECT_EQ(AVFENCE_MEASURE_LOCK, rec[nr - 1].event);
+	EXPECT_EQ(generation(), rec[nr - 1].generation);
+	EXPECT_EQ(AVFENCE_MODE_ENFORCE, rec[nr - 1].mode);
+	EXPECT_NE(AVFENCE_MEASURE_LOCK, rec[nr - 2].event);
+}
+
 TEST(locked_no_reload_no_mode_change)
 {
 	char before[80], after[80], v[80];

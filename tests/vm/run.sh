@@ -3,7 +3,7 @@
 #
 # Boot one Debian kernel in qemu (TCG) with avfence and the kselftests.
 #
-#   tests/vm/run.sh [--demo] [--no-build] [--unload-stress] KVER
+#   tests/vm/run.sh [--demo] [--no-build] [--unload-stress] [--tpm] KVER
 #
 # KVER is a line of build/kernels/list.  Builds kmod/avfence.ko against
 # build/kernels/KVER/build, the static kselftests and avfencectl, packs an
@@ -16,6 +16,9 @@
 # and unload_load_test, with AVF_UNLOAD_STRESS=1, on single-threaded TCG
 # (multi-threaded TCG can run stale code after live text patching:
 # tests/vm/ftrace-toggle.sh), results in build/vm/KVER-unload.
+# --tpm: boot with a software TPM (swtpm, tpm-tis) and tpm2-tools in the
+# initramfs; runs measure_test and tpm_test (last: it locks) on the module
+# loaded at boot (AVF_KEEP_MODULE=1), results in build/vm/KVER-tpm.  Needs swtpm and tpm2-tools (scripts/deps.sh).
 # --no-build: use what is built (build/kmod/KVER/avfence.ko from
 # scripts/kmod-build.sh, build/kselftest, userspace/avfencectl.static).
 #
@@ -33,6 +36,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 here="$top/tests/vm"
 mode=test
 build=1
+tpm=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--demo) mode=demo; shift ;;
@@ -41,11 +45,19 @@ while [ $# -gt 0 ]; do
 		export AVF_RUN=unload AVF_TCG_THREAD=single AVF_UNLOAD_STRESS=1
 		export AVF_TESTS=unload_test,unload_load_test
 		shift ;;
-	-*) echo "usage: $0 [--demo] [--no-build] [--unload-stress] KVER" >&2; exit 2 ;;
+	--tpm)
+		tpm=1
+		export AVF_RUN=tpm
+		export AVF_TESTS=${AVF_TESTS:-measure_test,tpm_test}
+		# one module for the whole boot: a reload starts a new log that
+		# no longer replays to the PCR (as it should)
+		export AVF_GUEST_ENV="${AVF_GUEST_ENV:-} AVF_KEEP_MODULE=1"
+		shift ;;
+	-*) echo "usage: $0 [--demo] [--no-build] [--unload-stress] [--tpm] KVER" >&2; exit 2 ;;
 	*) break ;;
 	esac
 done
-[ $# -eq 1 ] || { echo "usage: $0 [--demo] [--no-build] [--unload-stress] KVER" >&2; exit 2; }
+[ $# -eq 1 ] || { echo "usage: $0 [--demo] [--no-build] [--unload-stress] [--tpm] KVER" >&2; exit 2; }
 kver=$1
 kdir="$top/build/kernels/$kver"
 [ -f "$kdir/vmlinuz" ] || { echo "run.sh: no kernel $kver in build/kernels (make deps)" >&2; exit 2; }
@@ -167,6 +179,25 @@ while read -r t; do
 	[ -f "$ks/$t" ] && cp "$ks/$t" "$root/opt/tests/$t"
 done < "$root/opt/tests/list"
 
+# tpm2-tools (one multi-call binary) with its libraries and the TCTI it
+# loads at run time, for tpm_test and avfencectl attest/verify.
+if [ "$tpm" = 1 ]; then
+	command -v swtpm > /dev/null || fail_setup "--tpm: swtpm missing (make deps)"
+	[ -x /usr/bin/tpm2 ] || fail_setup "--tpm: tpm2-tools missing (make deps)"
+	mkdir -p "$root/lib/x86_64-linux-gnu" "$root/lib64"
+	cp /usr/bin/tpm2 "$root/bin/tpm2"
+	for t in createek createak evictcontrol pcrread quote checkquote \
+		 flushcontext pcrextend pcrevent pcrreset; do
+		ln -sf tpm2 "$root/bin/tpm2_$t"
+	done
+	{ ldd /usr/bin/tpm2 | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p'
+	  ls /usr/lib/x86_64-linux-gnu/libtss2-tcti-device.so.0; } |
+	sort -u | while read -r lib; do
+		cp -L "$lib" "$root/lib/x86_64-linux-gnu/"
+	done
+	cp -L /lib64/ld-linux-x86-64.so.2 "$root/lib64/"
+fi
+
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) > "$out/initrd.cpio"
 
 # --- boot -------------------------------------------------------------------
@@ -182,6 +213,18 @@ single) accel=tcg,thread=single; append="$append AVF_TCG_THREAD=single" ;;
 multi) ;;
 *) echo "run.sh: AVF_TCG_THREAD must be single or multi" >&2; exit 2 ;;
 esac
+tpm_args=()
+if [ "$tpm" = 1 ]; then
+	# A fresh TPM per boot: its PCRs start at zero, as after a reboot.
+	mkdir -p "$out/tpm"
+	swtpm socket --tpm2 --tpmstate dir="$out/tpm" \
+		--ctrl type=unixio,path="$out/tpm/sock" \
+		--pid file="$out/tpm/pid" --log file="$out/tpm/log" \
+		--terminate --daemon || fail_setup "swtpm did not start"
+	tpm_args=(-chardev "socket,id=chrtpm,path=$out/tpm/sock"
+		  -tpmdev emulator,id=tpm0,chardev=chrtpm
+		  -device tpm-tis,tpmdev=tpm0)
+fi
 : > "$out/results.raw"
 log "booting ($mode)"
 start=$(date +%s%N)
@@ -190,9 +233,13 @@ timeout -k 10 "${AVF_TIMEOUT:-900}" \
 	qemu-system-x86_64 -accel "$accel" -cpu max -smp 2 -m 512 \
 	-nographic -no-reboot \
 	-kernel "$kdir/vmlinuz" -initrd "$out/initrd.cpio" -append "$append" \
-	-serial mon:stdio -serial "file:$out/results.raw" \
+	-serial mon:stdio -serial "file:$out/results.raw" "${tpm_args[@]}" \
 	< /dev/null > "$out/console.log" 2>&1
 qrc=$?
+# swtpm --terminate ends with qemu's connection; make sure of it.
+if [ "$tpm" = 1 ] && [ -f "$out/tpm/pid" ]; then
+	kill "$(cat "$out/tpm/pid")" 2>/dev/null || true
+fi
 set -e
 end=$(date +%s%N)
 ms=$(( (end - start) / 1000000 ))

@@ -13,7 +13,7 @@ _avfencectl()
 	local cur prev words cword
 	_init_completion || return
 
-	local commands="load check status monitor ps mode lock label unlabel show help"
+	local commands="load check status monitor ps mode lock label unlabel show attest verify help"
 	if [[ $cword -eq 1 ]]; then
 		COMPREPLY=($(compgen -W "$commands --help" -- "$cur"))
 		return
@@ -54,6 +54,20 @@ _avfencectl()
 		;;
 	lock)
 		COMPREPLY=($(compgen -W "--help" -- "$cur"))
+		;;
+	attest)
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "--nonce --ak --log --help" -- "$cur"))
+		else
+			_filedir -d
+		fi
+		;;
+	verify)
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "--nonce --ak-pub --digest --help" -- "$cur"))
+		else
+			_filedir
+		fi
 		;;
 	label)
 		if [[ $cur == -* ]]; then
