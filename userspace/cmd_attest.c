@@ -122,8 +122,7 @@ int attest_main(int argc, char **argv)
 		{ "nonce", required_argument, NULL, 'n' },
 		{ "ak", required_argument, NULL, 'k' },
 		{ "log", required_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
+		OPT_END
 	};
 	const char *nonce = NULL, *ak = DEFAULT_AK, *log_path = MEASURE_BINARY_LOG;
 	char path[4][4096], sel[32], why[256];
@@ -132,29 +131,30 @@ int attest_main(int argc, char **argv)
 	uint32_t pcr;
 	int c, tries, err;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-		switch (c) {
-		case 'n': nonce = optarg; break;
-		case 'k': ak = optarg; break;
-		case 'l': log_path = optarg; break;
-		case 'h': command_help(stdout, find_command("attest")); return 0;
-		default: return command_usage_error("attest", "unknown option");
-		}
+	const char *dir;
+
+	while ((c = command_getopt(argc, argv, "", opts)) != -1) {
+		if (c == 'n')
+			nonce = optarg;
+		else if (c == 'k')
+			ak = optarg;
+		else if (c == 'l')
+			log_path = optarg;
 	}
 	if (nonce_ok("attest", nonce))
 		return 1;
-	if (optind != argc - 1)
-		return command_usage_error("attest", "one bundle directory expected");
-	if (mkdir(argv[optind], 0755) && errno != EEXIST) {
-		fprintf(stderr, "%s: attest: %s: %s\n", prog, argv[optind],
+	dir = command_one_operand(argc, argv, "bundle directory");
+	if (!dir)
+		return 1;
+	if (mkdir(dir, 0755) && errno != EEXIST) {
+		fprintf(stderr, "%s: attest: %s: %s\n", prog, dir,
 			strerror(errno));
 		return 1;
 	}
-	snprintf(path[0], sizeof(path[0]), "%s/log.bin", argv[optind]);
-	snprintf(path[1], sizeof(path[1]), "%s/quote.msg", argv[optind]);
-	snprintf(path[2], sizeof(path[2]), "%s/quote.sig", argv[optind]);
-	snprintf(path[3], sizeof(path[3]), "%s/quote.pcrs", argv[optind]);
+	snprintf(path[0], sizeof(path[0]), "%s/log.bin", dir);
+	snprintf(path[1], sizeof(path[1]), "%s/quote.msg", dir);
+	snprintf(path[2], sizeof(path[2]), "%s/quote.sig", dir);
+	snprintf(path[3], sizeof(path[3]), "%s/quote.pcrs", dir);
 
 	for (tries = 0; tries < MAX_TRIES; tries++) {
 		char *quote[] = { "tpm2_quote", "-Q", "-c", (char *)ak, "-l", sel,
@@ -212,7 +212,7 @@ int attest_main(int argc, char **argv)
 		mlog_free(&log);
 		return 1;
 	}
-	printf("%s: %zu records, PCR %u = ", argv[optind], log.nr, pcr);
+	printf("%s: %zu records, PCR %u = ", dir, log.nr, pcr);
 	hex_print(want, sizeof(want));
 	printf(", quoted for nonce %s\n", nonce);
 	mlog_free(&log);
@@ -254,8 +254,7 @@ int verify_main(int argc, char **argv)
 		{ "nonce", required_argument, NULL, 'n' },
 		{ "ak-pub", required_argument, NULL, 'k' },
 		{ "digest", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
+		OPT_END
 	};
 	const char *nonce = NULL, *ak_pub = NULL, *want_digest = NULL;
 	char path[3][4096], why[256], hex[DIGEST_HEX_SIZE];
@@ -267,26 +266,27 @@ int verify_main(int argc, char **argv)
 	struct mlog log;
 	int c, err;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-		switch (c) {
-		case 'n': nonce = optarg; break;
-		case 'k': ak_pub = optarg; break;
-		case 'd': want_digest = optarg; break;
-		case 'h': command_help(stdout, find_command("verify")); return 0;
-		default: return command_usage_error("verify", "unknown option");
-		}
+	const char *dir;
+
+	while ((c = command_getopt(argc, argv, "", opts)) != -1) {
+		if (c == 'n')
+			nonce = optarg;
+		else if (c == 'k')
+			ak_pub = optarg;
+		else if (c == 'd')
+			want_digest = optarg;
 	}
 	if (nonce_ok("verify", nonce))
 		return 1;
 	if (!ak_pub)
 		return command_usage_error("verify",
 					   "--ak-pub FILE (the AK's public key) is required");
-	if (optind != argc - 1)
-		return command_usage_error("verify", "one bundle directory expected");
-	snprintf(path[0], sizeof(path[0]), "%s/log.bin", argv[optind]);
-	snprintf(path[1], sizeof(path[1]), "%s/quote.msg", argv[optind]);
-	snprintf(path[2], sizeof(path[2]), "%s/quote.sig", argv[optind]);
+	dir = command_one_operand(argc, argv, "bundle directory");
+	if (!dir)
+		return 1;
+	snprintf(path[0], sizeof(path[0]), "%s/log.bin", dir);
+	snprintf(path[1], sizeof(path[1]), "%s/quote.msg", dir);
+	snprintf(path[2], sizeof(path[2]), "%s/quote.sig", dir);
 	hex_decode(nonce, nonce_bin, sizeof(nonce_bin), &nonce_len);
 
 	/* 1. the signature over the quote, by the AK; the nonce in it */
@@ -297,7 +297,7 @@ int verify_main(int argc, char **argv)
 
 		if (run_tool(check))
 			return verify_fail("%s: the quote's signature or nonce does not check out (tpm2_checkquote)",
-					   argv[optind]);
+					   dir);
 	}
 	/* 2. what the signed quote says, read here rather than trusted */
 	if (read_all(path[1], msg, sizeof(msg), &msg_len))
