@@ -507,8 +507,7 @@ FIXTURE_TEARDOWN(escape)
 		write_proc(MODPROBE, self->modprobe);
 	umount2(EXT4, MNT_DETACH);
 	umount2(TMP "/cg", MNT_DETACH);
-	load_no_subject();
-	umount_tmpfs(TMP);
+	teardown_tree();
 }
 
 /* The agent @name must not get the secret; the untagged one must. */
@@ -674,8 +673,7 @@ FIXTURE_SETUP(resolve)
 
 FIXTURE_TEARDOWN(resolve)
 {
-	load_no_subject();
-	umount_tmpfs(TMP);
+	teardown_tree();
 }
 
 TEST_F(resolve, openat2)

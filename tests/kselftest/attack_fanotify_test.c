@@ -99,17 +99,12 @@ FIXTURE_VARIANT_ADD(fanotify, untagged) { .tagged = 0 };
 
 FIXTURE_SETUP(fanotify)
 {
-	ASSERT_EQ(0, mount_tmpfs(TMP));
-	ASSERT_EQ(0, make_secret(TMP "/secret", "SECRET"));
-	ASSERT_EQ(0, write_file(TMP "/public", "public\n"));
-	ASSERT_EQ(0, set_label(TMP "/public", "UNCLASSIFIED"));
-	ASSERT_EQ(0, agent_policy("OFFICIAL", NULL));
+	setup_secret_public(_metadata);
 }
 
 FIXTURE_TEARDOWN(fanotify)
 {
-	load_no_subject();
-	umount_tmpfs(TMP);
+	teardown_tree();
 }
 
 /* The workload (this untagged test) opens and reads @path under the listener. */

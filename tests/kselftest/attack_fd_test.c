@@ -151,17 +151,12 @@ FIXTURE_VARIANT_ADD(fd, untagged) { .tagged = 0 };
 
 FIXTURE_SETUP(fd)
 {
-	ASSERT_EQ(0, mount_tmpfs(TMP));
-	ASSERT_EQ(0, make_secret(TMP "/secret", "SECRET"));
-	ASSERT_EQ(0, write_file(TMP "/public", "public\n"));
-	ASSERT_EQ(0, set_label(TMP "/public", "UNCLASSIFIED"));
-	ASSERT_EQ(0, agent_policy("OFFICIAL", NULL));
+	setup_secret_public(_metadata);
 }
 
 FIXTURE_TEARDOWN(fd)
 {
-	load_no_subject();
-	umount_tmpfs(TMP);
+	teardown_tree();
 }
 
 /* Send an fd of @path over a new socket pair; the agent gets the other end. */

@@ -286,8 +286,7 @@ FIXTURE_TEARDOWN(kernel)
 	if (!module_is_loaded("brd"))
 		load_extra_module("brd", "");
 	insmod_avfence();
-	load_no_subject();
-	umount_tmpfs(TMP);
+	teardown_tree();
 }
 
 /* brd out of the way, so that loading it can succeed (the control). */

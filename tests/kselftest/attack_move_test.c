@@ -86,8 +86,7 @@ FIXTURE_SETUP(move)
 
 FIXTURE_TEARDOWN(move)
 {
-	load_no_subject();
-	umount_tmpfs(TMP);
+	teardown_tree();
 }
 
 /*

@@ -225,8 +225,7 @@ FIXTURE_TEARDOWN(mem)
 	}
 	if (self->core_pattern[0])
 		write_proc(CORE_PATTERN, self->core_pattern);
-	load_no_subject();
-	umount_tmpfs(TMP);
+	teardown_tree();
 }
 
 /* Start the holder of @path: tagged from @bin, or untagged (bin NULL). */

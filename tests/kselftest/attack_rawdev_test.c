@@ -386,8 +386,7 @@ FIXTURE_TEARDOWN(raw)
 		swapoff("/dev/ram0");
 	if (self->loop[0])
 		loop_detach(self->loop);
-	load_no_subject();
-	umount_tmpfs(TMP);
+	teardown_tree();
 }
 
 /* Run @name on @arg..., expect EPERM at @key and a denial (tagged), or the secret. */

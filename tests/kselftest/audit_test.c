@@ -172,8 +172,7 @@ FIXTURE_TEARDOWN(audit)
 
 	if (self->auditd <= 0)
 		return;
-	load_no_subject();
-	umount_tmpfs(TMP);
+	teardown_tree();
 	kill(self->auditd, SIGTERM);
 	waitpid(self->auditd, &st, 0);
 	/* auditd 3.0.9 leaves auditing on: no audit records in later tests. */

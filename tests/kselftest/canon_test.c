@@ -78,8 +78,7 @@ FIXTURE_SETUP(canon)
 
 FIXTURE_TEARDOWN(canon)
 {
-	load_no_subject();
-	umount_tmpfs(TMP);
+	teardown_tree();
 }
 
 /* The example: the forged path and the two subjects differ. */

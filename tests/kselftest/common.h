@@ -92,19 +92,27 @@ static inline int run_argv(char *const argv[])
 
 #define MAX_ARGS 32
 
+/* argv = { @bin, the arguments of @ap up to NULL (MAX_ARGS at most), NULL } */
+static inline void collect_argv(char *argv[MAX_ARGS], const char *bin,
+				va_list ap)
+{
+	int i = 0;
+
+	argv[i++] = (char *)bin;
+	while (i < MAX_ARGS - 1 && (argv[i] = va_arg(ap, char *)))
+		i++;
+	argv[i] = NULL;
+}
+
 /* run(BIN, ARG..., NULL): exit status of BIN with those arguments. */
 static inline int run(const char *bin, ...)
 {
 	char *argv[MAX_ARGS];
 	va_list ap;
-	int i = 0;
 
-	argv[i++] = (char *)bin;
 	va_start(ap, bin);
-	while (i < MAX_ARGS - 1 && (argv[i] = va_arg(ap, char *)))
-		i++;
+	collect_argv(argv, bin, ap);
 	va_end(ap);
-	argv[i] = NULL;
 	return run_argv(argv);
 }
 
@@ -123,14 +131,10 @@ static inline int spawn(struct child *c, const char *bin, ...)
 	char *argv[MAX_ARGS];
 	int in[2], out[2];
 	va_list ap;
-	int i = 0;
 
-	argv[i++] = (char *)bin;
 	va_start(ap, bin);
-	while (i < MAX_ARGS - 1 && (argv[i] = va_arg(ap, char *)))
-		i++;
+	collect_argv(argv, bin, ap);
 	va_end(ap);
-	argv[i] = NULL;
 	if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC))
 		return -errno;
 	c->pid = spawn_argv(argv, in[0], out[1]);
@@ -314,6 +318,93 @@ static inline int load_scanner(const char *mode, const char *clearance)
 static inline int load_no_subject(void)
 {
 	return load_policy(LEVELS "default UNCLASSIFIED\nmode enforce\n");
+}
+
+/*
+ * A test's files.  build_tree(DIR, tree) mounts a fresh tmpfs at DIR and
+ * creates each entry below it, in order: a directory (and its parents)
+ * when NAME ends in '/', else a file holding TEXT, or a copy of COPY (mode
+ * 0755) when COPY is set; then it sets LABEL unless NULL.  The table ends
+ * with { NULL }:
+ *
+ *	static const struct tree_entry tree[] = {
+ *		TREE_FILE("secret", "secret\n", "SECRET"),
+ *		TREE_DIR("dir_secret", "SECRET"),
+ *		TREE_COPY("prog", PLAIN, NULL),
+ *		{ NULL }
+ *	};
+ */
+struct tree_entry {
+	const char *name;
+	const char *text;
+	const char *label;
+	const char *copy;
+};
+
+#define TREE_FILE(n, t, l)	{ .name = (n), .text = (t), .label = (l) }
+#define TREE_DIR(n, l)		{ .name = n "/", .label = (l) }
+#define TREE_COPY(n, from, l)	{ .name = (n), .copy = (from), .label = (l) }
+
+static inline int build_tree(const char *dir, const struct tree_entry *t)
+{
+	char path[PATH_MAX];
+	int err = mount_tmpfs(dir);
+
+	for (; !err && t->name; t++) {
+		size_t n = strlen(t->name);
+
+		snprintf(path, sizeof(path), "%s/%s", dir, t->name);
+		if (n && t->name[n - 1] == '/')
+			err = mkdirs(path);
+		else if (t->copy)
+			err = copy_file(t->copy, path, 0755);
+		else
+			err = write_file(path, t->text ? t->text : "");
+		if (!err && t->label)
+			err = set_label(path, t->label);
+	}
+	return err;
+}
+
+/* The usual fixture: @tree at TMP, SCANNER at @clearance, enforcing. */
+static inline void setup_tree(struct __test_metadata *_metadata,
+			      const struct tree_entry *tree,
+			      const char *clearance)
+{
+	ASSERT_EQ(0, build_tree(TMP, tree));
+	ASSERT_EQ(0, load_scanner("enforce", clearance));
+}
+
+/* ... and its teardown: nothing fenced any more, the tmpfs gone. */
+static inline void teardown_tree(void)
+{
+	load_no_subject();
+	umount_tmpfs(TMP);
+}
+
+/* A positive number of seconds from the environment variable @name. */
+static inline int env_seconds(const char *name, int dflt)
+{
+	const char *s = getenv(name);
+
+	return s && atoi(s) > 0 ? atoi(s) : dflt;
+}
+
+/* The seed of a randomised test: AVF_SEED if set, else @dflt. */
+static inline uint64_t env_seed(uint64_t dflt)
+{
+	const char *s = getenv("AVF_SEED");
+
+	return s ? strtoull(s, NULL, 0) : dflt;
+}
+
+/* xorshift64*: fixed seeds, so a failing schedule can be rerun. */
+static inline uint64_t rnd(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 2685821657736338717ULL;
 }
 
 static inline uint64_t generation(void)

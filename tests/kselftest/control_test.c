@@ -15,30 +15,14 @@
 
 #define NOBODY "65534"
 
-static int make_tree(void)
-{
-	int err = mount_tmpfs(TMP);
-
-	if (!err)
-		err = write_file(TMP "/public", "public\n");
-	if (!err)
-		err = set_label(TMP "/public", "UNCLASSIFIED");
-	if (!err)
-		err = write_file(TMP "/secret", "secret\n");
-	if (!err)
-		err = set_label(TMP "/secret", "SECRET");
-	if (!err)
-		err = mkdirs(TMP "/dir_secret");
-	if (!err)
-		err = set_label(TMP "/dir_secret", "SECRET");
-	if (!err)
-		err = write_file(TMP "/dir_secret/inner", "inner\n");
-	if (!err)
-		err = write_file(TMP "/plain", "plain\n");
-	if (!err)
-		err = chmod(TMP, 0755);
-	return err;
-}
+static const struct tree_entry tree[] = {
+	TREE_FILE("public", "public\n", "UNCLASSIFIED"),
+	TREE_FILE("secret", "secret\n", "SECRET"),
+	TREE_DIR("dir_secret", "SECRET"),
+	TREE_FILE("dir_secret/inner", "inner\n", NULL),
+	TREE_FILE("plain", "plain\n", NULL),
+	{ NULL }
+};
 
 FIXTURE(control) {
 	uint64_t generation;
@@ -46,15 +30,13 @@ FIXTURE(control) {
 
 FIXTURE_SETUP(control)
 {
-	ASSERT_EQ(0, make_tree());
-	ASSERT_EQ(0, load_scanner("enforce", "OFFICIAL"));
+	setup_tree(_metadata, tree, "OFFICIAL");
 	self->generation = generation();
 }
 
 FIXTURE_TEARDOWN(control)
 {
-	load_no_subject();
-	umount_tmpfs(TMP);
+	teardown_tree();
 }
 
 TEST_F(control, unprivileged_refused)

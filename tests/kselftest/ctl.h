@@ -47,14 +47,10 @@ static inline int capture(struct output *o, const char *bin, ...)
 	int out, err, st;
 	va_list ap;
 	pid_t pid;
-	int i = 0;
 
-	argv[i++] = (char *)bin;
 	va_start(ap, bin);
-	while (i < MAX_ARGS - 1 && (argv[i] = va_arg(ap, char *)))
-		i++;
+	collect_argv(argv, bin, ap);
 	va_end(ap);
-	argv[i] = NULL;
 	out = memfd_create("out", MFD_CLOEXEC);
 	err = memfd_create("err", MFD_CLOEXEC);
 	o->out[0] = o->err[0] = '\0';

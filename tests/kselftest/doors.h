@@ -409,6 +409,16 @@ static inline int make_secret(const char *path, const char *level)
 	return err;
 }
 
+/* TMP/secret (SECRET, from make_secret()), TMP/public, the agent at OFFICIAL. */
+static inline void setup_secret_public(struct __test_metadata *_metadata)
+{
+	ASSERT_EQ(0, mount_tmpfs(TMP));
+	ASSERT_EQ(0, make_secret(TMP "/secret", "SECRET"));
+	ASSERT_EQ(0, write_file(TMP "/public", "public\n"));
+	ASSERT_EQ(0, set_label(TMP "/public", "UNCLASSIFIED"));
+	ASSERT_EQ(0, agent_policy("OFFICIAL", NULL));
+}
+
 /* Route counters: AVFENCE_A_ROUTE_STATS of AVFENCE_CMD_GET_STATUS */
 
 /* Route names: avf_route_name() of kmod/decide.c, linked into every test. */

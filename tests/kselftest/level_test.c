@@ -74,8 +74,7 @@ FIXTURE_SETUP(levels)
 
 FIXTURE_TEARDOWN(levels)
 {
-	load_no_subject();
-	umount_tmpfs(TMP);
+	teardown_tree();
 }
 
 /* Allowed at and below the clearance, denied above it. */

@@ -63,8 +63,7 @@ FIXTURE_TEARDOWN(monitor)
 {
 	if (self->m.pid > 0)
 		monitor_stop(&self->m, SIGKILL);
-	load_no_subject();
-	umount_tmpfs(TMP);
+	teardown_tree();
 }
 
 TEST_F(monitor, denial_json)

@@ -80,14 +80,6 @@ static void note(const char *fmt, ...)
 	va_end(ap);
 }
 
-static uint64_t rnd(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 2685821657736338717ULL;
-}
-
 #define R(n) ((uint32_t)(rnd(seed) % (n)))
 
 static uint64_t now_ns(void)
@@ -943,16 +935,12 @@ static int drop_to_nobody(void)
 
 static int fuzz_seconds(void)
 {
-	const char *s = getenv("AVF_FUZZ_SECONDS");
-
-	return s && atoi(s) > 0 ? atoi(s) : 15;
+	return env_seconds("AVF_FUZZ_SECONDS", 15);
 }
 
 static uint64_t fuzz_seed(void)
 {
-	const char *s = getenv("AVF_SEED");
-
-	return s ? strtoull(s, NULL, 0) : 0xf0220a7f2024ULL;
+	return env_seed(0xf0220a7f2024ULL);
 }
 
 FIXTURE(fuzz) {

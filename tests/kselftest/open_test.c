@@ -15,36 +15,15 @@
  */
 #include "common.h"
 
-static int make_tree(void)
-{
-	int err = mount_tmpfs(TMP);
-
-	if (!err)
-		err = write_file(TMP "/public", "public\n");
-	if (!err)
-		err = set_label(TMP "/public", "UNCLASSIFIED");
-	if (!err)
-		err = write_file(TMP "/secret", "secret\n");
-	if (!err)
-		err = set_label(TMP "/secret", "SECRET");
-	if (!err)
-		err = mkdirs(TMP "/dir_public");
-	if (!err)
-		err = set_label(TMP "/dir_public", "UNCLASSIFIED");
-	if (!err)
-		err = mkdirs(TMP "/dir_secret");
-	if (!err)
-		err = set_label(TMP "/dir_secret", "SECRET");
-	if (!err)
-		err = copy_file(PLAIN, TMP "/prog_public", 0755);
-	if (!err)
-		err = set_label(TMP "/prog_public", "UNCLASSIFIED");
-	if (!err)
-		err = copy_file(PLAIN, TMP "/prog_secret", 0755);
-	if (!err)
-		err = set_label(TMP "/prog_secret", "SECRET");
-	return err;
-}
+static const struct tree_entry tree[] = {
+	TREE_FILE("public", "public\n", "UNCLASSIFIED"),
+	TREE_FILE("secret", "secret\n", "SECRET"),
+	TREE_DIR("dir_public", "UNCLASSIFIED"),
+	TREE_DIR("dir_secret", "SECRET"),
+	TREE_COPY("prog_public", PLAIN, "UNCLASSIFIED"),
+	TREE_COPY("prog_secret", PLAIN, "SECRET"),
+	{ NULL }
+};
 
 /* The open paths: the probe's step names. */
 FIXTURE(paths) {
@@ -66,8 +45,7 @@ FIXTURE_VARIANT_ADD(paths, open_in_thread) { .step = "thread" };
 
 FIXTURE_SETUP(paths)
 {
-	ASSERT_EQ(0, make_tree());
-	ASSERT_EQ(0, load_scanner("enforce", "OFFICIAL"));
+	setup_tree(_metadata, tree, "OFFICIAL");
 	if (!strncmp(variant->step, "uring", 5)) {
 		int err = run(PLAIN, variant->step, TMP "/public", "r", NULL);
 
@@ -78,8 +56,7 @@ FIXTURE_SETUP(paths)
 
 FIXTURE_TEARDOWN(paths)
 {
-	load_no_subject();
-	umount_tmpfs(TMP);
+	teardown_tree();
 }
 
 static int probe(const char *bin, const char *step, const char *path)
@@ -129,14 +106,12 @@ FIXTURE_VARIANT_ADD(modes, directory) { .flags = "r+d", .dir = 1 };
 
 FIXTURE_SETUP(modes)
 {
-	ASSERT_EQ(0, make_tree());
-	ASSERT_EQ(0, load_scanner("enforce", "OFFICIAL"));
+	setup_tree(_metadata, tree, "OFFICIAL");
 }
 
 FIXTURE_TEARDOWN(modes)
 {
-	load_no_subject();
-	umount_tmpfs(TMP);
+	teardown_tree();
 }
 
 TEST_F(modes, secret_denied)
@@ -170,14 +145,12 @@ FIXTURE(open) {
 
 FIXTURE_SETUP(open)
 {
-	ASSERT_EQ(0, make_tree());
-	ASSERT_EQ(0, load_scanner("enforce", "OFFICIAL"));
+	setup_tree(_metadata, tree, "OFFICIAL");
 }
 
 FIXTURE_TEARDOWN(open)
 {
-	load_no_subject();
-	umount_tmpfs(TMP);
+	teardown_tree();
 }
 
 /* O_PATH opens no contents and does not reach security_file_open(). */

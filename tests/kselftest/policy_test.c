@@ -12,42 +12,25 @@
  */
 #include "common.h"
 
-static int make_tree(void)
-{
-	int err = mount_tmpfs(TMP);
-
-	if (!err)
-		err = write_file(TMP "/public", "public\n");
-	if (!err)
-		err = set_label(TMP "/public", "UNCLASSIFIED");
-	if (!err)
-		err = write_file(TMP "/official", "official\n");
-	if (!err)
-		err = set_label(TMP "/official", "OFFICIAL");
-	if (!err)
-		err = write_file(TMP "/secret", "secret\n");
-	if (!err)
-		err = set_label(TMP "/secret", "SECRET");
-	if (!err)
-		err = write_file(TMP "/top_secret", "top secret\n");
-	if (!err)
-		err = set_label(TMP "/top_secret", "TOP-SECRET");
-	return err;
-}
+static const struct tree_entry tree[] = {
+	TREE_FILE("public", "public\n", "UNCLASSIFIED"),
+	TREE_FILE("official", "official\n", "OFFICIAL"),
+	TREE_FILE("secret", "secret\n", "SECRET"),
+	TREE_FILE("top_secret", "top secret\n", "TOP-SECRET"),
+	{ NULL }
+};
 
 FIXTURE(policy) {
 };
 
 FIXTURE_SETUP(policy)
 {
-	ASSERT_EQ(0, make_tree());
-	ASSERT_EQ(0, load_scanner("enforce", "OFFICIAL"));
+	setup_tree(_metadata, tree, "OFFICIAL");
 }
 
 FIXTURE_TEARDOWN(policy)
 {
-	load_no_subject();
-	umount_tmpfs(TMP);
+	teardown_tree();
 }
 
 TEST_F(policy, generation_bumps)
@@ -285,15 +268,14 @@ FIXTURE_VARIANT_ADD(bad_policy, subject_twice) {
 
 FIXTURE_SETUP(bad_policy)
 {
-	ASSERT_EQ(0, make_tree());
+	ASSERT_EQ(0, build_tree(TMP, tree));
 	/* The policy in force: SCANNER at OFFICIAL, enforce. */
 	ASSERT_EQ(0, load_scanner("enforce", "OFFICIAL"));
 }
 
 FIXTURE_TEARDOWN(bad_policy)
 {
-	load_no_subject();
-	umount_tmpfs(TMP);
+	teardown_tree();
 }
 
 TEST_F(bad_policy, refused_old_kept)
@@ -343,14 +325,12 @@ FIXTURE_VARIANT_ADD(bad_file, missing_mode) {
 
 FIXTURE_SETUP(bad_file)
 {
-	ASSERT_EQ(0, make_tree());
-	ASSERT_EQ(0, load_scanner("enforce", "OFFICIAL"));
+	setup_tree(_metadata, tree, "OFFICIAL");
 }
 
 FIXTURE_TEARDOWN(bad_file)
 {
-	load_no_subject();
-	umount_tmpfs(TMP);
+	teardown_tree();
 }
 
 TEST_F(bad_file, refused_old_kept)
@@ -439,7 +419,7 @@ static const char *const official3[] = { "OFFICIAL", "OFFICIAL", "OFFICIAL",
 
 FIXTURE_SETUP(resolve)
 {
-	ASSERT_EQ(0, make_tree());
+	ASSERT_EQ(0, build_tree(TMP, tree));
 	ASSERT_EQ(0, mkdirs(AV));
 	ASSERT_EQ(0, copy_file(SCANNER, AV "/a", 0755));
 	ASSERT_EQ(0, copy_file(SCANNER, AV "/b", 0755));

@@ -145,15 +145,6 @@ static void note(const char *fmt, ...)
 	va_end(ap);
 }
 
-/* xorshift64*: fixed seeds, so a failing schedule can be rerun. */
-static uint64_t rnd(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 2685821657736338717ULL;
-}
-
 static uint64_t now_ns(void)
 {
 	struct timespec ts;
@@ -744,16 +735,12 @@ static int make_tree(void)
 
 static int stress_seconds(void)
 {
-	const char *s = getenv("AVF_STRESS_SECONDS");
-
-	return s && atoi(s) > 0 ? atoi(s) : 20;
+	return env_seconds("AVF_STRESS_SECONDS", 20);
 }
 
 static uint64_t stress_seed(void)
 {
-	const char *s = getenv("AVF_SEED");
-
-	return s ? strtoull(s, NULL, 0) : 0x5eed0a7f2024ULL;
+	return env_seed(0x5eed0a7f2024ULL);
 }
 
 /* Keep the console to warnings and worse: thousands of "policy loaded". */

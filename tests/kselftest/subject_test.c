@@ -18,24 +18,12 @@
 #define SCANNER_LINK	"/opt/av/bin/scanner.link"
 #define SCANNER_ORIG	"/opt/av/bin/scanner.orig"
 
-static int make_tree(void)
-{
-	int err = mount_tmpfs(TMP);
-
-	if (!err)
-		err = write_file(TMP "/public", "public\n");
-	if (!err)
-		err = set_label(TMP "/public", "UNCLASSIFIED");
-	if (!err)
-		err = write_file(TMP "/official", "official\n");
-	if (!err)
-		err = set_label(TMP "/official", "OFFICIAL");
-	if (!err)
-		err = write_file(TMP "/secret", "secret\n");
-	if (!err)
-		err = set_label(TMP "/secret", "SECRET");
-	return err;
-}
+static const struct tree_entry tree[] = {
+	TREE_FILE("public", "public\n", "UNCLASSIFIED"),
+	TREE_FILE("official", "official\n", "OFFICIAL"),
+	TREE_FILE("secret", "secret\n", "SECRET"),
+	{ NULL }
+};
 
 /* Put /opt/av/bin/scanner back whatever a test did to it. */
 static void restore_scanner(void)
@@ -55,15 +43,13 @@ FIXTURE(subject) {
 FIXTURE_SETUP(subject)
 {
 	restore_scanner();
-	ASSERT_EQ(0, make_tree());
-	ASSERT_EQ(0, load_scanner("enforce", "OFFICIAL"));
+	setup_tree(_metadata, tree, "OFFICIAL");
 }
 
 FIXTURE_TEARDOWN(subject)
 {
 	restore_scanner();
-	load_no_subject();
-	umount_tmpfs(TMP);
+	teardown_tree();
 }
 
 TEST_F(subject, tagged_by_exec)
