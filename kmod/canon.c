@@ -5,8 +5,11 @@
  *	avfence-policy 2\n
  *	levels L0 L1 ... Ln\n		lowest first, single spaces
  *	default D\n
- *	subject PATH CLEARANCE[ allow=F1,F2]\n	one per subject, sorted by
- *					PATH (bytewise), flags in a fixed order
+ *	subject PATH CLEARANCE[ allow=F1,F2][ write=D1,D2][ connect=S1,S2]\n
+ *					one per subject, sorted by PATH
+ *					(bytewise), flags in a fixed order,
+ *					each list sorted bytewise without
+ *					duplicates, empty lists left out
  *	label PATH LEVEL\n		one per "label" line, after all
  *					subjects, sorted by PATH (bytewise)
  *
@@ -57,6 +60,21 @@ void avf_canon_header(const struct avf_levels *levels, u32 default_level,
 	emit_str(emit, ctx, "\n");
 }
 
+/*
+ * " WORD=E1,E2" for a non-empty list, already sorted and unique; each
+ * entry escaped like a path (a ',' in one would be "\054").
+ */
+static void emit_list(avf_emit_fn emit, void *ctx, const char *word,
+		      const char *const *v, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		emit_str(emit, ctx, i ? "," : word);
+		avf_canon_path(v[i], emit, ctx);
+	}
+}
+
 /**
  * avf_canon_path - emit a path (or any name) as one canonical word
  * @path: NUL-terminated, any bytes
@@ -96,10 +114,12 @@ void avf_canon_path(const char *path, avf_emit_fn emit, void *ctx)
  * @path: the path as written in the policy (escaped here)
  * @clearance: its clearance level name
  * @allow: AVFENCE_ALLOW_* flags
+ * @lists: its write= and connect= entries, each sorted bytewise, unique
  * @emit: receives the text
  * @ctx: passed to @emit
  */
 void avf_canon_subject(const char *path, const char *clearance, u32 allow,
+		       const struct avf_canon_lists *lists,
 		       avf_emit_fn emit, void *ctx)
 {
 	const char *sep = " allow=";
@@ -117,6 +137,8 @@ void avf_canon_subject(const char *path, const char *clearance, u32 allow,
 			sep = ",";
 		}
 	}
+	emit_list(emit, ctx, " write=", lists->write, lists->nwrite);
+	emit_list(emit, ctx, " connect=", lists->connect, lists->nconnect);
 	emit_str(emit, ctx, "\n");
 }
 

@@ -26,9 +26,25 @@ static inline bool avf_canon_plain(unsigned char c)
 }
 
 void avf_canon_path(const char *path, avf_emit_fn emit, void *ctx);
+
+/**
+ * struct avf_canon_lists - the list options of one subject
+ * @write: write= directories, sorted bytewise (strcmp), no duplicates
+ * @nwrite: entries in @write
+ * @connect: connect= entries, sorted the same way
+ * @nconnect: entries in @connect
+ */
+struct avf_canon_lists {
+	const char *const *write;
+	u32 nwrite;
+	const char *const *connect;
+	u32 nconnect;
+};
+
 void avf_canon_header(const struct avf_levels *levels, u32 default_level,
 		      avf_emit_fn emit, void *ctx);
 void avf_canon_subject(const char *path, const char *clearance, u32 allow,
+		       const struct avf_canon_lists *lists,
 		       avf_emit_fn emit, void *ctx);
 void avf_canon_label(const char *path, const char *level, avf_emit_fn emit,
 		     void *ctx);

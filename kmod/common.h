@@ -84,6 +84,16 @@ bool avf_task_clearance(const struct task_struct *task,
 			const struct avf_policy *policy,
 			struct avf_clearance *c);
 void avf_subject_tag_running(const struct avf_policy *policy);
+
+struct avf_subject;
+/* Subject binaries whose rights a tag intersects (subject.c). */
+#define AVF_TASK_SUBJECTS_MAX 8
+u32 avf_task_subjects(const struct task_struct *task,
+		      const struct avf_policy *policy,
+		      const struct avf_subject **out);
+bool avf_task_connect_listed(const struct task_struct *task,
+			     const struct avf_policy *policy,
+			     const char *name);
 int avf_subject_collect(unsigned long *cursor, struct task_struct **tasks,
 			int max);
 bool avf_subject_describe(struct task_struct *task, char *clearance,

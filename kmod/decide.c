@@ -171,6 +171,72 @@ bool avf_mode_valid(u32 mode)
 	return mode == AVFENCE_MODE_AUDIT || mode == AVFENCE_MODE_ENFORCE;
 }
 
+/* A byte a write= or connect= entry may hold: no control, no ','. */
+static bool list_byte_ok(unsigned char c)
+{
+	return c >= 0x20 && c != 0x7f && c != ',';
+}
+
+/**
+ * avf_list_path_valid - may @s be a write= directory or connect= path?
+ * @s: the path, need not be NUL-terminated
+ * @len: its length in bytes
+ *
+ * Absolute, shorter than AVFENCE_PATH_MAX, and spelled one way only, so
+ * that two entries naming the same place compare equal: no empty, "." or
+ * ".." component and no trailing '/' (but "/" itself), no ',' (the list
+ * separator) and no control character.
+ *
+ * Return: true if valid.
+ */
+bool avf_list_path_valid(const char *s, size_t len)
+{
+	size_t i, start;
+
+	if (!len || len >= AVFENCE_PATH_MAX || s[0] != '/')
+		return false;
+	if (len == 1)
+		return true;
+	for (i = 1, start = 1; i <= len; i++) {
+		if (i < len && s[i] != '/') {
+			if (!list_byte_ok(s[i]))
+				return false;
+			continue;
+		}
+		/* s[start, i) is one component */
+		if (i == start || (i - start == 1 && s[start] == '.') ||
+		    (i - start == 2 && s[start] == '.' && s[start + 1] == '.'))
+			return false;
+		start = i + 1;
+	}
+	return true;
+}
+
+/**
+ * avf_connect_name_valid - may @s be a connect= entry?
+ * @s: the entry, need not be NUL-terminated
+ * @len: its length in bytes
+ *
+ * Either a socket path as avf_list_path_valid() accepts, or '@' and the
+ * name of an abstract socket: 1..AVFENCE_ABSTRACT_MAX bytes, no ',' and
+ * no control character.
+ *
+ * Return: true if valid.
+ */
+bool avf_connect_name_valid(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len && s[0] == '/')
+		return avf_list_path_valid(s, len);
+	if (len < 2 || s[0] != '@' || len - 1 > AVFENCE_ABSTRACT_MAX)
+		return false;
+	for (i = 1; i < len; i++)
+		if (!list_byte_ok(s[i]))
+			return false;
+	return true;
+}
+
 /**
  * avf_allow_name - the policy file's word for one AVFENCE_ALLOW_* flag
  * @flag: a single AVFENCE_ALLOW_* flag

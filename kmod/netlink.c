@@ -39,6 +39,8 @@ static const struct nla_policy avf_subject_policy[AVFENCE_SUBJECT_A_MAX + 1] = {
 	[AVFENCE_SUBJECT_A_CLEARANCE] = { .type = NLA_NUL_STRING,
 					  .len = AVFENCE_LEVEL_NAME_MAX - 1 },
 	[AVFENCE_SUBJECT_A_ALLOW] = { .type = NLA_U32 },
+	[AVFENCE_SUBJECT_A_WRITE] = { .type = NLA_NESTED },
+	[AVFENCE_SUBJECT_A_CONNECT] = { .type = NLA_NESTED },
 };
 
 static const struct nla_policy avf_plabel_policy[AVFENCE_PLABEL_A_MAX + 1] = {
@@ -156,11 +158,136 @@ static int parse_levels(struct avf_policy *policy, const struct nlattr *nest,
 	return 0;
 }
 
+/*
+ * The AVFENCE_A_ENTRY strings of a write= or connect= nest, checked one by
+ * one: each valid (@valid), in strictly increasing strcmp() order, no more
+ * than @max of them and AVFENCE_LIST_BYTES_MAX bytes.  Return: the number
+ * of entries, or a negative errno with the extended ack set.
+ */
+static int check_list(const struct nlattr *nest, u32 max,
+		      bool (*valid)(const char *s, size_t len),
+		      struct netlink_ext_ack *extack)
+{
+	const char *prev = NULL, *s;
+	const struct nlattr *attr;
+	size_t bytes = 0;
+	int rem, n = 0;
+
+	nla_for_each_nested(attr, nest, rem) {
+		if (attr->nla_type != AVFENCE_A_ENTRY || !nla_len(attr)) {
+			NL_SET_ERR_MSG_ATTR(extack, attr, "expected an entry");
+			return -EINVAL;
+		}
+		s = str_attr(attr, extack);
+		if (!s)
+			return -EINVAL;
+		if (!valid(s, strlen(s))) {
+			NL_SET_ERR_MSG_ATTR(extack, attr, "invalid entry");
+			return -EINVAL;
+		}
+		if (prev && strcmp(prev, s) >= 0) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "entries must be sorted and unique");
+			return -EINVAL;
+		}
+		bytes += nla_len(attr);
+		if (++n > max || bytes > AVFENCE_LIST_BYTES_MAX) {
+			NL_SET_ERR_MSG_ATTR(extack, attr, "list too long");
+			return -E2BIG;
+		}
+		prev = s;
+	}
+	if (rem) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "malformed list");
+		return -EINVAL;
+	}
+	if (!n) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "empty list");
+		return -EINVAL;
+	}
+	return n;
+}
+
+/* Copy the @n checked entries of @nest into a new array at @out. */
+static int copy_list(const struct nlattr *nest, int n, char ***out)
+{
+	const struct nlattr *attr;
+	int rem, i = 0;
+	char **v;
+
+	v = kcalloc(n, sizeof(*v), GFP_KERNEL);
+	if (!v)
+		return -ENOMEM;
+	*out = v;
+	nla_for_each_nested(attr, nest, rem) {
+		v[i] = kstrdup(nla_data(attr), GFP_KERNEL);
+		if (!v[i])
+			return -ENOMEM;
+		i++;
+	}
+	return 0;
+}
+
+/*
+ * write=: every directory must exist and is kept by identity, like a
+ * subject binary.  Whatever is mounted, bind-mounted or renamed later,
+ * the fence asks whether a place lies below that very inode in its
+ * filesystem's tree of dentries, not what its path is.
+ */
+static int parse_write(const struct nlattr *nest, struct avf_subject_lists *l,
+		       struct netlink_ext_ack *extack)
+{
+	const struct nlattr *attr;
+	int n, rem, i = 0, err;
+	struct path p;
+
+	n = check_list(nest, AVFENCE_WRITE_MAX, avf_list_path_valid, extack);
+	if (n < 0)
+		return n;
+	l->write_key = kcalloc(n, sizeof(*l->write_key), GFP_KERNEL);
+	if (!l->write_key)
+		return -ENOMEM;
+	l->nwrite = n;
+	err = copy_list(nest, n, &l->write);
+	if (err)
+		return err;
+	nla_for_each_nested(attr, nest, rem) {
+		err = kern_path(nla_data(attr), LOOKUP_FOLLOW | LOOKUP_DIRECTORY,
+				&p);
+		if (err == -ENOTDIR)
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "write= entry is not a directory");
+		else if (err)
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "write= directory does not resolve");
+		if (err)
+			return err;
+		l->write_key[i++] = avf_key_of_inode(d_inode(p.dentry));
+		path_put(&p);
+	}
+	return 0;
+}
+
+static int parse_connect(const struct nlattr *nest,
+			 struct avf_subject_lists *l,
+			 struct netlink_ext_ack *extack)
+{
+	int n;
+
+	n = check_list(nest, AVFENCE_CONNECT_MAX, avf_connect_name_valid,
+		       extack);
+	if (n < 0)
+		return n;
+	l->nconnect = n;
+	return copy_list(nest, n, &l->connect);
+}
+
 static int parse_subject(struct avf_policy *policy, struct avf_resolver *r,
 			 const struct nlattr *nest,
 			 struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[AVFENCE_SUBJECT_A_MAX + 1];
+	struct avf_subject_lists lists = {};
 	const char *path, *clearance;
 	struct avf_subject_key key;
 	u32 allow = 0;
@@ -217,7 +344,17 @@ static int parse_subject(struct avf_policy *policy, struct avf_resolver *r,
 	}
 	key = avf_key_of_inode(d_inode(p.dentry));
 	path_put(&p);
-	err = avf_policy_add_subject(policy, path, &key, idx, allow);
+	err = 0;
+	if (tb[AVFENCE_SUBJECT_A_WRITE])
+		err = parse_write(tb[AVFENCE_SUBJECT_A_WRITE], &lists, extack);
+	if (!err && tb[AVFENCE_SUBJECT_A_CONNECT])
+		err = parse_connect(tb[AVFENCE_SUBJECT_A_CONNECT], &lists,
+				    extack);
+	if (err) {
+		avf_subject_lists_free(&lists);
+		return err;
+	}
+	err = avf_policy_add_subject(policy, path, &key, idx, allow, &lists);
 	if (err == -EEXIST)
 		NL_SET_ERR_MSG_ATTR(extack, tb[AVFENCE_SUBJECT_A_PATH],
 				    "subject is the same file as an earlier subject");
@@ -592,6 +729,16 @@ static int put_level_stats(struct sk_buff *msg,
 	return 0;
 }
 
+static size_t list_size(char *const *v, u32 n)
+{
+	size_t size = n ? nla_total_size(0) : 0;
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		size += nla_total_size(strlen(v[i]) + 1);
+	return size;
+}
+
 /* Room one subject takes in a GET_STATUS reply, padding included. */
 static size_t subject_size(const struct avf_subject *subject)
 {
@@ -599,7 +746,27 @@ static size_t subject_size(const struct avf_subject *subject)
 	       nla_total_size(strlen(subject->path) + 1) +
 	       nla_total_size(AVFENCE_LEVEL_NAME_MAX) +
 	       2 * nla_total_size(sizeof(u32)) +
-	       nla_total_size_64bit(sizeof(u64));
+	       nla_total_size_64bit(sizeof(u64)) +
+	       list_size(subject->lists.write, subject->lists.nwrite) +
+	       list_size(subject->lists.connect, subject->lists.nconnect);
+}
+
+/* A write= or connect= list as loaded; nothing for an empty one. */
+static int put_list(struct sk_buff *msg, int type, char *const *v, u32 n)
+{
+	struct nlattr *nest;
+	u32 i;
+
+	if (!n)
+		return 0;
+	nest = nla_nest_start(msg, type);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < n; i++)
+		if (nla_put_string(msg, AVFENCE_A_ENTRY, v[i]))
+			return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
 }
 
 /*
@@ -654,7 +821,11 @@ static int put_subjects(struct sk_buff *msg, const struct avf_policy *policy,
 		    nla_put_u32(msg, AVFENCE_SUBJECT_A_DEV,
 				new_encode_dev(subject->key.dev)) ||
 		    nla_put_u64_64bit(msg, AVFENCE_SUBJECT_A_INO,
-				      subject->key.ino, AVFENCE_SUBJECT_A_PAD))
+				      subject->key.ino, AVFENCE_SUBJECT_A_PAD) ||
+		    put_list(msg, AVFENCE_SUBJECT_A_WRITE, subject->lists.write,
+			     subject->lists.nwrite) ||
+		    put_list(msg, AVFENCE_SUBJECT_A_CONNECT,
+			     subject->lists.connect, subject->lists.nconnect))
 			return -EMSGSIZE;
 		nla_nest_end(msg, one);
 	}

@@ -83,8 +83,10 @@ void avf_policy_free(struct avf_policy *policy)
 
 	if (!policy)
 		return;
-	for (i = 0; i < policy->nsubjects; i++)
+	for (i = 0; i < policy->nsubjects; i++) {
 		kfree(policy->subjects[i].path);
+		avf_subject_lists_free(&policy->subjects[i].lists);
+	}
 	kvfree(policy->subjects);
 	kvfree(policy->buckets);
 	for (i = 0; policy->labels && i < policy->nlabels; i++)
@@ -118,37 +120,118 @@ const struct avf_subject *avf_policy_find(const struct avf_policy *policy,
 }
 
 /**
+ * avf_subject_lists_free - free what a &struct avf_subject_lists holds
+ * @lists: the lists; left empty
+ */
+void avf_subject_lists_free(struct avf_subject_lists *lists)
+{
+	u32 i;
+
+	if (lists->write)
+		for (i = 0; i < lists->nwrite; i++)
+			kfree(lists->write[i]);
+	if (lists->connect)
+		for (i = 0; i < lists->nconnect; i++)
+			kfree(lists->connect[i]);
+	kfree(lists->write);
+	kfree(lists->write_key);
+	kfree(lists->connect);
+	memset(lists, 0, sizeof(*lists));
+}
+
+/**
+ * avf_subject_write_dir - is a directory one of a subject's write= dirs?
+ * @subject: the subject
+ * @dir: identity of the directory
+ *
+ * Return: true if @dir is the very directory one of its write= entries
+ * resolved to at load.
+ */
+bool avf_subject_write_dir(const struct avf_subject *subject,
+			   const struct avf_subject_key *dir)
+{
+	const struct avf_subject_lists *l = &subject->lists;
+	u32 i;
+
+	for (i = 0; i < l->nwrite; i++)
+		if (l->write_key[i].ino == dir->ino &&
+		    l->write_key[i].dev == dir->dev)
+			return true;
+	return false;
+}
+
+/**
+ * avf_subject_connect_listed - does a subject list a socket in connect=?
+ * @subject: the subject
+ * @name: "/path" of a socket file or "@name" of an abstract socket,
+ *	spelled as avf_connect_name_valid() demands
+ *
+ * Return: true if @name is one of its connect= entries, byte for byte.
+ */
+bool avf_subject_connect_listed(const struct avf_subject *subject,
+				const char *name)
+{
+	const struct avf_subject_lists *l = &subject->lists;
+	u32 lo = 0, hi = l->nconnect;
+
+	/* Sorted bytewise at load: binary search. */
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+		int r = strcmp(name, l->connect[mid]);
+
+		if (!r)
+			return true;
+		if (r < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return false;
+}
+
+/**
  * avf_policy_add_subject - add a subject to a policy being built
  * @policy: the unpublished policy, allocated for enough subjects
  * @path: the path the subject was named by (copied)
  * @key: identity of the binary
  * @clearance: its clearance
  * @allow: AVFENCE_ALLOW_* flags
+ * @lists: its write= and connect= lists; moved into the policy on
+ *	success and freed on failure, left empty either way
  *
  * Return: 0, -EEXIST if the same binary is already a subject, -E2BIG if the
  * policy is full, or -ENOMEM.
  */
 int avf_policy_add_subject(struct avf_policy *policy, const char *path,
 			   const struct avf_subject_key *key, u32 clearance,
-			   u32 allow)
+			   u32 allow, struct avf_subject_lists *lists)
 {
 	struct avf_subject *subject;
+	int err = -EEXIST;
 
 	if (avf_policy_find(policy, key))
-		return -EEXIST;
+		goto out_free;
+	err = -E2BIG;
 	if (policy->nsubjects >= policy->capacity)
-		return -E2BIG;
+		goto out_free;
 	subject = &policy->subjects[policy->nsubjects];
+	err = -ENOMEM;
 	subject->path = kstrdup(path, GFP_KERNEL);
 	if (!subject->path)
-		return -ENOMEM;
+		goto out_free;
 	subject->key = *key;
 	subject->clearance = clearance;
 	subject->allow = allow;
+	subject->lists = *lists;
+	memset(lists, 0, sizeof(*lists));
 	hlist_add_head(&subject->node,
 		       &policy->buckets[key_hash(key, policy->hash_bits)]);
 	policy->nsubjects++;
 	return 0;
+
+out_free:
+	avf_subject_lists_free(lists);
+	return err;
 }
 
 static u32 ino_hash(unsigned long ino, u32 bits)
@@ -448,10 +531,18 @@ int avf_policy_canon(const struct avf_policy *policy, avf_emit_fn emit,
 	sort(labels, policy->nlabels, sizeof(*labels), cmp_label, NULL);
 	avf_canon_header(&policy->levels, policy->default_level, emit, ctx);
 	for (i = 0; i < policy->nsubjects; i++) {
+		struct avf_canon_lists lists;
+
 		subject = sorted[i].subject;
+		lists = (struct avf_canon_lists){
+			.write = (const char *const *)subject->lists.write,
+			.nwrite = subject->lists.nwrite,
+			.connect = (const char *const *)subject->lists.connect,
+			.nconnect = subject->lists.nconnect,
+		};
 		avf_canon_subject(subject->path,
 				  policy->levels.name[subject->clearance],
-				  subject->allow, emit, ctx);
+				  subject->allow, &lists, emit, ctx);
 	}
 	/* After all subjects, by path. */
 	for (i = 0; i < policy->nlabels; i++)

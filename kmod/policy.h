@@ -14,12 +14,30 @@
 #include "common.h"
 
 /**
+ * struct avf_subject_lists - the write= and connect= options of a subject
+ * @nwrite: number of write= directories
+ * @write: their paths as loaded, sorted bytewise, unique
+ * @write_key: the identity of each, resolved at load like subject paths:
+ *	the directory's inode, wherever it is mounted or renamed to later
+ * @nconnect: number of connect= entries
+ * @connect: "/path" or "@abstract", sorted bytewise, unique
+ */
+struct avf_subject_lists {
+	u32 nwrite;
+	char **write;
+	struct avf_subject_key *write_key;
+	u32 nconnect;
+	char **connect;
+};
+
+/**
  * struct avf_subject - a binary whose executors are fenced
  * @node: link in &avf_policy.buckets
  * @key: identity of the binary, resolved at load
  * @clearance: highest level its executors may open
  * @allow: AVFENCE_ALLOW_* side doors opened to it
  * @path: the path it was named by, for status
+ * @lists: where its tasks may write and which sockets they may use
  */
 struct avf_subject {
 	struct hlist_node node;
@@ -27,6 +45,7 @@ struct avf_subject {
 	u32 clearance;
 	u32 allow;
 	char *path;
+	struct avf_subject_lists lists;
 };
 
 /**
@@ -129,7 +148,12 @@ struct avf_policy *avf_policy_alloc(u32 nsubjects, u32 nlabels);
 void avf_policy_free(struct avf_policy *policy);
 int avf_policy_add_subject(struct avf_policy *policy, const char *path,
 			   const struct avf_subject_key *key, u32 clearance,
-			   u32 allow);
+			   u32 allow, struct avf_subject_lists *lists);
+void avf_subject_lists_free(struct avf_subject_lists *lists);
+bool avf_subject_write_dir(const struct avf_subject *subject,
+			   const struct avf_subject_key *dir);
+bool avf_subject_connect_listed(const struct avf_subject *subject,
+				const char *name);
 const struct avf_subject *avf_policy_find(const struct avf_policy *policy,
 					  const struct avf_subject_key *key);
 int avf_policy_add_label(struct avf_policy *policy, const char *path,

@@ -28,6 +28,18 @@ static const char *mode_name(u32 mode)
 	return mode == AVFENCE_MODE_AUDIT ? "audit" : "enforce";
 }
 
+static void list_show(struct seq_file *m, const char *word, char *const *v,
+		      u32 n)
+{
+	u32 i;
+
+	seq_printf(m, " %s%s", word, n ? "" : " none");
+	for (i = 0; i < n; i++) {
+		seq_putc(m, ' ');
+		seq_escape(m, v[i], " :\t\n\\");
+	}
+}
+
 /* Per level and per subject: what GET_STATUS has in its lists. */
 static void policy_lists_show(struct seq_file *m,
 			      const struct avf_policy *policy)
@@ -53,6 +65,10 @@ static void policy_lists_show(struct seq_file *m,
 			if (subject->allow & flag)
 				seq_printf(m, " %s", avf_allow_name(flag));
 		}
+		list_show(m, "write", subject->lists.write,
+			  subject->lists.nwrite);
+		list_show(m, "connect", subject->lists.connect,
+			  subject->lists.nconnect);
 		seq_putc(m, '\n');
 	}
 	for (i = 0; i < policy->nlabels; i++) {

@@ -37,6 +37,13 @@
  */
 #define TAG_HASH_BITS 14
 
+/*
+ * Subject binaries one tag remembers.  A task that ran more distinct
+ * subjects than this is granted no write= directory and no connect=
+ * socket at all (fail closed).
+ */
+#define TAG_RAN_MAX 8
+
 /**
  * struct avf_tag - the fence on one task
  * @node: link in the tag table
@@ -47,9 +54,14 @@
  *          clearance level (15-0), valid for that generation only
  * @clearance_name: name of the clearance last computed
  * @since: CLOCK_REALTIME ns when the task was tagged
+ * @nran: entries of @ran in use, published with release; TAG_RAN_MAX + 1
+ *        once the task ran more subjects than @ran holds
+ * @ran: identity of every subject binary the task and its ancestors
+ *       since tagging executed: its write= and connect= rights are what
+ *       all of those subjects grant, under the policy in force
  *
- * After the tag is published only its own task writes @subject, @cached
- * and @clearance_name.
+ * After the tag is published only its own task writes @subject, @cached,
+ * @clearance_name, @nran and @ran.
  */
 struct avf_tag {
 	struct hlist_node node;
@@ -59,6 +71,8 @@ struct avf_tag {
 	atomic64_t cached;
 	char clearance_name[AVFENCE_LEVEL_NAME_MAX];
 	u64 since;
+	u32 nran;
+	struct avf_subject_key ran[TAG_RAN_MAX];
 };
 
 static struct hlist_head avf_tags[1 << TAG_HASH_BITS];
@@ -171,7 +185,100 @@ static void tag_init(struct avf_tag *tag, const struct avf_policy *policy,
 
 	memset(tag, 0, sizeof(*tag));
 	tag->subject = subject->key;
+	tag->ran[0] = subject->key;
+	tag->nran = 1;
 	tag_set(tag, policy, &c);
+}
+
+/* Remember that the task of @tag ran @key; only that task calls this. */
+static void tag_ran(struct avf_tag *tag, const struct avf_subject_key *key)
+{
+	u32 i, n = tag->nran;
+
+	if (n > TAG_RAN_MAX)
+		return;
+	for (i = 0; i < n; i++)
+		if (tag->ran[i].dev == key->dev && tag->ran[i].ino == key->ino)
+			return;
+	if (n < TAG_RAN_MAX)
+		tag->ran[n] = *key;
+	/* readers see the key before the count that covers it */
+	smp_store_release(&tag->nran, n + 1);
+}
+
+/*
+ * The subjects of @policy whose binaries @tag's task ran, into @out (room
+ * for TAG_RAN_MAX).  Return: how many; 0 if any of them is no subject of
+ * @policy any more or the task ran too many (it is granted nothing).
+ */
+static u32 tag_subjects(const struct avf_tag *tag,
+			const struct avf_policy *policy,
+			const struct avf_subject **out)
+{
+	u32 i, n;
+
+	/* pairs with tag_ran(): the keys counted are written */
+	n = smp_load_acquire(&tag->nran);
+	if (n > TAG_RAN_MAX)
+		return 0;
+	for (i = 0; i < n; i++) {
+		out[i] = avf_policy_find(policy, &tag->ran[i]);
+		if (!out[i])
+			return 0;
+	}
+	return n;
+}
+
+/**
+ * avf_task_subjects - the subjects a tagged task ran, for write= and
+ * connect= decisions
+ * @task: the task, current or another
+ * @policy: the policy in force
+ * @out: room for AVF_TASK_SUBJECTS_MAX subjects
+ *
+ * A task that ran several subject binaries may do only what every one of
+ * them grants: a place is writable if it lies below a write= directory of
+ * each, a socket reachable if each lists it in connect=.
+ *
+ * Context: rcu_read_lock() held, @policy dereferenced under it.
+ * Return: the number of subjects stored in @out; 0 if @task is untagged,
+ * or if one of the binaries it ran is no subject of @policy any more, or
+ * it ran more than AVF_TASK_SUBJECTS_MAX of them: a tagged task is then
+ * granted no write= directory and no connect= socket.
+ */
+u32 avf_task_subjects(const struct task_struct *task,
+		      const struct avf_policy *policy,
+		      const struct avf_subject **out)
+{
+	const struct avf_tag *tag = tag_find(task);
+
+	BUILD_BUG_ON(AVF_TASK_SUBJECTS_MAX != TAG_RAN_MAX);
+	return tag ? tag_subjects(tag, policy, out) : 0;
+}
+
+/**
+ * avf_task_connect_listed - may a tagged task use a unix socket whose
+ * peer is an untagged task?
+ * @task: the tagged task (current, or a receiver)
+ * @policy: the policy in force
+ * @name: "/path" of the socket file, or "@name" of an abstract socket
+ *	(the name without its leading NUL), spelled as in the policy
+ *
+ * Context: rcu_read_lock() held, @policy dereferenced under it.
+ * Return: true if @task is tagged and every subject it ran lists @name in
+ * its connect= option; false otherwise (also for an untagged @task).
+ */
+bool avf_task_connect_listed(const struct task_struct *task,
+			     const struct avf_policy *policy,
+			     const char *name)
+{
+	const struct avf_subject *subjects[AVF_TASK_SUBJECTS_MAX];
+	u32 i, n = avf_task_subjects(task, policy, subjects);
+
+	for (i = 0; i < n; i++)
+		if (!avf_subject_connect_listed(subjects[i], name))
+			return false;
+	return n != 0;
 }
 
 static void tag_remove(const struct task_struct *task)
@@ -344,6 +451,7 @@ static int subject_exec(const struct file *file)
 	}
 	if (avf_current_clearance(policy, &c)) {
 		tag = tag_find(current);
+		tag_ran(tag, &key);
 		if (subject->clearance < c.level) {
 			new.level = subject->clearance;
 			new.allow = subject->allow & c.allow;

@@ -39,6 +39,28 @@ static const char *allow_words(uint32_t allow)
 	return buf;
 }
 
+static void json_list(char *const *v, uint32_t n)
+{
+	uint32_t i;
+
+	printf("[");
+	for (i = 0; i < n; i++) {
+		if (i)
+			printf(",");
+		json_string(stdout, v[i]);
+	}
+	printf("]");
+}
+
+/* " write=A,B" as in the policy file, nothing for an empty list */
+static void print_list(const char *word, char *const *v, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		printf("%s%s", i ? "," : word, v[i]);
+}
+
 static void print_json_lists(const struct avf_status *st)
 {
 	const struct avf_status_subject *s;
@@ -77,6 +99,10 @@ static void print_json_lists(const struct avf_status *st)
 			       major(s->dev), minor(s->dev), s->ino);
 		else
 			printf(",\"dev\":null,\"ino\":null");
+		printf(",\"write\":");
+		json_list(s->write, s->nr_write);
+		printf(",\"connect\":");
+		json_list(s->connect, s->nr_connect);
 		printf("}");
 	}
 	printf("]");
@@ -215,6 +241,8 @@ static void print_human_lists(const struct avf_status *st)
 			       minor(s->dev), s->ino);
 		if (s->allow)
 			printf(" allow=%s", allow_words(s->allow));
+		print_list(" write=", s->write, s->nr_write);
+		print_list(" connect=", s->connect, s->nr_connect);
 		printf("\n");
 	}
 	if (st->has_subject_list &&

@@ -33,9 +33,15 @@ int policy_canon(const struct policy *pol, avf_emit_fn emit, void *ctx)
 	avf_canon_header(&pol->levels, pol->default_level, emit, ctx);
 	for (i = 0; i < pol->nr_subjects; i++) {
 		const struct policy_subject *s = pol->by_path[i];
+		const struct avf_canon_lists lists = {
+			.write = s->write,
+			.nwrite = s->nr_write,
+			.connect = s->connect,
+			.nconnect = s->nr_connect,
+		};
 
 		avf_canon_subject(s->path, pol->levels.name[s->clearance],
-				  s->allow, emit, ctx);
+				  s->allow, &lists, emit, ctx);
 	}
 	for (i = 0; i < pol->nr_labels; i++) {
 		const struct policy_label *l = pol->labels_by_path[i];

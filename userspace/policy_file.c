@@ -86,6 +86,27 @@ static int subject_id_cmp(const void *a, const void *b)
 	return x->index < y->index ? -1 : x->index > y->index;
 }
 
+/* The write= directories of @s must exist: the kernel resolves them. */
+static int check_write_dirs(const struct policy_subject *s,
+			    struct policy_errors *errs)
+{
+	struct stat st;
+	u32 i;
+	int ret = 0;
+
+	for (i = 0; i < s->nr_write && !ret; i++) {
+		if (stat(s->write[i], &st))
+			ret = policy_error_add(errs, s->line, s->write_col,
+					       "write= directory '%s': %s",
+					       s->write[i], strerror(errno));
+		else if (!S_ISDIR(st.st_mode))
+			ret = policy_error_add(errs, s->line, s->write_col,
+					       "write= entry '%s' is not a directory",
+					       s->write[i]);
+	}
+	return ret;
+}
+
 /**
  * policy_check_subjects - resolve the subject paths as the kernel will
  * @pol: a parsed policy
@@ -93,7 +114,7 @@ static int subject_id_cmp(const void *a, const void *b)
  *
  * The kernel matches subjects by file identity, so each path must name an
  * existing regular file, and two paths naming the same file would be
- * ambiguous.
+ * ambiguous.  Each write= entry must name an existing directory.
  *
  * Return: 0 or -ENOMEM.
  */
@@ -121,6 +142,7 @@ int policy_check_subjects(const struct policy *pol,
 					       s->path);
 		else
 			ids[n++] = (struct subject_id){ st.st_dev, st.st_ino, i };
+		ret = ret ? ret : check_write_dirs(s, errs);
 	}
 	qsort(ids, n, sizeof(*ids), subject_id_cmp);
 	for (i = 1, first = 0; i < n && !ret; i++) {

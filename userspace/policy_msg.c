@@ -11,13 +11,26 @@
 
 #include "policy_msg.h"
 
+/* A write= or connect= nest; nothing for an empty list. */
+static size_t list_size(const char *const *v, u32 n)
+{
+	size_t size = n ? nla_total_size(0) : 0;
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		size += nla_total_size(strlen(v[i]) + 1);
+	return size;
+}
+
 /* The size of one AVFENCE_A_SUBJECT nest, header and padding included. */
 static size_t subject_size(const struct policy *pol,
 			   const struct policy_subject *s)
 {
 	return nla_total_size(0) + nla_total_size(s->path_len + 1) +
 	       nla_total_size(strlen(pol->levels.name[s->clearance]) + 1) +
-	       (s->allow ? nla_total_size(sizeof(uint32_t)) : 0);
+	       (s->allow ? nla_total_size(sizeof(uint32_t)) : 0) +
+	       list_size(s->write, s->nr_write) +
+	       list_size(s->connect, s->nr_connect);
 }
 
 /* The size of one AVFENCE_A_POLICY_LABEL nest. */
@@ -75,6 +88,24 @@ static int nest_end(struct nl_msg *msg, struct nlattr *nest)
 	return nla_nest_end(msg, nest) ? -E2BIG : 0;
 }
 
+/* A nest of AVFENCE_A_ENTRY strings, if @n. */
+static int put_list(struct nl_msg *msg, int type, const char *const *v,
+		    u32 n)
+{
+	struct nlattr *nest;
+	u32 i;
+
+	if (!n)
+		return 0;
+	nest = nla_nest_start(msg, type);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < n; i++)
+		if (nla_put_string(msg, AVFENCE_A_ENTRY, v[i]))
+			return -EMSGSIZE;
+	return nla_nest_end(msg, nest) ? -EMSGSIZE : 0;
+}
+
 /* One AVFENCE_A_SUBJECT nest. */
 static int put_subject(struct nl_msg *msg, const struct policy *pol,
 		       const struct policy_subject *s)
@@ -88,6 +119,10 @@ static int put_subject(struct nl_msg *msg, const struct policy *pol,
 		return -EMSGSIZE;
 	/* Only when used: a kernel before ALLOW rejects the attribute. */
 	if (s->allow && nla_put_u32(msg, AVFENCE_SUBJECT_A_ALLOW, s->allow))
+		return -EMSGSIZE;
+	if (put_list(msg, AVFENCE_SUBJECT_A_WRITE, s->write, s->nr_write) ||
+	    put_list(msg, AVFENCE_SUBJECT_A_CONNECT, s->connect,
+		     s->nr_connect))
 		return -EMSGSIZE;
 	return nla_nest_end(msg, sub) ? -EMSGSIZE : 0;
 }

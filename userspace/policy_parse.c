@@ -8,7 +8,9 @@
  *	levels NAME...			lowest first, exactly once
  *	default NAME			exactly once
  *	mode enforce|audit		exactly once
- *	subject /ABS/PATH NAME [allow=FLAG,...]	any number
+ *	subject /ABS/PATH NAME [allow=FLAG,...] [write=DIR,...]
+ *		[connect=PATH|@NAME,...]	any number; options in any order,
+ *					each at most once
  *	label /ABS/PATH NAME		any number, one per path
  *
  * '#' starts a comment anywhere on a line.  Tokens are separated by blanks.
@@ -183,12 +185,17 @@ static char *strings_dup(struct policy_strings **head, const char *s,
 void policy_free(struct policy *pol)
 {
 	struct policy_strings *c, *next;
+	size_t i;
 
 	for (c = pol->strings; c; c = next) {
 		next = c->next;
 		free(c);
 	}
 	pol->strings = NULL;
+	for (i = 0; i < pol->nr_subjects; i++) {
+		free(pol->subjects[i].write);
+		free(pol->subjects[i].connect);
+	}
 	free(pol->by_path);
 	pol->by_path = NULL;
 	free(pol->labels_by_path);
@@ -442,8 +449,9 @@ static int octal_digit(char c)
  * Return: the decoded path, NUL-terminated, in p->path until the next
  * call, or NULL once every problem has been reported.
  */
-static const char *parse_path(struct parser *p, const struct token *t,
-			      unsigned int line, const char *what, size_t *len)
+static const char *decode_word(struct parser *p, const struct token *t,
+			       unsigned int line, const char *what,
+			       size_t *len)
 {
 	size_t i, o = 0;
 	bool bad = false;
@@ -470,7 +478,17 @@ static const char *parse_path(struct parser *p, const struct token *t,
 		i += 3;
 	}
 	p->path[o] = '\0';
-	if (bad)
+	*len = o;
+	return bad ? NULL : p->path;
+}
+
+/* decode_word(), then the path must be absolute and fit AVFENCE_PATH_MAX. */
+static const char *parse_path(struct parser *p, const struct token *t,
+			      unsigned int line, const char *what, size_t *len)
+{
+	size_t o;
+
+	if (!decode_word(p, t, line, what, &o))
 		return NULL;
 	if (p->path[0] != '/') {
 		perr(p, line, t->col, "%s '%s' is not absolute", what, Q(t));
@@ -485,15 +503,211 @@ static const char *parse_path(struct parser *p, const struct token *t,
 	return p->path;
 }
 
+#define WRITE_PREFIX "write="
+#define CONNECT_PREFIX "connect="
+
+static bool has_prefix(const struct token *t, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return t->len >= n && memcmp(t->s, prefix, n) == 0;
+}
+
+/* A decoded write= or connect= entry, for sorting. */
+struct entry {
+	const char *s;		/* in the policy's strings */
+	size_t len;
+	unsigned int col;
+};
+
+static int entry_cmp(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int r = memcmp(x->s, y->s, n);
+
+	if (r)
+		return r;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return x->col < y->col ? -1 : x->col > y->col;
+}
+
+/* One entry of a list: decoded (\ooo) and checked; NULL if reported. */
+static const char *list_entry(struct parser *p, const struct token *e,
+			      unsigned int line, bool connect, size_t *len)
+{
+	const char *what = connect ? "connect" : "write";
+	const char *s;
+
+	if (!e->len) {
+		perr(p, line, e->col, "empty entry in '%s='", what);
+		return NULL;
+	}
+	if (e->s[0] != '/' && !(connect && e->s[0] == '@')) {
+		perr(p, line, e->col, connect ?
+		     "connect= entry '%s' is neither an absolute path nor an @abstract name" :
+		     "write= directory '%s' is not absolute",
+		     Q(e));
+		return NULL;
+	}
+	s = decode_word(p, e, line, connect ? "connect= entry" :
+			"write= directory", len);
+	if (!s)
+		return NULL;
+	if (connect ? avf_connect_name_valid(s, *len) :
+	    avf_list_path_valid(s, *len))
+		return s;
+	if (s[0] == '@')
+		perr(p, line, e->col,
+		     "invalid abstract name '%s' (1-%d bytes, no ',' or control characters)",
+		     Q(e), AVFENCE_ABSTRACT_MAX);
+	else
+		perr(p, line, e->col,
+		     "%s path '%s' must be spelled without '.' or '..' components, '//', a trailing '/', ',' or control characters",
+		     what, Q(e));
+	return NULL;
+}
+
+/*
+ * Parse "write=D1,D2" or "connect=S1,S2" into a sorted, duplicate-free
+ * array of decoded strings at @out.  The list is split on ',' first, then
+ * each entry decoded.  Every bad entry is reported; returns false if any
+ * was.
+ */
+static bool parse_list(struct parser *p, const struct token *t,
+		       unsigned int line, bool connect, const char ***out,
+		       u32 *nr)
+{
+	const char *what = connect ? "connect" : "write";
+	size_t plen = strlen(connect ? CONNECT_PREFIX : WRITE_PREFIX);
+	size_t i = plen, n = 0, k, len, before = p->errs->nr;
+	struct entry *v;
+	const char **res;
+	const char *s;
+
+	if (t->len == plen) {
+		perr(p, line, t->col, connect ?
+		     "'connect=' needs socket paths or @names" :
+		     "'write=' needs directories");
+		return false;
+	}
+	/* At most one entry per two bytes of the list. */
+	v = malloc(((t->len - plen) / 2 + 1) * sizeof(*v));
+	if (!v) {
+		p->err = -ENOMEM;
+		return false;
+	}
+	while (i <= t->len) {
+		size_t start = i;
+		struct token e;
+
+		while (i < t->len && t->s[i] != ',')
+			i++;
+		e = (struct token){ t->s + start, i - start,
+				    t->col + (unsigned int)start };
+		i++;		/* past the comma */
+		s = list_entry(p, &e, line, connect, &len);
+		if (!s)
+			continue;
+		v[n].s = strings_dup(&p->pol->strings, s, len);
+		if (!v[n].s) {
+			free(v);
+			p->err = -ENOMEM;
+			return false;
+		}
+		v[n].len = len;
+		v[n].col = e.col;
+		n++;
+	}
+	qsort(v, n, sizeof(*v), entry_cmp);
+	for (k = 1; k < n; k++) {
+		if (v[k].len == v[k - 1].len &&
+		    !memcmp(v[k].s, v[k - 1].s, v[k].len)) {
+			perr(p, line, v[k].col,
+			     "duplicate %s entry '%s' (first at column %u)",
+			     what, quote(v[k].s, v[k].len).s, v[k - 1].col);
+			/* compare the next one with the first occurrence */
+			v[k].col = v[k - 1].col;
+		}
+	}
+	if (n > (connect ? AVFENCE_CONNECT_MAX : AVFENCE_WRITE_MAX))
+		perr(p, line, t->col, "too many %s= entries (%zu, limit %d)",
+		     what, n, connect ? AVFENCE_CONNECT_MAX : AVFENCE_WRITE_MAX);
+	if (p->errs->nr != before || !n) {
+		free(v);
+		return false;
+	}
+	res = malloc(n * sizeof(*res));
+	if (!res) {
+		free(v);
+		p->err = -ENOMEM;
+		return false;
+	}
+	for (k = 0; k < n; k++)
+		res[k] = v[k].s;
+	free(v);
+	*out = res;
+	*nr = n;
+	return true;
+}
+
+/* The options after the level name, in any order, each at most once. */
+struct subject_opts {
+	u32 allow;
+	const char **write, **connect;
+	u32 nr_write, nr_connect;
+	unsigned int allow_col, write_col, connect_col;
+};
+
+static void parse_option(struct parser *p, const struct token *t,
+			 unsigned int line, struct subject_opts *o, bool *bad)
+{
+	size_t before = p->errs->nr;
+	unsigned int *seen;
+	const char *word;
+
+	if (has_prefix(t, ALLOW_PREFIX)) {
+		seen = &o->allow_col;
+		word = "allow=";
+	} else if (has_prefix(t, WRITE_PREFIX)) {
+		seen = &o->write_col;
+		word = "write=";
+	} else if (has_prefix(t, CONNECT_PREFIX)) {
+		seen = &o->connect_col;
+		word = "connect=";
+	} else {
+		perr(p, line, t->col,
+		     "unexpected '%s' after the level name (expected allow=, write= or connect=)",
+		     Q(t));
+		*bad = true;
+		return;
+	}
+	if (*seen) {
+		perr(p, line, t->col,
+		     "duplicate '%s' option (first at column %u)", word, *seen);
+		*bad = true;
+		return;
+	}
+	*seen = t->col;
+	if (seen == &o->allow_col)
+		parse_allow(p, t, line, &o->allow);
+	else if (seen == &o->write_col)
+		parse_list(p, t, line, false, &o->write, &o->nr_write);
+	else
+		parse_list(p, t, line, true, &o->connect, &o->nr_connect);
+	*bad |= p->errs->nr != before;
+}
+
 static void do_subject(struct parser *p, const struct token *tok, size_t n,
 		       unsigned int line)
 {
 	struct policy *pol = p->pol;
+	struct subject_opts o = { 0 };
 	struct policy_subject *s;
-	bool seen_allow = false, bad = false;
+	bool bad = false;
 	const char *path;
 	size_t i, len;
-	u32 allow = 0;
 
 	if (n < 3) {
 		perr(p, line, n == 1 ? col_after(&tok[0]) :
@@ -501,37 +715,19 @@ static void do_subject(struct parser *p, const struct token *tok, size_t n,
 		     "'subject' needs a path and a level name");
 		return;
 	}
-	for (i = 3; i < n; i++) {
-		const struct token *t = &tok[i];
-
-		if (t->len < strlen(ALLOW_PREFIX) ||
-		    memcmp(t->s, ALLOW_PREFIX, strlen(ALLOW_PREFIX))) {
-			perr(p, line, t->col,
-			     "unexpected '%s' after the level name (only allow=FLAG,... may follow)",
-			     Q(t));
-			bad = true;
-		} else if (seen_allow) {
-			perr(p, line, t->col, "duplicate 'allow=' option");
-			bad = true;
-		} else {
-			size_t before = p->errs->nr;
-
-			seen_allow = true;
-			parse_allow(p, t, line, &allow);
-			bad |= p->errs->nr != before;
-		}
-	}
+	for (i = 3; i < n; i++)
+		parse_option(p, &tok[i], line, &o, &bad);
 	if (++p->nr_subject_lines > AVFENCE_SUBJECTS_MAX) {
 		if (!p->too_many_subjects)
 			perr(p, line, tok[0].col,
 			     "too many subjects (limit %d)",
 			     AVFENCE_SUBJECTS_MAX);
 		p->too_many_subjects = true;
-		return;
+		goto out_free;
 	}
 	path = parse_path(p, &tok[1], line, "subject path", &len);
 	if (!path || bad)
-		return;
+		goto out_free;
 	if (pol->nr_subjects == pol->alloc_subjects) {
 		size_t alloc = pol->alloc_subjects ?
 			       pol->alloc_subjects * 2 : 16;
@@ -540,7 +736,7 @@ static void do_subject(struct parser *p, const struct token *tok, size_t n,
 		v = realloc(pol->subjects, alloc * sizeof(*v));
 		if (!v) {
 			p->err = -ENOMEM;
-			return;
+			goto out_free;
 		}
 		pol->subjects = v;
 		pol->alloc_subjects = alloc;
@@ -549,15 +745,25 @@ static void do_subject(struct parser *p, const struct token *tok, size_t n,
 	s->path = strings_dup(&pol->strings, path, len);
 	if (!s->path) {
 		p->err = -ENOMEM;
-		return;
+		goto out_free;
 	}
 	s->path_len = len;
 	s->clearance = 0;
-	s->allow = allow;
+	s->allow = o.allow;
+	s->write = o.write;
+	s->nr_write = o.nr_write;
+	s->connect = o.connect;
+	s->nr_connect = o.nr_connect;
+	s->write_col = o.write_col;
 	s->line = line;
 	s->col = tok[1].col;
 	pol->nr_subjects++;
 	add_pending(p, &tok[2], line, pol->nr_subjects - 1, SIZE_MAX);
+	return;
+
+out_free:
+	free(o.write);
+	free(o.connect);
 }
 
 static void do_label(struct parser *p, const struct token *tok, size_t n,

@@ -22,6 +22,11 @@
  * @path_len: strlen(@path)
  * @clearance: level index into policy.levels
  * @allow: AVFENCE_ALLOW_* side doors opened for this subject
+ * @write: write= directories, sorted bytewise, unique; owned by the policy
+ * @nr_write: entries in @write
+ * @connect: connect= entries ("/path" or "@name"), sorted the same way
+ * @nr_connect: entries in @connect
+ * @write_col: column of the write= option, 0 without one
  * @line: line number of the directive (1-based)
  * @col: column of the path (1-based, in bytes)
  */
@@ -30,6 +35,11 @@ struct policy_subject {
 	size_t path_len;
 	u32 clearance;
 	u32 allow;
+	const char **write;
+	u32 nr_write;
+	const char **connect;
+	u32 nr_connect;
+	unsigned int write_col;
 	unsigned int line;
 	unsigned int col;
 };

@@ -95,7 +95,34 @@ static struct nla_policy subject_policy[AVFENCE_SUBJECT_A_MAX + 1] = {
 	[AVFENCE_SUBJECT_A_ALLOW]	= { .type = NLA_U32 },
 	[AVFENCE_SUBJECT_A_DEV]		= { .type = NLA_U32 },
 	[AVFENCE_SUBJECT_A_INO]		= { .type = NLA_U64 },
+	[AVFENCE_SUBJECT_A_WRITE]	= { .type = NLA_NESTED },
+	[AVFENCE_SUBJECT_A_CONNECT]	= { .type = NLA_NESTED },
 };
+
+/* The AVFENCE_A_ENTRY strings of a write= or connect= nest. */
+static bool get_list(struct nlattr *nest, char ***out, uint32_t *nr)
+{
+	struct nlattr *a;
+	uint32_t n = 0;
+	char **v;
+	int rem;
+
+	nla_for_each_nested(a, nest, rem)
+		n++;
+	v = calloc(n + 1, sizeof(*v));
+	if (!v)
+		return false;
+	*out = v;
+	nla_for_each_nested(a, nest, rem) {
+		if (nla_type(a) != AVFENCE_A_ENTRY)
+			continue;
+		v[*nr] = strndup(nla_data(a), nla_len(a));
+		if (!v[*nr])
+			return false;
+		(*nr)++;
+	}
+	return true;
+}
 
 static void add_subject(struct avf_status *st, struct nlattr *nest)
 {
@@ -136,6 +163,12 @@ static void add_subject(struct avf_status *st, struct nlattr *nest)
 		s->ino = nla_get_u64(tb[AVFENCE_SUBJECT_A_INO]);
 	}
 	st->nr_subject_list++;
+	if ((tb[AVFENCE_SUBJECT_A_WRITE] &&
+	     !get_list(tb[AVFENCE_SUBJECT_A_WRITE], &s->write, &s->nr_write)) ||
+	    (tb[AVFENCE_SUBJECT_A_CONNECT] &&
+	     !get_list(tb[AVFENCE_SUBJECT_A_CONNECT], &s->connect,
+		       &s->nr_connect)))
+		st->list_nomem = true;
 }
 
 static struct nla_policy plabel_policy[AVFENCE_PLABEL_A_MAX + 1] = {
@@ -380,8 +413,18 @@ void avf_status_free(struct avf_status *st)
 {
 	uint32_t i;
 
-	for (i = 0; i < st->nr_subject_list; i++)
-		free(st->subject_list[i].path);
+	for (i = 0; i < st->nr_subject_list; i++) {
+		struct avf_status_subject *s = &st->subject_list[i];
+		uint32_t j;
+
+		free(s->path);
+		for (j = 0; j < s->nr_write; j++)
+			free(s->write[j]);
+		free(s->write);
+		for (j = 0; j < s->nr_connect; j++)
+			free(s->connect[j]);
+		free(s->connect);
+	}
 	free(st->subject_list);
 	st->subject_list = NULL;
 	st->nr_subject_list = 0;

@@ -37,6 +37,10 @@ struct avf_status_subject {
 	bool has_id;		/* dev and ino reported */
 	uint32_t dev;		/* as stat(2)'s st_dev */
 	uint64_t ino;
+	char **write;		/* write= directories, as loaded */
+	uint32_t nr_write;
+	char **connect;		/* connect= entries, as loaded */
+	uint32_t nr_connect;
 };
 
 /* A policy "label" line as the kernel resolved it at load. */

@@ -67,6 +67,8 @@
  *            resolved the path to at load (s_dev, encoded as stat(2)'s
  *            st_dev)
  *            AVFENCE_SUBJECT_A_INO: NLA_U64, the inode number
+ *            AVFENCE_SUBJECT_A_WRITE, AVFENCE_SUBJECT_A_CONNECT: as
+ *            loaded (below), when not empty
  *    With AVFENCE_STATUS_WANT_POLICY_LABELS and a policy:
  *    AVFENCE_A_POLICY_LABELS: NLA_NESTED, may repeat; the policy's
  *    "label" lines in the order they were loaded, cut short as the
@@ -98,6 +100,24 @@
  *            AVFENCE_SUBJECT_A_ALLOW: NLA_U32, optional, AVFENCE_ALLOW_*
  *            flags: side doors this subject may use (none by default);
  *            unknown bits are rejected with -EOPNOTSUPP
+ *            AVFENCE_SUBJECT_A_WRITE: NLA_NESTED, optional, the
+ *            directories below which its tasks may change the
+ *            filesystem (none without it: they may write nowhere)
+ *                AVFENCE_A_ENTRY: NLA_NUL_STRING, 1..AVFENCE_WRITE_MAX,
+ *                each an absolute path without "." or ".." components,
+ *                empty components, a trailing slash or a ','
+ *                (avf_list_path_valid()), that resolves to a directory;
+ *                sorted bytewise (strcmp), no duplicates
+ *            AVFENCE_SUBJECT_A_CONNECT: NLA_NESTED, optional, the unix
+ *            sockets its tasks may connect or send to although an
+ *            untagged task listens
+ *                AVFENCE_A_ENTRY: NLA_NUL_STRING, 1..AVFENCE_CONNECT_MAX,
+ *                each a path as for WRITE (it need not exist) or "@NAME"
+ *                for an abstract socket (avf_connect_name_valid());
+ *                sorted bytewise, no duplicates
+ *            Any other attribute in these nests, an empty nest, an entry
+ *            out of order or invalid: -EINVAL; more entries or bytes
+ *            than AVFENCE_*_MAX, AVFENCE_LIST_BYTES_MAX: -E2BIG.
  *    The kernel resolves each path to a regular file and matches subjects
  *    by the identity of that file (device and inode), not by name.
  *    AVFENCE_A_POLICY_LABELS: NLA_NESTED, optional, may repeat;
@@ -109,7 +129,8 @@
  *    Each path must resolve (-ENOENT otherwise); two paths naming the
  *    same object are rejected with -EINVAL.
  *    Errors: -EINVAL (malformed, unknown level, duplicate level),
- *    -ENOENT (subject path does not resolve), -E2BIG (over a limit),
+ *    -ENOENT (subject path or write directory does not resolve),
+ *    -ENOTDIR (a write directory is not one), -E2BIG (over a limit),
  *    -EPERM (no capability, or the caller is tagged), -ENOMEM.
  *    The extended ack names the offending attribute.
  *
@@ -175,6 +196,12 @@
 #define AVFENCE_SUBJECTS_MAX	16384
 #define AVFENCE_POLICY_LABELS_MAX	4096	/* "label PATH LEVEL" lines */
 #define AVFENCE_PATH_MAX	4096	/* bytes, with the NUL */
+#define AVFENCE_WRITE_MAX	64	/* write= directories per subject */
+#define AVFENCE_CONNECT_MAX	64	/* connect= sockets per subject */
+/* Longest abstract socket name in connect=, without the '@' (sun_path). */
+#define AVFENCE_ABSTRACT_MAX	107
+/* Bytes of strings (NULs included) in one write= or connect= list. */
+#define AVFENCE_LIST_BYTES_MAX	8192
 /*
  * Bytes of subject list in a GET_STATUS reply, at most: the reply and the
  * ack after it must fit a socket's default receive buffer (rmem_default),
@@ -309,6 +336,9 @@ enum avfence_status_want {
 /* AVFENCE_A_SUBJECTS holds only AVFENCE_A_SUBJECT entries. */
 #define AVFENCE_A_SUBJECT 1
 
+/* AVFENCE_SUBJECT_A_WRITE and _CONNECT hold only AVFENCE_A_ENTRY strings. */
+#define AVFENCE_A_ENTRY 1
+
 enum avfence_subject_attr {
 	AVFENCE_SUBJECT_A_UNSPEC,
 	AVFENCE_SUBJECT_A_PATH,
@@ -317,6 +347,8 @@ enum avfence_subject_attr {
 	AVFENCE_SUBJECT_A_DEV,		/* GET_STATUS replies only */
 	AVFENCE_SUBJECT_A_INO,		/* GET_STATUS replies only */
 	AVFENCE_SUBJECT_A_PAD,
+	AVFENCE_SUBJECT_A_WRITE,	/* nest of AVFENCE_A_ENTRY */
+	AVFENCE_SUBJECT_A_CONNECT,	/* nest of AVFENCE_A_ENTRY */
 	__AVFENCE_SUBJECT_A_MAX
 };
 #define AVFENCE_SUBJECT_A_MAX (__AVFENCE_SUBJECT_A_MAX - 1)

@@ -264,7 +264,8 @@ TEST_F(ctl, status_subjects_and_levels)
 	*p = '\0';
 	snprintf(want, sizeof(want),
 		 "{\"path\":\"" SCANNER "\",\"clearance\":\"OFFICIAL\","
-		 "\"allow\":\"\",\"dev\":\"%s\",\"ino\":%s}",
+		 "\"allow\":\"\",\"dev\":\"%s\",\"ino\":%s,"
+		 "\"write\":[],\"connect\":[]}",
 		 id_scanner, p + 5);
 	EXPECT_NE(NULL, strstr(o.out, want)) {
 		TH_LOG("want %s in %s", want, o.out);
@@ -287,8 +288,10 @@ TEST_F(ctl, status_subjects_and_levels)
 	EXPECT_NE(NULL, strstr(secfs, "\nlevel SECRET: denied 1 audited 0\n"));
 	EXPECT_NE(NULL, strstr(secfs, "\nlevel TOP-SECRET: denied 1 audited 1\n"));
 	snprintf(want, sizeof(want),
-		 "\nsubject " SCANNER ": clearance OFFICIAL dev %s allow none\n"
-		 "subject " TMP "/bin/agent: clearance SECRET dev %s allow ptrace\n",
+		 "\nsubject " SCANNER ": clearance OFFICIAL dev %s allow none"
+		 " write none connect none\n"
+		 "subject " TMP "/bin/agent: clearance SECRET dev %s allow ptrace"
+		 " write none connect none\n",
 		 id_scanner, id_agent);
 	EXPECT_NE(NULL, strstr(secfs, want)) {
 		TH_LOG("want %s in %s", want, secfs);

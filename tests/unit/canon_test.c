@@ -100,9 +100,10 @@ TEST(every_byte_escaped_or_plain)
 TEST(collision_example_differs)
 {
 	char *one, *two;
+	const struct avf_canon_lists none = { 0 };
 	struct text t = { .len = 0 };
 
-	avf_canon_subject("/a L1\nsubject /b", "L0", 0, emit_text, &t);
+	avf_canon_subject("/a L1\nsubject /b", "L0", 0, &none, emit_text, &t);
 	EXPECT_STREQ("subject /a\\040L1\\012subject\\040/b L0\n", t.buf);
 
 	one = canon_of(HEAD "subject /a\\040L1\\012subject\\040/b L0\n");

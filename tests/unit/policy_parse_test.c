@@ -461,7 +461,7 @@ TEST(argument_counts)
 	one(_metadata, "subject", 8, "'subject' needs a path and a level name");
 	one(_metadata, "subject /bin/a", 15, "'subject' needs a path and a level name");
 	one(_metadata, "subject /bin/a A B", 18,
-	    "unexpected 'B' after the level name (only allow=FLAG,... may follow)");
+	    "unexpected 'B' after the level name (expected allow=, write= or connect=)");
 }
 
 TEST(subject_allow_flags)
@@ -493,13 +493,13 @@ TEST(subject_allow_flags)
 	    "empty flag in 'allow='");
 	one(_metadata, "subject /a A allow=ptrace,", 27, "empty flag in 'allow='");
 	one(_metadata, "subject /a A allow=ptrace allow=raw-devices", 27,
-	    "duplicate 'allow=' option");
+	    "duplicate 'allow=' option (first at column 14)");
 	parse(&p, HEAD "subject /a A allow ptrace\n");
 	EXPECT_NR_ERRS(&p, 2);
 	EXPECT_ERR(&p, 4, 14,
-		   "unexpected 'allow' after the level name (only allow=FLAG,... may follow)");
+		   "unexpected 'allow' after the level name (expected allow=, write= or connect=)");
 	EXPECT_ERR(&p, 4, 20,
-		   "unexpected 'ptrace' after the level name (only allow=FLAG,... may follow)");
+		   "unexpected 'ptrace' after the level name (expected allow=, write= or connect=)");
 	EXPECT_EQ(0, p.pol.nr_subjects);
 	done(&p);
 }
