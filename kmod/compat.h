@@ -37,6 +37,14 @@ struct perf_event_attr;
 #define AVF_PERF_EVENT_OPEN_ARGS attr, type
 #endif
 
+/* genl_family.pre_doit takes the split form of an op since 6.2. */
+#include <net/genetlink.h>
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+typedef struct genl_split_ops avf_genl_ops_t;
+#else
+typedef struct genl_ops avf_genl_ops_t;
+#endif
+
 /* A counted reference to the executable of @mm, or NULL. */
 #include <linux/fs.h>
 #include <linux/mm_types.h>

@@ -38,7 +38,7 @@ static const struct nla_policy avf_subject_policy[AVFENCE_SUBJECT_A_MAX + 1] = {
 				     .len = AVFENCE_PATH_MAX - 1 },
 	[AVFENCE_SUBJECT_A_CLEARANCE] = { .type = NLA_NUL_STRING,
 					  .len = AVFENCE_LEVEL_NAME_MAX - 1 },
-	[AVFENCE_SUBJECT_A_ALLOW] = { .type = NLA_U32 },
+	[AVFENCE_SUBJECT_A_ALLOW] = NLA_POLICY_MASK(NLA_U32, __AVFENCE_ALLOW_ALL),
 	[AVFENCE_SUBJECT_A_WRITE] = { .type = NLA_NESTED },
 	[AVFENCE_SUBJECT_A_CONNECT] = { .type = NLA_NESTED },
 };
@@ -62,7 +62,8 @@ static const struct nla_policy avf_nl_policy[AVFENCE_A_MAX + 1] = {
 	[AVFENCE_A_SUBJECTS] = NLA_POLICY_NESTED_ARRAY(avf_subject_policy),
 	[AVFENCE_A_PATH] = { .type = NLA_NUL_STRING,
 			     .len = AVFENCE_PATH_MAX - 1 },
-	[AVFENCE_A_STATUS_WANT] = { .type = NLA_U32 },
+	[AVFENCE_A_STATUS_WANT] = NLA_POLICY_MASK(NLA_U32,
+						  __AVFENCE_STATUS_WANT_ALL),
 	[AVFENCE_A_POLICY_LABELS] = NLA_POLICY_NESTED_ARRAY(avf_plabel_policy),
 };
 
@@ -74,11 +75,24 @@ static const char *mode_name(u32 mode)
 }
 
 /*
+ * What a command needs, in its internal_flags; checked by
+ * avf_nl_pre_doit() before the handler runs, so that no handler can
+ * forget it.
+ */
+#define AVF_NL_ADMIN	BIT(0)	/* changes the fence: see avf_nl_pre_doit() */
+#define AVF_NL_UNLOCKED	BIT(1)	/* refused once the policy is locked */
+
+/*
  * Only an untagged administrator changes the fence: a fenced agent must
  * not be able to lift its own fence, whatever its capabilities.
  */
-static int check_admin(struct sk_buff *skb, struct netlink_ext_ack *extack)
+static int avf_nl_pre_doit(const avf_genl_ops_t *ops, struct sk_buff *skb,
+			   struct genl_info *info)
 {
+	struct netlink_ext_ack *extack = info->extack;
+
+	if (!(ops->internal_flags & AVF_NL_ADMIN))
+		return 0;
 	if (!netlink_capable(skb, CAP_MAC_ADMIN) &&
 	    !netlink_capable(skb, CAP_SYS_ADMIN)) {
 		NL_SET_ERR_MSG(extack, "CAP_MAC_ADMIN or CAP_SYS_ADMIN required");
@@ -88,7 +102,7 @@ static int check_admin(struct sk_buff *skb, struct netlink_ext_ack *extack)
 		NL_SET_ERR_MSG(extack, "a fenced process may not change the fence");
 		return -EPERM;
 	}
-	if (READ_ONCE(avf_locked)) {
+	if ((ops->internal_flags & AVF_NL_UNLOCKED) && READ_ONCE(avf_locked)) {
 		NL_SET_ERR_MSG(extack, "the policy is locked until reboot");
 		return -EPERM;
 	}
@@ -316,14 +330,8 @@ static int parse_subject(struct avf_policy *policy, struct avf_resolver *r,
 				    "subject path must be absolute");
 		return -EINVAL;
 	}
-	if (tb[AVFENCE_SUBJECT_A_ALLOW]) {
+	if (tb[AVFENCE_SUBJECT_A_ALLOW])
 		allow = nla_get_u32(tb[AVFENCE_SUBJECT_A_ALLOW]);
-		if (allow & ~__AVFENCE_ALLOW_ALL) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[AVFENCE_SUBJECT_A_ALLOW],
-					    "unknown allow flags");
-			return -EOPNOTSUPP;
-		}
-	}
 	idx = avf_levels_find(&policy->levels, clearance, strlen(clearance));
 	if (idx < 0) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[AVFENCE_SUBJECT_A_CLEARANCE],
@@ -472,9 +480,6 @@ static int avf_nl_load(struct sk_buff *skb, struct genl_info *info)
 	const char *name;
 	u32 nsubjects = 0, nlabels;
 
-	err = check_admin(skb, extack);
-	if (err)
-		return err;
 	if (GENL_REQ_ATTR_CHECK(info, AVFENCE_A_MODE) ||
 	    GENL_REQ_ATTR_CHECK(info, AVFENCE_A_LEVELS) ||
 	    GENL_REQ_ATTR_CHECK(info, AVFENCE_A_DEFAULT_LEVEL))
@@ -566,7 +571,7 @@ static int avf_nl_load(struct sk_buff *skb, struct genl_info *info)
 		policy->generation, policy->levels.count, policy->nsubjects,
 		policy->nlabels,
 		mode_name(policy->mode), AVFENCE_DIGEST_LEN, policy->digest,
-		task_pid_nr(current));
+		task_tgid_nr(current));
 	config_event(AVFENCE_EVENT_POLICY_LOAD, policy);
 	mutex_unlock(&avf_config_lock);
 	return 0;
@@ -580,11 +585,8 @@ static int avf_nl_set_mode(struct sk_buff *skb, struct genl_info *info)
 {
 	struct avf_policy *policy;
 	u32 mode;
-	int err;
+	int err = 0;
 
-	err = check_admin(skb, info->extack);
-	if (err)
-		return err;
 	if (GENL_REQ_ATTR_CHECK(info, AVFENCE_A_MODE))
 		return -EINVAL;
 	mode = nla_get_u32(info->attrs[AVFENCE_A_MODE]);
@@ -603,7 +605,7 @@ static int avf_nl_set_mode(struct sk_buff *skb, struct genl_info *info)
 		}
 		WRITE_ONCE(policy->mode, mode);
 		pr_info("mode set to %s by pid %d\n", mode_name(mode),
-			task_pid_nr(current));
+			task_tgid_nr(current));
 		config_event(AVFENCE_EVENT_MODE, policy);
 	} else {
 		NL_SET_ERR_MSG(info->extack, "no policy loaded");
@@ -617,12 +619,11 @@ out:
 static int avf_nl_lock(struct sk_buff *skb, struct genl_info *info)
 {
 	struct avf_policy *policy;
-	int err;
+	int err = 0;
 
-	err = check_admin(skb, info->extack);
-	if (err)
-		return err == -EPERM && READ_ONCE(avf_locked) &&
-		       !avf_current_tagged() ? 0 : err;
+	/* Checked by avf_nl_pre_doit(): an administrator, untagged.  Only
+	 * such a caller learns that the policy is locked already.
+	 */
 	mutex_lock(&avf_config_lock);
 	policy = rcu_dereference_protected(avf_policy,
 					   lockdep_is_held(&avf_config_lock));
@@ -643,7 +644,7 @@ static int avf_nl_lock(struct sk_buff *skb, struct genl_info *info)
 		/* The reference is never dropped: rmmod fails as in use. */
 		WRITE_ONCE(avf_locked, true);
 		pr_info("policy generation %llu locked until reboot by pid %d\n",
-			policy->generation, task_pid_nr(current));
+			policy->generation, task_tgid_nr(current));
 		config_event(AVFENCE_EVENT_LOCK, policy);
 	}
 out:
@@ -921,14 +922,8 @@ static int avf_nl_status(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int err = -EMSGSIZE;
 
-	if (want_attr) {
+	if (want_attr)
 		want = nla_get_u32(want_attr);
-		if (want & ~__AVFENCE_STATUS_WANT_ALL) {
-			NL_SET_ERR_MSG_ATTR(info->extack, want_attr,
-					    "unknown status flags");
-			return -EOPNOTSUPP;
-		}
-	}
 	mutex_lock(&avf_config_lock);
 	policy = rcu_dereference_protected(avf_policy,
 					   lockdep_is_held(&avf_config_lock));
@@ -1073,7 +1068,7 @@ static int put_task(struct sk_buff *msg, struct task_struct *task)
 	int err = -EMSGSIZE;
 
 	if (!avf_subject_describe(task, clearance, sizeof(clearance), &since))
-		return 0;	/* untagged meanwhile */
+		return -ESRCH;	/* untagged meanwhile */
 	buf = kmalloc(PATH_MAX, GFP_KERNEL);
 	mm = get_task_mm(task);
 	exe = mm ? avf_get_exe_file(mm) : NULL;
@@ -1102,40 +1097,63 @@ static int put_task(struct sk_buff *msg, struct task_struct *task)
 	return err;
 }
 
+/* One message for @task; a task untagged meanwhile is skipped. */
+static int put_task_msg(struct sk_buff *skb, struct netlink_callback *cb,
+			struct task_struct *task)
+{
+	void *hdr;
+	int err;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &avf_family, NLM_F_MULTI, AVFENCE_CMD_GET_TAGGED);
+	if (!hdr)
+		return -EMSGSIZE;
+	err = put_task(skb, task);
+	if (err) {
+		genlmsg_cancel(skb, hdr);
+		if (err != -ESRCH)
+			return err;
+	} else {
+		genlmsg_end(skb, hdr);
+	}
+	cb->args[0]++;
+	return 0;
+}
+
 static int avf_nl_tagged_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct task_struct *tasks[8];
 	unsigned long cursor = cb->args[0];
 	int i, n, err = 0;
-	void *hdr;
 
-	n = avf_subject_collect(&cursor, tasks, ARRAY_SIZE(tasks));
-	for (i = 0; i < n; i++) {
-		if (!err) {
-			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-					  cb->nlh->nlmsg_seq, &avf_family,
-					  NLM_F_MULTI, AVFENCE_CMD_GET_TAGGED);
-			err = hdr ? put_task(skb, tasks[i]) : -EMSGSIZE;
-			if (!err) {
-				genlmsg_end(skb, hdr);
-				cb->args[0]++;
-			} else if (hdr) {
-				genlmsg_cancel(skb, hdr);
-			}
+	do {
+		n = avf_subject_collect(&cursor, tasks, ARRAY_SIZE(tasks));
+		for (i = 0; i < n; i++) {
+			if (!err)
+				err = put_task_msg(skb, cb, tasks[i]);
+			put_task_struct(tasks[i]);
 		}
-		put_task_struct(tasks[i]);
-	}
-	/* Full: the rest in the next call; none taken: the end. */
-	return err && cb->args[0] == 0 ? err : skb->len;
+	} while (n && !err);
+	/*
+	 * Full: the rest in the next call.  But a task that does not fit
+	 * even an empty skb is an error: returning 0 would end the dump
+	 * as if every task had been listed.
+	 */
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;
+	return err ?: skb->len;
 }
 
 /* clang-format off */
 static const struct genl_small_ops avf_nl_ops[] = {
 	{ .cmd = AVFENCE_CMD_GET_STATUS, .doit = avf_nl_status },
-	{ .cmd = AVFENCE_CMD_LOAD_POLICY, .doit = avf_nl_load },
-	{ .cmd = AVFENCE_CMD_SET_MODE, .doit = avf_nl_set_mode },
+	{ .cmd = AVFENCE_CMD_LOAD_POLICY, .doit = avf_nl_load,
+	  .internal_flags = AVF_NL_ADMIN | AVF_NL_UNLOCKED },
+	{ .cmd = AVFENCE_CMD_SET_MODE, .doit = avf_nl_set_mode,
+	  .internal_flags = AVF_NL_ADMIN | AVF_NL_UNLOCKED },
 	{ .cmd = AVFENCE_CMD_GET_LABEL, .doit = avf_nl_get_label },
-	{ .cmd = AVFENCE_CMD_LOCK, .doit = avf_nl_lock },
+	{ .cmd = AVFENCE_CMD_LOCK, .doit = avf_nl_lock,
+	  .internal_flags = AVF_NL_ADMIN },
 	{ .cmd = AVFENCE_CMD_GET_TAGGED, .dumpit = avf_nl_tagged_dump },
 };
 
@@ -1151,6 +1169,12 @@ static struct genl_family avf_family __ro_after_init = {
 	.maxattr = AVFENCE_A_MAX,
 	.policy = avf_nl_policy,
 	.module = THIS_MODULE,
+	/*
+	 * Handlers serialise on avf_config_lock where they need to, so a
+	 * status request or a dump never waits on the global genl mutex.
+	 */
+	.parallel_ops = true,
+	.pre_doit = avf_nl_pre_doit,
 	.small_ops = avf_nl_ops,
 	.n_small_ops = ARRAY_SIZE(avf_nl_ops),
 	.mcgrps = avf_nl_mcgrps,

@@ -19,7 +19,7 @@
  *    AVFENCE_A_STATUS_WANT: NLA_U32, optional, AVFENCE_STATUS_WANT_*
  *    flags: parts of the reply only sent when asked for (they may make it
  *    too large for a small receive buffer); unknown bits are rejected
- *    with -EOPNOTSUPP
+ *    with -EINVAL (NLA_POLICY_MASK)
  * Reply:
  *    AVFENCE_A_ABI_VERSION: NLA_U32
  *    AVFENCE_A_MODULE_VERSION: NLA_NUL_STRING
@@ -99,7 +99,7 @@
  *            AVFENCE_SUBJECT_A_CLEARANCE: NLA_NUL_STRING, required
  *            AVFENCE_SUBJECT_A_ALLOW: NLA_U32, optional, AVFENCE_ALLOW_*
  *            flags: side doors this subject may use (none by default);
- *            unknown bits are rejected with -EOPNOTSUPP
+ *            unknown bits are rejected with -EINVAL (NLA_POLICY_MASK)
  *            AVFENCE_SUBJECT_A_WRITE: NLA_NESTED, optional, the
  *            directories below which its tasks may change the
  *            filesystem (none without it: they may write nowhere)
@@ -141,7 +141,12 @@
  * AVFENCE_CMD_LOCK: CAP_MAC_ADMIN or CAP_SYS_ADMIN, untagged.  No
  * attributes.  Until reboot: no policy load, no mode change, and the
  * module cannot be unloaded (not even with rmmod -f).  -ENOENT without a
- * policy.  Locking twice succeeds.
+ * policy.  Locking twice succeeds; -EPERM to any other caller, locked or
+ * not.
+ *
+ * Every command that changes the fence is refused with -EPERM, before its
+ * attributes are looked at, to a caller without CAP_MAC_ADMIN or
+ * CAP_SYS_ADMIN and to a tagged caller (the family's pre_doit).
  *
  * AVFENCE_CMD_GET_TAGGED: anyone; a dump (NLM_F_DUMP), one message per
  * tagged task:
@@ -151,6 +156,8 @@
  *        AVFENCE_TASK_A_EXE: NLA_NUL_STRING, the executable now
  *        AVFENCE_TASK_A_CLEARANCE: NLA_NUL_STRING
  *        AVFENCE_TASK_A_SINCE: NLA_U64, CLOCK_REALTIME ns when tagged
+ *    A task whose message does not fit an empty dump buffer ends the
+ *    dump with -EMSGSIZE (read with a larger buffer, 32 KiB is plenty).
  *
  * Multicast group AVFENCE_MCGRP_EVENTS: AVFENCE_CMD_EVENT messages, one
  * per denial, audited access, policy load, mode change and lock:

@@ -158,6 +158,12 @@ TEST(lock_until_reboot)
 	/* Locking again is harmless and says so. */
 	EXPECT_EQ(0, ctl(&o, "lock", NULL));
 	EXPECT_NE(NULL, strstr(o.out, "already locked"));
+	/* But not to whoever asks: unprivileged or fenced, still refused. */
+	EXPECT_EQ(1, ctl_as_nobody("lock"));
+	EXPECT_EQ(1, capture(&o, SCANNER, "exec", AVFENCECTL, "lock", NULL));
+	EXPECT_NE(NULL, strstr(o.err, "a fenced process may not change the fence")) {
+		TH_LOG("%s", o.err);
+	}
 }
 
 /*
