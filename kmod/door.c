@@ -296,7 +296,8 @@ int hook_uring_cmd(struct io_uring_cmd *ioucmd)
  */
 static long check_delete_module(const char __user *uname)
 {
-	char name[MODULE_NAME_LEN];
+	char name[MODULE_NAME_LEN], comm[TASK_COMM_LEN];
+	const char *q;
 	long len;
 
 	/* Redirected here only when locked, so never unloading itself. */
@@ -305,8 +306,11 @@ static long check_delete_module(const char __user *uname)
 		return len;
 	if (len == sizeof(name) || strcmp(name, KBUILD_MODNAME))
 		return 0;
-	pr_notice_ratelimited("refused unloading: policy locked; pid=%d comm=%s\n",
-			      task_pid_nr(current), current->comm);
+	get_task_comm(comm, current);
+	q = avf_log_quote(comm);
+	pr_notice_ratelimited("refused unloading: policy locked; pid=%d comm=" AVF_LOG_STR_FMT "\n",
+			      task_tgid_nr(current), q, (int)strlen(comm), comm,
+			      q);
 	return -EPERM;
 }
 

@@ -210,22 +210,55 @@ static int count(const struct avf_report *r)
 	return r->verdict == AVF_DENY ? -EACCES : 0;
 }
 
+/**
+ * avf_log_quote - the quote @s takes in a log line
+ * @s: a string a task controls: its comm, a file name
+ *
+ * Such strings go into log lines escaped, so that no name can end the
+ * line, forge a field or a line of its own: as they are if every byte is
+ * printable ASCII other than a space, a quote or a backslash, otherwise
+ * in double quotes with C escapes (%pE: \n, \", \\, octal for other
+ * unprintable bytes), as `avfencectl monitor` writes them.  The string
+ * itself goes through %pE (AVF_LOG_STR_FMT), which leaves a plain one
+ * as it is.
+ *
+ * Return: "" if @s is not empty and needs no escaping, else "\"".
+ */
+const char *avf_log_quote(const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p; p++) {
+		if (*p <= ' ' || *p >= 0x7f || *p == '"' || *p == '\\')
+			return "\"";
+	}
+	return p != (const unsigned char *)s ? "" : "\"";
+}
+
 /* Count, and log, audit and send an event as wanted. */
 static int report(const struct avf_report *r, bool log, const char *key,
 		  const char *value)
 {
+	const char *qc, *qv;
+	char comm[TASK_COMM_LEN];
 	int ret = count(r);
 
 	avf_audit_refusal(r->verdict == AVF_DENY, r->route, r->clearance,
 			  r->label, key, value);
-	if (log)
-		pr_notice("%s %s pid=%d comm=%s clearance=%s%s%s%s%s %s=%s\n",
-			  r->verdict == AVF_DENY ? "denied" : "audit",
-			  avf_route_name(r->route), task_pid_nr(current),
-			  current->comm, r->clearance,
-			  r->label[0] ? " label=" : "", r->label,
-			  r->unknown ? " (unknown, taken as highest)" : "",
-			  r->err ? " (label unreadable)" : "", key, value);
+	if (!log)
+		return ret;
+	/* pid is the process (as in audit records and events), tid the thread. */
+	get_task_comm(comm, current);
+	qc = avf_log_quote(comm);
+	qv = avf_log_quote(value);
+	pr_notice("%s %s pid=%d tid=%d comm=" AVF_LOG_STR_FMT " clearance=%s%s%s%s%s %s=" AVF_LOG_STR_FMT "\n",
+		  r->verdict == AVF_DENY ? "denied" : "audit",
+		  avf_route_name(r->route), task_tgid_nr(current),
+		  task_pid_nr(current), qc, (int)strlen(comm), comm, qc,
+		  r->clearance, r->label[0] ? " label=" : "", r->label,
+		  r->unknown ? " (unknown, taken as highest)" : "",
+		  r->err ? " (label unreadable)" : "", key, qv,
+		  (int)strlen(value), value, qv);
 	return ret;
 }
 
@@ -375,6 +408,8 @@ static bool label_follows(const struct avf_label *label)
  * @route: AVFENCE_ROUTE_LINK or AVFENCE_ROUTE_RENAME
  * @dentry: the file or directory
  * @new_parent: the directory it would appear in
+ * @mnt: a path on the mount @dentry is on, to log its full path; or NULL
+ *       to log its path within its filesystem
  *
  * A fenced task may not make anything appear at a lower classification:
  * a file with its own label (xattr or policy) keeps it, one without takes
@@ -383,7 +418,7 @@ static bool label_follows(const struct avf_label *label)
  * Return: 0, or -EACCES.
  */
 int avf_fence_move(enum avfence_route route, struct dentry *dentry,
-		   struct dentry *new_parent)
+		   struct dentry *new_parent, const struct path *mnt)
 {
 	struct avf_report r = { .route = route, .verdict = AVF_ALLOW };
 	struct avf_label now, there;
@@ -421,6 +456,11 @@ int avf_fence_move(enum avfence_route route, struct dentry *dentry,
 	rcu_read_unlock();
 	if (r.verdict == AVF_ALLOW)
 		return 0;
+	if (mnt) {
+		struct path p = { .mnt = mnt->mnt, .dentry = dentry };
+
+		return report_path(&r, &p, dentry);
+	}
 	return report_path(&r, NULL, dentry);
 }
 
@@ -481,7 +521,7 @@ int avf_fence_task(enum avfence_route route, struct task_struct *target,
 	rcu_read_unlock();
 	if (below)
 		return 0;
-	snprintf(what, sizeof(what), "pid %d", task_pid_nr(target));
+	snprintf(what, sizeof(what), "pid %d", task_tgid_nr(target));
 	return avf_fence_door(route, allow, what);
 }
 
@@ -516,6 +556,7 @@ int avf_fence_tracer(struct task_struct *tracer, u32 allow)
 	rcu_read_unlock();
 	if (ok)
 		return 0;
-	snprintf(what, sizeof(what), "traceme by pid %d", task_pid_nr(tracer));
+	snprintf(what, sizeof(what), "traceme by pid %d",
+		 task_tgid_nr(tracer));
 	return report(&r, log_allowed(), "what", what) ? -EPERM : 0;
 }

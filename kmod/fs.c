@@ -193,11 +193,48 @@ int hook_mmap_file(struct file *file, unsigned long prot, unsigned long flags)
 	return err;
 }
 
+/*
+ * Links and renames are decided twice: first by the path hooks of the
+ * system calls, which know the mount and so log the full path, then by
+ * the inode hooks, which also see the links and renames the kernel makes
+ * for a task without a path (overlayfs copy-up, for one) and then log the
+ * path within the filesystem.  Both decide alike: the second refuses only
+ * what changed in between.
+ */
+int hook_path_link(struct dentry *old_dentry, const struct path *new_dir,
+		   struct dentry *new_dentry)
+{
+	int err = avf_fence_move(AVFENCE_ROUTE_LINK, old_dentry,
+				 new_dir->dentry, new_dir);
+
+	if (!err)
+		err = avf_orig.path_link(old_dentry, new_dir, new_dentry);
+	avf_hook_leave();
+	return err;
+}
+
+int hook_path_rename(const struct path *old_dir, struct dentry *old_dentry,
+		     const struct path *new_dir, struct dentry *new_dentry,
+		     unsigned int flags)
+{
+	int err = avf_fence_move(AVFENCE_ROUTE_RENAME, old_dentry,
+				 new_dir->dentry, old_dir);
+
+	if (!err && (flags & RENAME_EXCHANGE) && d_is_positive(new_dentry))
+		err = avf_fence_move(AVFENCE_ROUTE_RENAME, new_dentry,
+				     old_dir->dentry, new_dir);
+	if (!err)
+		err = avf_orig.path_rename(old_dir, old_dentry, new_dir,
+					   new_dentry, flags);
+	avf_hook_leave();
+	return err;
+}
+
 int hook_inode_link(struct dentry *old_dentry, struct inode *dir,
 		    struct dentry *new_dentry)
 {
 	int err = avf_fence_move(AVFENCE_ROUTE_LINK, old_dentry,
-				 new_dentry->d_parent);
+				 new_dentry->d_parent, NULL);
 
 	if (!err)
 		err = avf_orig.inode_link(old_dentry, dir, new_dentry);
@@ -210,11 +247,11 @@ int hook_inode_rename(struct inode *old_dir, struct dentry *old_dentry,
 		      unsigned int flags)
 {
 	int err = avf_fence_move(AVFENCE_ROUTE_RENAME, old_dentry,
-				 new_dentry->d_parent);
+				 new_dentry->d_parent, NULL);
 
 	if (!err && (flags & RENAME_EXCHANGE) && d_is_positive(new_dentry))
 		err = avf_fence_move(AVFENCE_ROUTE_RENAME, new_dentry,
-				     old_dentry->d_parent);
+				     old_dentry->d_parent, NULL);
 	if (!err)
 		err = avf_orig.inode_rename(old_dir, old_dentry, new_dir,
 					    new_dentry, flags);

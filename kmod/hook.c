@@ -78,6 +78,8 @@ static struct avf_hook avf_hooks[] __ro_after_init = {
 	AVF_HOOK(mmap_file, AVF_WHEN_TAGGED),
 	AVF_HOOK(inode_link, AVF_WHEN_TAGGED),
 	AVF_HOOK(inode_rename, AVF_WHEN_TAGGED),
+	AVF_HOOK(path_link, AVF_WHEN_TAGGED),
+	AVF_HOOK(path_rename, AVF_WHEN_TAGGED),
 	AVF_HOOK(inode_setxattr, AVF_WHEN_ALWAYS),
 	AVF_HOOK(inode_removexattr, AVF_WHEN_ALWAYS),
 	/* after a label changed: the label cache */

@@ -34,6 +34,11 @@ struct tpm_chip;
 	  unsigned long flags)						\
 	X(int, inode_link, struct dentry *old_dentry, struct inode *dir,	\
 	  struct dentry *new_dentry)					\
+	X(int, path_link, struct dentry *old_dentry,			\
+	  const struct path *new_dir, struct dentry *new_dentry)	\
+	X(int, path_rename, const struct path *old_dir,		\
+	  struct dentry *old_dentry, const struct path *new_dir,	\
+	  struct dentry *new_dentry, unsigned int flags)		\
 	X(int, inode_rename, struct inode *old_dir,			\
 	  struct dentry *old_dentry, struct inode *new_dir,		\
 	  struct dentry *new_dentry, unsigned int flags)		\

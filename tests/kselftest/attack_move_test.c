@@ -125,6 +125,46 @@ TEST_F(move, link_inherited_to_public)
 		EXPECT_NE(0, access(PUB "/inner", F_OK));
 }
 
+struct link_line {
+	const char *mark;
+	int after;
+	char line[1024];
+};
+
+static int find_link_line(void *arg, unsigned long long ts, const char *msg)
+{
+	struct link_line *l = arg;
+
+	if (!l->after) {
+		l->after = !strcmp(msg, l->mark);
+		return 0;
+	}
+	if (strncmp(msg, "avfence: denied link ", 21))
+		return 0;
+	snprintf(l->line, sizeof(l->line), "%s", msg);
+	return 1;
+}
+
+/* The log names the file by its full path, not within its filesystem. */
+TEST_F(move, link_logged_with_full_path)
+{
+	static struct link_line l;
+	struct agent a;
+	struct watch w;
+
+	if (!variant->tagged)
+		SKIP(return, "only a refusal is logged");
+	watch_start(&w);
+	ASSERT_EQ(0, agent_run(&a, 1, "move", "link", SEC "/inner",
+			       PUB "/inner", NULL));
+	EXPECT_VAL(EACCES, &a, "op");
+	memset(&l, 0, sizeof(l));
+	l.mark = w.mark.text;
+	kmsg_each(find_link_line, &l);
+	TH_LOG("%s", l.line);
+	EXPECT_NE(NULL, strstr(l.line, " path=" SEC "/inner"));
+}
+
 TEST_F(move, linkat_empty_path_to_public)
 {
 	MOVE("linkat_empty", SEC "/inner", PUB "/inner", NULL, EACCES,
