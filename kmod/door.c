@@ -9,6 +9,7 @@
  * raw storage) can be opened per subject by the policy.
  */
 #include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/kernel_read_file.h>
 #include <linux/module.h>
 #include <linux/security.h>
@@ -122,10 +123,23 @@ static int check_capability(int cap)
 			      cap_name(cap));
 }
 
+/*
+ * Is @cred what current acts with?  capable() and ns_capable() pass
+ * current_cred() (an override_creds() of current's included);
+ * has_capability() passes another task's credential and file_ns_capable()
+ * a file opener's.  Those are about that task or opener, which is not the
+ * fenced current: the answer is theirs (security_capable() runs for them
+ * as if avfence were not there).
+ */
+static bool cred_of_current(const struct cred *cred)
+{
+	return cred == current_cred() || cred == current_real_cred();
+}
+
 int hook_capable(const struct cred *cred, struct user_namespace *ns, int cap,
 		 unsigned int opts)
 {
-	int err = check_capability(cap);
+	int err = cred_of_current(cred) ? check_capability(cap) : 0;
 
 	if (!err)
 		err = avf_orig.capable(cred, ns, cap, opts);

@@ -139,6 +139,19 @@ for want in $(grep -v '^#' "$here/modules.list"); do
 	add_module "$want"
 done
 
+# The test-only helper module (capable_test), built for this kernel in a
+# private copy; a test skips without it.
+cap="$top/build/captest/$kver"
+if [ "$build" = 1 ]; then
+	rm -rf "$cap" && mkdir -p "$cap" && cp "$here/captest/"* "$cap/"
+	make -C "$kdir/build" M="$cap" modules > "$cap/build.log" 2>&1 ||
+		log "avf_captest.ko did not build (capable_test will skip): $cap/build.log"
+fi
+if [ -f "$cap/avf_captest.ko" ]; then
+	cp "$cap/avf_captest.ko" "$root/lib/modules/extra/"
+	echo avf_captest.ko >> "$root/lib/modules/extra/order"
+fi
+
 # avfencectl: static build from userspace/.
 if [ -f "$top/userspace/avfencectl.static" ]; then
 	cp "$top/userspace/avfencectl.static" "$root/bin/avfencectl"
