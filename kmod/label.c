@@ -53,6 +53,29 @@ static bool local_fs(const struct super_block *sb)
 	       sb->s_magic == TMPFS_MAGIC;
 }
 
+/**
+ * avf_label_ino_stable - does @sb keep an object's inode number?
+ * @sb: a filesystem
+ *
+ * vfat and exFAT number inodes in memory as they are read, so the number
+ * a "label" line was resolved to can change when the inode is evicted;
+ * FUSE daemons number them as they like.  Labels inside such filesystems
+ * could be lost or land on another file: only their mount root, which the
+ * kernel's mount tree identifies, may be labelled.
+ *
+ * Return: true if an inode number names the same object while mounted.
+ */
+bool avf_label_ino_stable(const struct super_block *sb)
+{
+	switch (sb->s_magic) {
+	case MSDOS_SUPER_MAGIC:
+	case EXFAT_SUPER_MAGIC:
+	case FUSE_SUPER_MAGIC:
+		return false;
+	}
+	return true;
+}
+
 /*
  * The directory that the filesystem of @d is mounted on at @mnt, if @d is
  * the root of that filesystem and @mnt mounts the whole of it there.

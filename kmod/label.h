@@ -27,6 +27,7 @@ int avf_label_own(struct dentry *dentry, struct avf_label *label);
 int avf_label_effective(struct dentry *dentry, struct vfsmount *mnt,
 			struct avf_label *label);
 void avf_label_changed(void);
+bool avf_label_ino_stable(const struct super_block *sb);
 int avf_label_init(void);
 void avf_label_exit(void);
 

@@ -438,6 +438,12 @@ static int parse_plabel(struct avf_policy *policy, const struct nlattr *nest,
 	}
 	obj = avf_key_of_inode(d_inode(p.dentry));
 	mount_root = p.dentry == p.mnt->mnt_root && IS_ROOT(p.dentry);
+	if (!mount_root && !avf_label_ino_stable(p.dentry->d_sb)) {
+		path_put(&p);
+		NL_SET_ERR_MSG_ATTR(extack, tb[AVFENCE_PLABEL_A_PATH],
+				    "label inside a file system without stable inode numbers (vfat, exFAT, FUSE): label its mount point");
+		return -EINVAL;
+	}
 	has_mp = mount_point_key(&p, &mp);
 	path_put(&p);
 	err = avf_policy_add_label(policy, path, idx, &obj,

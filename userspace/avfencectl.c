@@ -123,7 +123,8 @@ static const struct command commands[] = {
 	  "unloaded, not even with rmmod -f.  There is no unlock.  Locking a\n"
 	  "locked policy succeeds.  Needs a loaded policy, and CAP_MAC_ADMIN or\n"
 	  "CAP_SYS_ADMIN.\n" },
-	{ "label", label_main, "[-R] LEVEL PATH...",
+	{ "label", label_main,
+	  "[-R] LEVEL PATH... | --apply|--verify [--json] FILE",
 	  "classify files (security.avfence xattr)",
 	  "Set the security.avfence extended attribute of each PATH to LEVEL,\n"
 	  "which must be a level of the policy loaded in the kernel.  A label\n"
@@ -135,6 +136,15 @@ static const struct command commands[] = {
 	  "All paths are checked before anything is changed; if a change\n"
 	  "fails, the ones already made are undone.\n"
 	  "Symbolic links are refused: label their target.\n"
+	  "  --apply FILE   set the labels that policy FILE declares with\n"
+	  "                 'label PATH LEVEL' lines: PATH and everything below\n"
+	  "                 it (as -R) that no nearer label line covers.\n"
+	  "                 File systems without security.* xattrs are\n"
+	  "                 labelled by the policy alone and left untouched.\n"
+	  "  --verify FILE  change nothing; list every file whose own label\n"
+	  "                 differs from the declared one (or is missing):\n"
+	  "                 exit status 1 if any, 2 on other problems.\n"
+	  "  --json         with --apply or --verify: one JSON object.\n"
 	  "Needs CAP_SYS_ADMIN (security.* xattrs).\n" },
 	{ "unlabel", unlabel_main, "[-R] PATH...",
 	  "remove files' classification",

@@ -32,6 +32,7 @@ int status_main(int argc, char **argv);
 int mode_main(int argc, char **argv);
 int label_main(int argc, char **argv);
 int unlabel_main(int argc, char **argv);
+int label_declared(const char *file, bool verify, bool json);
 int show_main(int argc, char **argv);
 int check_main(int argc, char **argv);
 int monitor_main(int argc, char **argv);

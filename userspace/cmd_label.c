@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * avfencectl label [-R] LEVEL PATH...
+ * avfencectl label --apply|--verify [--json] FILE (cmd_label_decl.c)
  * avfencectl unlabel [-R] PATH...
  */
 #include <errno.h>
@@ -95,19 +96,60 @@ out:
 	return ret;
 }
 
+enum { OPT_APPLY = OPT_LONG, OPT_VERIFY, OPT_JSON };
+
+static const struct option label_main_options[] = {
+	{ "recursive", no_argument, NULL, 'R' },
+	{ "apply", no_argument, NULL, OPT_APPLY },
+	{ "verify", no_argument, NULL, OPT_VERIFY },
+	{ "json", no_argument, NULL, OPT_JSON },
+	OPT_END
+};
+
 int label_main(int argc, char **argv)
 {
-	bool recursive;
-	int i;
+	bool recursive = false, json = false;
+	int c, decl = 0;
+	const char *file;
 
-	i = parse_opts(argc, argv, &recursive);
-	if (argc - i < 2)
-		return command_usage_error("label", argc - i < 1 ?
+	while ((c = command_getopt(argc, argv, "R", label_main_options)) != -1) {
+		switch (c) {
+		case 'R':
+			recursive = true;
+			break;
+		case OPT_APPLY:
+		case OPT_VERIFY:
+			if (decl && decl != c)
+				return command_usage_error("label",
+							   "--apply and --verify exclude each other");
+			decl = c;
+			break;
+		case OPT_JSON:
+			json = true;
+			break;
+		}
+	}
+	if (decl) {
+		/* The label map a policy file declares (cmd_label_decl.c). */
+		if (recursive)
+			return command_usage_error("label",
+						   "-R does not go with --apply or --verify");
+		file = command_one_operand(argc, argv, "policy file");
+		if (!file)
+			return 1;
+		return label_declared(file, decl == OPT_VERIFY, json);
+	}
+	if (json)
+		return command_usage_error("label",
+					   "--json goes with --apply or --verify");
+	if (argc - optind < 2)
+		return command_usage_error("label", argc - optind < 1 ?
 					   "missing level and path" :
 					   "missing path");
-	if (check_level(argv[i]))
+	if (check_level(argv[optind]))
 		return 1;
-	return run("label", argv[i], argc - i - 1, argv + i + 1, recursive);
+	return run("label", argv[optind], argc - optind - 1,
+		   argv + optind + 1, recursive);
 }
 
 int unlabel_main(int argc, char **argv)

@@ -17,8 +17,13 @@
  * └── bind/               where a test bind-mounts things
  *
  * SCANNER has clearance OFFICIAL; the default is UNCLASSIFIED.
+ *
+ * The share fixtures: TMP/share labelled SECRET and TMP/pub labelled
+ * OFFICIAL by the policy only, each a vfat image on loop, a FUSE file
+ * system (tinyfuse.h, whose daemon may lie about labels) or an overlay.
  */
 #include "ctl.h"
+#include "tinyfuse.h"
 
 #define SRV	TMP "/srv"
 #define SEC	SRV "/sec"
@@ -234,6 +239,279 @@ TEST_F(plabel, canonical_form_and_digest)
 	ASSERT_EQ(0, ctl(o, "load", POLICY_FILE, NULL));
 	EXPECT_EQ(NULL, strstr(o->err, "warning"));
 	free(o);
+}
+
+/* The declared map, applied as xattrs; drift made by hand is found. */
+TEST_F(plabel, apply_and_verify_drift)
+{
+	struct output *o = malloc(sizeof(*o));
+
+	ASSERT_NE(NULL, o);
+	ASSERT_EQ(0, write_file(POLICY_FILE, POLICY_HEAD
+				"label " SEC " SECRET\nlabel " PUB " OFFICIAL\n"));
+	EXPECT_EQ(1, ctl(o, "label", "--verify", POLICY_FILE, NULL));
+	EXPECT_NE(NULL, strstr(o->out, SEC "/file: no label, declared SECRET"));
+	ASSERT_EQ(0, ctl(o, "label", "--apply", POLICY_FILE, NULL));
+	EXPECT_NE(NULL, strstr(o->out, "4 files labelled, 4 changed"));
+	EXPECT_EQ(0, ctl(o, "label", "--verify", POLICY_FILE, NULL));
+	/* Relabelled by hand: drift, and the fence follows the higher. */
+	ASSERT_EQ(0, set_label(SEC "/file", "UNCLASSIFIED"));
+	EXPECT_EQ(1, ctl(o, "label", "--verify", "--json", POLICY_FILE, NULL));
+	EXPECT_NE(NULL, strstr(o->out, "\"drift\":[{\"path\":\"" SEC
+			       "/file\",\"own\":\"UNCLASSIFIED\"}]"));
+	EXPECT_EQ(0, scan(SEC "/file", "r"));	/* its own label, nearest */
+	ASSERT_EQ(0, ctl(o, "label", "--apply", POLICY_FILE, NULL));
+	EXPECT_EQ(EACCES, scan(SEC "/file", "r"));
+	EXPECT_EQ(0, ctl(o, "label", "--verify", POLICY_FILE, NULL));
+	free(o);
+}
+
+/* --- shares: filesystems labelled by the policy only ----------------- */
+
+#define SHARE	TMP "/share"
+#define PUBS	TMP "/pub"
+#define SHARE_POLICY POLICY_HEAD "label " SHARE " SECRET\nlabel " PUBS \
+	" OFFICIAL\n"
+
+/* Is @fs in /proc/filesystems? */
+static int has_fs(const char *fs)
+{
+	char line[128], name[64];
+	FILE *f = fopen("/proc/filesystems", "r");
+	int found = 0;
+
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = (sscanf(line, "nodev %63s", name) == 1 ||
+			 sscanf(line, "%63s", name) == 1) && !strcmp(name, fs);
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/* The checks every share gets: @dir SECRET, @pub OFFICIAL, both policy. */
+static void fenced(struct __test_metadata *_metadata, const char *secret,
+		   const char *inner, const char *official)
+{
+	EXPECT_EQ(EACCES, scan(secret, "r"));
+	EXPECT_EQ(EACCES, scan(inner, "r"));
+	EXPECT_EQ(EACCES, scan(SHARE, "r+d"));
+	EXPECT_EQ(0, plain(secret, "r"));
+	EXPECT_EQ(0, plain(inner, "r"));
+	EXPECT_EQ(0, scan(official, "r"));
+}
+
+static int make_vfat(const char *img, const char *dir)
+{
+	int fd = open(img, O_WRONLY | O_CREAT | O_TRUNC, 0600), err;
+
+	if (fd < 0 || ftruncate(fd, 4 << 20))
+		return -errno;
+	close(fd);
+	err = run("/bin/mkdosfs", img, NULL);
+	if (!err)
+		err = mkdirs(dir);
+	if (!err)
+		err = run("/bin/mount", "-t", "vfat", "-o", "loop", img, dir, NULL);
+	return err;
+}
+
+static int vfat_files(const char *dir)
+{
+	char p[256];
+	int err;
+
+	snprintf(p, sizeof(p), "%s/file", dir);
+	err = write_file(p, "x\n");
+	snprintf(p, sizeof(p), "%s/dir", dir);
+	if (!err)
+		err = mkdirs(p);
+	snprintf(p, sizeof(p), "%s/dir/inner", dir);
+	if (!err)
+		err = write_file(p, "x\n");
+	return err;
+}
+
+FIXTURE(vfat) {
+};
+
+FIXTURE_SETUP(vfat)
+{
+	ASSERT_EQ(0, mount_tmpfs(TMP));
+	if (!has_fs("vfat") || access("/dev/loop-control", F_OK))
+		SKIP(return, "no vfat or loop in this kernel");
+	ASSERT_EQ(0, make_vfat(TMP "/share.img", SHARE));
+	ASSERT_EQ(0, vfat_files(SHARE));
+	ASSERT_EQ(0, make_vfat(TMP "/pub.img", PUBS));
+	ASSERT_EQ(0, vfat_files(PUBS));
+	ASSERT_EQ(0, load_policy(SHARE_POLICY));
+}
+
+FIXTURE_TEARDOWN(vfat)
+{
+	load_no_subject();
+	umount2(SHARE, MNT_DETACH);
+	umount2(PUBS, MNT_DETACH);
+	umount_tmpfs(TMP);
+}
+
+TEST_F(vfat, fenced_by_policy_alone)
+{
+	struct output *o = malloc(sizeof(*o));
+
+	ASSERT_NE(NULL, o);
+	/* vfat has no security.* xattrs at all. */
+	EXPECT_EQ(-1, setxattr(SHARE "/file", "security.avfence", "X", 1, 0));
+	fenced(_metadata, SHARE "/file", SHARE "/dir/inner", PUBS "/file");
+	/* Nothing to apply or verify there: the policy alone labels it. */
+	ASSERT_EQ(0, write_file(TMP "/map.conf", SHARE_POLICY));
+	EXPECT_EQ(0, ctl(o, "label", "--verify", TMP "/map.conf", NULL));
+	EXPECT_NE(NULL, strstr(o->out, SHARE ": SECRET by the policy alone"));
+	free(o);
+}
+
+TEST_F(vfat, remount_keeps_fence)
+{
+	ASSERT_EQ(0, umount2(SHARE, 0));
+	/* The stick again, on another loop device: no reload. */
+	ASSERT_EQ(0, run("/bin/mount", "-t", "vfat", "-o", "loop",
+			 TMP "/share.img", SHARE, NULL));
+	fenced(_metadata, SHARE "/file", SHARE "/dir/inner", PUBS "/file");
+	/* Another stick on the same mount point: fenced too. */
+	ASSERT_EQ(0, umount2(SHARE, 0));
+	ASSERT_EQ(0, make_vfat(TMP "/other.img", SHARE));
+	ASSERT_EQ(0, vfat_files(SHARE));
+	fenced(_metadata, SHARE "/file", SHARE "/dir/inner", PUBS "/file");
+}
+
+/* Inode numbers on vfat are made up in memory: only the root is labelled. */
+TEST_F(vfat, inner_label_refused)
+{
+	struct output *o = malloc(sizeof(*o));
+
+	ASSERT_NE(NULL, o);
+	ASSERT_EQ(0, write_file(POLICY_FILE, SHARE_POLICY
+				"label " SHARE "/dir OFFICIAL\n"));
+	EXPECT_NE(0, ctl(o, "load", POLICY_FILE, NULL));
+	EXPECT_NE(NULL, strstr(o->err, POLICY_FILE ":7: label " SHARE
+			       "/dir: label inside a file system without stable inode numbers"));
+	free(o);
+}
+
+FIXTURE(fuse) {
+	struct tinyfuse share, pub;
+};
+
+FIXTURE_SETUP(fuse)
+{
+	self->share.pid = self->pub.pid = -1;
+	ASSERT_EQ(0, mount_tmpfs(TMP));
+	ASSERT_EQ(0, mkdirs(SHARE));
+	ASSERT_EQ(0, mkdirs(PUBS));
+	if (access("/dev/fuse", F_OK))
+		SKIP(return, "no FUSE in this kernel");
+	/* Mounted after the load: covered through the mount points. */
+	ASSERT_EQ(0, load_policy(SHARE_POLICY));
+	ASSERT_EQ(0, tinyfuse_mount(SHARE, 0, &self->share));
+	ASSERT_EQ(0, tinyfuse_mount(PUBS, 0, &self->pub));
+}
+
+FIXTURE_TEARDOWN(fuse)
+{
+	load_no_subject();
+	tinyfuse_umount(SHARE, &self->share);
+	tinyfuse_umount(PUBS, &self->pub);
+	umount_tmpfs(TMP);
+}
+
+TEST_F(fuse, fenced_by_policy_alone)
+{
+	fenced(_metadata, SHARE "/secret", SHARE "/sub/inner", PUBS "/secret");
+}
+
+/* A daemon claiming UNCLASSIFIED cannot go below the mount's label. */
+TEST_F(fuse, lying_daemon_is_not_believed)
+{
+	struct avf_label_info li;
+
+	tinyfuse_umount(SHARE, &self->share);
+	ASSERT_EQ(0, tinyfuse_mount(SHARE, 1, &self->share));
+	ASSERT_EQ(0, avf_get_label(SHARE "/secret", &li));
+	EXPECT_STREQ("UNCLASSIFIED", li.label);
+	EXPECT_STREQ("SECRET", li.effective);
+	fenced(_metadata, SHARE "/secret", SHARE "/sub/inner", PUBS "/secret");
+}
+
+TEST_F(fuse, remount_keeps_fence)
+{
+	tinyfuse_umount(SHARE, &self->share);
+	ASSERT_EQ(0, mkdirs(TMP "/x"));
+	ASSERT_EQ(0, tinyfuse_mount(SHARE, 0, &self->share));
+	fenced(_metadata, SHARE "/secret", SHARE "/sub/inner", PUBS "/secret");
+}
+
+FIXTURE(overlay) {
+};
+
+static int mount_overlay(const char *name, const char *dir)
+{
+	char opts[512], l[128], u[128], w[128], f[160];
+	int err;
+
+	snprintf(l, sizeof(l), TMP "/%s.lower", name);
+	snprintf(u, sizeof(u), TMP "/%s.upper", name);
+	snprintf(w, sizeof(w), TMP "/%s.work", name);
+	snprintf(f, sizeof(f), "%s/dir", l);
+	err = mkdirs(f);
+	if (!err)
+		err = mkdirs(u);
+	if (!err)
+		err = mkdirs(w);
+	if (!err)
+		err = mkdirs(dir);
+	snprintf(f, sizeof(f), "%s/file", l);
+	if (!err)
+		err = write_file(f, "x\n");
+	snprintf(f, sizeof(f), "%s/dir/inner", l);
+	if (!err)
+		err = write_file(f, "x\n");
+	snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s,workdir=%s",
+		 l, u, w);
+	if (!err && mount("overlay", dir, "overlay", 0, opts))
+		err = -errno;
+	return err;
+}
+
+FIXTURE_SETUP(overlay)
+{
+	ASSERT_EQ(0, mount_tmpfs(TMP));
+	if (!has_fs("overlay"))
+		SKIP(return, "no overlayfs in this kernel");
+	ASSERT_EQ(0, mount_overlay("share", SHARE));
+	ASSERT_EQ(0, mount_overlay("pub", PUBS));
+	ASSERT_EQ(0, load_policy(SHARE_POLICY));
+}
+
+FIXTURE_TEARDOWN(overlay)
+{
+	load_no_subject();
+	umount2(SHARE, MNT_DETACH);
+	umount2(PUBS, MNT_DETACH);
+	umount_tmpfs(TMP);
+}
+
+TEST_F(overlay, fenced_by_policy_alone)
+{
+	fenced(_metadata, SHARE "/file", SHARE "/dir/inner", PUBS "/file");
+	/* A copy-up (a write by an untagged process) stays fenced. */
+	ASSERT_EQ(0, write_file(SHARE "/file", "y\n"));
+	EXPECT_EQ(EACCES, scan(SHARE "/file", "r"));
+}
+
+TEST_F(overlay, remount_keeps_fence)
+{
+	ASSERT_EQ(0, umount2(SHARE, 0));
+	ASSERT_EQ(0, mount_overlay("share", SHARE));
+	fenced(_metadata, SHARE "/file", SHARE "/dir/inner", PUBS "/file");
 }
 
 TEST_HARNESS_MAIN

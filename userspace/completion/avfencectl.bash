@@ -70,8 +70,15 @@ _avfencectl()
 		fi
 		;;
 	label)
-		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "-R --recursive --help" -- "$cur"))
+		if [[ " ${words[*]} " == *" --apply "* ||
+		      " ${words[*]} " == *" --verify "* ]]; then
+			if [[ $cur == -* ]]; then
+				COMPREPLY=($(compgen -W "--json" -- "$cur"))
+			else
+				_filedir
+			fi
+		elif [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "-R --recursive --apply --verify --help" -- "$cur"))
 		elif [[ $nargs -eq 0 ]]; then
 			COMPREPLY=($(compgen -W "$(_avfencectl_levels)" -- "$cur"))
 		else
