@@ -281,6 +281,10 @@ const char *avf_route_name(u32 route)
 		[AVFENCE_ROUTE_KERNEL_CONFIG] = "kernel-config",
 		[AVFENCE_ROUTE_SIGNAL] = "signal",
 		[AVFENCE_ROUTE_TERMINAL] = "terminal",
+		[AVFENCE_ROUTE_WRITE] = "write",
+		[AVFENCE_ROUTE_MOUNT] = "mount",
+		[AVFENCE_ROUTE_CONNECT] = "connect",
+		[AVFENCE_ROUTE_WRITTEN] = "written",
 	};
 
 	if (route >= __AVFENCE_ROUTE_MAX || !names[route])

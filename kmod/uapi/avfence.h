@@ -266,6 +266,10 @@ enum avfence_route {
 	AVFENCE_ROUTE_KERNEL_CONFIG,	/* sysctls, kernel-run helpers */
 	AVFENCE_ROUTE_SIGNAL,		/* core-dumping signals to others */
 	AVFENCE_ROUTE_TERMINAL,		/* TIOCSTI, TIOCLINUX, input, vcs */
+	AVFENCE_ROUTE_WRITE,		/* changes outside the subject's write= */
+	AVFENCE_ROUTE_MOUNT,		/* mounts where untagged tasks see them */
+	AVFENCE_ROUTE_CONNECT,		/* unix sockets of untagged services */
+	AVFENCE_ROUTE_WRITTEN,		/* code or symlinks a fenced task made */
 	__AVFENCE_ROUTE_MAX
 };
 #define AVFENCE_ROUTE_MAX (__AVFENCE_ROUTE_MAX - 1)
