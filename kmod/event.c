@@ -11,6 +11,10 @@
  * Debian's HZ=250, no delay for an audit trail), so that a burst of
  * refusals is sent as one batch rather than waking the worker, and then
  * the listener, for every refusal.
+ *
+ * The queue does not know its transport: netlink.c, which sits above it
+ * (it queues events of its own), hands it a send function and a listener
+ * test at init (avf_event_set_transport()), so that calls only go down.
  */
 #include <linux/file.h>
 #include <linux/ktime.h>
@@ -31,6 +35,8 @@ static unsigned int avf_events_queued;
 static bool avf_events_closed;
 static atomic64_t avf_events_seq = ATOMIC64_INIT(0);
 static atomic64_t avf_events_dropped = ATOMIC64_INIT(0);
+/* Set once the transport is up, cleared by avf_event_exit(); static. */
+static const struct avf_event_transport *avf_transport;
 
 static void free_event(struct avf_event *event)
 {
@@ -41,6 +47,7 @@ static void free_event(struct avf_event *event)
 
 static void send_events(struct work_struct *work)
 {
+	const struct avf_event_transport *t;
 	struct avf_event *event, *tmp;
 	unsigned long flags;
 	LIST_HEAD(batch);
@@ -50,8 +57,9 @@ static void send_events(struct work_struct *work)
 	avf_events_queued = 0;
 	spin_unlock_irqrestore(&avf_events_lock, flags);
 
+	t = READ_ONCE(avf_transport);
 	list_for_each_entry_safe(event, tmp, &batch, list) {
-		int err = avf_netlink_send_event(event);
+		int err = t ? t->send(event) : -ESRCH;
 
 		/* -ESRCH: the last listener left; nothing was lost. */
 		if (err && err != -ESRCH)
@@ -70,7 +78,20 @@ static DECLARE_DELAYED_WORK(avf_events_work, send_events);
  */
 bool avf_event_wanted(void)
 {
-	return avf_netlink_has_listeners();
+	const struct avf_event_transport *t = READ_ONCE(avf_transport);
+
+	return t && t->has_listeners();
+}
+
+/**
+ * avf_event_set_transport - hand the queue what carries its events
+ * @t: the transport, static (it is never freed); NULL for none
+ *
+ * Context: init, after the transport is registered.
+ */
+void avf_event_set_transport(const struct avf_event_transport *t)
+{
+	WRITE_ONCE(avf_transport, t);
 }
 
 /**
@@ -179,6 +200,8 @@ void avf_event_exit(void)
 	avf_events_closed = true;
 	spin_unlock_irqrestore(&avf_events_lock, flags);
 	cancel_delayed_work_sync(&avf_events_work);
+	/* Nothing is sent after this; the transport may go. */
+	WRITE_ONCE(avf_transport, NULL);
 	list_for_each_entry_safe(event, tmp, &avf_events, list) {
 		list_del(&event->list);
 		free_event(event);

@@ -53,8 +53,17 @@ void avf_event_queue(struct avf_event *event);
 u64 avf_events_lost(void);
 void avf_event_exit(void);
 
-/* netlink.c */
-bool avf_netlink_has_listeners(void);
-int avf_netlink_send_event(const struct avf_event *event);
+/**
+ * struct avf_event_transport - what carries events to their listeners
+ * @has_listeners: is anyone listening?  Context: any, never sleeps.
+ * @send: send one event; 0, -ESRCH if nobody listens, or another error
+ *        (counted as lost).  Context: process context (the work item).
+ */
+struct avf_event_transport {
+	bool (*has_listeners)(void);
+	int (*send)(const struct avf_event *event);
+};
+
+void avf_event_set_transport(const struct avf_event_transport *t);
 
 #endif /* _AVFENCE_EVENT_H */

@@ -6,8 +6,7 @@
  * an untagged task, otherwise decides with the policy in force, counts and
  * logs what it refused (or, in audit mode, would have refused), and
  * returns 0 or -EACCES (-EPERM for side doors, as a missing privilege
- * would).  Counters are per CPU: nothing on these paths writes a shared
- * cache line.
+ * would).  The counters are in stats.c.
  *
  * A refusal is cheap: it is counted per CPU, and its path is formatted
  * only if something will take it: a log line within the rate limit, an
@@ -23,18 +22,7 @@
 #include "fence.h"
 #include "label.h"
 #include "policy.h"
-
-/**
- * struct avf_counters - refusals per route, one instance per CPU
- * @denied: refused
- * @audited: let through by audit mode
- */
-struct avf_counters {
-	u64 denied[__AVFENCE_ROUTE_MAX];
-	u64 audited[__AVFENCE_ROUTE_MAX];
-};
-
-static DEFINE_PER_CPU(struct avf_counters, avf_counters);
+#include "stats.h"
 
 /*
  * The per-access log lines of all routes together: at most LOG_BURST every
@@ -104,84 +92,6 @@ out_missed:
 	return false;
 }
 
-static u64 sum(bool denied, u32 route)
-{
-	const struct avf_counters *c;
-	u64 total = 0;
-	int cpu;
-
-	if (route > AVFENCE_ROUTE_MAX) {
-		for (route = 0; route <= AVFENCE_ROUTE_MAX; route++)
-			total += sum(denied, route);
-		return total;
-	}
-	for_each_possible_cpu(cpu) {
-		c = per_cpu_ptr(&avf_counters, cpu);
-		total += denied ? c->denied[route] : c->audited[route];
-	}
-	return total;
-}
-
-/**
- * avf_stat_denied - accesses refused since load
- * @route: enum avfence_route, or any larger value for all routes
- *
- * Return: the count.
- */
-u64 avf_stat_denied(u32 route)
-{
-	return sum(true, route);
-}
-
-/**
- * avf_stat_audited - accesses audit mode let through since load
- * @route: enum avfence_route, or any larger value for all routes
- *
- * Return: the count.
- */
-u64 avf_stat_audited(u32 route)
-{
-	return sum(false, route);
-}
-
-/*
- * Count a refusal of a file under the level of the file.  The counters
- * belong to the policy (its ladder names the levels) and are per CPU.
- */
-static void count_level(struct avf_policy *policy, u32 level,
-			enum avf_verdict verdict)
-{
-	if (WARN_ON_ONCE(level >= AVFENCE_LEVELS_MAX))
-		return;
-	if (verdict == AVF_DENY)
-		this_cpu_inc(policy->level_stats->denied[level]);
-	else if (verdict == AVF_AUDIT)
-		this_cpu_inc(policy->level_stats->audited[level]);
-}
-
-/**
- * avf_stat_level - refusals of files at one level under a policy
- * @policy: the policy, held by the caller (RCU or avf_config_lock)
- * @level: index into @policy's ladder
- * @denied: count refusals (true) or what audit mode let through (false)
- *
- * Return: the count since @policy was loaded.
- */
-u64 avf_stat_level(const struct avf_policy *policy, u32 level, bool denied)
-{
-	const struct avf_level_stats *s;
-	u64 total = 0;
-	int cpu;
-
-	if (level >= AVFENCE_LEVELS_MAX)
-		return 0;
-	for_each_possible_cpu(cpu) {
-		s = per_cpu_ptr(policy->level_stats, cpu);
-		total += denied ? s->denied[level] : s->audited[level];
-	}
-	return total;
-}
-
 /**
  * struct avf_report - one refusal, for the log
  * @route: enum avfence_route
@@ -203,10 +113,7 @@ struct avf_report {
 /* Count a refusal; return what the hook returns for it. */
 static int count(const struct avf_report *r)
 {
-	if (r->verdict == AVF_DENY)
-		this_cpu_inc(avf_counters.denied[r->route]);
-	else
-		this_cpu_inc(avf_counters.audited[r->route]);
+	avf_stat_count(r->route, r->verdict);
 	return r->verdict == AVF_DENY ? -EACCES : 0;
 }
 
@@ -371,7 +278,7 @@ int avf_fence_dentry(enum avfence_route route, struct dentry *dentry,
 	} else {
 		level = label_level(policy, &label, &r);
 		r.verdict = avf_decide(c.level, level, READ_ONCE(policy->mode));
-		count_level(policy, level, r.verdict);
+		avf_stat_count_level(policy, level, r.verdict);
 	}
 	rcu_read_unlock();
 	if (r.verdict == AVF_ALLOW)
@@ -451,7 +358,7 @@ int avf_fence_move(enum avfence_route route, struct dentry *dentry,
 		if (to < from)
 			r.verdict = READ_ONCE(policy->mode) == AVFENCE_MODE_AUDIT ?
 				    AVF_AUDIT : AVF_DENY;
-		count_level(policy, from, r.verdict);
+		avf_stat_count_level(policy, from, r.verdict);
 	}
 	rcu_read_unlock();
 	if (r.verdict == AVF_ALLOW)

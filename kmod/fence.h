@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * avfence: verdicts on fenced tasks, their log and their counters.
+ * avfence: verdicts on fenced tasks and their log.
  */
 #ifndef _AVFENCE_FENCE_H
 #define _AVFENCE_FENCE_H
@@ -25,8 +25,5 @@ const char *avf_log_quote(const char *s);
  * takes q, (int)strlen(s), s, q with q = avf_log_quote(s).
  */
 #define AVF_LOG_STR_FMT "%s%*pE%s"
-u64 avf_stat_denied(u32 route);
-u64 avf_stat_audited(u32 route);
-u64 avf_stat_level(const struct avf_policy *policy, u32 level, bool denied);
 
 #endif /* _AVFENCE_FENCE_H */

@@ -457,3 +457,52 @@ int avf_label_effective(struct dentry *dentry, struct vfsmount *mnt,
 		policy_floor(dentry, mnt, label);
 	return err;
 }
+
+/**
+ * avf_label_query - what a status request reports of a file's label
+ * @path: the file
+ * @q: filled in
+ *
+ * The one view of labels the control interface has: the file's own
+ * xattr as written, where its effective label comes from, and the level
+ * that label stands for under the policy in force.
+ *
+ * Context: process context, may sleep.
+ * Return: 0, or an error from the filesystem.
+ */
+int avf_label_query(const struct path *path, struct avf_label_query *q)
+{
+	struct avf_policy *policy;
+	struct avf_label label;
+	bool unknown;
+	u32 level;
+	int err;
+
+	memset(q, 0, sizeof(*q));
+	err = avf_label_own(path->dentry, &label);
+	if (!err) {
+		memcpy(q->own, label.name, label.len);
+		q->own[label.len] = '\0';
+		q->has_own = true;
+	} else if (err != -ENODATA) {
+		return err;
+	}
+	err = avf_label_effective(path->dentry, path->mnt, &label);
+	if (err)
+		return err;
+	q->source = label.source;
+	rcu_read_lock();
+	policy = rcu_dereference(avf_policy);
+	if (policy) {
+		if (label.source == AVFENCE_LABEL_DEFAULT)
+			level = policy->default_level;
+		else
+			level = avf_label_level(&policy->levels, label.name,
+						label.len, &unknown);
+		strscpy(q->effective, policy->levels.name[level],
+			sizeof(q->effective));
+		q->has_effective = true;
+	}
+	rcu_read_unlock();
+	return 0;
+}

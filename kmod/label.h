@@ -7,6 +7,7 @@
 
 #include <linux/dcache.h>
 #include <linux/mount.h>
+#include <linux/path.h>
 
 #include "uapi/avfence.h"
 
@@ -23,9 +24,26 @@ struct avf_label {
 	char name[AVFENCE_LEVEL_NAME_MAX];
 };
 
+/**
+ * struct avf_label_query - a file's label, for a status request
+ * @has_own: the file carries a label xattr of its own
+ * @own: that xattr as written, NUL-terminated
+ * @source: where the effective label comes from
+ * @has_effective: a policy is loaded and @effective is set
+ * @effective: the level the effective label stands for under it
+ */
+struct avf_label_query {
+	bool has_own;
+	char own[AVFENCE_LEVEL_NAME_MAX + 1];
+	enum avfence_label_source source;
+	bool has_effective;
+	char effective[AVFENCE_LEVEL_NAME_MAX];
+};
+
 int avf_label_own(struct dentry *dentry, struct avf_label *label);
 int avf_label_effective(struct dentry *dentry, struct vfsmount *mnt,
 			struct avf_label *label);
+int avf_label_query(const struct path *path, struct avf_label_query *q);
 void avf_label_changed(void);
 bool avf_label_ino_stable(const struct super_block *sb);
 int avf_label_init(void);

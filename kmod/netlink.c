@@ -19,11 +19,11 @@
 #include "common.h"
 #include "compat.h"
 #include "event.h"
-#include "fence.h"
 #include "label.h"
 #include "measure.h"
 #include "policy.h"
 #include "resolve.h"
+#include "stats.h"
 
 /* The change was not made: the TPM did not take its measurement. */
 #define MEASURE_FAILED "could not measure the change into the TPM: nothing changed"
@@ -570,9 +570,7 @@ static int avf_nl_load(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(extack, MEASURE_FAILED);
 		goto out_free;
 	}
-	avf_policy_replace(policy);
-	/* Directory labels cached under the old policy's label lines. */
-	avf_label_changed();
+	avf_load_policy(policy);
 	pr_info("policy loaded: generation %llu, %u levels, %u subjects, %u labels, mode %s, digest %*phN, by pid %d\n",
 		policy->generation, policy->levels.count, policy->nsubjects,
 		policy->nlabels,
@@ -924,6 +922,7 @@ static int avf_nl_status(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	size_t size, subjects_size = 0, labels_size = 0;
 	u32 want = 0, nsubjects = 0, nlabels = 0;
+	struct avf_status_totals totals;
 	bool subjects, labels;
 	void *hdr;
 	int err = -EMSGSIZE;
@@ -951,6 +950,7 @@ static int avf_nl_status(struct sk_buff *skb, struct genl_info *info)
 		mutex_unlock(&avf_config_lock);
 		return -ENOMEM;
 	}
+	avf_status_totals(&totals);
 	hdr = genlmsg_put_reply(msg, info, &avf_family, 0,
 				AVFENCE_CMD_GET_STATUS);
 	if (!hdr ||
@@ -958,12 +958,12 @@ static int avf_nl_status(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_string(msg, AVFENCE_A_MODULE_VERSION, AVFENCE_VERSION) ||
 	    nla_put_u8(msg, AVFENCE_A_POLICY_LOADED, !!policy) ||
 	    nla_put_u8(msg, AVFENCE_A_LOCKED, READ_ONCE(avf_locked)) ||
-	    nla_put_u64_64bit(msg, AVFENCE_A_EVENTS_LOST, avf_events_lost(),
+	    nla_put_u64_64bit(msg, AVFENCE_A_EVENTS_LOST, totals.events_lost,
 			      AVFENCE_A_PAD) ||
-	    nla_put_u32(msg, AVFENCE_A_TAGGED, avf_tagged_count()) ||
-	    nla_put_u64_64bit(msg, AVFENCE_A_DENIED, avf_stat_denied(~0U),
+	    nla_put_u32(msg, AVFENCE_A_TAGGED, totals.tagged) ||
+	    nla_put_u64_64bit(msg, AVFENCE_A_DENIED, totals.denied,
 			      AVFENCE_A_PAD) ||
-	    nla_put_u64_64bit(msg, AVFENCE_A_AUDITED, avf_stat_audited(~0U),
+	    nla_put_u64_64bit(msg, AVFENCE_A_AUDITED, totals.audited,
 			      AVFENCE_A_PAD) ||
 	    put_routes(msg) || put_measure(msg) ||
 	    (policy && (put_policy(msg, policy) ||
@@ -984,41 +984,17 @@ out_free:
 
 static int put_label(struct sk_buff *msg, const struct path *path)
 {
-	struct avf_policy *policy;
-	struct avf_label label;
-	bool unknown;
-	u32 level;
-	int err;
+	struct avf_label_query q;
+	int err = avf_label_query(path, &q);
 
-	err = avf_label_own(path->dentry, &label);
-	if (!err) {
-		char own[AVFENCE_LEVEL_NAME_MAX + 1];
-
-		memcpy(own, label.name, label.len);
-		own[label.len] = '\0';
-		if (nla_put_string(msg, AVFENCE_A_LABEL, own))
-			return -EMSGSIZE;
-	} else if (err != -ENODATA) {
-		return err;
-	}
-	err = avf_label_effective(path->dentry, path->mnt, &label);
 	if (err)
 		return err;
-	if (nla_put_u32(msg, AVFENCE_A_LABEL_SOURCE, label.source))
+	if ((q.has_own && nla_put_string(msg, AVFENCE_A_LABEL, q.own)) ||
+	    nla_put_u32(msg, AVFENCE_A_LABEL_SOURCE, q.source) ||
+	    (q.has_effective &&
+	     nla_put_string(msg, AVFENCE_A_EFFECTIVE_LEVEL, q.effective)))
 		return -EMSGSIZE;
-	rcu_read_lock();
-	policy = rcu_dereference(avf_policy);
-	if (policy) {
-		if (label.source == AVFENCE_LABEL_DEFAULT)
-			level = policy->default_level;
-		else
-			level = avf_label_level(&policy->levels, label.name,
-						label.len, &unknown);
-		err = nla_put_string(msg, AVFENCE_A_EFFECTIVE_LEVEL,
-				     policy->levels.name[level]);
-	}
-	rcu_read_unlock();
-	return err ? -EMSGSIZE : 0;
+	return 0;
 }
 
 static int avf_nl_get_label(struct sk_buff *skb, struct genl_info *info)
@@ -1187,12 +1163,8 @@ static struct genl_family avf_family __ro_after_init = {
 	.n_mcgrps = ARRAY_SIZE(avf_nl_mcgrps),
 };
 
-/**
- * avf_netlink_has_listeners - is anyone subscribed to events?
- *
- * Return: true if so.
- */
-bool avf_netlink_has_listeners(void)
+/* The event queue's has_listeners: is anyone subscribed to events? */
+static bool has_listeners(void)
 {
 	return genl_has_listeners(&avf_family, &init_net, 0);
 }
@@ -1208,9 +1180,9 @@ static size_t str_size(const char *s)
 }
 
 /*
- * The payload of @event's message, at least what avf_netlink_send_event()
- * puts (both kinds of event counted as three u32 and three u64).  Sized
- * to fit: a message sized for two whole paths took 16 KiB of a listener's
+ * The payload of @event's message, at least what send_event() puts
+ * (both kinds of event counted as three u32 and three u64).  Sized to
+ * fit: a message sized for two whole paths took 16 KiB of a listener's
  * receive buffer per event, and an order-2 page allocation to build.
  */
 static size_t event_size(const struct avf_event *event)
@@ -1222,14 +1194,12 @@ static size_t event_size(const struct avf_event *event)
 	       str_size(event->label) + str_size(event->object);
 }
 
-/**
- * avf_netlink_send_event - multicast one event
- * @event: the event
- *
- * Context: process context (the event work item).
- * Return: 0, -ESRCH if nobody listens, or another error (event lost).
+/*
+ * The event queue's send: multicast one event.  Context: process context
+ * (the event work item).  Return: 0, -ESRCH if nobody listens, or another
+ * error (event lost).
  */
-int avf_netlink_send_event(const struct avf_event *event)
+static int send_event(const struct avf_event *event)
 {
 	struct nlattr *nest;
 	struct sk_buff *msg;
@@ -1276,6 +1246,12 @@ out_free:
 	return -EMSGSIZE;
 }
 
+/* The event queue calls down into nothing: it is handed these. */
+static const struct avf_event_transport avf_nl_transport = {
+	.has_listeners = has_listeners,
+	.send = send_event,
+};
+
 /**
  * avf_netlink_init - register the generic netlink family
  *
@@ -1283,7 +1259,11 @@ out_free:
  */
 int avf_netlink_init(void)
 {
-	return genl_register_family(&avf_family);
+	int err = genl_register_family(&avf_family);
+
+	if (!err)
+		avf_event_set_transport(&avf_nl_transport);
+	return err;
 }
 
 /** avf_netlink_exit - unregister the family; waits for handlers running. */

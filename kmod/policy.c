@@ -588,33 +588,23 @@ u64 avf_policy_next_generation(void)
 }
 
 /**
- * avf_policy_replace - publish a complete policy, free the old one
+ * avf_policy_publish - make a complete policy the one in force
  * @policy: the new policy; ownership passes to the policy store
  *
+ * Only the store changes here: re-tagging the running tasks and freeing
+ * the old policy after a grace period are the loader's (load.c), so that
+ * the policy store calls nothing above it.
+ *
  * Context: process context, avf_config_lock held.
+ * Return: the policy replaced, or NULL; the caller frees it after a
+ * grace period.
  */
-void avf_policy_replace(struct avf_policy *policy)
+struct avf_policy *avf_policy_publish(struct avf_policy *policy)
 {
-	struct avf_policy *old;
-
 	lockdep_assert_held(&avf_config_lock);
 	policy->generation = ++avf_generation;
-	old = rcu_replace_pointer(avf_policy, policy,
-				  lockdep_is_held(&avf_config_lock));
-	/* Tasks already running a subject binary are fenced from now on. */
-	avf_subject_tag_running(policy);
-	/*
-	 * Expedited: a normal grace period is several ticks (6-10 ms of a
-	 * load in the benchmark VM); loads are rare and an administrator
-	 * waits for them.
-	 */
-	synchronize_rcu_expedited();
-	avf_policy_free(old);
-	/*
-	 * A fork that began before its parent was tagged above may only now
-	 * have put the child in the task list: look once more.
-	 */
-	avf_subject_tag_running(policy);
+	return rcu_replace_pointer(avf_policy, policy,
+				   lockdep_is_held(&avf_config_lock));
 }
 
 /**

@@ -169,7 +169,10 @@ int avf_policy_canon(const struct avf_policy *policy, avf_emit_fn emit,
 		     void *ctx);
 int avf_policy_digest(struct avf_policy *policy);
 u64 avf_policy_next_generation(void);
-void avf_policy_replace(struct avf_policy *policy);
+struct avf_policy *avf_policy_publish(struct avf_policy *policy);
 void avf_policy_exit(void);
+
+/* load.c: putting a policy in force */
+void avf_load_policy(struct avf_policy *policy);
 
 #endif /* _AVFENCE_POLICY_H */

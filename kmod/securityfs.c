@@ -15,10 +15,9 @@
 #include <linux/utsname.h>
 
 #include "common.h"
-#include "event.h"
-#include "fence.h"
 #include "measure.h"
 #include "policy.h"
+#include "stats.h"
 
 static struct dentry *avf_dir, *avf_status, *avf_policy_file;
 static struct dentry *avf_binary_log, *avf_ascii_log;
@@ -85,6 +84,7 @@ static void policy_lists_show(struct seq_file *m,
 
 static int status_show(struct seq_file *m, void *v)
 {
+	struct avf_status_totals totals;
 	struct avf_policy *policy;
 	const char *why_not;
 	u64 records;
@@ -115,9 +115,10 @@ static int status_show(struct seq_file *m, void *v)
 	} else {
 		seq_puts(m, "mode: none (no policy loaded)\n");
 	}
+	avf_status_totals(&totals);
 	seq_printf(m, "tagged: %u\ndenied: %llu\naudited: %llu\nevents_lost: %llu\n",
-		   avf_tagged_count(), avf_stat_denied(~0U),
-		   avf_stat_audited(~0U), avf_events_lost());
+		   totals.tagged, totals.denied, totals.audited,
+		   totals.events_lost);
 	for (i = 0; i <= AVFENCE_ROUTE_MAX; i++)
 		seq_printf(m, "route %s: denied %llu audited %llu\n",
 			   avf_route_name(i), avf_stat_denied(i),

@@ -3,7 +3,7 @@
  * Unit tests of avfencectl monitor's event handling (userspace/event.c),
  * the output helpers it shares with status and ps (userspace/output.c) and
  * the ps entry parser: events built as the kernel builds them
- * (kmod/netlink.c avf_netlink_send_event) come out as the documented text
+ * (kmod/netlink.c send_event) come out as the documented text
  * line and JSON object, with escaping, and sequence gaps count as loss.
  */
 #include <stdlib.h>
