@@ -83,7 +83,28 @@ static const struct command commands[] = {
 	  "Print each tagged task (thread), sorted by pid: pid, thread group,\n"
 	  "clearance, since when it is tagged (UTC), comm and executable.\n"
 	  "--json prints one JSON array of objects with the keys pid, tgid,\n"
-	  "comm, exe, clearance, since.\n" },
+	  "comm, exe, clearance, since.\n"
+	  "A task that ran a file a fenced task wrote (a writer mark, see\n"
+	  "avfence.policy(5)) is listed too, with that file as its exe and the\n"
+	  "writer's clearance.\n" },
+	{ "suggest", suggest_main, "[--json] [FILE...]",
+	  "turn recorded refusals into the write= and connect= words a policy needs",
+	  "Read refusals from each FILE (\"-\" or none: stdin): kernel log lines\n"
+	  "(dmesg, journalctl -k), audit records, or the output of monitor or\n"
+	  "monitor --json; other lines are ignored.  For each subject print the\n"
+	  "policy line its refused writes and connects call for:\n"
+	  "  subject EXE CLEARANCE write=DIR[,DIR...] connect=NAME[,NAME...]\n"
+	  "write= lists the directories the refused paths lie in, none below\n"
+	  "another; connect= the sockets, /path or @name.  Run the agent in\n"
+	  "audit mode to record everything it would be refused, then merge the\n"
+	  "words into its subject line and review them: every write= directory\n"
+	  "is a place the agent can leave code or data for others.  Kernel log\n"
+	  "lines name only the command, so such subjects are printed as a\n"
+	  "comment to complete; events and audit records name the executable.\n"
+	  "A refusal no policy word can name is reported on stderr.\n"
+	  "  --json  one JSON object: subjects (subject, comm, clearance, write,\n"
+	  "          connect), lines, used, skipped.\n"
+	  "Needs no privilege and no module.\n" },
 	{ "mode", mode_main, "[enforce|audit]",
 	  "switch the loaded policy between enforce and audit",
 	  "With an argument, switch the loaded policy to enforce (refuse opens\n"

@@ -37,6 +37,7 @@ int show_main(int argc, char **argv);
 int check_main(int argc, char **argv);
 int monitor_main(int argc, char **argv);
 int ps_main(int argc, char **argv);
+int suggest_main(int argc, char **argv);
 int lock_main(int argc, char **argv);
 int attest_main(int argc, char **argv);
 int verify_main(int argc, char **argv);
