@@ -308,7 +308,7 @@ comp() {
 		fails=$((fails + 1))
 	fi
 }
-comp "commands" "avfencectl " "load check status monitor ps mode lock label unlabel show attest verify help --help"
+comp "commands" "avfencectl " "load check status monitor ps suggest mode lock label unlabel show attest verify help --help"
 comp "command prefix" "avfencectl mo" "monitor mode"
 comp "mode values" "avfencectl mode " "enforce audit --help"
 comp "nothing after the mode" "avfencectl mode audit " ""

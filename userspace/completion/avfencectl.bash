@@ -13,7 +13,7 @@ _avfencectl()
 	local cur prev words cword
 	_init_completion || return
 
-	local commands="load check status monitor ps mode lock label unlabel show attest verify help"
+	local commands="load check status monitor ps suggest mode lock label unlabel show attest verify help"
 	if [[ $cword -eq 1 ]]; then
 		COMPREPLY=($(compgen -W "$commands --help" -- "$cur"))
 		return
@@ -54,6 +54,13 @@ _avfencectl()
 		;;
 	lock)
 		COMPREPLY=($(compgen -W "--help" -- "$cur"))
+		;;
+	suggest)
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "--json --help" -- "$cur"))
+		else
+			_filedir
+		fi
 		;;
 	attest)
 		if [[ $cur == -* ]]; then
