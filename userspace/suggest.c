@@ -8,6 +8,8 @@
  * writes them:
  *
  *   kernel log      avfence: audit write pid=.. comm=.. clearance=L path=P
+ *                   avfence: audit connect pid=.. comm=.. clearance=L
+ *                   socket=/path|@name peer=..
  *   audit record    avfence=audit route=write pid=.. comm=".." exe=".."
  *                   clearance=L path=".." (values may be hex-encoded)
  *   monitor         TIME audited write pid=.. comm=.. exe=.. path=.. seq=..
@@ -214,7 +216,8 @@ static int parse_text(const char *line, struct refusal *r)
 		} else if (!strcmp(key, "clearance")) {
 			set_field(r->clearance, sizeof(r->clearance), val,
 				  strlen(val));
-		} else if (!strcmp(key, "path")) {
+		} else if (!strcmp(key, "path") || !strcmp(key, "socket")) {
+			/* connect refusals name the socket in socket= */
 			unhex(val);
 			set_field(r->path, sizeof(r->path), val, strlen(val));
 		} else if (!strcmp(key, "what")) {
@@ -420,14 +423,18 @@ static int connect_name(const struct refusal *r, char *out, size_t size)
 	const char *p = src;
 	size_t n;
 
-	/* "what" may describe the attempt: take its first /path or @name. */
-	while (*p && *p != '/' && *p != '@')
-		p++;
-	if (p != src && !isspace((unsigned char)p[-1]))
-		return -1;
+	if (!r->path[0]) {
+		/* "what" may describe the attempt: its first /path or @name. */
+		while (*p && *p != '/' && *p != '@')
+			p++;
+		if (p != src && !isspace((unsigned char)p[-1]))
+			return -1;
+	}
 	for (n = 0; p[n] && !isspace((unsigned char)p[n]); n++)
 		;
-	if (!n || n >= size || !avf_connect_name_valid(p, n))
+	/* A policy line is split at blanks: no word can hold one. */
+	if (!n || (r->path[0] && p[n]) || n >= size ||
+	    !avf_connect_name_valid(p, n))
 		return -1;
 	memcpy(out, p, n);
 	out[n] = '\0';

@@ -96,6 +96,23 @@ TEST(connect_names_and_json)
 		     out);
 }
 
+/* c12's connect line: the socket in socket=, the peer after it. */
+TEST(connect_log_line_socket_key)
+{
+	static const char *const in[] = {
+		LOG("connect", "socket=/run/clamav/clamd.ctl peer=untagged peer_pid=1"),
+		LOG("connect", "socket=\"@dbus x\" peer=untagged peer_pid=1"),
+		"type=KERNEL_OTHER msg=audit(1.2:5): avfence=audit route=connect pid=4 comm=\"clamdscan\" exe=\"/usr/bin/clamdscan\" clearance=OFFICIAL socket=\"@notify\"",
+		NULL
+	};
+	char out[1024];
+
+	run(in, false, out, sizeof(out));
+	EXPECT_STREQ("# command scanner (the kernel log names no executable: put its path here)\n"
+		     "# subject PATH OFFICIAL connect=/run/clamav/clamd.ctl\n"
+		     "subject /usr/bin/clamdscan OFFICIAL connect=@notify\n", out);
+}
+
 TEST(audit_record_quoted_and_hex)
 {
 	static const char *const in[] = {
