@@ -32,7 +32,14 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *const files[] = { "unl", "d1", "d8", "d32", "sec" };
+/*
+ * unl: no label; d1, d8, d32: OFFICIAL xattr on the top directory, 1, 8, 32
+ * levels up; sec: SECRET xattr; p1, p8, p32: no xattr anywhere, labelled
+ * OFFICIAL only by "label" lines of the p1l policy (tests/bench/init).
+ */
+static const char *const files[] = {
+	"unl", "d1", "d8", "d32", "sec", "p1", "p8", "p32"
+};
 #define NFILES (sizeof(files) / sizeof(files[0]))
 
 static long long now_ns(void)
@@ -55,9 +62,9 @@ static void file_path(char *buf, size_t len, const char *root, const char *name)
 	int depth = 1, i;
 	size_t n;
 
-	if (!strcmp(name, "d8"))
+	if (!strcmp(name, "d8") || !strcmp(name, "p8"))
 		depth = 8;
-	else if (!strcmp(name, "d32"))
+	else if (!strcmp(name, "d32") || !strcmp(name, "p32"))
 		depth = 32;
 	n = snprintf(buf, len, "%s/%s", root, name);
 	for (i = 1; i < depth; i++)
@@ -106,7 +113,7 @@ static int setup(const char *root)
 		/* The label sits on the top directory: 1, 8, 32 levels up. */
 		if (!strcmp(files[i], "sec"))
 			label(dir, "SECRET");
-		else if (strcmp(files[i], "unl"))
+		else if (files[i][0] == 'd')
 			label(dir, "OFFICIAL");
 	}
 	/* Scan tree: 100 directories of 100 files of 1 KiB, unlabelled. */

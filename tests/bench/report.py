@@ -92,6 +92,17 @@ rep("untagged open, policy loaded", r("untagged", "open", "unl"), 1.02)
 for t in ("t100", "t1000"):
     rep(f"untagged open, {t[1:]} tasks tagged", r("untagged-" + t, "open", "unl"), 1.02)
 rep("tagged open, label 32 levels up", r("tagged", "open", "d32"), 1.15)
+# issue 14: a tree labelled by "label" lines only, against the xattr one
+for f in ("p1", "p8", "p32"):
+    x = r("tagged-label", "open", f)
+    if x is not None:
+        d = "d" + f[1:]
+        xd = r("tagged", "open", d)
+        print(f"  tagged open, policy label {f[1:]} levels up (issue 14, no target): {x:.3f}x"
+              + (f"; xattr label {f[1:]} up {xd:.3f}x" if xd is not None else ""))
+x = r("untagged-label", "open", "unl")
+if x is not None:
+    print(f"  untagged open, policy with label lines (issue 14): {x:.3f}x")
 loads = [int(e.split()[2]) for e in extra
          if e.startswith("AVFB-TIME load-p10000 ") and e.endswith("rc=0")]
 if loads:
