@@ -25,7 +25,8 @@ PKGS="build-essential pkg-config libnl-3-dev libnl-genl-3-dev nettle-dev
       qemu-system-x86 busybox-static cpio xz-utils kmod attr rsync
       linux-source-6.1 python3 sparse cppcheck clang libclang-rt-dev
       libaudit1 libauparse0 libcap-ng0 libwrap0 libgssapi-krb5-2
-      liblmdb0 libmagic1 libmagic-mgc libseccomp2 libssl3 libudev1"
+      liblmdb0 libmagic1 libmagic-mgc libseccomp2 libssl3 libudev1
+      libtirpc3 libtirpc-common libnsl2 libblkid1 libuuid1"
 
 need_apt=0
 for p in $PKGS $METAS; do
@@ -93,6 +94,17 @@ if [ ! -x "$aud/root/sbin/ausearch" ]; then
 	(cd "$aud" && apt-get download -q auditd >/dev/null 2>&1) ||
 		{ echo "deps.sh: cannot download the auditd package" >&2; exit 1; }
 	dpkg -x "$aud"/auditd_*.deb "$aud/root"
+fi
+# Debian's NFS server tools (rpc.nfsd, rpc.mountd, exportfs) for the VM's
+# share_test (an NFS export mounted over loopback inside the VM): unpacked
+# here, never installed (no NFS server on the host).  Their libraries are
+# in PKGS above.
+nfs="$top/build/nfs"
+if [ ! -x "$nfs/root/usr/sbin/rpc.mountd" ]; then
+	rm -rf "$nfs" && mkdir -p "$nfs"
+	(cd "$nfs" && apt-get download -q nfs-kernel-server >/dev/null 2>&1) ||
+		{ echo "deps.sh: cannot download the nfs-kernel-server package" >&2; exit 1; }
+	dpkg -x "$nfs"/nfs-kernel-server_*.deb "$nfs/root"
 fi
 
 echo "deps.sh: kernels: $(tr '\n' ' ' < "$kdir/list")"

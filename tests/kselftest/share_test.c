@@ -2,7 +2,7 @@
 /*
  * avfence "label PATH LEVEL" tests: objects labelled by the policy alone,
  * without any xattr, on tmpfs here and on filesystems without xattrs
- * (vfat, FUSE, NFS) and overlayfs in the share_* fixtures below.
+ * (vfat, FUSE, NFS) and overlayfs in the fixtures below.
  *
  * TMP (tmpfs)
  * ├── srv/
@@ -20,7 +20,8 @@
  *
  * The share fixtures: TMP/share labelled SECRET and TMP/pub labelled
  * OFFICIAL by the policy only, each a vfat image on loop, a FUSE file
- * system (tinyfuse.h, whose daemon may lie about labels) or an overlay.
+ * system (tinyfuse.h, whose daemon may lie about labels), an NFS export of
+ * this host mounted over loopback or an overlay.
  */
 #include "ctl.h"
 #include "tinyfuse.h"
@@ -512,6 +513,208 @@ TEST_F(overlay, remount_keeps_fence)
 	ASSERT_EQ(0, umount2(SHARE, 0));
 	ASSERT_EQ(0, mount_overlay("share", SHARE));
 	fenced(_metadata, SHARE "/file", SHARE "/dir/inner", PUBS "/file");
+}
+
+/*
+ * NFS: an export of this host mounted over loopback, the kernel's nfsd
+ * served by Debian's rpc.nfsd and rpc.mountd (NFSv4 only: no rpcbind).
+ * The server's side is two tmpfs that stay for the rest of the boot,
+ * NFS_SRV/share and NFS_SRV/pub, each its own export (fsid) so that the
+ * client mounts them as two filesystems; the client mounts them on
+ * SHARE and PUBS.  NFSv4 carries no security.* xattrs (avfence asks for
+ * no labeled NFS), so the server's own labels never reach the client.
+ */
+#define NFS_SRV		"/srv/avf-nfs"
+#define NFS_OPTS	"vers=4.2,addr=127.0.0.1,clientaddr=127.0.0.1"
+
+static int nfs_export(const char *name, const char *fsid)
+{
+	char dir[128], opts[128], what[160];
+	int err;
+
+	snprintf(dir, sizeof(dir), NFS_SRV "/%s", name);
+	snprintf(opts, sizeof(opts),
+		 "rw,no_root_squash,insecure,no_subtree_check,fsid=%s", fsid);
+	snprintf(what, sizeof(what), "127.0.0.1:%s", dir);
+	err = mount_tmpfs(dir);
+	if (!err)
+		err = run("/usr/sbin/exportfs", "-o", opts, what, NULL);
+	return err;
+}
+
+/* Has the server's grace period ended? */
+static bool nfs_grace_over(void)
+{
+	char buf[8] = "";
+	int fd = open("/proc/fs/nfsd/v4_end_grace", O_RDONLY);
+
+	if (fd < 0)
+		return false;
+	read_fd_all(fd, buf, sizeof(buf));	/* closes it */
+	return buf[0] == 'Y';
+}
+
+/* Start the server once per boot: 0 when it serves, or the failing step. */
+static int nfs_server(void)
+{
+	char threads[16] = "";
+	int fd = open("/proc/fs/nfsd/threads", O_RDONLY), err, i;
+
+	if (fd >= 0) {
+		read_fd_all(fd, threads, sizeof(threads));	/* closes it */
+		if (atoi(threads) > 0)
+			return 0;	/* running */
+	} else if (mkdirs("/proc/fs/nfsd") ||
+		   mount("nfsd", "/proc/fs/nfsd", "nfsd", 0, NULL)) {
+		return 1;
+	}
+	if (run("/bin/ifconfig", "lo", "127.0.0.1", "up", NULL))
+		return 2;
+	/* State files of exportfs and mountd; nfsd's client tracking. */
+	if (mkdirs("/var/lib/nfs/v4recovery") ||
+	    write_file("/var/lib/nfs/etab", "") ||
+	    write_file("/var/lib/nfs/rmtab", "") ||
+	    write_file("/etc/exports", ""))
+		return 3;
+	if (nfs_export("share", "11") || nfs_export("pub", "12"))
+		return 4;
+	if (run("/usr/sbin/rpc.mountd", "-N", "3", NULL))
+		return 5;
+	if (run("/usr/sbin/rpc.nfsd", "-N", "3", "-U", "-H", "127.0.0.1",
+		"-p", "2049", "-G", "10", "-L", "10", "2", NULL))
+		return 6;
+	/*
+	 * A new server's grace period refuses opens: end it, there is no
+	 * state to reclaim (or wait for its 10 s if nfsd will not).
+	 */
+	err = write_file("/proc/fs/nfsd/v4_end_grace", "Y");
+	for (i = 0; !nfs_grace_over() && i < 30; i++)
+		usleep(500000);
+	if (!nfs_grace_over()) {
+		fprintf(stderr, "# nfsd grace period still on (end: %d)\n", err);
+		return 7;
+	}
+	return 0;
+}
+
+/* The server's side of a share: the files every share test reads. */
+static int nfs_files(const char *name)
+{
+	char p[128];
+	int err;
+
+	snprintf(p, sizeof(p), NFS_SRV "/%s/file", name);
+	err = write_file(p, "x\n");
+	snprintf(p, sizeof(p), NFS_SRV "/%s/dir", name);
+	if (!err)
+		err = mkdirs(p);
+	snprintf(p, sizeof(p), NFS_SRV "/%s/dir/inner", name);
+	if (!err)
+		err = write_file(p, "x\n");
+	return err;
+}
+
+static int nfs_mount(const char *name, const char *dir)
+{
+	char what[128];
+
+	snprintf(what, sizeof(what), "127.0.0.1:" NFS_SRV "/%s", name);
+	if (mkdirs(dir))
+		return -errno;
+	return mount(what, dir, "nfs4", 0, NFS_OPTS) ? -errno : 0;
+}
+
+FIXTURE(nfs) {
+};
+
+FIXTURE_SETUP(nfs)
+{
+	ASSERT_EQ(0, mount_tmpfs(TMP));
+	if (!has_fs("nfsd") || !has_fs("nfs4") ||
+	    access("/usr/sbin/rpc.nfsd", X_OK))
+		SKIP(return, "no nfsd, NFSv4 client or nfs-kernel-server tools");
+	ASSERT_EQ(0, nfs_server());
+	ASSERT_EQ(0, nfs_files("share"));
+	ASSERT_EQ(0, nfs_files("pub"));
+	/* Mounted before the load: the labels resolve to the mount roots. */
+	ASSERT_EQ(0, nfs_mount("share", SHARE));
+	ASSERT_EQ(0, nfs_mount("pub", PUBS));
+	ASSERT_EQ(0, load_policy(SHARE_POLICY));
+}
+
+FIXTURE_TEARDOWN(nfs)
+{
+	load_no_subject();
+	umount2(SHARE, MNT_DETACH);
+	umount2(PUBS, MNT_DETACH);
+	umount_tmpfs(TMP);
+}
+
+TEST_F(nfs, fenced_by_policy_alone)
+{
+	struct avf_label_info li;
+
+	fenced(_metadata, SHARE "/file", SHARE "/dir/inner", PUBS "/file");
+	/* No security.* xattrs through NFS: only the policy labels it. */
+	EXPECT_EQ(-1, setxattr(SHARE "/file", "security.avfence", "X", 1, 0));
+	ASSERT_EQ(0, avf_get_label(SHARE "/dir/inner", &li));
+	EXPECT_EQ(0, li.has_label);
+	EXPECT_STREQ("SECRET", li.effective);
+}
+
+/* The server's own labels (its xattrs) cannot lower the client's fence. */
+TEST_F(nfs, server_xattrs_not_believed)
+{
+	struct avf_label_info li;
+
+	ASSERT_EQ(0, set_label(NFS_SRV "/share", "UNCLASSIFIED"));
+	ASSERT_EQ(0, set_label(NFS_SRV "/share/file", "UNCLASSIFIED"));
+	ASSERT_EQ(0, set_label(NFS_SRV "/share/dir", "UNCLASSIFIED"));
+	ASSERT_EQ(0, avf_get_label(SHARE "/file", &li));
+	EXPECT_EQ(0, li.has_label);
+	EXPECT_STREQ("SECRET", li.effective);
+	fenced(_metadata, SHARE "/file", SHARE "/dir/inner", PUBS "/file");
+	removexattr(NFS_SRV "/share", "security.avfence");
+	removexattr(NFS_SRV "/share/file", "security.avfence");
+	removexattr(NFS_SRV "/share/dir", "security.avfence");
+}
+
+/* Unmounted and mounted again, then mounted after the load: no reload. */
+TEST_F(nfs, remount_keeps_fence)
+{
+	ASSERT_EQ(0, umount2(SHARE, 0));
+	/* Another filesystem takes the device number just freed. */
+	ASSERT_EQ(0, mount_tmpfs(TMP "/other"));
+	ASSERT_EQ(0, nfs_mount("share", SHARE));
+	fenced(_metadata, SHARE "/file", SHARE "/dir/inner", PUBS "/file");
+	ASSERT_EQ(0, umount2(SHARE, 0));
+	ASSERT_EQ(0, umount2(PUBS, 0));
+	ASSERT_EQ(0, load_policy(SHARE_POLICY));
+	ASSERT_EQ(0, nfs_mount("pub", PUBS));
+	ASSERT_EQ(0, nfs_mount("share", SHARE));
+	fenced(_metadata, SHARE "/file", SHARE "/dir/inner", PUBS "/file");
+	umount2(TMP "/other", MNT_DETACH);
+}
+
+/* A label inside the share (server inode numbers are stable): kept too. */
+TEST_F(nfs, label_inside_share)
+{
+	ASSERT_EQ(0, load_policy(POLICY_HEAD "label " SHARE " OFFICIAL\n"
+				 "label " SHARE "/dir SECRET\n"));
+	EXPECT_EQ(0, scan(SHARE "/file", "r"));
+	EXPECT_EQ(EACCES, scan(SHARE "/dir/inner", "r"));
+	EXPECT_EQ(0, plain(SHARE "/dir/inner", "r"));
+	ASSERT_EQ(0, umount2(SHARE, 0));
+	ASSERT_EQ(0, mount_tmpfs(TMP "/other"));
+	ASSERT_EQ(0, nfs_mount("share", SHARE));
+	EXPECT_EQ(0, scan(SHARE "/file", "r"));
+	EXPECT_EQ(EACCES, scan(SHARE "/dir/inner", "r"));
+	umount2(TMP "/other", MNT_DETACH);
+	/* Not lower than the root: the server reports the inode numbers. */
+	ASSERT_EQ(0, load_policy(POLICY_HEAD "label " SHARE " SECRET\n"
+				 "label " SHARE "/dir OFFICIAL\n"));
+	EXPECT_EQ(EACCES, scan(SHARE "/dir/inner", "r"));
+	EXPECT_EQ(0, plain(SHARE "/dir/inner", "r"));
 }
 
 TEST_HARNESS_MAIN

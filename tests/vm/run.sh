@@ -182,6 +182,31 @@ else
 	log "no build/auditd (make deps): audit_test will skip"
 fi
 
+# Debian's NFS server tools (rpc.nfsd, rpc.mountd, exportfs) with their
+# libraries, if scripts/deps.sh unpacked them, for share_test's NFS export
+# over loopback (it skips its NFS fixture otherwise).  NFSv4 only: no
+# rpcbind; mountd still answers the kernel's export cache upcalls.
+nfs="$top/build/nfs/root"
+if [ -x "$nfs/usr/sbin/rpc.nfsd" ] && [ -x "$nfs/usr/sbin/rpc.mountd" ]; then
+	mkdir -p "$root/usr/sbin" "$root/lib/x86_64-linux-gnu" "$root/lib64" \
+		 "$root/var/lib/nfs"
+	for b in rpc.nfsd rpc.mountd exportfs; do
+		cp "$nfs/usr/sbin/$b" "$root/usr/sbin/$b"
+		libs=$(ldd "$nfs/usr/sbin/$b" || true)
+		case "$libs" in
+		*"not found"*) log "$b: some libraries not found (make deps): $libs" ;;
+		esac
+		echo "$libs" | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p'
+	done | sort -u | while read -r lib; do
+		cp -L "$lib" "$root/lib/x86_64-linux-gnu/"
+	done
+	cp -L /lib64/ld-linux-x86-64.so.2 "$root/lib64/"
+	# libtirpc's transports
+	cp /etc/netconfig "$root/etc/netconfig"
+else
+	log "no build/nfs (make deps): share_test's NFS fixture will skip"
+fi
+
 # Test binaries.  The probe is the subject binary (/opt/av/bin/scanner) and,
 # as a separate file, an untagged twin (/bin/avprobe).
 ks="$top/build/kselftest"
