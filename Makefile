@@ -31,8 +31,9 @@ DEMO_KVER ?= $(firstword $(KVERS))
 
 all: module avfencectl
 
+# The kernel's way, through the top-level Kbuild: kmod/avfence.ko.
 module:
-	$(MAKE) -C kmod KDIR=$(KDIR)
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
 avfencectl:
 	$(MAKE) -C userspace

@@ -57,6 +57,20 @@ for k in "${kvers[@]}"; do
 	stage "03-build-kmod-$k" scripts/kmod-build.sh --strict "$k" W=1
 	item "$res/03-build.tap" $? "$k: module builds with W=1, no warnings"
 done
+# The entry point kernel developers use, from the repository root itself
+# (the top-level Kbuild, obj-m through kmod/): kmod/avfence.ko for that
+# kernel; cleaned with M=kmod (kbuild's clean of M=root would delete every
+# *.ko below it, build/ included).
+for k in "${kvers[@]}"; do
+	kd="build/kernels/$k/build"
+	stage "03-build-kbuild-root-$k" make -C "$kd" M="$top" modules
+	rc=$?
+	[ "$rc" = 0 ] && [ "$(modinfo -F vermagic kmod/avfence.ko 2>/dev/null | cut -d' ' -f1)" = "$k" ] || rc=1
+	item "$res/03-build.tap" $rc "$k: make -C KDIR M=\$PWD at the repository root builds kmod/avfence.ko"
+	make -s -C "$kd" M="$top/kmod" clean > /dev/null 2>&1
+	rm -f Module.symvers modules.order .Module.symvers.cmd .modules.order.cmd \
+	      .module-common.o ..module-common.o.cmd
+done
 stage 03-build-avfencectl make -C userspace all static
 item "$res/03-build.tap" $? "build: avfencectl and avfencectl.static"
 if grep -i 'warning:' "$res/03-build-avfencectl.log" | grep -qv 'in statically linked applications'; then

@@ -111,6 +111,7 @@ dkms-src)
 	ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$top/dkms.conf")
 	rm -rf "$dst" && mkdir -p "$dst/kmod/uapi"
 	install -m 0644 "$top/dkms.conf" "$dst/dkms.conf"
+	install -m 0644 "$top/Kbuild" "$dst/Kbuild"
 	for f in "$top"/kmod/*.c "$top"/kmod/*.h "$top/kmod/Kbuild" "$top/kmod/Makefile"; do
 		case "$f" in *.mod.c) continue ;; esac
 		install -m 0644 "$f" "$dst/kmod/"

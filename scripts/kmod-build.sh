@@ -2,12 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Build avfence.ko for one kernel of build/kernels/list, in a private copy
-# of kmod/ (build/kmod/KVER/), so that builds for several kernels, and a
-# developer's own build in kmod/, never share object files.
+# of the top-level Kbuild and kmod/ (build/kmod/KVER/, scripts/kmod-tree.sh)
+# with `make -C KDIR M=DIR`, the entry point of the repository root, so
+# that builds for several kernels, and a developer's own build, never
+# share object files.
 #
 #   scripts/kmod-build.sh [--strict] KVER [make args, e.g. W=1]
 #
-# Output: build/kmod/KVER/avfence.ko and build/kmod/KVER/build.log.
+# Output: build/kmod/KVER/kmod/avfence.ko, linked as build/kmod/KVER/avfence.ko,
+# and build/kmod/KVER/build.log.
 # --strict: fail if the build log has any warning (compiler or modpost).
 # AVF_KMOD_REV=<git revision>: build kmod/ as committed there (default: the
 # work tree).
@@ -22,17 +25,12 @@ kdir="$top/build/kernels/$kver/build"
 [ -d "$kdir/" ] || { echo "kmod-build: no headers for $kver at $kdir (make deps)" >&2; exit 2; }
 
 dst="$top/build/kmod/$kver"
-rm -rf "$dst" && mkdir -p "$dst"
-if [ -n "${AVF_KMOD_REV:-}" ]; then
-	# The module as committed at that revision, not the work tree.
-	git -C "$top" archive "$AVF_KMOD_REV" kmod | tar -x -C "$dst" --strip-components=1
-else
-	(cd "$top/kmod" && find . \( -name '*.[ch]' -o -name Kbuild -o -name Makefile -o -name '*.include' \) \
-		! -name '*.mod.c' -print0 | cpio -0pdm --quiet "$dst")
-fi
+# The tree as at the repository root (top-level Kbuild + kmod/), built
+# the kernel's way: make -C KDIR M=DIR.
+"$top/scripts/kmod-tree.sh" "$dst" ${AVF_KMOD_REV:+"$AVF_KMOD_REV"}
 
 rc=0
-make -C "$dst" KDIR="$kdir" "$@" > "$dst/build.log" 2>&1 || rc=$?
+make -C "$kdir" M="$dst" "$@" modules > "$dst/build.log" 2>&1 || rc=$?
 if [ $rc -ne 0 ]; then
 	cat "$dst/build.log" >&2
 	echo "kmod-build: $kver: build failed (exit $rc)" >&2
@@ -43,4 +41,6 @@ if [ "$strict" = 1 ] && grep -qi 'warning:' "$dst/build.log"; then
 	echo "kmod-build: $kver: build has warnings" >&2
 	exit 1
 fi
-[ -f "$dst/avfence.ko" ] || { echo "kmod-build: $kver: no avfence.ko" >&2; exit 1; }
+[ -f "$dst/kmod/avfence.ko" ] || { echo "kmod-build: $kver: no kmod/avfence.ko" >&2; exit 1; }
+# Where the VM suite, the deployment test and AVF_KO users look for it.
+ln -f "$dst/kmod/avfence.ko" "$dst/avfence.ko"

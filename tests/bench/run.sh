@@ -124,14 +124,12 @@ for kver in "${kvers[@]}"; do
 	rm -rf "$out" && mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,etc/avfence,opt/av/bin,lib/modules}
 	# The module, built in a private copy of kmod/ (build/kmod/KVER belongs
 	# to the VM suite, which may be running).
-	mkdir -p "$out/kmod"
-	(cd "$top/kmod" && find . \( -name '*.[ch]' -o -name Kbuild -o -name Makefile -o -name '*.include' \) \
-		! -name '*.mod.c' -print0 | cpio -0pdm --quiet "$out/kmod")
-	make -C "$out/kmod" KDIR="$kdir/build" > "$out/kmod-build.log" 2>&1 ||
+	"$top/scripts/kmod-tree.sh" "$out/src"
+	make -C "$kdir/build" M="$out/src" modules > "$out/kmod-build.log" 2>&1 ||
 		{ cat "$out/kmod-build.log" >&2; exit 1; }
 	cp /bin/busybox "$root/bin/busybox"
 	cp "$here/init" "$root/init"
-	cp "$out/kmod/avfence.ko" "$root/lib/modules/avfence.ko"
+	cp "$out/src/kmod/avfence.ko" "$root/lib/modules/avfence.ko"
 	cp "$top/userspace/avfencectl.static" "$root/bin/avfencectl"
 	cp "$top/build/bench/bench" "$root/bin/bench"
 	cp "$top/build/bench/bench" "$root/opt/av/bin/avbench"

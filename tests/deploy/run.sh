@@ -192,8 +192,9 @@ if [ "$debs_ok" = 1 ]; then
 	if [ "$nerr" = 0 ]; then ok "lintian: no error ($nwarn warnings)"; else notok "lintian: $nerr errors"; fi
 	c_dkms=$(dpkg-deb -c "$deb_dkms" | awk '{print $6}')
 	c_tools=$(dpkg-deb -c "$deb_tools" | awk '{print $6}')
-	check "avfence-dkms ships /usr/src/avfence-$v_dkms/{dkms.conf,kmod/Kbuild,kmod/uapi/avfence.h}" \
+	check "avfence-dkms ships /usr/src/avfence-$v_dkms/{dkms.conf,Kbuild,kmod/Kbuild,kmod/uapi/avfence.h}" \
 		sh -c "echo '$c_dkms' | grep -qx './usr/src/avfence-$v_dkms/dkms.conf' &&
+			echo '$c_dkms' | grep -qx './usr/src/avfence-$v_dkms/Kbuild' &&
 			echo '$c_dkms' | grep -qx './usr/src/avfence-$v_dkms/kmod/Kbuild' &&
 			echo '$c_dkms' | grep -qx './usr/src/avfence-$v_dkms/kmod/uapi/avfence.h'"
 	check "avfence-tools ships avfencectl, avfence-load, avfence.service, man pages; /etc/default/avfence is a conffile" \

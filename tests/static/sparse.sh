@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # sparse on the module (`make C=2`: every file of kmod/, whether rebuilt
-# or not) for each kernel given, in a private copy of kmod/ under
-# build/static/ so that it never touches the objects the VM suite uses.
+# or not) for each kernel given, in a private copy of the top-level Kbuild
+# and kmod/ (scripts/kmod-tree.sh) under build/static/ so that it never
+# touches the objects the VM suite uses.
 #
 #   tests/static/sparse.sh KVER...
 #
@@ -27,10 +28,8 @@ for k in "$@"; do
 		rc=1
 		continue
 	fi
-	rm -rf "$dst" && mkdir -p "$dst"
-	(cd "$top/kmod" && find . \( -name '*.[ch]' -o -name Kbuild -o -name Makefile -o -name '*.include' \) \
-		! -name '*.mod.c' -print0 | cpio -0pdm --quiet "$dst")
-	if ! make -C "$dst" KDIR="$kdir" C=2 > "$dst/build.log" 2>&1; then
+	"$top/scripts/kmod-tree.sh" "$dst"
+	if ! make -C "$kdir" M="$dst" C=2 modules > "$dst/build.log" 2>&1; then
 		echo "not ok - sparse: $k: module build with C=2 failed"
 		sed 's/^/# /' "$dst/build.log" | tail -n 20
 		rc=1
@@ -38,7 +37,7 @@ for k in "$@"; do
 	fi
 	# sparse reports as FILE:LINE:COL: warning|error: ...
 	found=$(grep -E '^[^ :]+:[0-9]+:[0-9]+: (warning|error):' "$dst/build.log" |
-		sed "s|^$dst/|kmod/|")
+		sed "s|^$dst/||")
 	if [ -n "$found" ]; then
 		echo "not ok - sparse: $k: module has $(echo "$found" | wc -l) sparse warnings (make C=2)"
 		echo "$found" | sed 's/^/# /'
