@@ -5,7 +5,7 @@
  *
  * Audit record (type AUDIT_KERNEL_OTHER, 1316), fields in this order:
  *	avfence=denied|audit route=ROUTE pid=N comm="..." exe="..."
- *	clearance=LEVEL [label="LEVEL"] path="..."|what="..."
+ *	clearance=LEVEL [label="LEVEL"] path="..."|what="..."|socket="..."
  * Strings that could hold spaces, quotes or control characters are
  * written in hex, as the audit subsystem itself does (ausearch -i decodes
  * them).  The format is stable: Documentation/admin-guide.rst documents
@@ -96,6 +96,7 @@ void avf_audit_refusal(bool denied, u32 route, const char *clearance,
 	strscpy(event->label, label, sizeof(event->label));
 	event->exe = exe;
 	event->object = kstrdup(value, GFP_ATOMIC);
-	event->object_is_path = !strcmp(key, "path");
+	/* A socket's name is a path, or "@" and an abstract name. */
+	event->object_is_path = !strcmp(key, "path") || !strcmp(key, "socket");
 	avf_event_queue(event);
 }

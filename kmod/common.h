@@ -99,6 +99,10 @@ int avf_subject_collect(unsigned long *cursor, struct task_struct **tasks,
 bool avf_subject_describe(struct task_struct *task, char *clearance,
 			  size_t len, u64 *since);
 
+/* ipc.c: the unix sockets tagged tasks made */
+extern atomic_t avf_nsocks;
+void avf_ipc_exit(void);
+
 /* hook.c: attaching to the kernel's LSM hook points */
 int avf_hooks_attach(void);
 void avf_hooks_detach(void);

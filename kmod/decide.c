@@ -238,6 +238,41 @@ bool avf_connect_name_valid(const char *s, size_t len)
 }
 
 /**
+ * avf_ipc_decide - may a tagged task connect or send to a unix socket?
+ * @clearance: the tagged task's clearance (level index)
+ * @peer: who made the socket it connects or sends to
+ * @two_way: a stream or seqpacket connection (data flows both ways), not
+ *	a datagram (data flows to @peer only)
+ * @listed: every subject the task ran lists the socket in connect=
+ * @mode: enum avfence_mode in force
+ *
+ * An untagged peer may be a deputy that reads for the task: only what
+ * connect= lists.  Between tagged tasks data must not flow from a higher
+ * clearance to a lower one: a datagram goes to a peer at or above the
+ * sender's clearance, a connection joins equal clearances only (each end
+ * writes to the other).  connect= does not widen that rule.  Any mode
+ * other than audit enforces.
+ *
+ * Return: AVF_ALLOW, AVF_DENY or AVF_AUDIT.
+ */
+enum avf_verdict avf_ipc_decide(u32 clearance,
+				const struct avf_ipc_peer *peer,
+				bool two_way, bool listed, u32 mode)
+{
+	bool ok;
+
+	if (!peer->tagged)
+		ok = listed;
+	else if (two_way)
+		ok = peer->level == clearance;
+	else
+		ok = peer->level >= clearance;
+	if (ok)
+		return AVF_ALLOW;
+	return mode == AVFENCE_MODE_AUDIT ? AVF_AUDIT : AVF_DENY;
+}
+
+/**
  * avf_allow_name - the policy file's word for one AVFENCE_ALLOW_* flag
  * @flag: a single AVFENCE_ALLOW_* flag
  *

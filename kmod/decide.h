@@ -60,4 +60,18 @@ const char *avf_allow_name(u32 flag);
 bool avf_list_path_valid(const char *s, size_t len);
 bool avf_connect_name_valid(const char *s, size_t len);
 
+/**
+ * struct avf_ipc_peer - the task on the other end of a unix socket
+ * @tagged: the socket was made by a tagged task
+ * @level: then, the clearance it had (level index)
+ */
+struct avf_ipc_peer {
+	bool tagged;
+	u32 level;
+};
+
+enum avf_verdict avf_ipc_decide(u32 clearance,
+				const struct avf_ipc_peer *peer,
+				bool two_way, bool listed, u32 mode);
+
 #endif /* _AVFENCE_DECIDE_H */

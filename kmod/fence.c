@@ -433,6 +433,42 @@ int avf_fence_task(enum avfence_route route, struct task_struct *target,
 }
 
 /**
+ * avf_fence_report_connect - count, log, audit and stream a refusal of
+ * a unix socket (ipc.c decides)
+ * @cr: what was refused
+ *
+ * Log line: "denied|audit connect pid= tid= comm= clearance= socket=NAME
+ * peer=LEVEL|untagged peer_pid=N"; the audit record and the event carry
+ * the socket's name as their path and the peer's clearance as their label.
+ *
+ * Context: any; nothing here sleeps (called with unix socket locks held).
+ */
+void avf_fence_report_connect(const struct avf_connect_report *cr)
+{
+	struct avf_report r = {
+		.route = AVFENCE_ROUTE_CONNECT,
+		.verdict = cr->verdict,
+	};
+	char comm[TASK_COMM_LEN];
+	const char *qc, *qs;
+
+	count(&r);
+	avf_audit_refusal(r.verdict == AVF_DENY, r.route, cr->clearance,
+			  cr->peer, "socket", cr->socket);
+	if (!log_allowed())
+		return;
+	get_task_comm(comm, current);
+	qc = avf_log_quote(comm);
+	qs = avf_log_quote(cr->socket);
+	pr_notice("%s connect pid=%d tid=%d comm=" AVF_LOG_STR_FMT " clearance=%s socket=" AVF_LOG_STR_FMT " peer=%s peer_pid=%d\n",
+		  r.verdict == AVF_DENY ? "denied" : "audit",
+		  task_tgid_nr(current), task_pid_nr(current), qc,
+		  (int)strlen(comm), comm, qc, cr->clearance, qs,
+		  (int)strlen(cr->socket), cr->socket, qs,
+		  cr->peer[0] ? cr->peer : "untagged", cr->peer_pid);
+}
+
+/**
  * avf_fence_tracer - may @tracer, through PTRACE_TRACEME, trace current?
  * @tracer: the parent that would become the tracer
  * @allow: the AVFENCE_ALLOW_* flag that permits it

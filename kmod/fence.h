@@ -19,6 +19,24 @@ int avf_fence_door(enum avfence_route route, u32 allow, const char *what);
 int avf_fence_task(enum avfence_route route, struct task_struct *target,
 		   u32 allow);
 int avf_fence_tracer(struct task_struct *tracer, u32 allow);
+
+/**
+ * struct avf_connect_report - a refused unix socket connection or send
+ * @verdict: AVF_DENY or AVF_AUDIT
+ * @clearance: the task's clearance
+ * @peer: the clearance of the socket's tagged maker, "" if untagged
+ * @peer_pid: the process listening or bound there, 0 if unknown
+ * @socket: the socket's name, "/path" or "@abstract"
+ */
+struct avf_connect_report {
+	enum avf_verdict verdict;
+	char clearance[AVFENCE_LEVEL_NAME_MAX];
+	char peer[AVFENCE_LEVEL_NAME_MAX];
+	pid_t peer_pid;
+	const char *socket;
+};
+
+void avf_fence_report_connect(const struct avf_connect_report *cr);
 const char *avf_log_quote(const char *s);
 /*
  * A string a task controls in a log line: the format AVF_LOG_STR_FMT

@@ -37,6 +37,7 @@ enum avf_when {
 	AVF_WHEN_TAGGED,	/* only when the calling task is tagged */
 	AVF_WHEN_ANY_TAGGED,	/* only while any task is tagged */
 	AVF_WHEN_LOCKED,	/* only once the policy is locked */
+	AVF_WHEN_SOCKS,		/* only while ipc.c remembers a socket */
 };
 
 /**
@@ -114,6 +115,11 @@ static struct avf_hook avf_hooks[] __ro_after_init = {
 	 * one but avfence may extend or reset its PCR.
 	 */
 	AVF_HOOK_SYM(tpm_transmit, "tpm_transmit", AVF_WHEN_ALWAYS),
+	/* ipc.c: unix sockets of untagged services */
+	AVF_HOOK(socket_post_create, AVF_WHEN_TAGGED),
+	AVF_HOOK(unix_stream_connect, AVF_WHEN_TAGGED),
+	AVF_HOOK(unix_may_send, AVF_WHEN_TAGGED),
+	AVF_HOOK(sk_free, AVF_WHEN_SOCKS),
 };
 /* clang-format on */
 
@@ -223,6 +229,11 @@ static void notrace avf_ftrace_thunk(unsigned long ip, unsigned long parent_ip,
 		 * all: its wrapper would return into freed memory.
 		 */
 		if (!READ_ONCE(avf_locked))
+			return;
+		break;
+	case AVF_WHEN_SOCKS:
+		/* A socket a tagged task made may outlive every tag. */
+		if (!atomic_read(&avf_nsocks))
 			return;
 		break;
 	case AVF_WHEN_ALWAYS:

@@ -18,6 +18,8 @@
 #include "compat.h"
 
 union bpf_attr;
+struct sock;
+struct socket;
 struct io_uring_cmd;
 struct tpm_chip;
 
@@ -75,7 +77,13 @@ struct tpm_chip;
 	X(long, sys_delete_module, const struct pt_regs *regs)		\
 	X(long, ia32_sys_delete_module, const struct pt_regs *regs)	\
 	X(ssize_t, tpm_transmit, struct tpm_chip *chip, u8 *buf,		\
-	  size_t bufsiz)
+	  size_t bufsiz)						\
+	X(int, socket_post_create, struct socket *sock, int family,	\
+	  int type, int protocol, int kern)				\
+	X(int, unix_stream_connect, struct sock *sock,			\
+	  struct sock *other, struct sock *newsk)			\
+	X(int, unix_may_send, struct socket *sock, struct socket *other)	\
+	X(void, sk_free, struct sock *sk)
 
 #define AVF_ORIG_MEMBER(ret, name, ...) ret (*name)(__VA_ARGS__);
 #define AVF_WRAPPER_DECL(ret, name, ...) ret hook_##name(__VA_ARGS__);

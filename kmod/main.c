@@ -50,6 +50,7 @@ out_securityfs:
 	avf_securityfs_exit();
 out_hooks:
 	avf_hooks_detach();
+	avf_ipc_exit();
 out_label:
 	avf_label_exit();
 out_subject:
@@ -66,6 +67,7 @@ static void __exit avf_exit(void)
 	avf_netlink_exit();
 	avf_securityfs_exit();
 	avf_hooks_detach();
+	avf_ipc_exit();
 	avf_label_exit();
 	avf_subject_exit();
 	avf_policy_exit();

@@ -192,4 +192,36 @@ TEST(mode_validity)
 	EXPECT_TRUE(!avf_mode_valid(0xffffffff));
 }
 
+/* connect=: untagged peers only if listed; tagged peers by clearance. */
+TEST(ipc_rule)
+{
+	struct avf_ipc_peer untagged = { .tagged = false };
+	struct avf_ipc_peer peer = { .tagged = true };
+	const u32 E = AVFENCE_MODE_ENFORCE, A = AVFENCE_MODE_AUDIT;
+	u32 c, lvl;
+
+	EXPECT_EQ(AVF_DENY, avf_ipc_decide(2, &untagged, true, false, E));
+	EXPECT_EQ(AVF_DENY, avf_ipc_decide(2, &untagged, false, false, E));
+	EXPECT_EQ(AVF_AUDIT, avf_ipc_decide(2, &untagged, true, false, A));
+	EXPECT_EQ(AVF_ALLOW, avf_ipc_decide(2, &untagged, true, true, E));
+	EXPECT_EQ(AVF_ALLOW, avf_ipc_decide(0, &untagged, false, true, E));
+	/* An unknown mode fails closed. */
+	EXPECT_EQ(AVF_DENY, avf_ipc_decide(2, &untagged, true, false, 0));
+	for (c = 0; c < AVFENCE_LEVELS_MAX; c++) {
+		for (lvl = 0; lvl < AVFENCE_LEVELS_MAX; lvl++) {
+			peer.level = lvl;
+			/* a connection: equal clearances only, listed or not */
+			EXPECT_EQ(lvl == c ? AVF_ALLOW : AVF_DENY,
+				  avf_ipc_decide(c, &peer, true, true, E))
+				TH_LOG("stream clearance %u peer %u", c, lvl);
+			/* a datagram: never down */
+			EXPECT_EQ(lvl >= c ? AVF_ALLOW : AVF_DENY,
+				  avf_ipc_decide(c, &peer, false, true, E))
+				TH_LOG("dgram clearance %u peer %u", c, lvl);
+			EXPECT_EQ(lvl >= c ? AVF_ALLOW : AVF_AUDIT,
+				  avf_ipc_decide(c, &peer, false, false, A));
+		}
+	}
+}
+
 TEST_HARNESS_MAIN
