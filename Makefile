@@ -10,6 +10,10 @@
 #                     then a summary ending in "N passed, N failed"
 #   make vm KVER=...  the VM suite on one kernel (AVF_TESTS=a_test,b_test)
 #   make demo         boot a VM and show a tagged scanner fenced off a file
+#   make check-host  a real Debian 12 host (systemd, ClamAV, auditd, the
+#                     .debs installed with apt, DKMS) booted on every kernel;
+#                     not part of check: tests/host/run.sh,
+#                     Documentation/testing.rst
 #   make bench        benchmark in the VM on every kernel (BENCH_KVER=...),
 #                     not part of check: Documentation/performance.rst
 #   make static       sparse, checkpatch, cppcheck, policy parser fuzzing
@@ -68,6 +72,9 @@ static:
 check-debug: kselftest
 	tests/debug-kernel/check.sh
 
+check-host:
+	tests/host/run.sh $(KVERS)
+
 bench:
 	tests/bench/run.sh $(or $(BENCH_KVER),$(KVERS))
 
@@ -100,4 +107,4 @@ distclean: clean
 	rm -rf build
 
 .PHONY: all module avfencectl deps kmod-all kselftest vm check demo clean distclean \
-	install uninstall dkms-src static check-debug bench
+	install uninstall dkms-src static check-debug check-host bench

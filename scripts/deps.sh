@@ -17,6 +17,8 @@ METAS=${AVF_KERNEL_METAS:-"linux-headers-amd64 linux-headers-6.12-amd64"}
 
 # swtpm and tpm2-tools: the TPM VM tests (tests/vm/run.sh --tpm) and
 # avfencectl attest/verify, which run tpm2-tools.
+# mmdebstrap, qemu-utils, dkms, dh-dkms, debhelper: the Debian host image of
+# tests/host/ (make check-host) and the packages of tests/deploy/.
 # The last line: the shared libraries of fapolicyd, whose package
 # tests/bench/run.sh fetches itself and copies with these into the
 # benchmark VM (without them it skips its fapolicyd peer).
@@ -24,6 +26,7 @@ PKGS="build-essential pkg-config libnl-3-dev libnl-genl-3-dev nettle-dev
       swtpm swtpm-tools tpm2-tools
       qemu-system-x86 busybox-static cpio xz-utils kmod attr rsync
       linux-source-6.1 python3 sparse cppcheck clang libclang-rt-dev
+      mmdebstrap qemu-utils e2fsprogs dkms dh-dkms debhelper
       libaudit1 libauparse0 libcap-ng0 libwrap0 libgssapi-krb5-2
       liblmdb0 libmagic1 libmagic-mgc libseccomp2 libssl3 libudev1
       libtirpc3 libtirpc-common libnsl2 libblkid1 libuuid1"
