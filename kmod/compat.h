@@ -16,8 +16,11 @@
 /* 6.12 made struct ftrace_regs opaque and renamed the ip setter. */
 #define avf_ftrace_set_ip(fregs, ip) \
 	ftrace_regs_set_instruction_pointer(fregs, ip)
+/* Argument @n of the traced function, at its entry. */
+#define avf_ftrace_arg(fregs, n) ftrace_regs_get_argument(fregs, n)
 #else
 #define avf_ftrace_set_ip(fregs, ip) ftrace_instruction_pointer_set(fregs, ip)
+#define avf_ftrace_arg(fregs, n) regs_get_kernel_argument(&(fregs)->regs, n)
 #endif
 
 /* The first argument of the xattr hooks became a struct mnt_idmap in 6.3. */
@@ -65,6 +68,19 @@ static inline struct file *avf_get_exe_file(struct mm_struct *mm)
 	rcu_read_unlock();
 #endif
 	return exe;
+}
+
+/* The module's own text: 6.4 split a module's memory by type. */
+#include <linux/module.h>
+static inline void avf_module_text(unsigned long *base, unsigned long *size)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+	*base = (unsigned long)THIS_MODULE->mem[MOD_TEXT].base;
+	*size = THIS_MODULE->mem[MOD_TEXT].size;
+#else
+	*base = (unsigned long)THIS_MODULE->core_layout.base;
+	*size = THIS_MODULE->core_layout.text_size;
+#endif
 }
 
 #endif /* _AVFENCE_COMPAT_H */

@@ -199,29 +199,76 @@ static void set_names(struct avf_report *r, const struct avf_policy *policy,
 		sizeof(r->clearance));
 }
 
+/* The name of @label in a report: its level, or the raw label if unknown. */
+static void label_name(const struct avf_policy *policy,
+		       const struct avf_label *label, u32 level, bool unknown,
+		       char *name, size_t size)
+{
+	if (unknown)
+		snprintf(name, size, "%*pE",
+			 (int)avf_label_trim(label->name, label->len),
+			 label->name);
+	else
+		strscpy(name, policy->levels.name[level], size);
+}
+
+/* The level @label stands for; the first unknown label is logged. */
+static u32 level_of(struct avf_policy *policy, const struct avf_label *label,
+		    bool *unknown)
+{
+	char name[AVFENCE_LEVEL_NAME_MAX];
+	u32 level;
+
+	*unknown = false;
+	if (label->source == AVFENCE_LABEL_DEFAULT)
+		return policy->default_level;
+	level = avf_label_level(&policy->levels, label->name, label->len,
+				unknown);
+	/* Read first: the exchange writes a line every check shares. */
+	if (*unknown && !atomic_read(&policy->unknown_logged) &&
+	    !atomic_xchg(&policy->unknown_logged, 1)) {
+		label_name(policy, label, level, true, name, sizeof(name));
+		pr_warn("unknown label '%s' taken as %s; further unknown labels are not reported\n",
+			name, policy->levels.name[level]);
+	}
+	return level;
+}
+
 static u32 label_level(struct avf_policy *policy,
 		       const struct avf_label *label, struct avf_report *r)
 {
+	u32 level = level_of(policy, label, &r->unknown);
+
+	label_name(policy, label, level, r->unknown, r->label,
+		   sizeof(r->label));
+	return level;
+}
+
+/*
+ * Decide on a file labelled @label (unless r->err) for a task cleared @c,
+ * under rcu_read_lock(); count it.  The names go into @r only for a
+ * refusal: an allowed access copies no string.
+ */
+static void decide_file(struct avf_policy *policy,
+			const struct avf_clearance *c,
+			const struct avf_label *label, struct avf_report *r)
+{
 	u32 level;
 
-	if (label->source == AVFENCE_LABEL_DEFAULT)
-		level = policy->default_level;
-	else
-		level = avf_label_level(&policy->levels, label->name,
-					label->len, &r->unknown);
-	if (r->unknown) {
-		snprintf(r->label, sizeof(r->label), "%*pE",
-			 (int)avf_label_trim(label->name, label->len),
-			 label->name);
-		/* Read first: the exchange writes a line every check shares. */
-		if (!atomic_read(&policy->unknown_logged) &&
-		    !atomic_xchg(&policy->unknown_logged, 1))
-			pr_warn("unknown label '%s' taken as %s; further unknown labels are not reported\n",
-				r->label, policy->levels.name[level]);
-	} else {
-		strscpy(r->label, policy->levels.name[level], sizeof(r->label));
+	if (r->err) {
+		/* No label read, no contents: fail closed, even in audit. */
+		r->verdict = AVF_DENY;
+		set_names(r, policy, c);
+		return;
 	}
-	return level;
+	level = level_of(policy, label, &r->unknown);
+	r->verdict = avf_decide(c->level, level, READ_ONCE(policy->mode));
+	avf_stat_count_level(policy, level, r->verdict);
+	if (r->verdict == AVF_ALLOW)
+		return;
+	set_names(r, policy, c);
+	label_name(policy, label, level, r->unknown, r->label,
+		   sizeof(r->label));
 }
 
 /* Is current tagged, and is it cleared for everything? */
@@ -259,31 +306,67 @@ int avf_fence_dentry(enum avfence_route route, struct dentry *dentry,
 	struct avf_label label;
 	struct avf_clearance c;
 	bool tagged;
-	u32 level;
 
+	/*
+	 * The common case, an allowed read of a file whose label is cached,
+	 * is decided before this (avf_fence_fast(), from the ftrace
+	 * callback).  Here the label is read, which may sleep, and the
+	 * clearance looked up again under the policy then in force.
+	 */
 	if (cleared_for_all(&tagged) || !tagged)
 		return 0;
 	r.err = avf_label_effective(dentry, path ? path->mnt : NULL, &label);
-
 	rcu_read_lock();
 	policy = rcu_dereference(avf_policy);
 	if (!policy || !avf_current_clearance(policy, &c)) {
 		rcu_read_unlock();
 		return 0;
 	}
-	set_names(&r, policy, &c);
-	if (r.err) {
-		/* No label read, no contents: fail closed, even in audit. */
-		r.verdict = AVF_DENY;
-	} else {
-		level = label_level(policy, &label, &r);
-		r.verdict = avf_decide(c.level, level, READ_ONCE(policy->mode));
-		avf_stat_count_level(policy, level, r.verdict);
-	}
+	decide_file(policy, &c, &label, &r);
 	rcu_read_unlock();
 	if (r.verdict == AVF_ALLOW)
 		return 0;
 	return report_path(&r, path, dentry);
+}
+
+/**
+ * avf_fence_fast - may current reach @dentry, on what is cached alone?
+ * @dentry: the file, held by the caller
+ *
+ * The answer of avf_fence_dentry() when it is an allowed access that
+ * needs nothing read, counted or reported: current untagged, or the
+ * file's label cached (so the file is on a filesystem whose labels are
+ * cached), known and within current's clearance.
+ *
+ * Context: any (the ftrace callback); never sleeps.
+ * Return: true if allowed so; false if avf_fence_dentry() must decide.
+ */
+bool avf_fence_fast(struct dentry *dentry)
+{
+	struct avf_policy *policy;
+	struct avf_label label;
+	struct avf_clearance c;
+	bool unknown = false, ok = true;
+	u32 level;
+
+	rcu_read_lock();
+	policy = rcu_dereference(avf_policy);
+	if (policy && avf_current_clearance(policy, &c)) {
+		/*
+		 * A hit even for a task cleared for everything: only files
+		 * on filesystems whose labels are cached, none of the
+		 * kernel's own files the callers single out (/proc/kcore).
+		 */
+		ok = avf_label_cached(dentry, &label);
+		if (ok && label.source != AVFENCE_LABEL_DEFAULT)
+			level = avf_label_level(&policy->levels, label.name,
+						label.len, &unknown);
+		else
+			level = policy->default_level;
+		ok = ok && !unknown && level <= c.level;
+	}
+	rcu_read_unlock();
+	return ok;
 }
 
 /**

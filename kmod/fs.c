@@ -126,6 +126,39 @@ static int check_file(enum avfence_route route, struct file *file, bool write)
 	return avf_fence_file(route, file);
 }
 
+/*
+ * The fast path, asked by the ftrace callback before it enters a wrapper
+ * (hook.c): a tagged task reading a regular file whose label is cached
+ * and within its clearance.  Such a file is none of the devices and
+ * kernel files check_file() singles out (those are not regular files, or
+ * opened for writing, or, like /proc/kcore, not on a filesystem whose
+ * labels are cached, which avf_fence_fast() requires even of a task
+ * cleared for everything), so check_file() would come to
+ * avf_fence_file() and allow it.  Any check
+ * added to hook_file_open() or hook_file_permission() must either hold
+ * here too or make this return false for its case.
+ *
+ * Context: the ftrace callback: never sleeps, may be preemptible.
+ * Return: true if the call needs no wrapper: allowed, or current untagged.
+ */
+static bool fast_read(struct file *file)
+{
+	if (!S_ISREG(file_inode(file)->i_mode) ||
+	    (file->f_mode & (FMODE_WRITE | FMODE_EXEC)))
+		return false;
+	return avf_fence_fast(file_dentry(file));
+}
+
+bool avf_fast_file_open(struct file *file)
+{
+	return fast_read(file);
+}
+
+bool avf_fast_file_permission(struct file *file, int mask)
+{
+	return !(mask & (MAY_WRITE | MAY_APPEND | MAY_EXEC)) && fast_read(file);
+}
+
 int hook_file_open(struct file *file)
 {
 	int err = 0;
@@ -314,7 +347,7 @@ int hook_vfs_setxattr(avf_idmap_t *idmap, struct dentry *dentry,
 					size, flags);
 
 	if (!strcmp(name, AVFENCE_XATTR_NAME))
-		avf_label_changed();
+		avf_label_changed_inode(inode);
 	avf_hook_leave();
 	return err;
 }
@@ -325,7 +358,7 @@ int hook_vfs_removexattr(avf_idmap_t *idmap, struct dentry *dentry,
 	int err = avf_orig.vfs_removexattr(idmap, dentry, name);
 
 	if (!strcmp(name, AVFENCE_XATTR_NAME))
-		avf_label_changed();
+		avf_label_changed_inode(d_inode(dentry));
 	avf_hook_leave();
 	return err;
 }

@@ -48,11 +48,25 @@ enum avf_when {
  * @when: which calls to redirect; the others cost a callback only
  * @addr: its address (function start), set at load
  */
+/*
+ * Hooks whose common case the ftrace callback decides itself: a tagged
+ * task reading a file whose label is cached and within its clearance
+ * (fs.c: avf_fast_file_open(), avf_fast_file_permission()).  Such a call
+ * runs the original function as if it were not hooked; anything else
+ * enters the wrapper.
+ */
+enum avf_fast {
+	AVF_FAST_NONE,
+	AVF_FAST_FILE_OPEN,
+	AVF_FAST_FILE_PERMISSION,
+};
+
 struct avf_hook {
 	const char *name;
 	unsigned long wrapper;
 	void **orig;
 	enum avf_when when;
+	enum avf_fast fast;
 	unsigned long addr;
 };
 
@@ -63,6 +77,13 @@ struct avf_hook {
 	.when = (w),						\
 }
 #define AVF_HOOK(fn, w) AVF_HOOK_SYM(fn, "security_" #fn, w)
+#define AVF_HOOK_FAST(fn, f) {					\
+	.name = "security_" #fn,					\
+	.wrapper = (unsigned long)hook_##fn,			\
+	.orig = (void **)&avf_orig.fn,				\
+	.when = AVF_WHEN_TAGGED,				\
+	.fast = (f),						\
+}
 
 /* clang-format off */
 /* Sorted by address at load, then read-only, like avf_orig. */
@@ -73,9 +94,9 @@ static struct avf_hook avf_hooks[] __ro_after_init = {
 	AVF_HOOK(bprm_check, AVF_WHEN_ALWAYS),
 	AVF_HOOK(bprm_committed_creds, AVF_WHEN_ALWAYS),
 	/* fs.c: files and labels */
-	AVF_HOOK(file_open, AVF_WHEN_TAGGED),
+	AVF_HOOK_FAST(file_open, AVF_FAST_FILE_OPEN),
 	AVF_HOOK(file_receive, AVF_WHEN_TAGGED),
-	AVF_HOOK(file_permission, AVF_WHEN_TAGGED),
+	AVF_HOOK_FAST(file_permission, AVF_FAST_FILE_PERMISSION),
 	AVF_HOOK(mmap_file, AVF_WHEN_TAGGED),
 	AVF_HOOK(inode_link, AVF_WHEN_TAGGED),
 	AVF_HOOK(inode_rename, AVF_WHEN_TAGGED),
@@ -122,6 +143,10 @@ static struct avf_hook avf_hooks[] __ro_after_init = {
 	AVF_HOOK(sk_free, AVF_WHEN_SOCKS),
 };
 /* clang-format on */
+
+/* The module's text, where the wrappers that call the originals are. */
+static unsigned long avf_text_base __ro_after_init;
+static unsigned long avf_text_size __ro_after_init;
 
 /* One ftrace_ops for every hook: one registration, one shutdown. */
 static struct ftrace_ops avf_ftrace_ops;
@@ -205,18 +230,50 @@ static void build_slots(void)
 	pr_info("hook table: no collision-free hash, searching instead\n");
 }
 
+/*
+ * For a hook with a fast path: true if the call needs no wrapper (current
+ * is untagged, or the access is allowed on a cached label).
+ */
+static bool notrace fast_done(const struct avf_hook *hook,
+			      struct ftrace_regs *fregs)
+{
+	struct file *file = (struct file *)avf_ftrace_arg(fregs, 0);
+
+	switch (hook->fast) {
+	case AVF_FAST_FILE_OPEN:
+		return avf_fast_file_open(file);
+	case AVF_FAST_FILE_PERMISSION:
+		return avf_fast_file_permission(file,
+						(int)avf_ftrace_arg(fregs, 1));
+	case AVF_FAST_NONE:
+		break;
+	}
+	return false;
+}
+
 static void notrace avf_ftrace_thunk(unsigned long ip, unsigned long parent_ip,
 				     struct ftrace_ops *ops,
 				     struct ftrace_regs *fregs)
 {
-	const struct avf_hook *hook = find_hook(ip);
+	const struct avf_hook *hook;
 
+	/*
+	 * A wrapper calling the original: let it through.  One comparison,
+	 * asked first: for a tagged task every redirected call comes back
+	 * here once more, from its wrapper.
+	 */
+	if (parent_ip - avf_text_base < avf_text_size)
+		return;
+	hook = find_hook(ip);
 	if (WARN_ON_ONCE(!hook))
 		return;
 	switch (hook->when) {
 	case AVF_WHEN_TAGGED:
 		/* Most hooks: the only work for an untagged task's call. */
 		if (!avf_current_tagged())
+			return;
+		/* A tagged task: the common case of a few hooks here. */
+		if (hook->fast && fast_done(hook, fregs))
 			return;
 		break;
 	case AVF_WHEN_ANY_TAGGED:
@@ -240,11 +297,12 @@ static void notrace avf_ftrace_thunk(unsigned long ip, unsigned long parent_ip,
 		break;
 	}
 	/*
-	 * The wrapper calling the original: let it through.  Asked last:
-	 * within_module() walks the module's memory regions (7 on 6.12),
-	 * and an untagged task's call has returned above.
+	 * Any other call from the module (its init or exit code): let it
+	 * through.  Only then: within_module() walks the module's memory
+	 * regions (7 on 6.12).
 	 */
-	if (within_module(parent_ip, THIS_MODULE))
+	if (unlikely(READ_ONCE(THIS_MODULE->state) != MODULE_STATE_LIVE) &&
+	    within_module(parent_ip, THIS_MODULE))
 		return;
 	this_cpu_inc(avf_inflight);
 	avf_ftrace_set_ip(fregs, hook->wrapper);
@@ -354,6 +412,7 @@ int avf_hooks_attach(void)
 	}
 	sort(avf_hooks, ARRAY_SIZE(avf_hooks), sizeof(*avf_hooks), cmp_addr,
 	     NULL);
+	avf_module_text(&avf_text_base, &avf_text_size);
 	build_slots();
 	for (hook = avf_hooks; hook < avf_hooks + ARRAY_SIZE(avf_hooks); hook++) {
 		*hook->orig = (void *)hook->addr;

@@ -100,5 +100,7 @@ extern struct avf_orig avf_orig;
 AVF_HOOKS(AVF_WRAPPER_DECL)
 
 void avf_hook_leave(void);
+bool avf_fast_file_open(struct file *file);
+bool avf_fast_file_permission(struct file *file, int mask);
 
 #endif /* _AVFENCE_HOOK_H */

@@ -192,46 +192,93 @@ static int label_at(struct dentry *d, struct vfsmount *mnt,
 }
 
 /*
- * The effective label of directories, cached per CPU.
+ * Effective labels, cached per CPU: of directories (whose labels their
+ * descendants inherit) and of the files themselves.
  *
- * An entry is valid only while nothing that could change it has happened:
- * no label was set or removed anywhere (avf_label_epoch, bumped after the
- * change is visible) and no dentry moved anywhere (the dcache's
- * rename_lock sequence, bumped by every d_move).  A walk that overlapped
- * either is not cached.  Entries are matched by dentry and inode identity,
- * never dereferenced.  Filesystems whose labels can change behind the
- * kernel's back (FUSE, network filesystems) are not cached.
+ * A directory's entry is valid only while nothing that could change it
+ * has happened: no directory's label was set or removed, no policy was
+ * loaded (avf_label_epoch, bumped after the change is visible) and no
+ * dentry moved anywhere (the dcache's rename_lock sequence, bumped by
+ * every d_move).  A file's entry is valid on the same conditions, and
+ * while its own label has not changed: a label set or removed on a file
+ * (not a directory) only bumps the counter its inode hashes to in
+ * avf_own_gen[], so that labelling one file leaves the labels cached for
+ * the others.  A walk that overlapped a change is not cached.  Entries
+ * are matched by dentry, parent and inode identity (address, superblock,
+ * number, generation), never dereferenced.  Filesystems whose labels can
+ * change behind the kernel's back (FUSE, network filesystems) are not
+ * cached.
  */
 #define CACHE_BITS 7	/* 128 slots: percpu allocations stop at 32 KiB */
+#define FILE_CACHE_BITS 7
+#define OWN_GEN_BITS 10
 #define WALK_CACHED_MAX 16
 
 struct avf_dir_id {
 	const struct dentry *dentry;
+	const struct dentry *parent;	/* files only */
 	const struct inode *inode;
 	const struct super_block *sb;
 	unsigned long ino;
 	u32 generation;
 };
 
-struct avf_cache_slot {
-	struct avf_dir_id id;
+/*
+ * What an entry was computed under: an entry is valid only if nothing
+ * changed since.  @own is 0 for directories.
+ */
+struct avf_stamp {
 	u64 epoch;
 	unsigned int rename_seq;
+	unsigned int own;
+};
+
+struct avf_cache_slot {
+	struct avf_dir_id id;
+	struct avf_stamp stamp;
 	struct avf_label label;
 };
 
 /* Too large for a module's static per-CPU area: allocated at load. */
 static struct avf_cache_slot __percpu *avf_cache;
+static struct avf_cache_slot __percpu *avf_file_cache;
 static atomic64_t avf_label_epoch = ATOMIC64_INIT(1);
+static atomic_t avf_own_gen[1 << OWN_GEN_BITS];
 
 /**
- * avf_label_changed - a label was set or removed somewhere
+ * avf_label_changed - labels may have changed anywhere
+ *
+ * A directory's label, or a policy's label lines, changed: every cached
+ * label goes.
  *
  * Context: any; call after the change is visible to getxattr.
  */
 void avf_label_changed(void)
 {
+	/* The new label before the epoch: pairs with stamp_valid(). */
+	smp_mb__before_atomic();
 	atomic64_inc(&avf_label_epoch);
+}
+
+/**
+ * avf_label_changed_inode - the label of @inode may have changed
+ * @inode: the inode whose security.avfence xattr was set or removed, or
+ *         NULL if not known
+ *
+ * A file's label classifies only the file: only entries of inodes that
+ * hash alike go.  A directory's label classifies what is below it.
+ *
+ * Context: any; call after the change is visible to getxattr.
+ */
+void avf_label_changed_inode(const struct inode *inode)
+{
+	if (!inode || S_ISDIR(inode->i_mode)) {
+		avf_label_changed();
+		return;
+	}
+	/* The new label before the counter: pairs with stamp_valid(). */
+	smp_mb__before_atomic();
+	atomic_inc(&avf_own_gen[hash_ptr(inode, OWN_GEN_BITS)]);
 }
 
 static bool cacheable(const struct dentry *d)
@@ -251,50 +298,93 @@ static void dir_id_of(struct dentry *d, struct inode *inode,
 	id->generation = inode->i_generation;
 }
 
-static bool cache_get(const struct avf_dir_id *id, u64 epoch,
-		      unsigned int seq, struct avf_label *label)
+/* Read the stamp before anything it covers (the walk, the xattr). */
+static void stamp_begin(struct avf_stamp *st, const struct inode *own)
+{
+	st->epoch = atomic64_read(&avf_label_epoch);
+	st->own = own ? atomic_read(&avf_own_gen[hash_ptr(own,
+							  OWN_GEN_BITS)]) : 0;
+	/* Its smp_rmb() orders the reads above before those that follow. */
+	st->rename_seq = read_seqbegin(&rename_lock);
+}
+
+/* Did nothing that @st covers change since stamp_begin()? */
+static bool stamp_valid(const struct avf_stamp *st, const struct inode *own)
+{
+	/* What was read (the xattr, the walk) before the stamp again. */
+	smp_rmb();
+	return !read_seqretry(&rename_lock, st->rename_seq) &&
+	       atomic64_read(&avf_label_epoch) == st->epoch &&
+	       (!own || atomic_read(&avf_own_gen[hash_ptr(own,
+						OWN_GEN_BITS)]) == st->own);
+}
+
+static bool slot_get(struct avf_cache_slot __percpu *cache,
+		     const struct avf_dir_id *id, const struct avf_stamp *st,
+		     struct avf_label *label)
 {
 	struct avf_cache_slot *slot;
 	bool hit;
 
-	slot = get_cpu_ptr(avf_cache) + hash_ptr(id->dentry, CACHE_BITS);
-	hit = slot->epoch == epoch && slot->rename_seq == seq &&
+	slot = get_cpu_ptr(cache) + hash_ptr(id->dentry, CACHE_BITS);
+	hit = !memcmp(&slot->stamp, st, sizeof(*st)) &&
 	      !memcmp(&slot->id, id, sizeof(*id));
 	if (hit)
 		*label = slot->label;
-	put_cpu_ptr(avf_cache);
+	put_cpu_ptr(cache);
 	return hit;
 }
 
-static void cache_put(const struct avf_dir_id *id, u64 epoch,
-		      unsigned int seq, const struct avf_label *label)
+static void slot_put(struct avf_cache_slot __percpu *cache,
+		     const struct avf_dir_id *id, const struct avf_stamp *st,
+		     const struct avf_label *label)
 {
 	struct avf_cache_slot *slot;
 
-	slot = get_cpu_ptr(avf_cache) + hash_ptr(id->dentry, CACHE_BITS);
+	slot = get_cpu_ptr(cache) + hash_ptr(id->dentry, CACHE_BITS);
 	slot->id = *id;
-	slot->epoch = epoch;
-	slot->rename_seq = seq;
+	slot->stamp = *st;
 	slot->label = *label;
-	put_cpu_ptr(avf_cache);
+	put_cpu_ptr(cache);
+}
+
+static bool cache_get(const struct avf_dir_id *id, const struct avf_stamp *st,
+		      struct avf_label *label)
+{
+	return slot_get(avf_cache, id, st, label);
+}
+
+static void cache_put(const struct avf_dir_id *id, const struct avf_stamp *st,
+		      const struct avf_label *label)
+{
+	slot_put(avf_cache, id, st, label);
 }
 
 /**
- * avf_label_init - allocate the label cache
+ * avf_label_init - allocate the label caches
  *
  * Return: 0, or -ENOMEM.
  */
 int avf_label_init(void)
 {
+	BUILD_BUG_ON(FILE_CACHE_BITS != CACHE_BITS);
 	avf_cache = __alloc_percpu(sizeof(*avf_cache) << CACHE_BITS,
 				   __alignof__(*avf_cache));
-	return avf_cache ? 0 : -ENOMEM;
+	avf_file_cache = __alloc_percpu(sizeof(*avf_file_cache) <<
+					FILE_CACHE_BITS,
+					__alignof__(*avf_file_cache));
+	if (avf_cache && avf_file_cache)
+		return 0;
+	free_percpu(avf_cache);
+	free_percpu(avf_file_cache);
+	return -ENOMEM;
 }
 
-/** avf_label_exit - free the label cache; no hook may run. */
+/** avf_label_exit - free the label caches; no hook may run. */
 void avf_label_exit(void)
 {
 	free_percpu(avf_cache);
+	free_percpu(avf_file_cache);
 }
 
 /*
@@ -308,23 +398,21 @@ void avf_label_exit(void)
 static bool cached_parent(struct dentry *dentry, struct avf_label *label)
 {
 	struct avf_dir_id id;
+	struct avf_stamp st;
 	struct dentry *parent;
 	struct inode *inode;
-	unsigned int seq;
 	bool hit = false;
-	u64 epoch;
 
-	epoch = atomic64_read(&avf_label_epoch);
-	seq = read_seqbegin(&rename_lock);
+	stamp_begin(&st, NULL);
 	rcu_read_lock();
 	parent = READ_ONCE(dentry->d_parent);
 	inode = READ_ONCE(parent->d_inode);
 	if (inode && cacheable(parent)) {
 		dir_id_of(parent, inode, &id);
-		hit = cache_get(&id, epoch, seq, label);
+		hit = cache_get(&id, &st, label);
 	}
 	rcu_read_unlock();
-	return hit && !read_seqretry(&rename_lock, seq);
+	return hit && !read_seqretry(&rename_lock, st.rename_seq);
 }
 
 /* Walk up from directory @d (a reference the walk consumes). */
@@ -332,19 +420,18 @@ static int walk_dirs(struct dentry *d, struct vfsmount *mnt,
 		     struct avf_label *label)
 {
 	struct avf_dir_id seen[WALK_CACHED_MAX], id;
-	unsigned int seq, nseen = 0, i;
+	unsigned int nseen = 0, i;
 	bool cache = cacheable(d);
 	struct dentry *parent;
-	u64 epoch;
+	struct avf_stamp st;
 	int err;
 
-	epoch = atomic64_read(&avf_label_epoch);
-	seq = read_seqbegin(&rename_lock);
+	stamp_begin(&st, NULL);
 	for (;;) {
 		if (cache) {
 			/* Each identity zeroed whole by dir_id_of(). */
 			dir_id_of(d, d_inode(d), &id);
-			if (cache_get(&id, epoch, seq, label)) {
+			if (cache_get(&id, &st, label)) {
 				err = 0;
 				break;
 			}
@@ -374,10 +461,9 @@ static int walk_dirs(struct dentry *d, struct vfsmount *mnt,
 		d = parent;
 	}
 	dput(d);
-	if (!err && cache && !read_seqretry(&rename_lock, seq) &&
-	    atomic64_read(&avf_label_epoch) == epoch) {
+	if (!err && cache && stamp_valid(&st, NULL)) {
 		for (i = 0; i < nseen; i++)
-			cache_put(&seen[i], epoch, seq, label);
+			cache_put(&seen[i], &st, label);
 	}
 	return err;
 }
@@ -414,20 +500,51 @@ static void policy_floor(struct dentry *dentry, struct vfsmount *mnt,
 	}
 }
 
-/**
- * avf_label_effective - find the label that classifies a dentry
- * @dentry: a positive dentry
- * @mnt: the mount it was reached through, or NULL if unknown (then a
- *       filesystem mounted on a labelled mount point is only known to be
- *       covered once it has been seen there)
- * @label: filled in; source AVFENCE_LABEL_DEFAULT if no label was found
- *
- * Context: process context, may sleep (filesystems read xattrs from disk).
- * Return: 0, or an error on which the caller must fail closed: one from
- * the filesystem, or -ESTALE for a disconnected dentry.
+/*
+ * The identity a file's entry is cached under: false if @dentry's label
+ * is not cached (directories are, in the directory cache; roots depend on
+ * where they are mounted).  Under rcu_read_lock() or with a reference.
  */
-int avf_label_effective(struct dentry *dentry, struct vfsmount *mnt,
-			struct avf_label *label)
+static bool file_id_of(struct dentry *dentry, struct avf_dir_id *id)
+{
+	struct inode *inode = d_inode(dentry);
+
+	if (!inode || d_is_dir(dentry) || IS_ROOT(dentry) ||
+	    !cacheable(dentry))
+		return false;
+	dir_id_of(dentry, inode, id);
+	id->parent = READ_ONCE(dentry->d_parent);
+	return true;
+}
+
+/**
+ * avf_label_cached - the cached effective label of a file, if any
+ * @dentry: a positive dentry, held by the caller
+ * @label: filled in on a hit
+ *
+ * What avf_label_effective() would return, without reading anything from
+ * the filesystem.
+ *
+ * Context: any, rcu_read_lock() allowed; never sleeps.
+ * Return: true on a hit.
+ */
+bool avf_label_cached(struct dentry *dentry, struct avf_label *label)
+{
+	struct avf_stamp st;
+	struct avf_dir_id id;
+
+	if (!file_id_of(dentry, &id))
+		return false;
+	stamp_begin(&st, id.inode);
+	return slot_get(avf_file_cache, &id, &st, label);
+}
+
+/*
+ * The label of a file, computed (and not reported yet): the part of
+ * avf_label_effective() that may read the filesystem.
+ */
+static int label_effective(struct dentry *dentry, struct vfsmount *mnt,
+			   struct avf_label *label)
 {
 	int err = label_at(dentry, mnt, label);
 
@@ -455,6 +572,40 @@ int avf_label_effective(struct dentry *dentry, struct vfsmount *mnt,
 	}
 	if (!err)
 		policy_floor(dentry, mnt, label);
+	return err;
+}
+
+/**
+ * avf_label_effective - find the label that classifies a dentry
+ * @dentry: a positive dentry
+ * @mnt: the mount it was reached through, or NULL if unknown (then a
+ *       filesystem mounted on a labelled mount point is only known to be
+ *       covered once it has been seen there)
+ * @label: filled in; source AVFENCE_LABEL_DEFAULT if no label was found
+ *
+ * A file's label is cached (avf_label_cached() finds it); a directory's in
+ * the directory cache.
+ *
+ * Context: process context, may sleep (filesystems read xattrs from disk).
+ * Return: 0, or an error on which the caller must fail closed: one from
+ * the filesystem, or -ESTALE for a disconnected dentry.
+ */
+int avf_label_effective(struct dentry *dentry, struct vfsmount *mnt,
+			struct avf_label *label)
+{
+	struct avf_stamp st;
+	struct avf_dir_id id;
+	bool cache = file_id_of(dentry, &id);
+	int err;
+
+	if (cache) {
+		stamp_begin(&st, id.inode);
+		if (slot_get(avf_file_cache, &id, &st, label))
+			return 0;
+	}
+	err = label_effective(dentry, mnt, label);
+	if (!err && cache && stamp_valid(&st, id.inode))
+		slot_put(avf_file_cache, &id, &st, label);
 	return err;
 }
 

@@ -44,7 +44,9 @@ int avf_label_own(struct dentry *dentry, struct avf_label *label);
 int avf_label_effective(struct dentry *dentry, struct vfsmount *mnt,
 			struct avf_label *label);
 int avf_label_query(const struct path *path, struct avf_label_query *q);
+bool avf_label_cached(struct dentry *dentry, struct avf_label *label);
 void avf_label_changed(void);
+void avf_label_changed_inode(const struct inode *inode);
 bool avf_label_ino_stable(const struct super_block *sb);
 int avf_label_init(void);
 void avf_label_exit(void);

@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * avfence label cache tests (issue 15): the effective label of a file is
+ * cached per CPU, by the file's own inode; every change that can change
+ * it must be seen by the next open, on every CPU.  Each test first opens
+ * the file as the scanner on every CPU (so that every CPU holds the
+ * answer), then changes something as an untagged administrator, then
+ * opens it again on every CPU.  The untagged control opens the same file
+ * and succeeds.
+ *
+ * TMP (tmpfs)
+ * ├── pub/             (no label: UNCLASSIFIED)
+ * │   ├── f
+ * │   └── sub/
+ * │       └── g
+ * └── sec/             SECRET
+ *
+ * SCANNER has clearance OFFICIAL.
+ */
+#include <sched.h>
+
+#include "common.h"
+
+#define PUB TMP "/pub"
+#define SEC TMP "/sec"
+
+static const struct tree_entry tree[] = {
+	TREE_DIR("pub", NULL),
+	TREE_FILE("pub/f", "x\n", NULL),
+	TREE_DIR("pub/sub", NULL),
+	TREE_FILE("pub/sub/g", "x\n", NULL),
+	TREE_DIR("sec", "SECRET"),
+	{ NULL },
+};
+
+FIXTURE(cache) {
+};
+
+FIXTURE_SETUP(cache)
+{
+	setup_tree(_metadata, tree, "OFFICIAL");
+}
+
+FIXTURE_TEARDOWN(cache)
+{
+	load_no_subject();
+	umount2(TMP "/mnt", MNT_DETACH);
+	teardown_tree();
+}
+
+static int ncpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n > 0 ? (int)n : 1;
+}
+
+/* Run the scanner's open of @path on @cpu: its errno. */
+static int scan_on(int cpu, const char *path)
+{
+	cpu_set_t all, one;
+	int err;
+
+	if (sched_getaffinity(0, sizeof(all), &all))
+		return SETUP_FAILED;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	if (sched_setaffinity(0, sizeof(one), &one))
+		return SETUP_FAILED;
+	err = run(SCANNER, "open", path, "r", "--", "open", path, "r", NULL);
+	sched_setaffinity(0, sizeof(all), &all);
+	return err;
+}
+
+/* The scanner's opens of @path on every CPU: @want on each. */
+static void scan_all(struct __test_metadata *_metadata, const char *path,
+		     int want)
+{
+	int cpu;
+
+	for (cpu = 0; cpu < ncpus(); cpu++)
+		EXPECT_EQ(want, scan_on(cpu, path)) {
+			TH_LOG("%s on CPU %d", path, cpu);
+		}
+	/* Control: an untagged task reads it. */
+	EXPECT_EQ(0, run(PLAIN, "open", path, "r", NULL));
+}
+
+/* A file's own label set and removed while every CPU holds its answer. */
+TEST_F(cache, own_label_set_and_removed)
+{
+	scan_all(_metadata, PUB "/f", 0);
+	ASSERT_EQ(0, set_label(PUB "/f", "SECRET"));
+	scan_all(_metadata, PUB "/f", EACCES);
+	ASSERT_EQ(0, set_label(PUB "/f", "UNCLASSIFIED"));
+	scan_all(_metadata, PUB "/f", 0);
+	ASSERT_EQ(0, set_label(PUB "/f", "TOP-SECRET"));
+	scan_all(_metadata, PUB "/f", EACCES);
+	ASSERT_EQ(0, removexattr(PUB "/f", "security.avfence"));
+	scan_all(_metadata, PUB "/f", 0);
+}
+
+/* Pin this process, and so the children it starts, to @cpu (-1: all). */
+static int pin(int cpu)
+{
+	cpu_set_t set;
+	int i;
+
+	CPU_ZERO(&set);
+	for (i = 0; i < ncpus(); i++)
+		if (cpu < 0 || i == cpu)
+			CPU_SET(i, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
+/* The agent itself holds the answer, open in a live process (on CPU 0). */
+TEST_F(cache, relabel_while_agent_runs)
+{
+	struct child c;
+
+	ASSERT_EQ(0, pin(0));
+	ASSERT_EQ(0, spawn(&c, SCANNER, "open", PUB "/f", "r", "--", "wait",
+			   "--", "open", PUB "/f", "r", NULL));
+	pin(-1);
+	EXPECT_EQ(0, child_result(&c));
+	child_settle(c.pid);
+	ASSERT_EQ(0, set_label(PUB "/f", "SECRET"));
+	ASSERT_EQ(0, child_go(&c));
+	EXPECT_EQ(EACCES, child_result(&c));
+	child_wait(&c);
+	EXPECT_EQ(0, run(PLAIN, "open", PUB "/f", "r", NULL));
+}
+
+/* Labelling one name of an inode reaches every hard link of it. */
+TEST_F(cache, hardlink_relabelled_by_other_name)
+{
+	ASSERT_EQ(0, link(PUB "/f", PUB "/sub/link"));
+	scan_all(_metadata, PUB "/sub/link", 0);
+	ASSERT_EQ(0, set_label(PUB "/f", "SECRET"));
+	scan_all(_metadata, PUB "/sub/link", EACCES);
+}
+
+/* A directory's label reaches the cached files below it. */
+TEST_F(cache, ancestor_labelled)
+{
+	scan_all(_metadata, PUB "/sub/g", 0);
+	ASSERT_EQ(0, set_label(PUB, "SECRET"));
+	scan_all(_metadata, PUB "/sub/g", EACCES);
+	ASSERT_EQ(0, removexattr(PUB, "security.avfence"));
+	scan_all(_metadata, PUB "/sub/g", 0);
+}
+
+/* Moving a directory moves the cached files below it under a new label. */
+TEST_F(cache, ancestor_renamed)
+{
+	scan_all(_metadata, PUB "/sub/g", 0);
+	ASSERT_EQ(0, rename(PUB "/sub", SEC "/sub"));
+	scan_all(_metadata, SEC "/sub/g", EACCES);
+	ASSERT_EQ(0, rename(SEC "/sub", PUB "/sub"));
+	scan_all(_metadata, PUB "/sub/g", 0);
+}
+
+/* The file itself moved into a classified directory. */
+TEST_F(cache, file_renamed)
+{
+	scan_all(_metadata, PUB "/f", 0);
+	ASSERT_EQ(0, rename(PUB "/f", SEC "/f"));
+	scan_all(_metadata, SEC "/f", EACCES);
+}
+
+/*
+ * A name unlinked and created again: a new inode (which may reuse the
+ * freed one's memory) must not inherit the old one's cached answer.
+ */
+TEST_F(cache, unlinked_and_recreated)
+{
+	int i;
+
+	for (i = 0; i < 20; i++) {
+		ASSERT_EQ(0, write_file(PUB "/r", "x\n"));
+		ASSERT_EQ(0, set_label(PUB "/r", "SECRET"));
+		scan_all(_metadata, PUB "/r", EACCES);
+		ASSERT_EQ(0, unlink(PUB "/r"));
+		ASSERT_EQ(0, write_file(PUB "/r", "x\n"));
+		scan_all(_metadata, PUB "/r", 0);
+		ASSERT_EQ(0, unlink(PUB "/r"));
+	}
+	/* Replaced by a rename of a classified file over it. */
+	ASSERT_EQ(0, write_file(PUB "/r", "x\n"));
+	scan_all(_metadata, PUB "/r", 0);
+	ASSERT_EQ(0, write_file(PUB "/s", "x\n"));
+	ASSERT_EQ(0, set_label(PUB "/s", "SECRET"));
+	ASSERT_EQ(0, rename(PUB "/s", PUB "/r"));
+	scan_all(_metadata, PUB "/r", EACCES);
+}
+
+/* A policy "label" line, loaded and dropped, while files are cached. */
+TEST_F(cache, policy_label_line)
+{
+	scan_all(_metadata, PUB "/sub/g", 0);
+	scan_all(_metadata, PUB "/f", 0);
+	ASSERT_EQ(0, load_policy(LEVELS "default UNCLASSIFIED\nmode enforce\n"
+				 "subject " SCANNER " OFFICIAL\n"
+				 "label " PUB "/sub SECRET\n"
+				 "label " PUB "/f SECRET\n"));
+	scan_all(_metadata, PUB "/sub/g", EACCES);
+	scan_all(_metadata, PUB "/f", EACCES);
+	ASSERT_EQ(0, load_scanner("enforce", "OFFICIAL"));
+	scan_all(_metadata, PUB "/sub/g", 0);
+	scan_all(_metadata, PUB "/f", 0);
+}
+
+/* A filesystem unmounted and another mounted in its place. */
+TEST_F(cache, remounted)
+{
+	ASSERT_EQ(0, mkdirs(TMP "/mnt"));
+	ASSERT_EQ(0, mount_tmpfs(TMP "/mnt"));
+	ASSERT_EQ(0, write_file(TMP "/mnt/h", "x\n"));
+	scan_all(_metadata, TMP "/mnt/h", 0);
+	ASSERT_EQ(0, umount2(TMP "/mnt", 0));
+	ASSERT_EQ(0, mount_tmpfs(TMP "/mnt"));
+	ASSERT_EQ(0, set_label(TMP "/mnt", "SECRET"));
+	ASSERT_EQ(0, write_file(TMP "/mnt/h", "x\n"));
+	scan_all(_metadata, TMP "/mnt/h", EACCES);
+	ASSERT_EQ(0, umount2(TMP "/mnt", 0));
+	ASSERT_EQ(0, mount_tmpfs(TMP "/mnt"));
+	ASSERT_EQ(0, write_file(TMP "/mnt/h", "x\n"));
+	scan_all(_metadata, TMP "/mnt/h", 0);
+}
+
+/* Labels set on other files leave this one's answer right. */
+TEST_F(cache, other_files_labelled)
+{
+	char path[64];
+	int i;
+
+	scan_all(_metadata, PUB "/f", 0);
+	for (i = 0; i < 64; i++) {
+		snprintf(path, sizeof(path), PUB "/o%d", i);
+		ASSERT_EQ(0, write_file(path, "x\n"));
+		ASSERT_EQ(0, set_label(path, "SECRET"));
+	}
+	scan_all(_metadata, PUB "/f", 0);
+	scan_all(_metadata, PUB "/o7", EACCES);
+	ASSERT_EQ(0, set_label(PUB "/f", "SECRET"));
+	scan_all(_metadata, PUB "/f", EACCES);
+}
+
+/*
+ * The fast path answers only from the label cache, which holds no
+ * kernel file: /proc/kcore stays a raw device even for a scanner cleared
+ * for everything, however often it reads files.
+ */
+TEST_F(cache, kcore_cleared_for_all)
+{
+	if (access("/proc/kcore", F_OK))
+		SKIP(return, "no /proc/kcore in this kernel (CONFIG_PROC_KCORE)");
+	ASSERT_EQ(0, load_scanner("enforce", "TOP-SECRET"));
+	scan_all(_metadata, PUB "/f", 0);
+	EXPECT_EQ(EPERM, run(SCANNER, "open", PUB "/f", "r", "--",
+			     "open", "/proc/kcore", "r", NULL));
+	EXPECT_EQ(0, run(PLAIN, "open", "/proc/kcore", "r", NULL));
+}
+
+TEST_HARNESS_MAIN
