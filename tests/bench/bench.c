@@ -5,8 +5,17 @@
  *   bench setup ROOT            files, label directories, scan tree
  *   bench run CONFIG ROOT N     open+close and stat of each file, N times;
  *                               prints "AVFB CONFIG OP FILE NS_PER_OP"
- *   bench scan CONFIG DIR       walk DIR, open+read+close every file;
- *                               prints "AVFB CONFIG scan tree NS_PER_FILE"
+ *   bench scan CONFIG DIR [NAME [wait]]
+ *                               walk DIR, open+read+close every file;
+ *                               prints "AVFB CONFIG scan NAME NS_PER_FILE"
+ *                               (NAME "tree" by default); with "wait",
+ *                               wait for a byte on stdin after the warm-up
+ *                               walk (an administrator changes a label
+ *                               meanwhile)
+ *   bench label PATH LEVEL      set PATH's label
+ *   bench find CONFIG DIR       walk DIR, lstat every entry, open nothing
+ *                               but the directories (find DIR);
+ *                               prints "AVFB CONFIG find tree NS_PER_ENTRY"
  *   bench fanotify MOUNT        permission listener allowing everything
  *   bench sleepers N            fork N children that sleep until killed
  *   bench subjects DIR N        N small distinct executables DIR/sN
@@ -21,6 +30,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,15 +126,27 @@ static int setup(const char *root)
 		else if (files[i][0] == 'd')
 			label(dir, "OFFICIAL");
 	}
-	/* Scan tree: 100 directories of 100 files of 1 KiB, unlabelled. */
+	/*
+	 * Scan trees: 100 directories of 100 files of 1 KiB, unlabelled
+	 * (scan/), or each file labelled OFFICIAL itself (own/).  relabel/
+	 * holds a file and a directory labelled before a measured walk.
+	 */
 	for (i = 0; i < 100; i++) {
 		snprintf(dir, sizeof(dir), "%s/scan/%02u/", root, i);
+		mkdirs_for(dir);
+		snprintf(dir, sizeof(dir), "%s/own/%02u/", root, i);
 		mkdirs_for(dir);
 		for (j = 0; j < 100; j++) {
 			snprintf(path, sizeof(path), "%s/scan/%02u/%02u", root, i, j);
 			write_file(path, 1024);
+			snprintf(path, sizeof(path), "%s/own/%02u/%02u", root, i, j);
+			write_file(path, 1024);
+			label(path, "OFFICIAL");
 		}
 	}
+	snprintf(path, sizeof(path), "%s/relabel/dir/f", root);
+	mkdirs_for(path);
+	write_file(path, 100);
 	return 0;
 }
 
@@ -210,20 +232,67 @@ static long scan_dir(const char *dir, char *buf, size_t len)
 	return count;
 }
 
-static int scan(const char *config, const char *dir)
+static int scan(const char *config, const char *dir, const char *name,
+		bool wait)
 {
 	static char buf[65536];
 	long long t0, t;
 	long count;
+	char c;
 
 	scan_dir(dir, buf, sizeof(buf));	/* warm up */
+	if (wait) {
+		fflush(stdout);
+		if (read(0, &c, 1) != 1)
+			die("scan: wait");
+	}
 	t0 = now_ns();
 	count = scan_dir(dir, buf, sizeof(buf));
 	t = now_ns() - t0;
 	if (!count)
 		return 1;
-	printf("AVFB %s scan tree %lld\n", config, t / count);
-	printf("AVFB-SCAN %s files=%ld\n", config, count);
+	printf("AVFB %s scan %s %lld\n", config, name, t / count);
+	printf("AVFB-SCAN %s %s files=%ld\n", config, name, count);
+	return 0;
+}
+
+/* Entries below @dir, each lstat()ed; directories opened to be listed. */
+static long find_dir(const char *dir)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	struct stat st;
+	long count = 0;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (lstat(path, &st))
+			continue;
+		count++;
+		if (S_ISDIR(st.st_mode))
+			count += find_dir(path);
+	}
+	closedir(d);
+	return count;
+}
+
+static int find(const char *config, const char *dir)
+{
+	long long t0, t;
+	long count;
+
+	find_dir(dir);	/* warm up */
+	t0 = now_ns();
+	count = find_dir(dir);
+	t = now_ns() - t0;
+	if (!count)
+		return 1;
+	printf("AVFB %s find tree %lld\n", config, t / count);
 	return 0;
 }
 
@@ -332,8 +401,15 @@ int main(int argc, char **argv)
 		return setup(argv[2]);
 	if (argc == 5 && !strcmp(argv[1], "run"))
 		return run(argv[2], argv[3], atol(argv[4]));
-	if (argc == 4 && !strcmp(argv[1], "scan"))
-		return scan(argv[2], argv[3]);
+	if (argc >= 4 && argc <= 6 && !strcmp(argv[1], "scan"))
+		return scan(argv[2], argv[3], argc > 4 ? argv[4] : "tree",
+			    argc > 5 && !strcmp(argv[5], "wait"));
+	if (argc == 4 && !strcmp(argv[1], "find"))
+		return find(argv[2], argv[3]);
+	if (argc == 4 && !strcmp(argv[1], "label")) {
+		label(argv[2], argv[3]);
+		return 0;
+	}
 	if (argc == 3 && !strcmp(argv[1], "fanotify"))
 		fan_listener(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "sleepers"))

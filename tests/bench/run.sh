@@ -13,7 +13,8 @@
 # Environment: BENCH_ROUNDS (5), BENCH_N (2000 iterations per loop),
 # BENCH_WALL_ROUNDS (3 rounds of the wall-time boot), BENCH_WALL=0 (no
 # wall-time boot), BENCH_ICOUNT=0 (only one boot, on wall time),
-# BENCH_TIMEOUT (seconds per VM, 1800).
+# BENCH_TIMEOUT (seconds per VM, 1800), BENCH_QUICK=1 (while iterating:
+# only the noload, untagged and tagged phases, no peers, no scale rows).
 # Output: build/bench/KVER/{raw.txt,table.txt} (the table with the wall-time
 # columns), build/bench/KVER-wall/{raw.txt,table.txt}.  A benchmark, not a
 # test: targets are reported, never asserted.
@@ -108,7 +109,7 @@ boot() {
 	start=$(date +%s)
 	timeout -k 10 "${BENCH_TIMEOUT:-1800}" qemu-system-x86_64 "${qargs[@]}" \
 		-nographic -no-reboot -kernel "$kdir/vmlinuz" -initrd "$initrd" \
-		-append "console=ttyS0 no_timer_check quiet panic=-1 BENCH_ROUNDS=$r BENCH_N=$n" \
+		-append "console=ttyS0 no_timer_check quiet panic=-1 BENCH_ROUNDS=$r BENCH_N=$n BENCH_QUICK=${BENCH_QUICK:-0}" \
 		-serial mon:stdio -serial "file:$out/raw.txt" \
 		< /dev/null > "$out/console.log" 2>&1 || true
 	echo "bench[$kver]: VM done after $(( $(date +%s) - start ))s" >&2
