@@ -9,11 +9,16 @@
  * a hash table keyed by the task_struct pointer: lookups are lockless under
  * RCU, and only fork, exec and exit of tagged tasks write to it.
  *
- * A tag remembers the subject binary it came from and caches its clearance
- * for one policy generation.  When a new policy is loaded the tagged task
- * itself recomputes its clearance on its next check: the subject's
- * clearance in the new policy, or, if the binary was dropped from the
- * policy, the level of the same name, or the lowest level (fail closed).
+ * A tag remembers every subject binary its task ran (up to TAG_RAN_MAX)
+ * and caches its clearance for one policy generation: the lowest
+ * clearance and the intersection of the allow flags of all of them.  When
+ * a new policy is loaded, the clearance is computed again from all of
+ * them (tag_compute()), so that a flag one subject lacked does not come
+ * back because a later, lower subject has it.  Where the tag does not
+ * know every subject any more (more than TAG_RAN_MAX), or a binary was
+ * dropped from the policy, the clearance it had is a floor a reload may
+ * lower and never raise: the level of the same name in the new ladder
+ * (the lowest if there is none), and no allow flag of a dropped binary.
  */
 #include <linux/binfmts.h>
 #include <linux/hash.h>
@@ -23,6 +28,7 @@
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
+#include <linux/seqlock.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 
@@ -40,35 +46,58 @@
 /*
  * Subject binaries one tag remembers.  A task that ran more distinct
  * subjects than this is granted no write= directory and no connect=
- * socket at all (fail closed).
+ * socket at all, and a reload can only lower its clearance (fail closed).
  */
 #define TAG_RAN_MAX 8
+
+/*
+ * The clearance cached in one 64-bit word, so that the hot path reads it
+ * with one atomic load: the policy generation it is valid for, the allow
+ * flags and the level index.
+ */
+#define TAG_GEN_SHIFT	32
+#define TAG_ALLOW_SHIFT	16
+#define TAG_ALLOW_MASK	0xffffULL
+#define TAG_LEVEL_MASK	0xffffULL
 
 /**
  * struct avf_tag - the fence on one task
  * @node: link in the tag table
  * @rcu: for freeing after readers are done
  * @task: the task; only compared, never dereferenced
- * @subject: identity of the subject binary that tagged it
  * @cached: policy generation (bits 63-32), allow flags (31-16) and
  *          clearance level (15-0), valid for that generation only
+ * @name_lock: makes @clearance_name and @cached one consistent pair for
+ *             other tasks' readers
  * @clearance_name: name of the clearance last computed
  * @since: CLOCK_REALTIME ns when the task was tagged
  * @nran: entries of @ran in use, published with release; TAG_RAN_MAX + 1
  *        once the task ran more subjects than @ran holds
  * @ran: identity of every subject binary the task and its ancestors
- *       since tagging executed: its write= and connect= rights are what
- *       all of those subjects grant, under the policy in force
+ *       since tagging executed: its clearance is the lowest and its allow
+ *       flags the intersection of theirs, and its write= and connect=
+ *       rights are what all of them grant, under the policy in force
  *
- * After the tag is published only its own task writes @subject, @cached,
- * @clearance_name, @nran and @ran.
+ * After the tag is published only its own task writes @cached,
+ * @clearance_name, @nran and @ran; other tasks read them (ptrace, kill,
+ * status).  So that such a read never races with the write (defect 7 of
+ * issue 17, what KCSAN would report):
+ *
+ * - @cached is one atomic64_t: the fast path needs nothing else;
+ * - @clearance_name is written and read under @name_lock, a seqlock:
+ *   readers never block the writer and retry if it wrote meanwhile; the
+ *   writer, only ever the tag's own task, turns interrupts off, so that
+ *   a hook in an interrupt on the same CPU never spins on a write it
+ *   interrupted;
+ * - @ran entries are written once, before smp_store_release() of the
+ *   @nran that covers them, and never changed.
  */
 struct avf_tag {
 	struct hlist_node node;
 	struct rcu_head rcu;
 	const struct task_struct *task;
-	struct avf_subject_key subject;
 	atomic64_t cached;
+	seqlock_t name_lock;	/* @clearance_name vs other tasks' readers */
 	char clearance_name[AVFENCE_LEVEL_NAME_MAX];
 	u64 since;
 	u32 nran;
@@ -101,16 +130,100 @@ static struct avf_tag *tag_find(const struct task_struct *task)
 static u64 pack(const struct avf_policy *policy,
 	       const struct avf_clearance *c)
 {
-	return ((u64)(u32)policy->generation << 32) | ((u64)c->allow << 16) |
-	       c->level;
+	/* Every allow flag and every level index fit their field. */
+	BUILD_BUG_ON(__AVFENCE_ALLOW_ALL & ~TAG_ALLOW_MASK);
+	BUILD_BUG_ON(AVFENCE_LEVELS_MAX - 1 > TAG_LEVEL_MASK);
+	BUILD_BUG_ON(TAG_LEVEL_MASK >= 1ULL << TAG_ALLOW_SHIFT);
+	BUILD_BUG_ON(TAG_ALLOW_SHIFT + 16 > TAG_GEN_SHIFT);
+
+	return ((u64)(u32)policy->generation << TAG_GEN_SHIFT) |
+	       (((u64)c->allow & TAG_ALLOW_MASK) << TAG_ALLOW_SHIFT) |
+	       ((u64)c->level & TAG_LEVEL_MASK);
 }
 
+static void unpack(u64 cached, struct avf_clearance *c)
+{
+	c->level = cached & TAG_LEVEL_MASK;
+	c->allow = (cached >> TAG_ALLOW_SHIFT) & TAG_ALLOW_MASK;
+}
+
+static bool cached_current(u64 cached, const struct avf_policy *policy)
+{
+	return (u32)(cached >> TAG_GEN_SHIFT) == (u32)policy->generation;
+}
+
+/* Only the tag's own task, or the creator of an unpublished tag, calls this. */
 static void tag_set(struct avf_tag *tag, const struct avf_policy *policy,
 		    const struct avf_clearance *c)
 {
+	unsigned long flags;
+
+	write_seqlock_irqsave(&tag->name_lock, flags);
 	strscpy(tag->clearance_name, policy->levels.name[c->level],
 		sizeof(tag->clearance_name));
 	atomic64_set(&tag->cached, pack(policy, c));
+	write_sequnlock_irqrestore(&tag->name_lock, flags);
+}
+
+/*
+ * The floor of @tag under a new @policy: the level named as the clearance
+ * it had (the lowest if the new ladder has no such name), and the allow
+ * flags it had.
+ */
+static void tag_floor(const struct avf_tag *tag,
+		      const struct avf_policy *policy, struct avf_clearance *c)
+{
+	char name[AVFENCE_LEVEL_NAME_MAX];
+	unsigned int seq;
+	u64 cached;
+	int idx;
+
+	do {
+		seq = read_seqbegin(&tag->name_lock);
+		memcpy(name, tag->clearance_name, sizeof(name));
+		cached = atomic64_read(&tag->cached);
+	} while (read_seqretry(&tag->name_lock, seq));
+	unpack(cached, c);
+	idx = avf_levels_find(&policy->levels, name,
+			      strnlen(name, sizeof(name)));
+	c->level = idx >= 0 ? idx : 0;
+}
+
+/*
+ * The clearance of @tag's task under @policy, computed from every subject
+ * it ran: the lowest clearance, and the allow flags all of them have.
+ * A binary dropped from @policy counts as the floor with no flag; if the
+ * task ran more subjects than the tag remembers, the floor counts too, so
+ * that those it forgot can only have lowered it.
+ */
+static void tag_compute(const struct avf_tag *tag,
+			const struct avf_policy *policy,
+			struct avf_clearance *c)
+{
+	const struct avf_subject *subject;
+	struct avf_clearance floor;
+	bool use_floor, dropped = false;
+	u32 i, n;
+
+	/* pairs with tag_ran(): the keys counted are written */
+	n = smp_load_acquire(&tag->nran);
+	use_floor = n > TAG_RAN_MAX;
+	c->level = U32_MAX;
+	c->allow = __AVFENCE_ALLOW_ALL;
+	for (i = 0; i < min_t(u32, n, TAG_RAN_MAX); i++) {
+		subject = avf_policy_find(policy, &tag->ran[i]);
+		if (!subject) {
+			dropped = true;
+			continue;
+		}
+		c->level = min(c->level, subject->clearance);
+		c->allow &= subject->allow;
+	}
+	if (use_floor || dropped || c->level == U32_MAX) {
+		tag_floor(tag, policy, &floor);
+		c->level = min(c->level, floor.level);
+		c->allow &= dropped ? 0 : floor.allow;
+	}
 }
 
 /*
@@ -121,27 +234,13 @@ static bool tag_clearance(const struct avf_tag *tag,
 			  const struct avf_policy *policy,
 			  struct avf_clearance *c)
 {
-	const struct avf_subject *subject;
 	u64 cached = atomic64_read(&tag->cached);
-	int idx;
 
-	if ((u32)(cached >> 32) == (u32)policy->generation) {
-		c->level = cached & 0xffff;
-		c->allow = (cached >> 16) & 0xffff;
+	if (cached_current(cached, policy)) {
+		unpack(cached, c);
 		return true;
 	}
-	subject = avf_policy_find(policy, &tag->subject);
-	if (subject) {
-		c->level = subject->clearance;
-		c->allow = subject->allow;
-		return false;
-	}
-	/* Dropped from the policy: same level name, else the lowest. */
-	idx = avf_levels_find(&policy->levels, tag->clearance_name,
-			      strnlen(tag->clearance_name,
-				      sizeof(tag->clearance_name)));
-	c->level = idx >= 0 ? idx : 0;
-	c->allow = 0;
+	tag_compute(tag, policy, c);
 	return false;
 }
 
@@ -160,6 +259,8 @@ static int tag_insert(const struct task_struct *task,
 	tag = kmemdup(init, sizeof(*tag), gfp);
 	if (!tag)
 		return -ENOMEM;
+	/* A copied lock is no lock: this tag gets its own. */
+	seqlock_init(&tag->name_lock);
 	tag->task = task;
 	tag->since = ktime_get_real_ns();
 	spin_lock_irqsave(&avf_tags_lock, flags);
@@ -184,7 +285,7 @@ static void tag_init(struct avf_tag *tag, const struct avf_policy *policy,
 	};
 
 	memset(tag, 0, sizeof(*tag));
-	tag->subject = subject->key;
+	seqlock_init(&tag->name_lock);
 	tag->ran[0] = subject->key;
 	tag->nran = 1;
 	tag_set(tag, policy, &c);
@@ -452,12 +553,11 @@ static int subject_exec(const struct file *file)
 	if (avf_current_clearance(policy, &c)) {
 		tag = tag_find(current);
 		tag_ran(tag, &key);
-		if (subject->clearance < c.level) {
-			new.level = subject->clearance;
-			new.allow = subject->allow & c.allow;
-			tag->subject = key;
+		/* The lowest clearance and the flags every subject has. */
+		new.level = min(c.level, subject->clearance);
+		new.allow = c.allow & subject->allow;
+		if (new.level != c.level || new.allow != c.allow)
 			tag_set(tag, policy, &new);
-		}
 		rcu_read_unlock();
 		return 0;
 	}

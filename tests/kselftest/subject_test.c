@@ -12,7 +12,10 @@
  *
  * Policy: SCANNER at OFFICIAL, enforce.
  */
+#include <sys/sysmacros.h>
+
 #include "common.h"
+#include "doors.h"
 
 #define SCANNER_MOVED	"/opt/av/bin/scanner.moved"
 #define SCANNER_LINK	"/opt/av/bin/scanner.link"
@@ -141,6 +144,91 @@ TEST_F(subject, lower_clearance_kept)
 			      "open", TMP "/secret", "r", NULL));
 	EXPECT_EQ(0, run(TMP "/high", "exec", SCANNER,
 			 "open", TMP "/official", "r", NULL));
+}
+
+/*
+ * A task that ran SCANNER (TOP-SECRET, no exception) and then LOW
+ * (OFFICIAL, allow=raw-devices) has the lower clearance and only the
+ * exceptions both have: none.  A policy reload computes them again from
+ * every subject the task ran, not from the last one alone, so the raw
+ * device stays refused (issue 17, defect 1).
+ */
+#define RELOAD_POLICY LEVELS "default UNCLASSIFIED\nmode enforce\n" \
+	"subject " SCANNER " TOP-SECRET\n" \
+	"subject " TMP "/low OFFICIAL allow=raw-devices\n"
+
+/*
+ * A node of brd's /dev/ram0 in TMP: a raw device wherever its node is.
+ * (Not /dev/mem: opening it is also a lockdown door, which no allow=
+ * opens.)
+ */
+static int make_raw_node(void)
+{
+	int i;
+
+	if (!module_is_loaded("brd"))
+		load_extra_module("brd", "rd_nr=1 rd_size=1024");
+	for (i = 0; i < 50 && !module_is_loaded("brd"); i++)
+		usleep(100000);
+	return mknod(TMP "/ram0", S_IFBLK | 0600, makedev(1, 0)) ? -errno : 0;
+}
+
+TEST_F(subject, lower_clearance_kept_reload)
+{
+	struct child c;
+
+	ASSERT_EQ(0, make_raw_node());
+	ASSERT_EQ(0, copy_file(PLAIN, TMP "/low", 0755));
+	ASSERT_EQ(0, load_policy(RELOAD_POLICY));
+	/* Controls: untagged, and LOW alone (its exception), open it. */
+	EXPECT_EQ(0, run(PLAIN, "open", TMP "/ram0", "r", NULL));
+	EXPECT_EQ(0, run(TMP "/low", "open", TMP "/ram0", "r", NULL));
+	EXPECT_EQ(EPERM, run(SCANNER, "open", TMP "/ram0", "r", NULL));
+
+	ASSERT_EQ(0, spawn(&c, SCANNER, "exec", TMP "/low",
+			   "wait", "--", "open", TMP "/ram0", "r", "--",
+			   "wait", "--", "open", TMP "/ram0", "r", "--",
+			   "open", TMP "/secret", "r", "--",
+			   "open", TMP "/official", "r", NULL));
+	/* Before a reload. */
+	child_settle(c.pid);
+	ASSERT_EQ(0, child_go(&c));
+	EXPECT_EQ(EPERM, child_result(&c));
+	/* The same policy again: a new generation, computed anew. */
+	child_settle(c.pid);
+	ASSERT_EQ(0, load_policy(RELOAD_POLICY));
+	ASSERT_EQ(0, child_go(&c));
+	EXPECT_EQ(EPERM, child_result(&c));
+	EXPECT_EQ(EACCES, child_result(&c));	/* still OFFICIAL */
+	EXPECT_EQ(0, child_result(&c));
+	EXPECT_EQ(0, child_wait(&c));
+}
+
+/*
+ * The reverse order after a reload: LOW (OFFICIAL, raw-devices), then
+ * SCANNER (TOP-SECRET, none): OFFICIAL, and no exception either.
+ */
+TEST_F(subject, flags_intersected_reload)
+{
+	struct child c;
+
+	ASSERT_EQ(0, make_raw_node());
+	ASSERT_EQ(0, copy_file(PLAIN, TMP "/low", 0755));
+	ASSERT_EQ(0, load_policy(RELOAD_POLICY));
+	/* Controls: untagged, and LOW alone, open it. */
+	EXPECT_EQ(0, run(PLAIN, "open", TMP "/ram0", "r", NULL));
+	EXPECT_EQ(0, run(TMP "/low", "open", TMP "/ram0", "r", NULL));
+	ASSERT_EQ(0, spawn(&c, TMP "/low", "exec", SCANNER,
+			   "open", TMP "/ram0", "r", "--",
+			   "wait", "--", "open", TMP "/ram0", "r", "--",
+			   "open", TMP "/secret", "r", NULL));
+	EXPECT_EQ(EPERM, child_result(&c));
+	child_settle(c.pid);
+	ASSERT_EQ(0, load_policy(RELOAD_POLICY));
+	ASSERT_EQ(0, child_go(&c));
+	EXPECT_EQ(EPERM, child_result(&c));
+	EXPECT_EQ(EACCES, child_result(&c));
+	EXPECT_EQ(EACCES, child_wait(&c));
 }
 
 /* A script is a subject too: its interpreter runs fenced. */
