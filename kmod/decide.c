@@ -326,3 +326,27 @@ const char *avf_route_name(u32 route)
 		return "unknown";
 	return names[route];
 }
+
+/**
+ * avf_measure_event_name - the name of a measurement record's event
+ * @event: enum avfence_measure_event
+ *
+ * The word of the ASCII measurement log (securityfs) and of avfencectl's
+ * reading of it.
+ *
+ * Return: a static string; "unknown" for a value out of range.
+ */
+const char *avf_measure_event_name(u32 event)
+{
+	switch (event) {
+	case AVFENCE_MEASURE_MODULE_LOAD:
+		return "module-load";
+	case AVFENCE_MEASURE_POLICY_LOAD:
+		return "policy-load";
+	case AVFENCE_MEASURE_MODE:
+		return "mode";
+	case AVFENCE_MEASURE_LOCK:
+		return "lock";
+	}
+	return "unknown";
+}

@@ -56,6 +56,7 @@ u32 avf_label_level(const struct avf_levels *levels, const char *label,
 enum avf_verdict avf_decide(u32 clearance, u32 level, u32 mode);
 bool avf_mode_valid(u32 mode);
 const char *avf_route_name(u32 route);
+const char *avf_measure_event_name(u32 event);
 const char *avf_allow_name(u32 flag);
 bool avf_list_path_valid(const char *s, size_t len);
 bool avf_connect_name_valid(const char *s, size_t len);

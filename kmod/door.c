@@ -147,28 +147,36 @@ int hook_capable(const struct cred *cred, struct user_namespace *ns, int cap,
 	return err;
 }
 
+/*
+ * What a file or a buffer handed to the kernel is to become: a module, a
+ * kexec image, or a policy or certificate the kernel trusts.  @id is an
+ * enum kernel_read_file_id; enum kernel_load_data_id numbers the same
+ * kinds alike (security.h builds both from one list; checked below).
+ */
+static int fence_kernel_load(enum kernel_read_file_id id,
+			     const char *module_call, const char *kexec_call)
+{
+	switch (id) {
+	case READING_MODULE:
+		return avf_fence_door(AVFENCE_ROUTE_KERNEL_MODULE, 0,
+				      module_call);
+	case READING_KEXEC_IMAGE:
+	case READING_KEXEC_INITRAMFS:
+		return avf_fence_door(AVFENCE_ROUTE_KEXEC, 0, kexec_call);
+	case READING_POLICY:
+	case READING_X509_CERTIFICATE:
+		return avf_fence_door(AVFENCE_ROUTE_LOCKDOWN, 0,
+				      "kernel policy or certificate");
+	default:
+		return 0;
+	}
+}
+
 int hook_kernel_read_file(struct file *file, enum kernel_read_file_id id,
 			  bool contents)
 {
-	int err = 0;
+	int err = fence_kernel_load(id, "finit_module", "kexec_file_load");
 
-	switch (id) {
-	case READING_MODULE:
-		err = avf_fence_door(AVFENCE_ROUTE_KERNEL_MODULE, 0,
-					"finit_module");
-		break;
-	case READING_KEXEC_IMAGE:
-	case READING_KEXEC_INITRAMFS:
-		err = avf_fence_door(AVFENCE_ROUTE_KEXEC, 0, "kexec_file_load");
-		break;
-	case READING_POLICY:
-	case READING_X509_CERTIFICATE:
-		err = avf_fence_door(AVFENCE_ROUTE_LOCKDOWN, 0,
-					"kernel policy or certificate");
-		break;
-	default:
-		break;
-	}
 	if (!err)
 		err = avf_orig.kernel_read_file(file, id, contents);
 	avf_hook_leave();
@@ -177,25 +185,17 @@ int hook_kernel_read_file(struct file *file, enum kernel_read_file_id id,
 
 int hook_kernel_load_data(enum kernel_load_data_id id, bool contents)
 {
-	int err = 0;
+	int err;
 
-	switch (id) {
-	case LOADING_MODULE:
-		err = avf_fence_door(AVFENCE_ROUTE_KERNEL_MODULE, 0,
-					"init_module");
-		break;
-	case LOADING_KEXEC_IMAGE:
-	case LOADING_KEXEC_INITRAMFS:
-		err = avf_fence_door(AVFENCE_ROUTE_KEXEC, 0, "kexec_load");
-		break;
-	case LOADING_POLICY:
-	case LOADING_X509_CERTIFICATE:
-		err = avf_fence_door(AVFENCE_ROUTE_LOCKDOWN, 0,
-					"kernel policy or certificate");
-		break;
-	default:
-		break;
-	}
+	BUILD_BUG_ON((int)LOADING_MODULE != (int)READING_MODULE);
+	BUILD_BUG_ON((int)LOADING_KEXEC_IMAGE != (int)READING_KEXEC_IMAGE);
+	BUILD_BUG_ON((int)LOADING_KEXEC_INITRAMFS !=
+		     (int)READING_KEXEC_INITRAMFS);
+	BUILD_BUG_ON((int)LOADING_POLICY != (int)READING_POLICY);
+	BUILD_BUG_ON((int)LOADING_X509_CERTIFICATE !=
+		     (int)READING_X509_CERTIFICATE);
+	err = fence_kernel_load((enum kernel_read_file_id)id, "init_module",
+				"kexec_load");
 	if (!err)
 		err = avf_orig.kernel_load_data(id, contents);
 	avf_hook_leave();

@@ -30,6 +30,7 @@
 #include <linux/tpm.h>
 
 #include "hook.h"
+#include "decide.h"
 #include "measure.h"
 
 /*
@@ -318,21 +319,6 @@ static int binary_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-static const char *event_name(u16 event)
-{
-	switch (event) {
-	case AVFENCE_MEASURE_MODULE_LOAD:
-		return "module-load";
-	case AVFENCE_MEASURE_POLICY_LOAD:
-		return "policy-load";
-	case AVFENCE_MEASURE_MODE:
-		return "mode";
-	case AVFENCE_MEASURE_LOCK:
-		return "lock";
-	}
-	return "unknown";
-}
-
 static const char *mode_word(u32 mode)
 {
 	switch (mode) {
@@ -363,7 +349,7 @@ static int ascii_show(struct seq_file *m, void *v)
 		seq_printf(m, "%u ", rec_pcr);
 	seq_printf(m, "%*phN %llu %s digest=%*phN generation=%llu mode=%s pid=%u realtime=%llu.%09llu boottime=%llu.%09llu\n",
 		   SHA256_DIGEST_SIZE, sum, le64_to_cpu(rec->seq),
-		   event_name(le16_to_cpu(rec->event)),
+		   avf_measure_event_name(le16_to_cpu(rec->event)),
 		   AVFENCE_DIGEST_LEN, rec->digest,
 		   le64_to_cpu(rec->generation),
 		   mode_word(le32_to_cpu(rec->mode)), le32_to_cpu(rec->pid),

@@ -93,21 +93,6 @@ void mlog_free(struct mlog *log)
 	log->nr = 0;
 }
 
-const char *mlog_event_name(uint16_t event)
-{
-	switch (event) {
-	case AVFENCE_MEASURE_MODULE_LOAD:
-		return "module-load";
-	case AVFENCE_MEASURE_POLICY_LOAD:
-		return "policy-load";
-	case AVFENCE_MEASURE_MODE:
-		return "mode";
-	case AVFENCE_MEASURE_LOCK:
-		return "lock";
-	}
-	return "unknown";
-}
-
 /**
  * mlog_replay - check a log and compute the PCR value it leads to
  * @log: the records

@@ -51,7 +51,6 @@ void mlog_free(struct mlog *log);
 int mlog_replay(const struct mlog *log, uint32_t pcr, uint8_t out[32],
 		char *why, size_t why_len);
 void mlog_state(const struct mlog *log, struct mstate *st);
-const char *mlog_event_name(uint16_t event);
 int quote_parse(const uint8_t *msg, size_t len, struct quote *q,
 		char *why, size_t why_len);
 int hex_decode(const char *hex, uint8_t *out, size_t max, size_t *len);

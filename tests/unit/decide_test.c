@@ -224,4 +224,16 @@ TEST(ipc_rule)
 	}
 }
 
+/* The words of the ASCII measurement log (kmod/measure.c). */
+TEST(measure_event_names)
+{
+	EXPECT_STREQ("module-load",
+		     avf_measure_event_name(AVFENCE_MEASURE_MODULE_LOAD));
+	EXPECT_STREQ("policy-load",
+		     avf_measure_event_name(AVFENCE_MEASURE_POLICY_LOAD));
+	EXPECT_STREQ("mode", avf_measure_event_name(AVFENCE_MEASURE_MODE));
+	EXPECT_STREQ("lock", avf_measure_event_name(AVFENCE_MEASURE_LOCK));
+	EXPECT_STREQ("unknown", avf_measure_event_name(0xffff));
+}
+
 TEST_HARNESS_MAIN
