@@ -5,7 +5,8 @@
  *
  * Audit record (type AUDIT_KERNEL_OTHER, 1316), fields in this order:
  *	avfence=denied|audit route=ROUTE pid=N comm="..." exe="..."
- *	clearance=LEVEL [label="LEVEL"] path="..."|what="..."|socket="..."
+ *	clearance=LEVEL [label="LEVEL"] [what="OP"] path="..."|what="..."|socket="..."
+ * (what="OP" before path= names the change of a write or mount refusal)
  * Strings that could hold spaces, quotes or control characters are
  * written in hex, as the audit subsystem itself does (ausearch -i decodes
  * them).  The format is stable: Documentation/admin-guide.rst documents
@@ -53,13 +54,15 @@ bool avf_audit_wanted(void)
  * @route: enum avfence_route
  * @clearance: the task's clearance
  * @label: the file's level, or "" for side doors
+ * @op: the change refused ("unlink", ...), or NULL
  * @key: "path" or "what"
  * @value: the file's path or what was attempted
  *
  * Context: any; never sleeps.
  */
 void avf_audit_refusal(bool denied, u32 route, const char *clearance,
-		       const char *label, const char *key, const char *value)
+		       const char *label, const char *op, const char *key,
+		       const char *value)
 {
 	bool wanted = avf_event_wanted();
 	struct audit_buffer *ab = NULL;
@@ -81,6 +84,8 @@ void avf_audit_refusal(bool denied, u32 route, const char *clearance,
 		audit_log_format(ab, " clearance=%s", clearance);
 		if (label[0])
 			log_string(ab, "label", label);
+		if (op)
+			log_string(ab, "what", op);
 		log_string(ab, key, value);
 		audit_log_end(ab);
 	}

@@ -9,6 +9,7 @@
 
 bool avf_audit_wanted(void);
 void avf_audit_refusal(bool denied, u32 route, const char *clearance,
-		       const char *label, const char *key, const char *value);
+		       const char *label, const char *op, const char *key,
+		       const char *value);
 
 #endif /* _AVFENCE_AUDIT_H */

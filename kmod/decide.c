@@ -161,6 +161,55 @@ enum avf_verdict avf_decide(u32 clearance, u32 level, u32 mode)
 }
 
 /**
+ * avf_decide_write - the verdict on a change to the file system
+ * @nsubjects: subject binaries the task ran (AVF_TASK_SUBJECTS_MAX at
+ *	most); 0 if it is granted nothing (untracked, or one of them is no
+ *	subject any more)
+ * @granted: bit i set if a write= directory of subject i holds the place
+ * @mode: enum avfence_mode in force
+ *
+ * A task may change a place only if every subject it ran grants it: a
+ * subject without write= grants nothing, so neither does the task.
+ *
+ * Return: AVF_ALLOW, AVF_DENY or AVF_AUDIT.
+ */
+enum avf_verdict avf_decide_write(u32 nsubjects, u32 granted, u32 mode)
+{
+	u32 all = nsubjects >= 32 ? ~0u : (1u << nsubjects) - 1;
+
+	if (nsubjects && (granted & all) == all)
+		return AVF_ALLOW;
+	return mode == AVFENCE_MODE_AUDIT ? AVF_AUDIT : AVF_DENY;
+}
+
+/**
+ * avf_proc_pid_is - does a top-level /proc entry name process @tgid?
+ * @name: the entry's name, NUL-terminated
+ * @tgid: the process id, in the pid namespace of that procfs
+ *
+ * /proc spells a pid in decimal without sign or leading zero; anything
+ * else ("self", "sys", "01") is not a process directory.
+ *
+ * Return: true if @name is @tgid.
+ */
+bool avf_proc_pid_is(const char *name, u32 tgid)
+{
+	unsigned long long v = 0;
+	const char *p = name;
+
+	if (*p < '1' || *p > '9')
+		return false;
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return false;
+		v = v * 10 + (unsigned long long)(*p - '0');
+		if (v > 0xffffffffULL)
+			return false;
+	}
+	return v == tgid;
+}
+
+/**
  * avf_mode_valid - is @mode a mode a policy may set?
  * @mode: the value received
  *

@@ -55,6 +55,8 @@ u32 avf_label_level(const struct avf_levels *levels, const char *label,
 		    size_t len, bool *unknown);
 enum avf_verdict avf_decide(u32 clearance, u32 level, u32 mode);
 bool avf_mode_valid(u32 mode);
+enum avf_verdict avf_decide_write(u32 nsubjects, u32 granted, u32 mode);
+bool avf_proc_pid_is(const char *name, u32 tgid);
 const char *avf_route_name(u32 route);
 const char *avf_measure_event_name(u32 event);
 const char *avf_allow_name(u32 flag);

@@ -100,8 +100,10 @@ out_missed:
  * @label: the file's level, or its raw label if unknown; "" if no file
  * @unknown: the label names no level
  * @err: the label could not be read (then @label is empty)
+ * @op: the change refused (write and mount routes: "unlink", ...), or NULL
  */
 struct avf_report {
+	const char *op;
 	u32 route;
 	enum avf_verdict verdict;
 	char clearance[AVFENCE_LEVEL_NAME_MAX];
@@ -151,20 +153,21 @@ static int report(const struct avf_report *r, bool log, const char *key,
 	int ret = count(r);
 
 	avf_audit_refusal(r->verdict == AVF_DENY, r->route, r->clearance,
-			  r->label, key, value);
+			  r->label, r->op, key, value);
 	if (!log)
 		return ret;
 	/* pid is the process (as in audit records and events), tid the thread. */
 	get_task_comm(comm, current);
 	qc = avf_log_quote(comm);
 	qv = avf_log_quote(value);
-	pr_notice("%s %s pid=%d tid=%d comm=" AVF_LOG_STR_FMT " clearance=%s%s%s%s%s %s=" AVF_LOG_STR_FMT "\n",
+	pr_notice("%s %s pid=%d tid=%d comm=" AVF_LOG_STR_FMT " clearance=%s%s%s%s%s%s%s %s=" AVF_LOG_STR_FMT "\n",
 		  r->verdict == AVF_DENY ? "denied" : "audit",
 		  avf_route_name(r->route), task_tgid_nr(current),
 		  task_pid_nr(current), qc, (int)strlen(comm), comm, qc,
 		  r->clearance, r->label[0] ? " label=" : "", r->label,
 		  r->unknown ? " (unknown, taken as highest)" : "",
-		  r->err ? " (label unreadable)" : "", key, qv,
+		  r->err ? " (label unreadable)" : "",
+		  r->op ? " what=" : "", r->op ? r->op : "", key, qv,
 		  (int)strlen(value), value, qv);
 	return ret;
 }
@@ -187,6 +190,37 @@ static int report_path(const struct avf_report *r, const struct path *path,
 	if (buf)
 		name = path ? d_path(path, buf, PATH_MAX) :
 			      dentry_path_raw(dentry, buf, PATH_MAX);
+	ret = report(r, log, "path", IS_ERR_OR_NULL(name) ? "?" : name);
+	kfree(buf);
+	return ret;
+}
+
+/*
+ * Report with the path of an entry @leaf of the directory @dir that does
+ * not exist (yet): d_path() of the entry itself would say "(deleted)".
+ */
+static int report_entry(const struct avf_report *r, struct vfsmount *mnt,
+			struct dentry *dir, const char *leaf)
+{
+	const size_t room = PATH_MAX - NAME_MAX - 2;
+	struct path p = { .mnt = mnt, .dentry = dir };
+	bool log = log_allowed();
+	char *buf, *name = NULL;
+	size_t n;
+	int ret;
+
+	if (!log && !avf_audit_wanted())
+		return count(r);
+	buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (buf)
+		name = mnt ? d_path(&p, buf, room) :
+			     dentry_path_raw(dir, buf, room);
+	if (!IS_ERR_OR_NULL(name)) {
+		/* d_path() wrote at the end of @room: NAME_MAX + 3 bytes follow. */
+		n = strlen(name);
+		snprintf(name + n, PATH_MAX - (name + n - buf), "%s%s",
+			 n && name[n - 1] == '/' ? "" : "/", leaf);
+	}
 	ret = report(r, log, "path", IS_ERR_OR_NULL(name) ? "?" : name);
 	kfree(buf);
 	return ret;
@@ -455,6 +489,54 @@ int avf_fence_move(enum avfence_route route, struct dentry *dentry,
 }
 
 /**
+ * avf_fence_change - refuse a change to the filesystem or its mounts
+ * @route: AVFENCE_ROUTE_WRITE or AVFENCE_ROUTE_MOUNT
+ * @op: the change, for the log: "open", "unlink", "bind", ...
+ * @mnt: the mount @dentry was reached through, or NULL (then the path
+ *	within its filesystem is logged)
+ * @dentry: the object changed, or the directory whose entries change
+ *
+ * The caller (write.c) decided that current may not make this change:
+ * this counts it, logs it with @op and the path, and in audit mode lets
+ * it through.
+ *
+ * Context: process context.
+ * Return: 0 in audit mode (or if current is no longer fenced), else
+ * -EACCES for a write and -EPERM for a mount.
+ */
+int avf_fence_change(enum avfence_route route, const char *op,
+		     struct vfsmount *mnt, struct dentry *dentry)
+{
+	struct avf_report r = { .route = route, .op = op };
+	struct avf_policy *policy;
+	struct avf_clearance c;
+	int ret;
+
+	rcu_read_lock();
+	policy = rcu_dereference(avf_policy);
+	if (!policy || !avf_current_clearance(policy, &c)) {
+		rcu_read_unlock();
+		return 0;
+	}
+	set_names(&r, policy, &c);
+	r.verdict = READ_ONCE(policy->mode) == AVFENCE_MODE_AUDIT ?
+		    AVF_AUDIT : AVF_DENY;
+	rcu_read_unlock();
+	if (!IS_ROOT(dentry) && (d_is_negative(dentry) || d_unhashed(dentry))) {
+		/* A name to be created: the directory's path and the name. */
+		ret = report_entry(&r, mnt, dentry->d_parent,
+				   (const char *)dentry->d_name.name);
+	} else if (mnt) {
+		struct path p = { .mnt = mnt, .dentry = dentry };
+
+		ret = report_path(&r, &p, dentry);
+	} else {
+		ret = report_path(&r, NULL, dentry);
+	}
+	return ret && route == AVFENCE_ROUTE_MOUNT ? -EPERM : ret;
+}
+
+/**
  * avf_fence_door - may current use a side door?
  * @route: the door
  * @allow: the AVFENCE_ALLOW_* flag that opens it, or 0 if none can
@@ -537,7 +619,7 @@ void avf_fence_report_connect(const struct avf_connect_report *cr)
 
 	count(&r);
 	avf_audit_refusal(r.verdict == AVF_DENY, r.route, cr->clearance,
-			  cr->peer, "socket", cr->socket);
+			  cr->peer, NULL, "socket", cr->socket);
 	if (!log_allowed())
 		return;
 	get_task_comm(comm, current);

@@ -16,6 +16,8 @@ int avf_fence_file(enum avfence_route route, struct file *file);
 bool avf_fence_fast(struct dentry *dentry);
 int avf_fence_move(enum avfence_route route, struct dentry *dentry,
 		   struct dentry *new_parent, const struct path *mnt);
+int avf_fence_change(enum avfence_route route, const char *op,
+		     struct vfsmount *mnt, struct dentry *dentry);
 int avf_fence_door(enum avfence_route route, u32 allow, const char *what);
 int avf_fence_task(enum avfence_route route, struct task_struct *target,
 		   u32 allow);

@@ -23,6 +23,7 @@
 #include "fence.h"
 #include "hook.h"
 #include "label.h"
+#include "write.h"
 
 /* Storage and memory read below the filesystem, where labels cannot be. */
 static bool raw_device(const struct file *file)
@@ -151,12 +152,20 @@ static bool fast_read(struct file *file)
 
 bool avf_fast_file_open(struct file *file)
 {
-	return fast_read(file);
+	/* O_TRUNC without FMODE_WRITE still changes the file (write.c). */
+	return !(file->f_flags & O_TRUNC) && fast_read(file);
 }
 
 bool avf_fast_file_permission(struct file *file, int mask)
 {
 	return !(mask & (MAY_WRITE | MAY_APPEND | MAY_EXEC)) && fast_read(file);
+}
+
+/* A file fanotify opened for a listener, for its event. */
+static bool listener_file(const struct file *file)
+{
+	return (file->f_flags & __FMODE_NONOTIFY) &&
+	       d_inode(file->f_path.dentry) == file_inode(file);
 }
 
 int hook_file_open(struct file *file)
@@ -167,14 +176,17 @@ int hook_file_open(struct file *file)
 	 * A fanotify listener that is a subject gets the event's file
 	 * opened for it (__FMODE_NONOTIFY).  Refusing that open would, on
 	 * some kernels, deny the event and so the untagged process's own
-	 * open.  Let it open; every read, write and mmap of it is fenced.
+	 * open.  Let it open; every read, write and mmap of it is fenced
+	 * (write= too: avf_write_use()).
 	 * Overlayfs on 6.1 opens its real files with __FMODE_NONOTIFY too,
 	 * but under the overlay's path: those are checked.
 	 */
-	if (!(file->f_flags & __FMODE_NONOTIFY) ||
-	    d_inode(file->f_path.dentry) != file_inode(file))
+	if (!listener_file(file)) {
 		err = check_file(AVFENCE_ROUTE_OPEN, file,
 				 file->f_mode & FMODE_WRITE);
+		if (!err)
+			err = avf_write_open(file);
+	}
 	/* Ours first: a denied open never reaches fanotify listeners. */
 	if (!err)
 		err = avf_orig.file_open(file);
@@ -209,6 +221,8 @@ int hook_file_permission(struct file *file, int mask)
 		  check_file(AVFENCE_ROUTE_FD_USE, file,
 			     mask & (MAY_WRITE | MAY_APPEND)) : 0;
 
+	if (!err && (mask & (MAY_WRITE | MAY_APPEND)) && listener_file(file))
+		err = avf_write_use(file);
 	if (!err)
 		err = avf_orig.file_permission(file, mask);
 	avf_hook_leave();
@@ -220,6 +234,9 @@ int hook_mmap_file(struct file *file, unsigned long prot, unsigned long flags)
 	int err = file && !exec_file(file) ?
 		  check_file(AVFENCE_ROUTE_FD_USE, file, prot & PROT_WRITE) : 0;
 
+	if (!err && file && (prot & PROT_WRITE) &&
+	    (flags & MAP_TYPE) != MAP_PRIVATE && listener_file(file))
+		err = avf_write_use(file);
 	if (!err)
 		err = avf_orig.mmap_file(file, prot, flags);
 	avf_hook_leave();
@@ -241,6 +258,15 @@ int hook_path_link(struct dentry *old_dentry, const struct path *new_dir,
 				 new_dir->dentry, new_dir);
 
 	if (!err)
+		err = avf_write_check("link", new_dir->mnt, new_dir->dentry,
+				      new_dentry);
+	/*
+	 * And the file itself: a new name inside write= for a file from
+	 * outside would let it be written there.
+	 */
+	if (!err)
+		err = avf_write_check("link", new_dir->mnt, old_dentry, NULL);
+	if (!err)
 		err = avf_orig.path_link(old_dentry, new_dir, new_dentry);
 	avf_hook_leave();
 	return err;
@@ -256,6 +282,13 @@ int hook_path_rename(const struct path *old_dir, struct dentry *old_dentry,
 	if (!err && (flags & RENAME_EXCHANGE) && d_is_positive(new_dentry))
 		err = avf_fence_move(AVFENCE_ROUTE_RENAME, new_dentry,
 				     old_dir->dentry, new_dir);
+	/* Both ends: what leaves one directory and what appears in the other. */
+	if (!err)
+		err = avf_write_check("rename", old_dir->mnt, old_dir->dentry,
+				      old_dentry);
+	if (!err)
+		err = avf_write_check("rename", new_dir->mnt, new_dir->dentry,
+				      new_dentry);
 	if (!err)
 		err = avf_orig.path_rename(old_dir, old_dentry, new_dir,
 					   new_dentry, flags);
@@ -317,6 +350,8 @@ int hook_inode_setxattr(avf_idmap_t *idmap, struct dentry *dentry,
 {
 	int err = check_label_change(name);
 
+	if (!err && avf_current_tagged())
+		err = avf_write_check_dentry("setxattr", dentry);
 	if (!err)
 		err = avf_orig.inode_setxattr(idmap, dentry, name, value, size,
 					      flags);
@@ -329,6 +364,8 @@ int hook_inode_removexattr(avf_idmap_t *idmap, struct dentry *dentry,
 {
 	int err = check_label_change(name);
 
+	if (!err && avf_current_tagged())
+		err = avf_write_check_dentry("removexattr", dentry);
 	if (!err)
 		err = avf_orig.inode_removexattr(idmap, dentry, name);
 	avf_hook_leave();

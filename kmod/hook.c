@@ -141,6 +141,29 @@ static struct avf_hook avf_hooks[] __ro_after_init = {
 	AVF_HOOK(unix_stream_connect, AVF_WHEN_TAGGED),
 	AVF_HOOK(unix_may_send, AVF_WHEN_TAGGED),
 	AVF_HOOK(sk_free, AVF_WHEN_SOCKS),
+	/* write.c: changes to the filesystem and its mounts (write=) */
+	AVF_HOOK(path_mknod, AVF_WHEN_TAGGED),
+	AVF_HOOK(path_mkdir, AVF_WHEN_TAGGED),
+	AVF_HOOK(path_rmdir, AVF_WHEN_TAGGED),
+	AVF_HOOK(path_unlink, AVF_WHEN_TAGGED),
+	AVF_HOOK(path_symlink, AVF_WHEN_TAGGED),
+	AVF_HOOK(path_truncate, AVF_WHEN_TAGGED),
+	AVF_HOOK(path_chmod, AVF_WHEN_TAGGED),
+	AVF_HOOK(path_chown, AVF_WHEN_TAGGED),
+	AVF_HOOK(inode_setattr, AVF_WHEN_TAGGED),
+	AVF_HOOK(sb_mount, AVF_WHEN_TAGGED),
+	AVF_HOOK(sb_umount, AVF_WHEN_TAGGED),
+	AVF_HOOK(move_mount, AVF_WHEN_TAGGED),
+	AVF_HOOK(sb_pivotroot, AVF_WHEN_TAGGED),
+	/* fspick() + FSCONFIG_CMD_RECONFIGURE reaches no LSM hook. */
+	AVF_HOOK_SYM(reconfigure_super, "reconfigure_super", AVF_WHEN_TAGGED),
+	/* mount_setattr() has no LSM hook: its system call entry points. */
+	AVF_HOOK_SYM(sys_mount_setattr, "__x64_sys_mount_setattr",
+		     AVF_WHEN_TAGGED),
+	AVF_HOOK_SYM(ia32_sys_mount_setattr, "__ia32_sys_mount_setattr",
+		     AVF_WHEN_TAGGED),
+	/* Private user namespaces: the ones tagged tasks create. */
+	AVF_HOOK_SYM(create_user_ns, "create_user_ns", AVF_WHEN_TAGGED),
 };
 /* clang-format on */
 

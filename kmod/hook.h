@@ -20,6 +20,7 @@
 union bpf_attr;
 struct sock;
 struct socket;
+struct fs_context;
 struct io_uring_cmd;
 struct tpm_chip;
 
@@ -83,7 +84,31 @@ struct tpm_chip;
 	X(int, unix_stream_connect, struct sock *sock,			\
 	  struct sock *other, struct sock *newsk)			\
 	X(int, unix_may_send, struct socket *sock, struct socket *other)	\
-	X(void, sk_free, struct sock *sk)
+	X(void, sk_free, struct sock *sk)				\
+	X(int, path_mknod, const struct path *dir, struct dentry *dentry,	\
+	  umode_t mode, unsigned int dev)				\
+	X(int, path_mkdir, const struct path *dir, struct dentry *dentry,	\
+	  umode_t mode)							\
+	X(int, path_rmdir, const struct path *dir, struct dentry *dentry)	\
+	X(int, path_unlink, const struct path *dir, struct dentry *dentry)	\
+	X(int, path_symlink, const struct path *dir, struct dentry *dentry,	\
+	  const char *old_name)						\
+	X(int, path_truncate, const struct path *path)			\
+	X(int, path_chmod, const struct path *path, umode_t mode)	\
+	X(int, path_chown, const struct path *path, kuid_t uid, kgid_t gid)	\
+	X(int, inode_setattr, avf_idmap_t *idmap, struct dentry *dentry,	\
+	  struct iattr *attr)						\
+	X(int, sb_mount, const char *dev_name, const struct path *path,	\
+	  const char *type, unsigned long flags, void *data)		\
+	X(int, sb_umount, struct vfsmount *mnt, int flags)		\
+	X(int, move_mount, const struct path *from_path,		\
+	  const struct path *to_path)					\
+	X(int, sb_pivotroot, const struct path *old_path,		\
+	  const struct path *new_path)					\
+	X(int, reconfigure_super, struct fs_context *fc)		\
+	X(long, sys_mount_setattr, const struct pt_regs *regs)		\
+	X(long, ia32_sys_mount_setattr, const struct pt_regs *regs)	\
+	X(int, create_user_ns, struct cred *new)
 
 #define AVF_ORIG_MEMBER(ret, name, ...) ret (*name)(__VA_ARGS__);
 #define AVF_WRAPPER_DECL(ret, name, ...) ret hook_##name(__VA_ARGS__);

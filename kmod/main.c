@@ -14,6 +14,7 @@
 #include "label.h"
 #include "measure.h"
 #include "policy.h"
+#include "write.h"
 
 static int __init avf_init(void)
 {
@@ -68,6 +69,7 @@ static void __exit avf_exit(void)
 	avf_securityfs_exit();
 	avf_hooks_detach();
 	avf_ipc_exit();
+	avf_write_exit();
 	avf_label_exit();
 	avf_subject_exit();
 	avf_policy_exit();

@@ -382,7 +382,8 @@ TEST_F(fd, held_before_policy_load)
 	}
 	/* The same policy as the setup's, without copying AGENT_BIN anew. */
 	ASSERT_EQ(0, load_policy(LEVELS "default UNCLASSIFIED\nmode enforce\n"
-				 "subject " AGENT_BIN " OFFICIAL\n"));
+				 "subject " AGENT_BIN " %s\n",
+				 with_test_write("OFFICIAL")));
 	watch_start(&w);
 	agent_go(&a);
 	EXPECT_EQ(0, agent_finish(&a));

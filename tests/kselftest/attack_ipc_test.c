@@ -487,8 +487,9 @@ static void tagged_pair(struct __test_metadata *_metadata, const char *server,
 	struct agent s, a;
 	struct watch w;
 
-	ASSERT_EQ(0, agent_policy("OFFICIAL", "subject " AGENT_BIN2 " %s\n",
-				  server));
+	/* The server binds in TMP: it needs the tests' write= too. */
+	ASSERT_EQ(0, agent_policy("OFFICIAL", "subject " AGENT_BIN2
+				  " %s write=%s\n", server, test_write()));
 	ASSERT_EQ(0, agent_startv(&s, 1, AGENT_BIN2, "serve",
 				  (const char *const[]){ type, addr, NULL }));
 	ASSERT_EQ(0, agent_wait_for(&s, "listening=0", 20));

@@ -317,11 +317,32 @@ load_policy(const char *fmt, ...)
 	return avfencectl("load", POLICY_FILE, NULL);
 }
 
+/*
+ * The write= directories of the tests' subjects: /tmp and, once it exists,
+ * TMP (most tests mount a tmpfs there, and write= does not reach into
+ * another filesystem mounted below a directory).  A subject without
+ * write= may change nothing; tests of write= itself name their own.
+ */
+static inline const char *test_write(void)
+{
+	return access(TMP, F_OK) ? "/tmp" : "/tmp," TMP;
+}
+
+/* "@clearance write=test_write()": the level word of a test subject. */
+static inline const char *with_test_write(const char *clearance)
+{
+	static char buf[512];
+
+	snprintf(buf, sizeof(buf), "%s write=%s", clearance, test_write());
+	return buf;
+}
+
 /* The usual ladder, default UNCLASSIFIED, SCANNER at @clearance. */
 static inline int load_scanner(const char *mode, const char *clearance)
 {
 	return load_policy(LEVELS "default UNCLASSIFIED\nmode %s\n"
-			   "subject " SCANNER " %s\n", mode, clearance);
+			   "subject " SCANNER " %s\n", mode,
+			   with_test_write(clearance));
 }
 
 /* A policy with no subjects: nothing new is fenced. */

@@ -376,7 +376,7 @@ static inline const char *agent_output(const struct agent *a)
  * policy with AGENT_BIN at @clearance; @extra is more policy text.
  */
 static inline int __attribute__((format(printf, 2, 3)))
-agent_policy(const char *clearance, const char *extra_fmt, ...)
+agent_policy_as(const char *subject, const char *extra_fmt, ...)
 {
 	char extra[2048] = "";
 	va_list ap;
@@ -396,7 +396,34 @@ agent_policy(const char *clearance, const char *extra_fmt, ...)
 	if (err)
 		return err;
 	return load_policy(LEVELS "default UNCLASSIFIED\nmode enforce\n"
-			   "subject " AGENT_BIN " %s\n%s", clearance, extra);
+			   "subject " AGENT_BIN " %s\n%s", subject, extra);
+}
+
+/*
+ * The usual agent policy: AGENT_BIN at @clearance with the tests' write=
+ * directories (test_write()); @extra is more policy text.
+ */
+#define agent_policy(clearance, ...)					\
+	agent_policy_as(with_test_write(clearance), __VA_ARGS__)
+
+/*
+ * agent_policy() with write=@dirs (comma-separated, existing) for
+ * AGENT_BIN instead of the tests' usual TEST_WRITE.
+ */
+static inline int __attribute__((format(printf, 3, 4)))
+agent_policy_write(const char *clearance, const char *dirs,
+		   const char *extra_fmt, ...)
+{
+	char extra[2048] = "", subject[512];
+	va_list ap;
+
+	if (extra_fmt) {
+		va_start(ap, extra_fmt);
+		vsnprintf(extra, sizeof(extra), extra_fmt, ap);
+		va_end(ap);
+	}
+	snprintf(subject, sizeof(subject), "%s write=%s", clearance, dirs);
+	return agent_policy_as(subject, "%s", extra);
 }
 
 /* Write CANARY_LINE to @path and label it (level NULL: no label). */

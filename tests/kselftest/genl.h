@@ -300,7 +300,8 @@ static inline int avf_get_label(const char *path, struct avf_label_info *li)
 /*
  * A policy for AVFENCE_CMD_LOAD_POLICY, built by hand so that tests can
  * send what avfencectl would refuse to.  Arrays end with NULL; a zero
- * mode or a NULL default_level leaves the attribute out.
+ * mode or a NULL default_level leaves the attribute out; subject_write,
+ * if set, is the write= list of every subject.
  */
 struct avf_policy_desc {
 	uint32_t mode;
@@ -308,6 +309,7 @@ struct avf_policy_desc {
 	const char *default_level;
 	const char *const *subject_paths;
 	const char *const *subject_clearances;
+	const char *const *subject_write;
 };
 
 static inline void avf_fill_policy(struct nlmsghdr *n, const void *arg)
@@ -334,6 +336,15 @@ static inline void avf_fill_policy(struct nlmsghdr *n, const void *arg)
 			if (p->subject_clearances && p->subject_clearances[i])
 				avf_nl_put_str(n, AVFENCE_SUBJECT_A_CLEARANCE,
 					       p->subject_clearances[i]);
+			if (p->subject_write) {
+				struct nlattr *w = avf_nl_nest(n, AVFENCE_SUBJECT_A_WRITE);
+				int j;
+
+				for (j = 0; p->subject_write[j]; j++)
+					avf_nl_put_str(n, AVFENCE_A_ENTRY,
+						       p->subject_write[j]);
+				avf_nl_nest_end(n, w);
+			}
 			avf_nl_nest_end(n, sub);
 		}
 		avf_nl_nest_end(n, nest);

@@ -391,7 +391,10 @@ static void build_policies(void)
 
 static int load_state(uint8_t p)
 {
+	/* The workers write in ST (a tmpfs of its own). */
+	static const char *const write[] = { "/tmp", ST, NULL };
 	struct avf_policy_desc d = {
+		.subject_write = write,
 		.mode = P_AUDIT(p) ? AVFENCE_MODE_AUDIT : AVFENCE_MODE_ENFORCE,
 		.levels = levels4,
 		.default_level = P_B(p) ? "OFFICIAL" : "UNCLASSIFIED",

@@ -236,4 +236,41 @@ TEST(measure_event_names)
 	EXPECT_STREQ("unknown", avf_measure_event_name(0xffff));
 }
 
+TEST(write_needs_every_subject)
+{
+	/* No subject: granted nothing, in either mode's way. */
+	EXPECT_EQ(AVF_DENY, avf_decide_write(0, 0, AVFENCE_MODE_ENFORCE));
+	EXPECT_EQ(AVF_DENY, avf_decide_write(0, ~0u, AVFENCE_MODE_ENFORCE));
+	EXPECT_EQ(AVF_AUDIT, avf_decide_write(0, 0, AVFENCE_MODE_AUDIT));
+	EXPECT_EQ(AVF_ALLOW, avf_decide_write(1, 1, AVFENCE_MODE_ENFORCE));
+	EXPECT_EQ(AVF_DENY, avf_decide_write(1, 0, AVFENCE_MODE_ENFORCE));
+	EXPECT_EQ(AVF_AUDIT, avf_decide_write(1, 0, AVFENCE_MODE_AUDIT));
+	EXPECT_EQ(AVF_ALLOW, avf_decide_write(1, 1, AVFENCE_MODE_AUDIT));
+	/* Two subjects: one that grants is not enough. */
+	EXPECT_EQ(AVF_DENY, avf_decide_write(2, 1, AVFENCE_MODE_ENFORCE));
+	EXPECT_EQ(AVF_DENY, avf_decide_write(2, 2, AVFENCE_MODE_ENFORCE));
+	EXPECT_EQ(AVF_ALLOW, avf_decide_write(2, 3, AVFENCE_MODE_ENFORCE));
+	EXPECT_EQ(AVF_ALLOW, avf_decide_write(8, 0xff, AVFENCE_MODE_ENFORCE));
+	EXPECT_EQ(AVF_DENY, avf_decide_write(8, 0x7f, AVFENCE_MODE_ENFORCE));
+	/* An unknown mode enforces. */
+	EXPECT_EQ(AVF_DENY, avf_decide_write(1, 0, 77));
+}
+
+TEST(proc_pid_names)
+{
+	EXPECT_TRUE(avf_proc_pid_is("1", 1));
+	EXPECT_TRUE(avf_proc_pid_is("4242", 4242));
+	EXPECT_TRUE(avf_proc_pid_is("4294967295", 4294967295u));
+	EXPECT_FALSE(avf_proc_pid_is("4242", 424));
+	EXPECT_FALSE(avf_proc_pid_is("04242", 4242));
+	EXPECT_FALSE(avf_proc_pid_is("0", 0));
+	EXPECT_FALSE(avf_proc_pid_is("", 0));
+	EXPECT_FALSE(avf_proc_pid_is("self", 1));
+	EXPECT_FALSE(avf_proc_pid_is("sys", 1));
+	EXPECT_FALSE(avf_proc_pid_is("+1", 1));
+	EXPECT_FALSE(avf_proc_pid_is("1a", 1));
+	EXPECT_FALSE(avf_proc_pid_is("4294967296", 0));
+	EXPECT_FALSE(avf_proc_pid_is("18446744073709551617", 1));
+}
+
 TEST_HARNESS_MAIN
