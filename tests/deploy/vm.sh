@@ -61,7 +61,7 @@ cat > "$root/etc/avfence/policy.conf" <<'POLICY'
 levels UNCLASSIFIED OFFICIAL SECRET TOP-SECRET
 default UNCLASSIFIED
 mode enforce
-subject /opt/av/bin/scanner OFFICIAL
+subject /opt/av/bin/scanner OFFICIAL write=/tmp
 POLICY
 cp "$root/etc/avfence/policy.conf" "$out/policy.conf.test"
 

@@ -71,9 +71,9 @@ TEST(canonical_form_example)
 	EXPECT_STREQ("avfence-policy 2\n"
 		     "levels UNCLASSIFIED OFFICIAL SECRET TOP-SECRET\n"
 		     "default UNCLASSIFIED\n"
-		     "subject /opt/av/bin/scanner OFFICIAL\n", canon(text));
+		     "subject /opt/av/bin/scanner OFFICIAL write=/tmp\n", canon(text));
 	/* printf '...' | sha256sum of the text above */
-	EXPECT_STREQ("ae88f56d17bce08d895df894e16de46b05454e2fdd25461664224245efe6cc69",
+	EXPECT_STREQ("03c566606cafebc71cfcc608a0e5a54b3e78e4f9dbc8f2c4b3722c8a9f17030c",
 		     digest_hex(text));
 	/* The digest is the SHA-256 of the form, not of anything else. */
 	sha256_init(&c);
