@@ -37,7 +37,9 @@ for f in tests/unit/corpus/* policy/*.conf; do
 done
 nseeds=$(ls "$work/corpus" | wc -l)
 
-tests/unit/fuzz_policy -max_total_time="$secs" -seed="$seed" -timeout=10 \
+# -timeout: a hang, not a slow input; an input takes ~60 ms, but a starved
+# CI machine once stalled one for 13 s (2026-12-04).
+tests/unit/fuzz_policy -max_total_time="$secs" -seed="$seed" -timeout=60 \
 	-rss_limit_mb=2048 -print_final_stats=1 -close_fd_mask=1 \
 	-artifact_prefix="$work/artifacts/" "$work/corpus" > "$work/fuzz.log" 2>&1
 rc=$?
