@@ -162,14 +162,15 @@ else
 fi
 [ -f "$top/policy/example.conf" ] && cp "$top/policy/example.conf" "$root/etc/avfence/"
 
-# Debian's audit tools for audit_test, with their libraries and loader, if
-# scripts/deps.sh unpacked them (audit_test skips otherwise).
-aud="$top/build/auditd/root"
-if [ -x "$aud/sbin/auditd" ] && [ -x "$aud/sbin/ausearch" ]; then
-	mkdir -p "$root/lib/x86_64-linux-gnu" "$root/lib64"
-	for b in auditd auditctl ausearch; do
-		cp "$aud/sbin/$b" "$root/sbin/$b"
-		libs=$(ldd "$aud/sbin/$b" || true)
+# copy_tools FROM TO NAME...: FROM/NAME into the initramfs at TO/NAME, with
+# the shared libraries ldd finds for them and the dynamic loader.
+copy_tools() {
+	local from=$1 to=$2 b libs
+	shift 2
+	mkdir -p "$root$to" "$root/lib/x86_64-linux-gnu" "$root/lib64"
+	for b in "$@"; do
+		cp "$from/$b" "$root$to/$b"
+		libs=$(ldd "$from/$b" || true)
 		case "$libs" in
 		*"not found"*) log "$b: some libraries not found (make deps): $libs" ;;
 		esac
@@ -178,6 +179,13 @@ if [ -x "$aud/sbin/auditd" ] && [ -x "$aud/sbin/ausearch" ]; then
 		cp -L "$lib" "$root/lib/x86_64-linux-gnu/"
 	done
 	cp -L /lib64/ld-linux-x86-64.so.2 "$root/lib64/"
+}
+
+# Debian's audit tools for audit_test, with their libraries and loader, if
+# scripts/deps.sh unpacked them (audit_test skips otherwise).
+aud="$top/build/auditd/root"
+if [ -x "$aud/sbin/auditd" ] && [ -x "$aud/sbin/ausearch" ]; then
+	copy_tools "$aud/sbin" /sbin auditd auditctl ausearch
 else
 	log "no build/auditd (make deps): audit_test will skip"
 fi
@@ -188,19 +196,8 @@ fi
 # rpcbind; mountd still answers the kernel's export cache upcalls.
 nfs="$top/build/nfs/root"
 if [ -x "$nfs/usr/sbin/rpc.nfsd" ] && [ -x "$nfs/usr/sbin/rpc.mountd" ]; then
-	mkdir -p "$root/usr/sbin" "$root/lib/x86_64-linux-gnu" "$root/lib64" \
-		 "$root/var/lib/nfs"
-	for b in rpc.nfsd rpc.mountd exportfs; do
-		cp "$nfs/usr/sbin/$b" "$root/usr/sbin/$b"
-		libs=$(ldd "$nfs/usr/sbin/$b" || true)
-		case "$libs" in
-		*"not found"*) log "$b: some libraries not found (make deps): $libs" ;;
-		esac
-		echo "$libs" | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p'
-	done | sort -u | while read -r lib; do
-		cp -L "$lib" "$root/lib/x86_64-linux-gnu/"
-	done
-	cp -L /lib64/ld-linux-x86-64.so.2 "$root/lib64/"
+	mkdir -p "$root/var/lib/nfs"
+	copy_tools "$nfs/usr/sbin" /usr/sbin rpc.nfsd rpc.mountd exportfs
 	# libtirpc's transports
 	cp /etc/netconfig "$root/etc/netconfig"
 else
