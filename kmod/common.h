@@ -84,6 +84,11 @@ bool avf_task_clearance(const struct task_struct *task,
 			const struct avf_policy *policy,
 			struct avf_clearance *c);
 void avf_subject_tag_running(const struct avf_policy *policy);
+int avf_subject_tag_written(const char *mark, size_t len, char *clearance,
+			    size_t size);
+struct pid;
+void avf_current_note_root_link(const struct pid *pid);
+bool avf_current_take_root_link(struct task_struct *task);
 
 struct avf_subject;
 /* Subject binaries whose rights a tag intersects (subject.c). */

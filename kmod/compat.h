@@ -26,8 +26,11 @@
 /* The first argument of the xattr hooks became a struct mnt_idmap in 6.3. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
 typedef struct mnt_idmap avf_idmap_t;
+/* The identity mapping, for xattrs the module sets itself. */
+#define avf_nop_idmap (&nop_mnt_idmap)
 #else
 typedef struct user_namespace avf_idmap_t;
+#define avf_nop_idmap (&init_user_ns)
 #endif
 
 /* security_perf_event_open() lost its attr argument between 6.1 and 6.12. */

@@ -25,6 +25,7 @@
 #include "common.h"
 #include "compat.h"
 #include "hook.h"
+#include "label.h"
 #include "policy.h"
 
 struct avf_orig avf_orig __ro_after_init;
@@ -97,7 +98,12 @@ static struct avf_hook avf_hooks[] __ro_after_init = {
 	AVF_HOOK_FAST(file_open, AVF_FAST_FILE_OPEN),
 	AVF_HOOK(file_receive, AVF_WHEN_TAGGED),
 	AVF_HOOK_FAST(file_permission, AVF_FAST_FILE_PERMISSION),
-	AVF_HOOK(mmap_file, AVF_WHEN_TAGGED),
+	/* written.c too: any task mapping a marked file executable */
+	AVF_HOOK(mmap_file, AVF_WHEN_ALWAYS),
+	/* written.c: writer marks */
+	AVF_HOOK(file_mprotect, AVF_WHEN_ALWAYS),
+	AVF_HOOK(inode_init_security, AVF_WHEN_TAGGED),
+	AVF_HOOK(inode_follow_link, AVF_WHEN_ALWAYS),
 	AVF_HOOK(inode_link, AVF_WHEN_TAGGED),
 	AVF_HOOK(inode_rename, AVF_WHEN_TAGGED),
 	AVF_HOOK(path_link, AVF_WHEN_TAGGED),
@@ -426,6 +432,12 @@ int avf_hooks_attach(void)
 
 	if (!lookup)
 		return -ENOENT;
+	/* Cached labels depend on the mount tree (label.c). */
+	avf_mount_lock = (seqlock_t *)lookup("mount_lock");
+	if (!avf_mount_lock) {
+		pr_err("cannot resolve mount_lock\n");
+		return -ENOENT;
+	}
 	for (hook = avf_hooks; hook < avf_hooks + ARRAY_SIZE(avf_hooks); hook++) {
 		hook->addr = lookup(hook->name);
 		if (!hook->addr) {

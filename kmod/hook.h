@@ -12,6 +12,7 @@
 #include <linux/binfmts.h>
 #include <linux/fs.h>
 #include <linux/kernel_read_file.h>
+#include <linux/mm_types.h>
 #include <linux/sched.h>
 #include <linux/security.h>
 
@@ -35,6 +36,13 @@ struct tpm_chip;
 	X(int, file_permission, struct file *file, int mask)		\
 	X(int, mmap_file, struct file *file, unsigned long prot,	\
 	  unsigned long flags)						\
+	X(int, file_mprotect, struct vm_area_struct *vma,		\
+	  unsigned long reqprot, unsigned long prot)			\
+	X(int, inode_init_security, struct inode *inode,		\
+	  struct inode *dir, const struct qstr *qstr,			\
+	  initxattrs init_xattrs, void *fs_data)			\
+	X(int, inode_follow_link, struct dentry *dentry,		\
+	  struct inode *inode, bool rcu)				\
 	X(int, inode_link, struct dentry *old_dentry, struct inode *dir,	\
 	  struct dentry *new_dentry)					\
 	X(int, path_link, struct dentry *old_dentry,			\

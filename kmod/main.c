@@ -15,6 +15,7 @@
 #include "measure.h"
 #include "policy.h"
 #include "write.h"
+#include "written.h"
 
 static int __init avf_init(void)
 {
@@ -52,6 +53,8 @@ out_securityfs:
 out_hooks:
 	avf_hooks_detach();
 	avf_ipc_exit();
+	avf_write_exit();
+	avf_written_exit();
 out_label:
 	avf_label_exit();
 out_subject:
@@ -70,6 +73,7 @@ static void __exit avf_exit(void)
 	avf_hooks_detach();
 	avf_ipc_exit();
 	avf_write_exit();
+	avf_written_exit();
 	avf_label_exit();
 	avf_subject_exit();
 	avf_policy_exit();

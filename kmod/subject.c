@@ -23,7 +23,9 @@
 #include <linux/binfmts.h>
 #include <linux/hash.h>
 #include <linux/ktime.h>
+#include <linux/jiffies.h>
 #include <linux/mm_types.h>
+#include <linux/pid.h>
 #include <linux/rculist.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
@@ -35,6 +37,7 @@
 #include "common.h"
 #include "hook.h"
 #include "policy.h"
+#include "written.h"
 
 /*
  * 16384 buckets (128 KiB): with 1,000 tasks tagged, an untagged task's
@@ -71,12 +74,18 @@
  *             other tasks' readers
  * @clearance_name: name of the clearance last computed
  * @since: CLOCK_REALTIME ns when the task was tagged
+ * @floored: set once running code a fenced task wrote lowered the task
+ *           (kmod/written.c): the clearance named in @clearance_name is a
+ *           floor that the subjects in @ran never raise
  * @nran: entries of @ran in use, published with release; TAG_RAN_MAX + 1
  *        once the task ran more subjects than @ran holds
  * @ran: identity of every subject binary the task and its ancestors
  *       since tagging executed: its clearance is the lowest and its allow
  *       flags the intersection of theirs, and its write= and connect=
  *       rights are what all of them grant, under the policy in force
+ * @root_link: the pid of the /proc/PID/root link the task is following
+ *             (NULL: none), see avf_current_note_root_link(); only compared
+ * @root_link_when: jiffies when the link was met
  *
  * After the tag is published only its own task writes @cached,
  * @clearance_name, @nran and @ran; other tasks read them (ptrace, kill,
@@ -100,8 +109,11 @@ struct avf_tag {
 	seqlock_t name_lock;	/* @clearance_name vs other tasks' readers */
 	char clearance_name[AVFENCE_LEVEL_NAME_MAX];
 	u64 since;
+	bool floored;	/* lowered by written code: the floor always counts */
 	u32 nran;
 	struct avf_subject_key ran[TAG_RAN_MAX];
+	const struct pid *root_link;
+	unsigned long root_link_when;
 };
 
 static struct hlist_head avf_tags[1 << TAG_HASH_BITS];
@@ -194,7 +206,8 @@ static void tag_floor(const struct avf_tag *tag,
  * it ran: the lowest clearance, and the allow flags all of them have.
  * A binary dropped from @policy counts as the floor with no flag; if the
  * task ran more subjects than the tag remembers, the floor counts too, so
- * that those it forgot can only have lowered it.
+ * that those it forgot can only have lowered it; and if running code a
+ * fenced task wrote lowered it (@floored), the floor counts too.
  */
 static void tag_compute(const struct avf_tag *tag,
 			const struct avf_policy *policy,
@@ -207,7 +220,7 @@ static void tag_compute(const struct avf_tag *tag,
 
 	/* pairs with tag_ran(): the keys counted are written */
 	n = smp_load_acquire(&tag->nran);
-	use_floor = n > TAG_RAN_MAX;
+	use_floor = n > TAG_RAN_MAX || READ_ONCE(tag->floored);
 	c->level = U32_MAX;
 	c->allow = __AVFENCE_ALLOW_ALL;
 	for (i = 0; i < min_t(u32, n, TAG_RAN_MAX); i++) {
@@ -448,6 +461,63 @@ bool avf_current_clearance(const struct avf_policy *policy,
 	return true;
 }
 
+/*
+ * A tagged task that follows /proc/PID/root reaches PID's root directory;
+ * procfs asks ptrace_access_check(PTRACE_MODE_READ_FSCREDS) first.  The
+ * link is noted here at inode_follow_link and taken by the next ptrace
+ * check (door.c), so that the check can tell this link from the other
+ * READ_FSCREDS readers (environ, auxv, maps, fd/N).  Only current writes
+ * or reads its own note.
+ */
+#define ROOT_LINK_TIMEOUT	(HZ / 10)
+
+/**
+ * avf_current_note_root_link - current is following /proc/@pid/root
+ * @pid: the pid of that /proc directory; only compared, never followed
+ *
+ * Context: any; nothing here sleeps.
+ */
+void avf_current_note_root_link(const struct pid *pid)
+{
+	struct avf_tag *tag;
+
+	rcu_read_lock();
+	tag = tag_find(current);
+	if (tag) {
+		tag->root_link_when = jiffies;
+		tag->root_link = pid;
+	}
+	rcu_read_unlock();
+}
+
+/**
+ * avf_current_take_root_link - was current's last noted link the
+ * /proc/PID/root of @task, met just now?
+ * @task: the task a ptrace check is about
+ *
+ * Forgets the note in any case: one link, one check.
+ *
+ * Context: any; nothing here sleeps.
+ * Return: true if the note is @task's pid and younger than
+ * ROOT_LINK_TIMEOUT.
+ */
+bool avf_current_take_root_link(struct task_struct *task)
+{
+	struct avf_tag *tag;
+	bool match = false;
+
+	rcu_read_lock();
+	tag = tag_find(current);
+	if (tag && tag->root_link) {
+		match = tag->root_link == task_pid(task) &&
+			time_before_eq(jiffies, tag->root_link_when +
+				       ROOT_LINK_TIMEOUT);
+		tag->root_link = NULL;
+	}
+	rcu_read_unlock();
+	return match;
+}
+
 /**
  * avf_task_clearance - the clearance of another task
  * @task: the task
@@ -569,6 +639,61 @@ static int subject_exec(const struct file *file)
 	return tag_insert(current, &init, GFP_KERNEL);
 }
 
+/**
+ * avf_subject_tag_written - fence current for running code a fenced task
+ * wrote (kmod/written.c)
+ * @mark: the writer's clearance, by name, need not be NUL-terminated
+ * @len: its length
+ * @clearance: set to the name of current's clearance if it changed
+ * @size: room in @clearance
+ *
+ * An untagged task is tagged at the writer's clearance, with no side
+ * door and no write= or connect= right (it ran no subject binary); a
+ * tagged one keeps the lower of its clearance and the writer's.  The tag
+ * remembers the level by name: under a new policy, the level of that
+ * name, else the lowest.  Its children inherit it, as any tag.
+ *
+ * Context: process context, may sleep.
+ * Return: 1 if current was tagged or its clearance lowered, 0 if not
+ * (no policy, or already at or below the writer's level), or -ENOMEM.
+ */
+int avf_subject_tag_written(const char *mark, size_t len, char *clearance,
+			    size_t size)
+{
+	struct avf_clearance c, new = { .allow = 0 };
+	struct avf_policy *policy;
+	struct avf_tag *tag, init;
+
+	rcu_read_lock();
+	policy = rcu_dereference(avf_policy);
+	if (!policy) {
+		rcu_read_unlock();
+		return 0;
+	}
+	new.level = avf_written_level(&policy->levels, mark, len);
+	strscpy(clearance, policy->levels.name[new.level], size);
+	if (avf_current_clearance(policy, &c)) {
+		if (c.level <= new.level) {
+			rcu_read_unlock();
+			return 0;
+		}
+		/* Only current writes its own tag. */
+		tag = tag_find(current);
+		/* A reload must not raise it again from the subjects it ran. */
+		WRITE_ONCE(tag->floored, true);
+		tag_set(tag, policy, &new);
+		rcu_read_unlock();
+		return 1;
+	}
+	memset(&init, 0, sizeof(init));
+	seqlock_init(&init.name_lock);
+	/* Nor a subject it runs later, after a reload. */
+	init.floored = true;
+	tag_set(&init, policy, &new);
+	rcu_read_unlock();
+	return tag_insert(current, &init, GFP_KERNEL) ?: 1;
+}
+
 static bool task_exe_key(struct task_struct *task, struct avf_subject_key *key)
 {
 	struct file *exe;
@@ -632,6 +757,7 @@ int hook_task_alloc(struct task_struct *task, unsigned long clone_flags)
 	parent = tag_find(current);
 	if (parent) {
 		init = *parent;
+		init.root_link = NULL;
 		tagged = true;
 	}
 	rcu_read_unlock();
@@ -658,6 +784,9 @@ int hook_bprm_check(struct linux_binprm *bprm)
 	/* Called for the script and again for its interpreter. */
 	int err = subject_exec(bprm->file);
 
+	/* Code a fenced task wrote fences whoever runs it (written.c). */
+	if (!err)
+		err = avf_written_exec(bprm->file);
 	if (!err)
 		err = avf_orig.bprm_check(bprm);
 	avf_hook_leave();

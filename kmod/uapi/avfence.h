@@ -160,7 +160,10 @@
  *    dump with -EMSGSIZE (read with a larger buffer, 32 KiB is plenty).
  *
  * Multicast group AVFENCE_MCGRP_EVENTS: AVFENCE_CMD_EVENT messages, one
- * per denial, audited access, policy load, mode change and lock:
+ * per denial, audited access, policy load, mode change, lock, and task
+ * fenced for running code a fenced task wrote (AVFENCE_EVENT_TAGGED:
+ * route "written", its new clearance, the writer's as the label, the
+ * file's path):
  *    AVFENCE_A_EVENT: NLA_NESTED
  *        AVFENCE_EVENT_A_TYPE: NLA_U32, enum avfence_event_type
  *        AVFENCE_EVENT_A_SEQ: NLA_U64, +1 per event; a gap is loss
@@ -196,6 +199,15 @@
 /* The classification label of a file: a level name, no terminating NUL. */
 #define AVFENCE_XATTR_NAME	"security.avfence"
 #define AVFENCE_XATTR_SUFFIX	"avfence"
+/*
+ * The writer mark: set on every file a fenced task creates or writes, to
+ * the name of the writer's clearance (no NUL).  A task that executes the
+ * file or maps it executable is fenced at that level; a symlink with a
+ * mark is not followed by untagged tasks.  Only an untagged administrator
+ * may change or remove it.
+ */
+#define AVFENCE_WRITER_XATTR_NAME	"security.avfence.writer"
+#define AVFENCE_WRITER_XATTR_SUFFIX	"avfence.writer"
 
 /* Limits, checked by the kernel and by avfencectl alike. */
 #define AVFENCE_LEVELS_MAX	32
@@ -388,6 +400,7 @@ enum avfence_event_type {
 	AVFENCE_EVENT_POLICY_LOAD,
 	AVFENCE_EVENT_MODE,
 	AVFENCE_EVENT_LOCK,
+	AVFENCE_EVENT_TAGGED,	/* fenced for running code a fenced task wrote */
 	__AVFENCE_EVENT_MAX
 };
 
