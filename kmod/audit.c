@@ -105,3 +105,51 @@ void avf_audit_refusal(bool denied, u32 route, const char *clearance,
 	event->object_is_path = !strcmp(key, "path") || !strcmp(key, "socket");
 	avf_event_queue(event);
 }
+
+/**
+ * avf_audit_tagged - record that current was fenced for running code a
+ * fenced task wrote, in the audit log and the stream
+ * @clearance: current's clearance now
+ * @mark: the writer's clearance
+ * @path: the file it runs
+ *
+ * Context: process context.
+ */
+void avf_audit_tagged(const char *clearance, const char *mark,
+		      const char *path)
+{
+	bool wanted = avf_event_wanted();
+	struct audit_buffer *ab = NULL;
+	struct avf_event *event;
+	char *exe;
+
+	if (audit_enabled)
+		ab = audit_log_start(audit_context(), GFP_KERNEL,
+				     AUDIT_KERNEL_OTHER);
+	if (!ab && !wanted)
+		return;
+	exe = avf_current_exe(GFP_KERNEL);
+	if (ab) {
+		audit_log_format(ab, "avfence=tagged route=%s pid=%d",
+				 avf_route_name(AVFENCE_ROUTE_WRITTEN),
+				 task_tgid_nr(current));
+		log_string(ab, "comm", current->comm);
+		log_string(ab, "exe", exe ? exe : "?");
+		audit_log_format(ab, " clearance=%s", clearance);
+		log_string(ab, "label", mark);
+		log_string(ab, "path", path);
+		audit_log_end(ab);
+	}
+	event = wanted ? avf_event_new(AVFENCE_EVENT_TAGGED, GFP_KERNEL) : NULL;
+	if (!event) {
+		kfree(exe);
+		return;
+	}
+	event->route = AVFENCE_ROUTE_WRITTEN;
+	strscpy(event->clearance, clearance, sizeof(event->clearance));
+	strscpy(event->label, mark, sizeof(event->label));
+	event->exe = exe;
+	event->object = kstrdup(path, GFP_KERNEL);
+	event->object_is_path = true;
+	avf_event_queue(event);
+}

@@ -11,5 +11,7 @@ bool avf_audit_wanted(void);
 void avf_audit_refusal(bool denied, u32 route, const char *clearance,
 		       const char *label, const char *op, const char *key,
 		       const char *value);
+void avf_audit_tagged(const char *clearance, const char *mark,
+		      const char *path);
 
 #endif /* _AVFENCE_AUDIT_H */

@@ -183,30 +183,66 @@ enum avf_verdict avf_decide_write(u32 nsubjects, u32 granted, u32 mode)
 }
 
 /**
- * avf_proc_pid_is - does a top-level /proc entry name process @tgid?
+ * avf_proc_pid_of - the process a top-level /proc entry name stands for
  * @name: the entry's name, NUL-terminated
- * @tgid: the process id, in the pid namespace of that procfs
  *
  * /proc spells a pid in decimal without sign or leading zero; anything
  * else ("self", "sys", "01") is not a process directory.
  *
- * Return: true if @name is @tgid.
+ * Return: the process id, or 0 if @name is none.
  */
-bool avf_proc_pid_is(const char *name, u32 tgid)
+u32 avf_proc_pid_of(const char *name)
 {
 	unsigned long long v = 0;
 	const char *p = name;
 
 	if (*p < '1' || *p > '9')
-		return false;
+		return 0;
 	for (; *p; p++) {
 		if (*p < '0' || *p > '9')
-			return false;
+			return 0;
 		v = v * 10 + (unsigned long long)(*p - '0');
 		if (v > 0xffffffffULL)
-			return false;
+			return 0;
 	}
-	return v == tgid;
+	return (u32)v;
+}
+
+/**
+ * avf_proc_pid_is - does a top-level /proc entry name process @tgid?
+ * @name: the entry's name, NUL-terminated
+ * @tgid: the process id, in the pid namespace of that procfs
+ *
+ * Return: true if @name is @tgid (see avf_proc_pid_of()).
+ */
+bool avf_proc_pid_is(const char *name, u32 tgid)
+{
+	u32 pid = avf_proc_pid_of(name);
+
+	return pid && pid == tgid;
+}
+
+/**
+ * avf_proc_root_link_ok - may a fenced task follow /proc/PID/root?
+ * @mode: the PTRACE_MODE_* of the ptrace access check procfs made
+ * @noted: the check is the one of the /proc/PID/root link just followed
+ *         (the link named PID's process and the check is about it)
+ * @same_root: PID's root directory is the fenced task's own (same mount
+ *             and dentry)
+ *
+ * Following the link of a process whose root is the task's own reaches
+ * "/" again, nothing the task cannot open by its own path, and every
+ * file below is fenced by its label at open: no route, so no refusal
+ * (systemd's tools stat /proc/1/root on every call to detect a chroot).
+ * Any other root, and every other reader of another process (environ,
+ * maps, fd/N, cwd, mem, attach), stays with the ptrace rule.
+ *
+ * Return: true if the check is allowed without the ptrace rule.
+ */
+bool avf_proc_root_link_ok(u32 mode, bool noted, bool same_root)
+{
+	return noted && same_root &&
+	       mode == (AVF_PTRACE_MODE_READ | AVF_PTRACE_MODE_FSCREDS);
 }
 
 /**
@@ -319,6 +355,52 @@ enum avf_verdict avf_ipc_decide(u32 clearance,
 	if (ok)
 		return AVF_ALLOW;
 	return mode == AVFENCE_MODE_AUDIT ? AVF_AUDIT : AVF_DENY;
+}
+
+/**
+ * avf_written_level - the clearance a writer mark fences its runners at
+ * @levels: the ladder of the policy in force
+ * @mark: the mark, the writer's clearance by name, need not be
+ *	NUL-terminated (trailing NULs and newlines are ignored)
+ * @len: its length in bytes
+ *
+ * A mark names a level of the policy in force when it was written; a
+ * name the ladder no longer has counts as its lowest level: the code is
+ * still the agent's, and nothing says it may read more.
+ *
+ * Return: an index into @levels.
+ */
+u32 avf_written_level(const struct avf_levels *levels, const char *mark,
+		      size_t len)
+{
+	int idx = avf_levels_find(levels, mark, avf_label_trim(mark, len));
+
+	return idx >= 0 ? (u32)idx : 0;
+}
+
+/**
+ * avf_decide_follow - may a task follow a symlink?
+ * @tagged: the task is fenced
+ * @marked: a fenced task made the symlink (it has a writer mark)
+ * @policy: a policy is loaded
+ * @mode: the policy's enum avfence_mode, if @policy
+ *
+ * A fenced task may follow any symlink (what it reaches is fenced
+ * anyway); an untagged one may not follow a symlink a fenced task made,
+ * whatever it points to: a planted link makes an untagged deputy (a
+ * backup job) read for the agent.  Audit mode lets it through, logged;
+ * without a policy there is no mode to ask and the link is refused.
+ *
+ * Return: AVF_ALLOW, AVF_DENY or AVF_AUDIT.
+ */
+enum avf_verdict avf_decide_follow(bool tagged, bool marked, bool policy,
+				   u32 mode)
+{
+	if (tagged || !marked)
+		return AVF_ALLOW;
+	if (policy && mode == AVFENCE_MODE_AUDIT)
+		return AVF_AUDIT;
+	return AVF_DENY;
 }
 
 /**

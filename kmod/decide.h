@@ -56,12 +56,21 @@ u32 avf_label_level(const struct avf_levels *levels, const char *label,
 enum avf_verdict avf_decide(u32 clearance, u32 level, u32 mode);
 bool avf_mode_valid(u32 mode);
 enum avf_verdict avf_decide_write(u32 nsubjects, u32 granted, u32 mode);
+u32 avf_proc_pid_of(const char *name);
 bool avf_proc_pid_is(const char *name, u32 tgid);
+/* PTRACE_MODE_* of linux/ptrace.h, for userspace builds of decide.c. */
+#define AVF_PTRACE_MODE_READ		0x01
+#define AVF_PTRACE_MODE_FSCREDS		0x08
+bool avf_proc_root_link_ok(u32 mode, bool noted, bool same_root);
 const char *avf_route_name(u32 route);
 const char *avf_measure_event_name(u32 event);
 const char *avf_allow_name(u32 flag);
 bool avf_list_path_valid(const char *s, size_t len);
 bool avf_connect_name_valid(const char *s, size_t len);
+u32 avf_written_level(const struct avf_levels *levels, const char *mark,
+		      size_t len);
+enum avf_verdict avf_decide_follow(bool tagged, bool marked, bool policy,
+				   u32 mode);
 
 /**
  * struct avf_ipc_peer - the task on the other end of a unix socket

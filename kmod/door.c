@@ -10,8 +10,16 @@
  */
 #include <linux/capability.h>
 #include <linux/cred.h>
+#include <linux/kd.h>
 #include <linux/kernel_read_file.h>
+#include <linux/fs_struct.h>
+#include <linux/magic.h>
+#include <linux/major.h>
 #include <linux/module.h>
+#include <linux/path.h>
+#include <linux/pid.h>
+#include <linux/proc_fs.h>
+#include <linux/ptrace.h>
 #include <linux/security.h>
 #include <linux/signal.h>
 #include <linux/termios.h>
@@ -24,16 +32,84 @@
 #include "hook.h"
 #include "policy.h"
 
+/*
+ * Is @child's root directory current's?  Context: the caller of the
+ * ptrace check holds task_lock(@child), so @child->fs stays; each
+ * fs->lock is taken alone, after it, as get_task_root() does.  The paths
+ * are only compared, never followed: no reference needed.
+ */
+static bool same_root(struct task_struct *child)
+{
+	struct fs_struct *theirs = child->fs, *mine = current->fs;
+	struct path root;
+	bool same;
+
+	if (!theirs || !mine)
+		return false;
+	if (theirs == mine)
+		return true;
+	spin_lock(&theirs->lock);
+	root = theirs->root;
+	spin_unlock(&theirs->lock);
+	spin_lock(&mine->lock);
+	same = path_equal(&root, &mine->root);
+	spin_unlock(&mine->lock);
+	return same;
+}
+
 int hook_ptrace_access_check(struct task_struct *child, unsigned int mode)
 {
-	/* Also /proc/PID/mem, process_vm_readv, pidfd_getfd, /proc/PID/fd. */
-	int err = avf_fence_task(AVFENCE_ROUTE_PTRACE, child,
-				 AVFENCE_ALLOW_PTRACE);
+	/* The note of a /proc/PID/root link is taken on every check. */
+	bool noted = avf_current_take_root_link(child);
+	int err = 0;
 
+	BUILD_BUG_ON(PTRACE_MODE_READ != AVF_PTRACE_MODE_READ);
+	BUILD_BUG_ON(PTRACE_MODE_FSCREDS != AVF_PTRACE_MODE_FSCREDS);
+	/* A process rooted where current is: see avf_proc_root_link_ok(). */
+	if (!avf_proc_root_link_ok(mode, noted, noted && same_root(child)))
+		/* Also /proc/PID/mem, process_vm_readv, pidfd_getfd, fd/. */
+		err = avf_fence_task(AVFENCE_ROUTE_PTRACE, child,
+				     AVFENCE_ALLOW_PTRACE);
 	if (!err)
 		err = avf_orig.ptrace_access_check(child, mode);
 	avf_hook_leave();
 	return err;
+}
+
+/**
+ * avf_door_follow_link - note a /proc/PID/root link a fenced task follows
+ * @dentry: the link
+ *
+ * procfs checks ptrace access to PID before it resolves the link; the
+ * note lets hook_ptrace_access_check() know which link that check is for.
+ * Only the top-level /proc/PID/root: not /proc/PID/task/TID/root, cwd or
+ * any other link.  A pid that is gone notes nothing.
+ *
+ * Called by hook_inode_follow_link() (written.c) for tagged tasks.
+ *
+ * Context: current is tagged; RCU path walk possible: nothing sleeps.
+ */
+void avf_door_follow_link(struct dentry *dentry)
+{
+	struct super_block *sb = dentry->d_sb;
+	const struct dentry *parent;
+	u32 nr = 0;
+
+	if (sb->s_magic != PROC_SUPER_MAGIC)
+		return;
+	rcu_read_lock();
+	parent = READ_ONCE(dentry->d_parent);
+	/* /proc/PID directories are never renamed: their name is stable. */
+	if (parent != dentry && READ_ONCE(parent->d_parent) == sb->s_root &&
+	    parent != sb->s_root && !strcmp(dentry->d_name.name, "root"))
+		nr = avf_proc_pid_of(parent->d_name.name);
+	/*
+	 * The walk holds the proc mount, so its pid namespace lives; the
+	 * pid is only compared with the checked task's later, never followed.
+	 */
+	if (nr && nr <= INT_MAX)
+		avf_current_note_root_link(find_pid_ns(nr, proc_pid_ns(sb)));
+	rcu_read_unlock();
 }
 
 int hook_task_kill(struct task_struct *p, struct kernel_siginfo *info,
@@ -249,22 +325,67 @@ int hook_locked_down(enum lockdown_reason what)
  * have many majors, some allocated at run time, and no other driver
  * answers these numbers.
  */
-static int check_tty_ioctl(struct file *file, unsigned int cmd)
+static const char *typing_ioctl(unsigned int cmd)
+{
+	switch (cmd) {
+	case TIOCSTI:
+		return "TIOCSTI";
+	case TIOCLINUX:
+		return "TIOCLINUX";
+	}
+	return NULL;
+}
+
+/*
+ * A virtual console's keyboard maps: a function key string (KDSKBSENT),
+ * a key bound to one (KDSKBENT), a scancode or accent remapped: the next
+ * key the operator presses types what the agent chose.  Only on the
+ * virtual consoles' majors (4, and 5 for /dev/tty and /dev/console),
+ * where the vt driver answers these old numbers.
+ */
+static const char *keymap_ioctl(const struct file *file, unsigned int cmd)
+{
+	const struct inode *inode = file_inode(file);
+
+	if (!S_ISCHR(inode->i_mode) ||
+	    (imajor(inode) != TTY_MAJOR && imajor(inode) != TTYAUX_MAJOR))
+		return NULL;
+	switch (cmd) {
+	case KDSKBENT:
+		return "KDSKBENT";
+	case KDSKBSENT:
+		return "KDSKBSENT";
+	case KDSKBDIACR:
+		return "KDSKBDIACR";
+	case KDSKBDIACRUC:
+		return "KDSKBDIACRUC";
+	case KDSETKEYCODE:
+		return "KDSETKEYCODE";
+	}
+	return NULL;
+}
+
+static int check_tty_ioctl(struct file *file, const char *name)
 {
 	char what[64];
 
-	if (!S_ISCHR(file_inode(file)->i_mode))
-		return 0;
-	snprintf(what, sizeof(what), "%s %pD2",
-		 cmd == TIOCSTI ? "TIOCSTI" : "TIOCLINUX", file);
+	snprintf(what, sizeof(what), "%s %pD2", name, file);
 	return avf_fence_door(AVFENCE_ROUTE_TERMINAL, 0, what);
 }
 
-/* SCSI and NVMe command passthrough reads storage below the filesystem. */
+/*
+ * Typing into terminals; SCSI and NVMe command passthrough, which reads
+ * storage below the filesystem.
+ */
 static int check_ioctl(struct file *file, unsigned int cmd)
 {
-	if (cmd == TIOCSTI || cmd == TIOCLINUX)
-		return check_tty_ioctl(file, cmd);
+	const char *name = typing_ioctl(cmd);
+
+	if (name && S_ISCHR(file_inode(file)->i_mode))
+		return check_tty_ioctl(file, name);
+	name = keymap_ioctl(file, cmd);
+	if (name)
+		return check_tty_ioctl(file, name);
 	if (cmd != SG_IO && !(_IOC_TYPE(cmd) == 'N' && _IOC_NR(cmd) >= 0x40))
 		return 0;
 	return avf_fence_door(AVFENCE_ROUTE_PASSTHROUGH,

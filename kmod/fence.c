@@ -305,6 +305,32 @@ static void decide_file(struct avf_policy *policy,
 		   sizeof(r->label));
 }
 
+/*
+ * Begin the report of a refusal that a caller decided on: current's
+ * clearance in @r, and the verdict the policy's mode makes of it (audit
+ * or deny).  @allow, if not NULL, gets the allow flags of the clearance.
+ * Return: false if current is not fenced (nothing to refuse).
+ */
+static bool refusal_begin(struct avf_report *r, u32 *allow)
+{
+	struct avf_policy *policy;
+	struct avf_clearance c;
+	bool fenced;
+
+	rcu_read_lock();
+	policy = rcu_dereference(avf_policy);
+	fenced = policy && avf_current_clearance(policy, &c);
+	if (fenced) {
+		set_names(r, policy, &c);
+		r->verdict = READ_ONCE(policy->mode) == AVFENCE_MODE_AUDIT ?
+			     AVF_AUDIT : AVF_DENY;
+		if (allow)
+			*allow = c.allow;
+	}
+	rcu_read_unlock();
+	return fenced;
+}
+
 /* Is current tagged, and is it cleared for everything? */
 static bool cleared_for_all(bool *tagged)
 {
@@ -366,6 +392,7 @@ int avf_fence_dentry(enum avfence_route route, struct dentry *dentry,
 /**
  * avf_fence_fast - may current reach @dentry, on what is cached alone?
  * @dentry: the file, held by the caller
+ * @mnt: the mount it is reached through
  *
  * The answer of avf_fence_dentry() when it is an allowed access that
  * needs nothing read, counted or reported: current untagged, or the
@@ -375,7 +402,7 @@ int avf_fence_dentry(enum avfence_route route, struct dentry *dentry,
  * Context: any (the ftrace callback); never sleeps.
  * Return: true if allowed so; false if avf_fence_dentry() must decide.
  */
-bool avf_fence_fast(struct dentry *dentry)
+bool avf_fence_fast(struct dentry *dentry, const struct vfsmount *mnt)
 {
 	struct avf_policy *policy;
 	struct avf_label label;
@@ -391,7 +418,7 @@ bool avf_fence_fast(struct dentry *dentry)
 		 * on filesystems whose labels are cached, none of the
 		 * kernel's own files the callers single out (/proc/kcore).
 		 */
-		ok = avf_label_cached(dentry, &label);
+		ok = avf_label_cached(dentry, mnt, &label);
 		if (ok && label.source != AVFENCE_LABEL_DEFAULT)
 			level = avf_label_level(&policy->levels, label.name,
 						label.len, &unknown);
@@ -508,20 +535,10 @@ int avf_fence_change(enum avfence_route route, const char *op,
 		     struct vfsmount *mnt, struct dentry *dentry)
 {
 	struct avf_report r = { .route = route, .op = op };
-	struct avf_policy *policy;
-	struct avf_clearance c;
 	int ret;
 
-	rcu_read_lock();
-	policy = rcu_dereference(avf_policy);
-	if (!policy || !avf_current_clearance(policy, &c)) {
-		rcu_read_unlock();
+	if (!refusal_begin(&r, NULL))
 		return 0;
-	}
-	set_names(&r, policy, &c);
-	r.verdict = READ_ONCE(policy->mode) == AVFENCE_MODE_AUDIT ?
-		    AVF_AUDIT : AVF_DENY;
-	rcu_read_unlock();
 	if (!IS_ROOT(dentry) && (d_is_negative(dentry) || d_unhashed(dentry))) {
 		/* A name to be created: the directory's path and the name. */
 		ret = report_entry(&r, mnt, dentry->d_parent,
@@ -548,19 +565,10 @@ int avf_fence_change(enum avfence_route route, const char *op,
 int avf_fence_door(enum avfence_route route, u32 allow, const char *what)
 {
 	struct avf_report r = { .route = route };
-	struct avf_policy *policy;
-	struct avf_clearance c;
+	u32 allowed;
 
-	rcu_read_lock();
-	policy = rcu_dereference(avf_policy);
-	if (!policy || !avf_current_clearance(policy, &c) || (c.allow & allow)) {
-		rcu_read_unlock();
+	if (!refusal_begin(&r, &allowed) || (allowed & allow))
 		return 0;
-	}
-	set_names(&r, policy, &c);
-	r.verdict = READ_ONCE(policy->mode) == AVFENCE_MODE_AUDIT ?
-		    AVF_AUDIT : AVF_DENY;
-	rcu_read_unlock();
 	return report(&r, log_allowed(), "what", what) ? -EPERM : 0;
 }
 
@@ -667,4 +675,75 @@ int avf_fence_tracer(struct task_struct *tracer, u32 allow)
 	snprintf(what, sizeof(what), "traceme by pid %d",
 		 task_tgid_nr(tracer));
 	return report(&r, log_allowed(), "what", what) ? -EPERM : 0;
+}
+
+/**
+ * avf_fence_follow - may current, untagged, follow a marked symlink?
+ * @dentry: the symlink, made by a fenced task
+ * @mark: the writer's clearance, from the link's mark
+ *
+ * Refused in enforce mode and without a policy (avf_decide_follow()),
+ * logged, counted and streamed on route "written" with clearance "none"
+ * and the mark as the label; audit mode lets it through, logged.
+ *
+ * Context: process context, not in an RCU path walk.
+ * Return: 0 or -EACCES.
+ */
+int avf_fence_follow(struct dentry *dentry, const char *mark)
+{
+	struct avf_report r = { .route = AVFENCE_ROUTE_WRITTEN };
+	struct avf_policy *policy;
+
+	rcu_read_lock();
+	policy = rcu_dereference(avf_policy);
+	r.verdict = avf_decide_follow(false, true, policy,
+				      policy ? READ_ONCE(policy->mode) : 0);
+	rcu_read_unlock();
+	if (r.verdict == AVF_ALLOW)
+		return 0;
+	strscpy(r.clearance, "none", sizeof(r.clearance));
+	snprintf(r.label, sizeof(r.label), "%*pE", (int)strlen(mark), mark);
+	return report_path(&r, NULL, dentry);
+}
+
+/**
+ * avf_fence_tagged_written - report that current was fenced for running
+ * code a fenced task wrote
+ * @clearance: current's clearance now
+ * @mark: the writer's clearance, from the file's mark
+ * @file: the file it executes or maps
+ *
+ * Not a refusal: nothing is counted.  A log line within the rate limit
+ * ("avfence: tagged written pid=... clearance=... label=MARK path=..."),
+ * an audit record and an AVFENCE_EVENT_TAGGED event on route "written".
+ *
+ * Context: process context.
+ */
+void avf_fence_tagged_written(const char *clearance, const char *mark,
+			      struct file *file)
+{
+	bool log = log_allowed();
+	char comm[TASK_COMM_LEN];
+	char *buf, *name = NULL;
+	const char *qc, *qv;
+
+	if (!log && !avf_audit_wanted())
+		return;
+	buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (buf)
+		name = d_path(&file->f_path, buf, PATH_MAX);
+	if (IS_ERR_OR_NULL(name))
+		name = "?";
+	avf_audit_tagged(clearance, mark, name);
+	if (log) {
+		get_task_comm(comm, current);
+		qc = avf_log_quote(comm);
+		qv = avf_log_quote(name);
+		pr_notice("tagged written pid=%d tid=%d comm=" AVF_LOG_STR_FMT " clearance=%s label=%*pE path=" AVF_LOG_STR_FMT "\n",
+			  task_tgid_nr(current), task_pid_nr(current), qc,
+			  (int)strlen(comm), comm, qc, clearance,
+			  (int)strlen(mark), mark, qv, (int)strlen(name), name,
+			  qv);
+	}
+	kfree(buf);
 }

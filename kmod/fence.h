@@ -13,12 +13,13 @@
 int avf_fence_dentry(enum avfence_route route, struct dentry *dentry,
 		     const struct path *path);
 int avf_fence_file(enum avfence_route route, struct file *file);
-bool avf_fence_fast(struct dentry *dentry);
+bool avf_fence_fast(struct dentry *dentry, const struct vfsmount *mnt);
 int avf_fence_move(enum avfence_route route, struct dentry *dentry,
 		   struct dentry *new_parent, const struct path *mnt);
 int avf_fence_change(enum avfence_route route, const char *op,
 		     struct vfsmount *mnt, struct dentry *dentry);
 int avf_fence_door(enum avfence_route route, u32 allow, const char *what);
+void avf_door_follow_link(struct dentry *dentry);
 int avf_fence_task(enum avfence_route route, struct task_struct *target,
 		   u32 allow);
 int avf_fence_tracer(struct task_struct *tracer, u32 allow);
@@ -40,6 +41,9 @@ struct avf_connect_report {
 };
 
 void avf_fence_report_connect(const struct avf_connect_report *cr);
+int avf_fence_follow(struct dentry *dentry, const char *mark);
+void avf_fence_tagged_written(const char *clearance, const char *mark,
+			      struct file *file);
 const char *avf_log_quote(const char *s);
 /*
  * A string a task controls in a log line: the format AVF_LOG_STR_FMT

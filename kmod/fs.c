@@ -9,13 +9,15 @@
  * pidfd_getfd, inherited from before it was tagged) is checked again when
  * it arrives and whenever it is read, written or mapped.  Links and renames
  * may not move data to a lower classification, and only an untagged
- * administrator may change labels.
+ * administrator may change labels.  What a fenced task writes is marked,
+ * and whoever maps a marked file executable is fenced (written.c).
  */
 #include <linux/capability.h>
 #include <linux/major.h>
 #include <linux/magic.h>
 #include <linux/miscdevice.h>
 #include <linux/mman.h>
+#include <linux/tty.h>
 #include <linux/xattr.h>
 
 #include "common.h"
@@ -24,6 +26,7 @@
 #include "hook.h"
 #include "label.h"
 #include "write.h"
+#include "written.h"
 
 /* Storage and memory read below the filesystem, where labels cannot be. */
 static bool raw_device(const struct file *file)
@@ -74,6 +77,34 @@ static const char *terminal_device(const struct file *file)
 	return NULL;
 }
 
+/*
+ * A terminal that is not current's controlling terminal: a virtual
+ * console or serial line (major 4), /dev/console, a pty slave.  Read
+ * from, it yields what an operator types into the shell there (a
+ * password, classified text); writing to it is output and stays allowed.
+ * /dev/tty is current's own terminal and /dev/ptmx makes a new one.
+ * Terminals of other drivers (USB serial, hvc) are not told apart.
+ */
+static bool foreign_terminal(const struct file *file)
+{
+	const struct inode *inode = file_inode(file);
+	unsigned int major = imajor(inode);
+	struct tty_struct *tty;
+	bool own;
+
+	if (!S_ISCHR(inode->i_mode) || !(file->f_mode & FMODE_READ))
+		return false;
+	if (major != TTY_MAJOR &&
+	    !(major == TTYAUX_MAJOR && iminor(inode) == 1) &&
+	    (major < UNIX98_PTY_SLAVE_MAJOR ||
+	     major >= UNIX98_PTY_SLAVE_MAJOR + UNIX98_PTY_MAJOR_COUNT))
+		return false;
+	tty = get_current_tty();
+	own = tty && tty_devnum(tty) == inode->i_rdev;
+	tty_kref_put(tty);
+	return !own;
+}
+
 static bool named(const struct dentry *d, const char *name)
 {
 	return !strcmp(d->d_name.name, name);
@@ -110,6 +141,8 @@ static int check_file(enum avfence_route route, struct file *file, bool write)
 	const char *device = terminal_device(file);
 	char what[64];
 
+	if (!device && route == AVFENCE_ROUTE_OPEN && foreign_terminal(file))
+		device = "read terminal";
 	if (device) {
 		snprintf(what, sizeof(what), "%s %pD2", device, file);
 		return avf_fence_door(AVFENCE_ROUTE_TERMINAL, 0, what);
@@ -147,7 +180,7 @@ static bool fast_read(struct file *file)
 	if (!S_ISREG(file_inode(file)->i_mode) ||
 	    (file->f_mode & (FMODE_WRITE | FMODE_EXEC)))
 		return false;
-	return avf_fence_fast(file_dentry(file));
+	return avf_fence_fast(file_dentry(file), file->f_path.mnt);
 }
 
 bool avf_fast_file_open(struct file *file)
@@ -187,6 +220,9 @@ int hook_file_open(struct file *file)
 		if (!err)
 			err = avf_write_open(file);
 	}
+	/* Marked before a byte is written: no window to run it unmarked. */
+	if (!err && (file->f_mode & FMODE_WRITE))
+		err = avf_written_file(file);
 	/* Ours first: a denied open never reaches fanotify listeners. */
 	if (!err)
 		err = avf_orig.file_open(file);
@@ -223,16 +259,28 @@ int hook_file_permission(struct file *file, int mask)
 
 	if (!err && (mask & (MAY_WRITE | MAY_APPEND)) && listener_file(file))
 		err = avf_write_use(file);
+	/* A descriptor opened for writing before the task was tagged. */
+	if (!err && (mask & (MAY_WRITE | MAY_APPEND)))
+		err = avf_written_file(file);
 	if (!err)
 		err = avf_orig.file_permission(file, mask);
 	avf_hook_leave();
 	return err;
 }
 
+/*
+ * Redirected for every task: mapping a file executable, an untagged one
+ * too may run code a fenced task wrote (written.c).  Anything else of an
+ * untagged task passes after two tests.
+ */
 int hook_mmap_file(struct file *file, unsigned long prot, unsigned long flags)
 {
-	int err = file && !exec_file(file) ?
-		  check_file(AVFENCE_ROUTE_FD_USE, file, prot & PROT_WRITE) : 0;
+	int err = 0;
+
+	if (file && (prot & PROT_EXEC))
+		err = avf_written_exec(file);
+	if (!err && file && !exec_file(file) && avf_current_tagged())
+		err = check_file(AVFENCE_ROUTE_FD_USE, file, prot & PROT_WRITE);
 
 	if (!err && file && (prot & PROT_WRITE) &&
 	    (flags & MAP_TYPE) != MAP_PRIVATE && listener_file(file))
@@ -326,17 +374,22 @@ int hook_inode_rename(struct inode *old_dir, struct dentry *old_dentry,
 }
 
 /*
- * Labels are the fence: a fenced task may never change them, and other
- * tasks only with CAP_MAC_ADMIN or CAP_SYS_ADMIN (without this, the owner
- * of a file could set security.* on it).
+ * Labels and writer marks are the fence: a fenced task may never change
+ * them, and other tasks only with CAP_MAC_ADMIN or CAP_SYS_ADMIN (without
+ * this, the owner of a file could set security.* on it).
  */
 static int check_label_change(const char *name)
 {
+	enum avfence_route route;
 	int err;
 
-	if (strcmp(name, AVFENCE_XATTR_NAME))
+	if (!strcmp(name, AVFENCE_XATTR_NAME))
+		route = AVFENCE_ROUTE_LABEL;
+	else if (!strcmp(name, AVFENCE_WRITER_XATTR_NAME))
+		route = AVFENCE_ROUTE_WRITTEN;
+	else
 		return 0;
-	err = avf_fence_door(AVFENCE_ROUTE_LABEL, 0, AVFENCE_XATTR_NAME);
+	err = avf_fence_door(route, 0, name);
 	if (err || avf_current_tagged())
 		return err;
 	if (!capable(CAP_MAC_ADMIN) && !capable(CAP_SYS_ADMIN))
@@ -385,6 +438,8 @@ int hook_vfs_setxattr(avf_idmap_t *idmap, struct dentry *dentry,
 
 	if (!strcmp(name, AVFENCE_XATTR_NAME))
 		avf_label_changed_inode(inode);
+	else if (!err && !strcmp(name, AVFENCE_WRITER_XATTR_NAME))
+		avf_written_changed(inode);
 	avf_hook_leave();
 	return err;
 }
@@ -396,6 +451,10 @@ int hook_vfs_removexattr(avf_idmap_t *idmap, struct dentry *dentry,
 
 	if (!strcmp(name, AVFENCE_XATTR_NAME))
 		avf_label_changed_inode(d_inode(dentry));
+	/* Without xattrs (vfat) the mark only the table holds goes too. */
+	else if ((!err || err == -EOPNOTSUPP) && d_inode(dentry) &&
+		 !strcmp(name, AVFENCE_WRITER_XATTR_NAME))
+		avf_written_changed(d_inode(dentry));
 	avf_hook_leave();
 	return err;
 }

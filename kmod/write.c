@@ -16,7 +16,8 @@
  * lock_rename()), and the walk itself is consistent under rename_lock.
  *
  * What is a change, and which hook sees it:
- *   open for write, append or O_TRUNC of a regular file   file_open (fs.c)
+ *   open for write, append or O_TRUNC of a regular file,
+ *   open of a fifo for write                             file_open (fs.c)
  *   create (O_CREAT), mknod (fifos, sockets), mkdir, rmdir,
  *   unlink, symlink                                      path_* below
  *   link, rename (both ends)                             path_link/rename (fs.c)
@@ -27,8 +28,13 @@
  *   move_mount (attaches open_tree and fsmount trees),
  *   fspick + FSCONFIG_CMD_RECONFIGURE, mount_setattr     sb_*, below
  *
- * Opening a character device, a fifo or a socket that exists is not a
- * change: devices keep the raw-device rules (fs.c) and sockets connect=.
+ * A fifo opened for write is a channel to whoever reads it: an untagged
+ * root daemon that takes commands from a fifo (systemd's /run/initctl)
+ * would act for the task.  So it is decided like a regular file: only
+ * fifos below write= (the task's own) take its writes; reading a fifo is
+ * decided by its label like any read.  Opening a character device or a
+ * socket that exists is not a change: devices keep the raw-device rules
+ * (fs.c) and sockets connect=.
  * Nor is a file of a kernel-internal filesystem (SB_NOUSER: the pidfd
  * that pidfd_open() opens read-write on 6.12, anonymous inodes), which
  * no path reaches.
@@ -319,11 +325,13 @@ int avf_write_check_dentry(const char *op, struct dentry *dentry)
  * @file: a file being opened
  *
  * Return: 0, or -EACCES: a regular file opened for write, append or
- * truncation where current may not change it.
+ * truncation, or a fifo opened for write, where current may not change it.
  */
 int avf_write_open(struct file *file)
 {
-	if (!S_ISREG(file_inode(file)->i_mode) ||
+	umode_t mode = file_inode(file)->i_mode;
+
+	if (!(S_ISREG(mode) || S_ISFIFO(mode)) ||
 	    !((file->f_mode & FMODE_WRITE) || (file->f_flags & O_TRUNC)))
 		return 0;
 	return check_path("open", &file->f_path);

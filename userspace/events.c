@@ -93,7 +93,8 @@ int event_parse(struct nlattr *nest, struct avf_event_rec *ev)
 static bool is_access(const struct avf_event_rec *ev)
 {
 	return ev->type == AVFENCE_EVENT_DENIED ||
-	       ev->type == AVFENCE_EVENT_AUDITED;
+	       ev->type == AVFENCE_EVENT_AUDITED ||
+	       ev->type == AVFENCE_EVENT_TAGGED;
 }
 
 /**
@@ -102,7 +103,8 @@ static bool is_access(const struct avf_event_rec *ev)
  * @buf: room for an unknown type's name ("type-N")
  * @size: its size
  *
- * Return: "denied", "audited", "policy-load", "mode", "lock" or @buf.
+ * Return: "denied", "audited", "policy-load", "mode", "lock", "tagged"
+ * or @buf.
  */
 const char *event_type_name(const struct avf_event_rec *ev, char *buf,
 			    size_t size)
@@ -118,6 +120,8 @@ const char *event_type_name(const struct avf_event_rec *ev, char *buf,
 		return "mode";
 	case AVFENCE_EVENT_LOCK:
 		return "lock";
+	case AVFENCE_EVENT_TAGGED:
+		return "tagged";
 	}
 	snprintf(buf, size, "type-%" PRIu32, ev->type);
 	return buf;

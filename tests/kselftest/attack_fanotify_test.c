@@ -12,34 +12,66 @@
  * └── public        UNCLASSIFIED
  *
  * The listener (AGENT_BIN, clearance OFFICIAL, outside TMP so that its own
- * exec raises no event) runs in variant "tagged"; in "untagged" the same
- * listener is not fenced and reads the contents (the control).
+ * exec raises no event) runs in variants "tagged*"; in "untagged*" the same
+ * listener is not fenced and reads the contents (the control).  Variants
+ * "*_notif" listen as FAN_CLASS_NOTIF for FAN_OPEN (a notification: the
+ * workload does not wait), the others as FAN_CLASS_CONTENT for
+ * FAN_OPEN_PERM.  Through the event's fd: read, pread, mmap, sendfile,
+ * splice, and a re-open through /proc/self/fd.
  */
 #include <sys/fanotify.h>
+#include <sys/sendfile.h>
 
 #include "doors.h"
 
+/* Copy @fd's first bytes into a pipe with sendfile() and splice(). */
+static void pipe_emit(int fd)
+{
+	char data[256];
+	int p[2];
+	loff_t off;
+	off_t soff;
+	ssize_t n;
+
+	if (pipe(p))
+		return;
+	soff = 0;
+	n = result("sendfile", sendfile(p[1], fd, &soff, sizeof(data)));
+	if (n > 0)
+		emit("sendfile", data, read(p[0], data, n));
+	off = 0;
+	n = result("splice", splice(fd, &off, p[1], NULL, sizeof(data), 0));
+	if (n > 0)
+		emit("splice", data, read(p[0], data, n));
+	close(p[0]);
+	close(p[1]);
+}
+
 /*
- * listen MNT PATH: permission listener on the mount of MNT; for the event
- * on PATH, try to read the file through the event's fd, and have a child
- * re-open it through /proc (that open raises an event of its own, which
- * this loop answers: the listener never waits on itself).  Every event is
- * allowed.
+ * listen MNT PATH CLASS: listener on the mount of MNT, CLASS "content"
+ * (FAN_OPEN_PERM) or "notif" (FAN_OPEN); for the event on PATH, try to
+ * read the file through the event's fd, and have a child re-open it
+ * through /proc (that open raises an event of its own, which this loop
+ * answers: the listener never waits on itself).  Every permission event
+ * is allowed.
  */
 AGENT(listen)
 {
 	char buf[8192] __attribute__((aligned(8)));
+	int notif = argc > 3 && !strcmp(argv[3], "notif");
 	struct fanotify_event_metadata *m;
 	int fd, handled = 0, rounds = 0, st;
 	pid_t reopener = 0;
 	ssize_t len;
 
-	fd = result("init", fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC,
+	fd = result("init", fanotify_init((notif ? FAN_CLASS_NOTIF :
+					   FAN_CLASS_CONTENT) | FAN_CLOEXEC,
 					  O_RDONLY | O_LARGEFILE | O_CLOEXEC));
 	if (fd < 0)
 		return 0;
 	if (result("mark", fanotify_mark(fd, FAN_MARK_ADD | FAN_MARK_MOUNT,
-					 FAN_OPEN_PERM, AT_FDCWD, argv[1])))
+					 notif ? FAN_OPEN : FAN_OPEN_PERM,
+					 AT_FDCWD, argv[1])))
 		return 0;
 	say("ready\n");
 	while ((!handled || reopener > 0) && rounds++ < 60) {
@@ -73,13 +105,15 @@ AGENT(listen)
 				say("mmap=%d\n", map == MAP_FAILED ? errno : 0);
 				if (map != MAP_FAILED)
 					emit("mmap", map, strnlen(map, 4096));
+				pipe_emit(m->fd);
 				reopener = fork();
 				if (reopener == 0) {
 					open_read_emit("reopen", proc);
 					_exit(0);
 				}
 			}
-			result("response", write(fd, &r, sizeof(r)));
+			if (!notif)
+				result("response", write(fd, &r, sizeof(r)));
 			close(m->fd);
 		}
 	}
@@ -92,10 +126,13 @@ FIXTURE(fanotify) {
 
 FIXTURE_VARIANT(fanotify) {
 	int tagged;
+	const char *class;
 };
 
-FIXTURE_VARIANT_ADD(fanotify, tagged) { .tagged = 1 };
-FIXTURE_VARIANT_ADD(fanotify, untagged) { .tagged = 0 };
+FIXTURE_VARIANT_ADD(fanotify, tagged) { .tagged = 1, .class = "content" };
+FIXTURE_VARIANT_ADD(fanotify, untagged) { .tagged = 0, .class = "content" };
+FIXTURE_VARIANT_ADD(fanotify, tagged_notif) { .tagged = 1, .class = "notif" };
+FIXTURE_VARIANT_ADD(fanotify, untagged_notif) { .tagged = 0, .class = "notif" };
 
 FIXTURE_SETUP(fanotify)
 {
@@ -129,7 +166,8 @@ TEST_F(fanotify, listener_reads_event_fd)
 	struct agent a;
 	struct watch w;
 
-	ASSERT_EQ(0, agent_start(&a, variant->tagged, "listen", TMP, TMP "/secret"));
+	ASSERT_EQ(0, agent_start(&a, variant->tagged, "listen", TMP,
+				 TMP "/secret", variant->class));
 	ASSERT_EQ(0, agent_wait_for(&a, "ready", 20)) {
 		TH_LOG("listener: %s", agent_output(&a));
 	}
@@ -139,17 +177,30 @@ TEST_F(fanotify, listener_reads_event_fd)
 	agent_finish(&a);
 	EXPECT_VAL(0, &a, "event");
 	EXPECT_VAL(1, &a, "handled");
-	EXPECT_VAL(0, &a, "response");
+	if (strcmp(variant->class, "notif"))
+		EXPECT_VAL(0, &a, "response");
 	if (variant->tagged) {
 		EXPECT_NO_SECRET(&a);
 		EXPECT_VAL(EACCES, &a, "read");
 		EXPECT_VAL(EACCES, &a, "pread");
 		EXPECT_VAL(EACCES, &a, "mmap");
+		EXPECT_VAL(EACCES, &a, "sendfile");
+		EXPECT_VAL(EACCES, &a, "splice");
 		EXPECT_VAL(EACCES, &a, "reopen");
 		EXPECT_EQ(0, watch_denied(&w, AVFENCE_ROUTE_FD_USE));
 	} else {
 		EXPECT_VAL(0, &a, "read");
+		EXPECT_VAL(0, &a, "pread");
+		EXPECT_VAL(0, &a, "mmap");
+		EXPECT_VAL(0, &a, "sendfile");
+		EXPECT_VAL(0, &a, "splice");
 		EXPECT_SECRET(&a);
+		EXPECT_NE(NULL, memmem(a.buf, a.len, "sendfile<" CANARY, 9 + strlen(CANARY))) {
+			TH_LOG("listener said: %s", agent_output(&a));
+		}
+		EXPECT_NE(NULL, memmem(a.buf, a.len, "splice<" CANARY, 7 + strlen(CANARY))) {
+			TH_LOG("listener said: %s", agent_output(&a));
+		}
 	}
 }
 
@@ -159,7 +210,8 @@ TEST_F(fanotify, listener_reads_public_event_fd)
 	char data[256];
 	struct agent a;
 
-	ASSERT_EQ(0, agent_start(&a, variant->tagged, "listen", TMP, TMP "/public"));
+	ASSERT_EQ(0, agent_start(&a, variant->tagged, "listen", TMP,
+				 TMP "/public", variant->class));
 	ASSERT_EQ(0, agent_wait_for(&a, "ready", 20)) {
 		TH_LOG("listener: %s", agent_output(&a));
 	}

@@ -16,6 +16,7 @@
  */
 #include <sys/ptrace.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 
 #include "doors.h"
@@ -39,6 +40,54 @@ AGENT(holder)
 	wait_go();
 	/* Keep the data alive until the end. */
 	return held[0] == 0;
+}
+
+/* holder_chroot DIR: an untagged process rooted in DIR, waiting. */
+AGENT(holder_chroot)
+{
+	if (chroot(argv[1]) || chdir("/")) {
+		say("chroot=%d\n", errno);
+		return SETUP_FAILED;
+	}
+	say("addr=0\nready\n");
+	wait_go();
+	return 0;
+}
+
+/*
+ * proc_links PID ONLY: follow /proc/PID/root (ONLY 1: nothing else), then
+ * read through it, PID's environ, its cwd and its task's root link.
+ */
+AGENT(proc_links)
+{
+	struct stat st, root;
+	char path[128];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%s/root", argv[1]);
+	if (result("root_stat", stat(path, &st)) == 0 && !stat("/", &root))
+		say("root_same=%d\n", st.st_dev == root.st_dev &&
+		    st.st_ino == root.st_ino);
+	if (atoi(argv[2]))
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%s/root" TMP "/secret", argv[1]);
+	fd = result("root_secret", open(path, O_RDONLY | O_CLOEXEC));
+	if (fd >= 0) {
+		char buf[128];
+		long n = read(fd, buf, sizeof(buf));
+
+		emit("root_secret", buf, n);
+		close(fd);
+	}
+	snprintf(path, sizeof(path), "/proc/%s/environ", argv[1]);
+	fd = result("environ", open(path, O_RDONLY | O_CLOEXEC));
+	if (fd >= 0)
+		close(fd);
+	snprintf(path, sizeof(path), "/proc/%s/cwd", argv[1]);
+	result("cwd", stat(path, &st));
+	snprintf(path, sizeof(path), "/proc/%s/task/%s/root", argv[1], argv[1]);
+	result("task_root", stat(path, &st));
+	return 0;
 }
 
 static void peek(const char *key, pid_t pid, unsigned long addr)
@@ -319,6 +368,87 @@ TEST_F(mem, tagged_target_higher_clearance)
 		EXPECT_EQ(0, watch_denied(&w, AVFENCE_ROUTE_PTRACE));
 	} else {
 		EXPECT_SECRET(&a);
+	}
+}
+
+/* Denials of the ptrace route counted since watch_start(). */
+static long long ptrace_denials(const struct watch *w)
+{
+	struct denials now;
+
+	if (denials_read(&now) || !w->before.ok)
+		return -1;
+	return (long long)(now.denied[AVFENCE_ROUTE_PTRACE] -
+			   w->before.denied[AVFENCE_ROUTE_PTRACE]);
+}
+
+/*
+ * /proc/PID/root of an untagged process rooted where the agent is (PID 1
+ * for systemd's chroot test in every systemctl): the agent reaches "/"
+ * again, so the link is allowed and nothing is refused or logged; what
+ * it opens through the link is fenced by its label.  Its environ, cwd
+ * and /proc/PID/task/TID/root stay refused.
+ */
+TEST_F(mem, proc_root_link_same_root)
+{
+	struct agent a;
+	struct watch w;
+
+	ASSERT_EQ(0, start_holder(self, NULL, TMP "/secret")) {
+		TH_LOG("holder: %s", agent_output(&self->holder));
+	}
+	watch_start(&w);
+	ASSERT_EQ(0, agent_run(&a, variant->tagged, "proc_links", self->pid,
+			       "1"));
+	EXPECT_VAL(0, &a, "root_stat");
+	EXPECT_VAL(1, &a, "root_same");
+	if (variant->tagged) {
+		EXPECT_EQ(0, ptrace_denials(&w));
+		EXPECT_NE(1, kmsg_denied(&w.mark, AVFENCE_ROUTE_PTRACE));
+	}
+
+	watch_start(&w);
+	ASSERT_EQ(0, agent_run(&a, variant->tagged, "proc_links", self->pid,
+			       "0"));
+	EXPECT_VAL(0, &a, "root_stat");
+	if (variant->tagged) {
+		EXPECT_NO_SECRET(&a);
+		EXPECT_VAL(EACCES, &a, "root_secret");
+		EXPECT_VAL(EACCES, &a, "environ");
+		EXPECT_VAL(EACCES, &a, "cwd");
+		EXPECT_VAL(EACCES, &a, "task_root");
+		EXPECT_EQ(0, watch_denied(&w, AVFENCE_ROUTE_PTRACE));
+	} else {
+		EXPECT_VAL(0, &a, "root_secret");
+		EXPECT_VAL(0, &a, "environ");
+		EXPECT_VAL(0, &a, "cwd");
+		EXPECT_VAL(0, &a, "task_root");
+		EXPECT_SECRET(&a);
+	}
+}
+
+/* /proc/PID/root of an untagged process in a chroot: refused, logged. */
+TEST_F(mem, proc_root_link_other_root)
+{
+	struct agent a;
+	struct watch w;
+
+	ASSERT_EQ(0, mkdirs(TMP "/jail"));
+	ASSERT_EQ(0, agent_startv(&self->holder, 0, NULL, "holder_chroot",
+				  (const char *const[]){ TMP "/jail", NULL }));
+	ASSERT_EQ(0, agent_wait_for(&self->holder, "ready", 20)) {
+		TH_LOG("holder: %s", agent_output(&self->holder));
+	}
+	snprintf(self->pid, sizeof(self->pid), "%d", self->holder.pid);
+	watch_start(&w);
+	ASSERT_EQ(0, agent_run(&a, variant->tagged, "proc_links", self->pid,
+			       "1"));
+	if (variant->tagged) {
+		EXPECT_VAL(EACCES, &a, "root_stat");
+		EXPECT_EQ(0, watch_denied(&w, AVFENCE_ROUTE_PTRACE));
+	} else {
+		EXPECT_VAL(0, &a, "root_stat");
+		EXPECT_VAL(0, &a, "root_same");
 	}
 }
 

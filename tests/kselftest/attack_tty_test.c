@@ -5,8 +5,12 @@
  * with dev.tty.legacy_tiocsti=0, because it keeps CAP_SYS_ADMIN),
  * drives the console (TIOCLINUX), injects key presses through uinput or
  * an input event device, logs keys from one, or reads the text console's
- * screen (/dev/vcs, vcsa, vcsu).  All fail with EPERM for it, route
- * "terminal"; an untagged root task does each of them (the control).
+ * screen (/dev/vcs, vcsa, vcsu), rebinds a virtual console's keys
+ * (KDSKBSENT: the operator's next F-key types the agent's command), or
+ * opens another terminal to read what the operator types there.  All fail
+ * with EPERM for it, route "terminal"; an untagged root task does each of
+ * them (the control).  The ioctls are tried on a terminal the agent
+ * inherits, which it may use: the refusal is the ioctl's.
  *
  * TMP (tmpfs)
  * ├── pts/          devpts, a pty pair the test holds
@@ -21,6 +25,7 @@
  * loads uinput and evdev (tests/vm/modules.list).  AGENT_BIN has
  * clearance SECRET.
  */
+#include <linux/kd.h>
 #include <linux/uinput.h>
 #include <linux/tiocl.h>
 #include <linux/vt.h>
@@ -59,18 +64,53 @@ AGENT(sti)
 	return 0;
 }
 
-/* linux TTY: TIOCLINUX TIOCL_GETFGCONSOLE on the terminal. */
+/* linux FD: TIOCLINUX TIOCL_GETFGCONSOLE on the inherited terminal FD. */
 AGENT(linux)
 {
-	int fd = open(argv[1], O_RDWR | O_NOCTTY | O_CLOEXEC);
 	char sub = TIOCL_GETFGCONSOLE;
 
-	if (fd < 0) {
-		say("open=%d\n", errno);
-		return 0;
+	result("tioclinux", ioctl(atoi(argv[1]), TIOCLINUX, &sub));
+	return 0;
+}
+
+/* The function key string KDSKBSENT sets (a key no keymap binds). */
+#define KEYMAP_FUNC 200
+#define KEYMAP_TEXT "id\n"
+
+/* keymap FD: set function key string KEYMAP_FUNC of the console FD. */
+AGENT(keymap)
+{
+	struct kbsentry e = { .kb_func = KEYMAP_FUNC };
+
+	strcpy((char *)e.kb_string, KEYMAP_TEXT);
+	result("keymap", ioctl(atoi(argv[1]), KDSKBSENT, &e));
+	return 0;
+}
+
+/*
+ * read_tty PATH: open another terminal read-only and read what is typed
+ * there; then open it write-only (output, allowed) and write.
+ */
+AGENT(read_tty)
+{
+	char buf[256];
+	int fd = open(argv[1], O_RDONLY | O_NOCTTY | O_NONBLOCK |
+		      O_CLOEXEC);
+	long n;
+
+	if (result("open", fd) >= 0) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		poll(&p, 1, 5000);	/* the line is there: the test saw it */
+		n = read(fd, buf, sizeof(buf));
+		emit("typed", buf, n);
+		close(fd);
 	}
-	result("tioclinux", ioctl(fd, TIOCLINUX, &sub));
-	close(fd);
+	fd = open(argv[1], O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	if (result("open_write", fd) >= 0) {
+		result("write", write(fd, "out\n", 4));
+		close(fd);
+	}
 	return 0;
 }
 
@@ -250,9 +290,11 @@ TEST_F(tty, tiocsti)
 	struct agent a;
 	struct watch w;
 
+	/* The agent inherits the slave as fd 10. */
+	ASSERT_EQ(10, dup2(self->pts, 10));
 	watch_start(&w);
-	ASSERT_EQ(0, agent_run(&a, variant->tagged, "sti", self->pts_path,
-			       "id\n"));
+	ASSERT_EQ(0, agent_run(&a, variant->tagged, "sti", "10", "id\n"));
+	close(10);
 	tty_input(self->pts, input, sizeof(input));
 	if (variant->tagged) {
 		EXPECT_VAL(EPERM, &a, "sti");
@@ -297,14 +339,15 @@ TEST_F(tty, tioclinux)
 	struct agent a;
 	struct watch w;
 	int fd = open(TTY1, O_RDWR | O_NOCTTY | O_CLOEXEC);
-	const char *tty = fd >= 0 ? TTY1 : self->pts_path;
 
+	if (fd < 0)
+		TH_LOG("no virtual console (%s); TIOCLINUX on a pty", strerror(errno));
+	ASSERT_EQ(10, dup2(fd >= 0 ? fd : self->pts, 10));
+	watch_start(&w);
+	ASSERT_EQ(0, agent_run(&a, variant->tagged, "linux", "10"));
+	close(10);
 	if (fd >= 0)
 		close(fd);
-	else
-		TH_LOG("no virtual console (%s); TIOCLINUX on a pty", strerror(errno));
-	watch_start(&w);
-	ASSERT_EQ(0, agent_run(&a, variant->tagged, "linux", tty));
 	if (variant->tagged) {
 		EXPECT_VAL(EPERM, &a, "tioclinux");
 		EXPECT_EQ(0, watch_denied(&w, AVFENCE_ROUTE_TERMINAL));
@@ -313,6 +356,80 @@ TEST_F(tty, tioclinux)
 	} else {
 		SKIP(return, "no virtual console for the control");
 	}
+}
+
+/*
+ * A function key string of the virtual console: the control's string is
+ * read back (and cleared), the agent's refused.
+ */
+TEST_F(tty, keymap)
+{
+	struct kbsentry e = { .kb_func = KEYMAP_FUNC };
+	struct agent a;
+	struct watch w;
+	int fd = open(TTY1, O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	if (fd < 0)
+		SKIP(return, "no virtual console (%s)", strerror(errno));
+	ASSERT_EQ(0, ioctl(fd, KDSKBSENT, &e));
+	ASSERT_EQ(10, dup2(fd, 10));
+	watch_start(&w);
+	ASSERT_EQ(0, agent_run(&a, variant->tagged, "keymap", "10"));
+	close(10);
+	ASSERT_EQ(0, ioctl(fd, KDGKBSENT, &e));
+	if (variant->tagged) {
+		EXPECT_VAL(EPERM, &a, "keymap");
+		EXPECT_STREQ("", (char *)e.kb_string);
+		EXPECT_EQ(0, watch_denied(&w, AVFENCE_ROUTE_TERMINAL));
+	} else {
+		EXPECT_VAL(0, &a, "keymap");
+		EXPECT_STREQ(KEYMAP_TEXT, (char *)e.kb_string);
+	}
+	e.kb_string[0] = '\0';
+	ioctl(fd, KDSKBSENT, &e);
+	close(fd);
+}
+
+/*
+ * Another terminal, opened to read: the agent would get what the
+ * operator types into the shell there.  Writing to it (output) stays
+ * allowed.
+ */
+TEST_F(tty, read_other_terminal)
+{
+	struct pollfd p = { .fd = self->pts, .events = POLLIN };
+	char out[256] = "";
+	size_t len = 0;
+	struct agent a;
+	struct watch w;
+	int i;
+
+	/*
+	 * The operator types a line; the slave's readers get it once the
+	 * line discipline has it (a worker moves it there: wait for it).
+	 */
+	ASSERT_EQ(10, write(self->ptm, "password1\n", 10));
+	ASSERT_EQ(1, poll(&p, 1, 5000));
+	watch_start(&w);
+	ASSERT_EQ(0, agent_run(&a, variant->tagged, "read_tty",
+			       self->pts_path));
+	if (variant->tagged) {
+		EXPECT_VAL(EPERM, &a, "open");
+		EXPECT_EQ(NULL, strstr(agent_output(&a), "password1"));
+		EXPECT_EQ(0, watch_denied(&w, AVFENCE_ROUTE_TERMINAL));
+	} else {
+		EXPECT_VAL(0, &a, "open");
+		EXPECT_NE(NULL, strstr(agent_output(&a), "typed<password1"));
+	}
+	EXPECT_VAL(0, &a, "open_write");
+	EXPECT_VAL(0, &a, "write");
+	/*
+	 * What the agent wrote is output: it appears on the master side,
+	 * after the echo of the typed line.
+	 */
+	for (i = 0; i < 10 && !strstr(out, "out"); i++)
+		len += tty_input(self->ptm, out + len, sizeof(out) - len);
+	EXPECT_NE(NULL, strstr(out, "out"));
 }
 
 TEST_F(tty, uinput)

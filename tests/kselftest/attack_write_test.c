@@ -109,6 +109,8 @@ static int private_userns(void)
  * change OP ARG...: one change to the file system, "op=ERRNO".
  *   append PATH TEXT | create PATH | trunc PATH (open O_TRUNC) |
  *   truncate PATH | unlink PATH | rmdir PATH | mkdir PATH | mkfifo PATH |
+ *   fifo PATH TEXT (write to a fifo that has a reader) |
+ *   pipe (reopen the write end of a pipe by /proc/self/fd, write to it) |
  *   rename A B | link A B | symlink TARGET PATH | chmod PATH | chown PATH |
  *   utimes PATH | setxattr PATH | removexattr PATH |
  *   bind SRC DST | mount DST (tmpfs) | remount DST | umount DST |
@@ -138,6 +140,16 @@ AGENT(change)
 		ret = mkdir(a, 0755);
 	} else if (!strcmp(op, "mkfifo")) {
 		ret = mkfifo(a, 0600);
+	} else if (!strcmp(op, "fifo")) {
+		ret = append(a, b, O_NONBLOCK);
+	} else if (!strcmp(op, "pipe")) {
+		char path[64];
+		int p[2];
+
+		ret = pipe2(p, O_CLOEXEC | O_NONBLOCK);
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", p[1]);
+		if (!ret)
+			ret = append(path, "x", O_NONBLOCK);
 	} else if (!strcmp(op, "rename")) {
 		ret = rename(a, b);
 	} else if (!strcmp(op, "link")) {
@@ -441,6 +453,41 @@ TEST_F(write, removexattr_binary)
 TEST_F(write, mkfifo_outside)
 {
 	CHANGE_W("mkfifo", TMP "/fifo", NULL);
+}
+
+/* What a reader of the fifo at @path gets from a "fifo" change. */
+static void fifo_change(struct __test_metadata *_metadata, int tagged,
+			const char *path, int err)
+{
+	char buf[32] = "";
+	ssize_t n;
+	int rd;
+
+	ASSERT_EQ(0, mkfifo(path, 0600));
+	rd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	ASSERT_LE(0, rd);
+	do_change(_metadata, tagged, "fifo", path, "poweroff", err,
+		  AVFENCE_ROUTE_WRITE);
+	n = read(rd, buf, sizeof(buf) - 1);
+	close(rd);
+	buf[n > 0 ? n : 0] = '\0';
+	EXPECT_STREQ(tagged && err ? "" : "poweroff", buf);
+}
+
+/*
+ * A root daemon that reads commands from a fifo (systemd's /run/initctl)
+ * is a deputy: writing to a fifo outside write= is refused.
+ */
+TEST_F(write, fifo_outside)
+{
+	fifo_change(_metadata, variant->tagged, TMP "/initctl", EACCES);
+}
+
+/* Its own fifos, and a pipe reopened by /proc/self/fd, stay usable. */
+TEST_F(write, fifo_inside_and_pipe)
+{
+	fifo_change(_metadata, variant->tagged, W "/own", 0);
+	CHANGE("pipe", "-", NULL, 0, 0);
 }
 
 /* Damage: classified files and directories. */

@@ -271,6 +271,60 @@ TEST(proc_pid_names)
 	EXPECT_FALSE(avf_proc_pid_is("1a", 1));
 	EXPECT_FALSE(avf_proc_pid_is("4294967296", 0));
 	EXPECT_FALSE(avf_proc_pid_is("18446744073709551617", 1));
+	EXPECT_EQ(1u, avf_proc_pid_of("1"));
+	EXPECT_EQ(4294967295u, avf_proc_pid_of("4294967295"));
+	EXPECT_EQ(0u, avf_proc_pid_of("4294967296"));
+	EXPECT_EQ(0u, avf_proc_pid_of("self"));
+	EXPECT_EQ(0u, avf_proc_pid_of("01"));
+	EXPECT_EQ(0u, avf_proc_pid_of(""));
+}
+
+/* /proc/PID/root of a process rooted where the fenced task is. */
+TEST(proc_root_link)
+{
+	const u32 read_fs = AVF_PTRACE_MODE_READ | AVF_PTRACE_MODE_FSCREDS;
+
+	EXPECT_TRUE(avf_proc_root_link_ok(read_fs, true, true));
+	/* another root: the ptrace rule */
+	EXPECT_FALSE(avf_proc_root_link_ok(read_fs, true, false));
+	/* not the check of a noted link (environ, maps, fd/N, cwd) */
+	EXPECT_FALSE(avf_proc_root_link_ok(read_fs, false, true));
+	/* attach, real credentials, noaudit: never */
+	EXPECT_FALSE(avf_proc_root_link_ok(0x02 | AVF_PTRACE_MODE_FSCREDS, true, true));
+	EXPECT_FALSE(avf_proc_root_link_ok(AVF_PTRACE_MODE_READ | 0x10, true, true));
+	EXPECT_FALSE(avf_proc_root_link_ok(read_fs | 0x04, true, true));
+	EXPECT_FALSE(avf_proc_root_link_ok(AVF_PTRACE_MODE_READ, true, true));
+}
+
+/* A writer mark names a level; an unknown name counts as the lowest. */
+TEST(written_mark_level)
+{
+	struct avf_levels l;
+
+	ladder4(&l);
+	EXPECT_EQ(1, avf_written_level(&l, "OFFICIAL", 8));
+	EXPECT_EQ(2, avf_written_level(&l, "SECRET\n", 7));
+	EXPECT_EQ(2, avf_written_level(&l, "SECRET\0", 7));
+	EXPECT_EQ(3, avf_written_level(&l, "TOP-SECRET", 10));
+	EXPECT_EQ(0, avf_written_level(&l, "GONE", 4));
+	EXPECT_EQ(0, avf_written_level(&l, "", 0));
+	/* not the highest, as an unknown label is */
+	EXPECT_EQ(0, avf_written_level(&l, "SECRETX", 7));
+}
+
+/* Only untagged tasks are stopped at a marked symlink. */
+TEST(written_follow_verdict)
+{
+	EXPECT_EQ(AVF_ALLOW, avf_decide_follow(true, true, true,
+					       AVFENCE_MODE_ENFORCE));
+	EXPECT_EQ(AVF_ALLOW, avf_decide_follow(true, true, false, 0));
+	EXPECT_EQ(AVF_ALLOW, avf_decide_follow(false, false, true,
+					       AVFENCE_MODE_ENFORCE));
+	EXPECT_EQ(AVF_DENY, avf_decide_follow(false, true, true,
+					      AVFENCE_MODE_ENFORCE));
+	EXPECT_EQ(AVF_AUDIT, avf_decide_follow(false, true, true,
+					       AVFENCE_MODE_AUDIT));
+	EXPECT_EQ(AVF_DENY, avf_decide_follow(false, true, false, 0));
 }
 
 TEST_HARNESS_MAIN
