@@ -77,8 +77,9 @@ bool avf_label_ino_stable(const struct super_block *sb)
 }
 
 /*
- * The directory that the filesystem of @d is mounted on at @mnt, if @d is
- * the root of that filesystem and @mnt mounts the whole of it there.
+ * The directory that @mnt is mounted on, if @d is the root of @mnt: the
+ * root of its filesystem, or the directory a bind mount (or a mount of a
+ * server's subdirectory) starts at.
  */
 static bool mountpoint_of(struct dentry *d, struct vfsmount *mnt,
 			  struct avf_subject_key *key)
@@ -120,9 +121,23 @@ static void set_policy_label(const struct avf_policy *policy,
 }
 
 /*
- * Merge the policy's label of @d into @label, which holds @d's own xattr
- * label if @have is true: the higher of the two counts, the xattr on a
- * tie.  With @mp, @d is a filesystem root mounted on @mp.
+ * Does a mount of @d's filesystem on a labelled mount point cover all of
+ * it, wherever its roots are reached?  A mount of the filesystem's root
+ * does.  So does any mount of a filesystem a server describes: two
+ * exports of one NFS server filesystem share a client super block, and
+ * what one mount shows the other may show too.  A bind mount of a local
+ * subdirectory covers only what is reached through it.
+ */
+static bool mount_adopts(const struct dentry *d)
+{
+	return IS_ROOT(d) || !local_fs(d->d_sb);
+}
+
+/*
+ * Merge the policy's label of @d into @label, which holds a label of @d
+ * already (its xattr, or an earlier merge) if @have is true: the higher
+ * of the two counts, the one held on a tie.  With @mp, @d is the root of
+ * a mount on @mp and the label of that mount point is merged.
  * Return: true if @label now holds a label.
  */
 static bool merge_policy(struct dentry *d, const struct avf_subject_key *mp,
@@ -137,13 +152,15 @@ static bool merge_policy(struct dentry *d, const struct avf_subject_key *mp,
 	key = avf_key_of_inode(inode);
 	rcu_read_lock();
 	policy = rcu_dereference(avf_policy);
-	if (policy)
-		pl = avf_policy_label_find(policy, &key, IS_ROOT(d), mp,
-					   &adopted);
+	if (policy && mp)
+		pl = avf_policy_label_mp(policy, key.dev, mount_adopts(d), mp,
+					 &adopted);
+	else if (policy)
+		pl = avf_policy_label_find(policy, &key, IS_ROOT(d));
 	if (pl && have &&
 	    pl->level <= avf_label_level(&policy->levels, label->name,
 					 label->len, &unknown))
-		pl = NULL;	/* the xattr is as high: it stands */
+		pl = NULL;	/* the label held is as high: it stands */
 	if (pl) {
 		set_policy_label(policy, pl, label);
 		have = true;
@@ -155,40 +172,52 @@ static bool merge_policy(struct dentry *d, const struct avf_subject_key *mp,
 	return have;
 }
 
-/* The policy's label of filesystem root @root: 0, or -ENODATA. */
-static int label_at_root_policy(struct dentry *root, struct vfsmount *mnt,
-				struct avf_label *label)
+/*
+ * The policy's label of @d and, if @d is the root of @mnt, of the mount
+ * point @mnt is mounted on: the higher of them and of @label (held if
+ * @have).  Through a mount on a labelled mount point nothing is below
+ * that mount point's label, however else its files are reached.
+ * Return: true if @label now holds a label.
+ */
+static bool merge_policy_at(struct dentry *d, struct vfsmount *mnt,
+			    struct avf_label *label, bool have)
 {
 	struct avf_subject_key mp;
 
-	if (merge_policy(root, NULL, label, false))
-		return 0;
-	if (mountpoint_of(root, mnt, &mp) && merge_policy(root, &mp, label,
-							  false))
-		return 0;
-	return -ENODATA;
+	have = merge_policy(d, NULL, label, have);
+	if (mountpoint_of(d, mnt, &mp))
+		have = merge_policy(d, &mp, label, have);
+	return have;
+}
+
+/*
+ * The policy's floor for a filesystem a server or daemon describes, seen
+ * through @mnt (if known): its root's label and that of the root of @mnt
+ * and of @mnt's mount point.  Return: 0, or -ENODATA.
+ */
+static int label_at_root_policy(struct dentry *root, struct vfsmount *mnt,
+				struct avf_label *label)
+{
+	bool have = merge_policy(root, NULL, label, false);
+
+	if (mnt && mnt->mnt_sb == root->d_sb)
+		have = merge_policy_at(mnt->mnt_root, mnt, label, have);
+	return have ? 0 : -ENODATA;
 }
 
 /*
  * The label of @d itself, from its xattr or the policy; @mnt, if known,
- * is where @d's filesystem is mounted.  Return: 0, -ENODATA, or an error
+ * is the mount it was reached through.  Return: 0, -ENODATA, or an error
  * from the filesystem.
  */
 static int label_at(struct dentry *d, struct vfsmount *mnt,
 		    struct avf_label *label)
 {
-	struct avf_subject_key mp;
 	int err = avf_label_own(d, label);
 
 	if (err && err != -ENODATA)
 		return err;
-	if (merge_policy(d, NULL, label, !err))
-		return 0;
-	/* Not covered yet: is it mounted on a labelled mount point? */
-	if (IS_ROOT(d) && mountpoint_of(d, mnt, &mp) &&
-	    merge_policy(d, &mp, label, false))
-		return 0;
-	return -ENODATA;
+	return merge_policy_at(d, mnt, label, !err) ? 0 : -ENODATA;
 }
 
 /*
@@ -205,7 +234,12 @@ static int label_at(struct dentry *d, struct vfsmount *mnt,
  * avf_own_gen[], so that labelling one file leaves the labels cached for
  * the others.  A walk that overlapped a change is not cached.  Entries
  * are matched by dentry, parent and inode identity (address, superblock,
- * number, generation), never dereferenced.  Filesystems whose labels can
+ * number, generation) and by the mount the walk came through, never
+ * dereferenced: the root of a mount on a labelled mount point takes that
+ * label through that mount only (merge_policy_at()), so a label computed
+ * through one mount says nothing of another.  Every change to the mount
+ * tree (a mount, a move, an unmount) bumps the kernel's mount_lock
+ * sequence, which an entry is stamped with too.  Filesystems whose labels can
  * change behind the kernel's back (FUSE, network filesystems) are not
  * cached.
  */
@@ -218,6 +252,7 @@ struct avf_dir_id {
 	const struct dentry *dentry;
 	const struct dentry *parent;	/* files only */
 	const struct inode *inode;
+	const struct vfsmount *mnt;	/* the walk's, or NULL */
 	const struct super_block *sb;
 	unsigned long ino;
 	u32 generation;
@@ -230,6 +265,7 @@ struct avf_dir_id {
 struct avf_stamp {
 	u64 epoch;
 	unsigned int rename_seq;
+	unsigned int mount_seq;
 	unsigned int own;
 };
 
@@ -244,6 +280,7 @@ static struct avf_cache_slot __percpu *avf_cache;
 static struct avf_cache_slot __percpu *avf_file_cache;
 static atomic64_t avf_label_epoch = ATOMIC64_INIT(1);
 static atomic_t avf_own_gen[1 << OWN_GEN_BITS];
+seqlock_t *avf_mount_lock __ro_after_init;
 
 /**
  * avf_label_changed - labels may have changed anywhere
@@ -287,12 +324,13 @@ static bool cacheable(const struct dentry *d)
 }
 
 static void dir_id_of(struct dentry *d, struct inode *inode,
-		      struct avf_dir_id *id)
+		      const struct vfsmount *mnt, struct avf_dir_id *id)
 {
 	/* Compared with memcmp(): no stray bytes in the padding. */
 	memset(id, 0, sizeof(*id));
 	id->dentry = d;
 	id->inode = inode;
+	id->mnt = mnt;
 	id->sb = d->d_sb;
 	id->ino = inode->i_ino;
 	id->generation = inode->i_generation;
@@ -306,6 +344,7 @@ static void stamp_begin(struct avf_stamp *st, const struct inode *own)
 							  OWN_GEN_BITS)]) : 0;
 	/* Its smp_rmb() orders the reads above before those that follow. */
 	st->rename_seq = read_seqbegin(&rename_lock);
+	st->mount_seq = read_seqbegin(avf_mount_lock);
 }
 
 /* Did nothing that @st covers change since stamp_begin()? */
@@ -314,6 +353,7 @@ static bool stamp_valid(const struct avf_stamp *st, const struct inode *own)
 	/* What was read (the xattr, the walk) before the stamp again. */
 	smp_rmb();
 	return !read_seqretry(&rename_lock, st->rename_seq) &&
+	       !read_seqretry(avf_mount_lock, st->mount_seq) &&
 	       atomic64_read(&avf_label_epoch) == st->epoch &&
 	       (!own || atomic_read(&avf_own_gen[hash_ptr(own,
 						OWN_GEN_BITS)]) == st->own);
@@ -395,7 +435,8 @@ void avf_label_exit(void)
  * grace period, so reading the parent's identity under rcu_read_lock() is
  * safe; a rename meanwhile makes it a miss (rename_lock sequence).
  */
-static bool cached_parent(struct dentry *dentry, struct avf_label *label)
+static bool cached_parent(struct dentry *dentry, struct vfsmount *mnt,
+			  struct avf_label *label)
 {
 	struct avf_dir_id id;
 	struct avf_stamp st;
@@ -408,11 +449,12 @@ static bool cached_parent(struct dentry *dentry, struct avf_label *label)
 	parent = READ_ONCE(dentry->d_parent);
 	inode = READ_ONCE(parent->d_inode);
 	if (inode && cacheable(parent)) {
-		dir_id_of(parent, inode, &id);
+		dir_id_of(parent, inode, mnt, &id);
 		hit = cache_get(&id, &st, label);
 	}
 	rcu_read_unlock();
-	return hit && !read_seqretry(&rename_lock, st.rename_seq);
+	return hit && !read_seqretry(&rename_lock, st.rename_seq) &&
+	       !read_seqretry(avf_mount_lock, st.mount_seq);
 }
 
 /* Walk up from directory @d (a reference the walk consumes). */
@@ -430,7 +472,7 @@ static int walk_dirs(struct dentry *d, struct vfsmount *mnt,
 	for (;;) {
 		if (cache) {
 			/* Each identity zeroed whole by dir_id_of(). */
-			dir_id_of(d, d_inode(d), &id);
+			dir_id_of(d, d_inode(d), mnt, &id);
 			if (cache_get(&id, &st, label)) {
 				err = 0;
 				break;
@@ -495,7 +537,7 @@ static void policy_floor(struct dentry *dentry, struct vfsmount *mnt,
 	rcu_read_unlock();
 	if (higher) {
 		*label = floor;
-		if (dentry != root)
+		if (dentry != root && (!mnt || dentry != mnt->mnt_root))
 			label->source = AVFENCE_LABEL_POLICY_INHERITED;
 	}
 }
@@ -505,14 +547,15 @@ static void policy_floor(struct dentry *dentry, struct vfsmount *mnt,
  * is not cached (directories are, in the directory cache; roots depend on
  * where they are mounted).  Under rcu_read_lock() or with a reference.
  */
-static bool file_id_of(struct dentry *dentry, struct avf_dir_id *id)
+static bool file_id_of(struct dentry *dentry, const struct vfsmount *mnt,
+		       struct avf_dir_id *id)
 {
 	struct inode *inode = d_inode(dentry);
 
 	if (!inode || d_is_dir(dentry) || IS_ROOT(dentry) ||
 	    !cacheable(dentry))
 		return false;
-	dir_id_of(dentry, inode, id);
+	dir_id_of(dentry, inode, mnt, id);
 	id->parent = READ_ONCE(dentry->d_parent);
 	return true;
 }
@@ -520,6 +563,7 @@ static bool file_id_of(struct dentry *dentry, struct avf_dir_id *id)
 /**
  * avf_label_cached - the cached effective label of a file, if any
  * @dentry: a positive dentry, held by the caller
+ * @mnt: the mount it is reached through, as avf_label_effective() had it
  * @label: filled in on a hit
  *
  * What avf_label_effective() would return, without reading anything from
@@ -528,12 +572,13 @@ static bool file_id_of(struct dentry *dentry, struct avf_dir_id *id)
  * Context: any, rcu_read_lock() allowed; never sleeps.
  * Return: true on a hit.
  */
-bool avf_label_cached(struct dentry *dentry, struct avf_label *label)
+bool avf_label_cached(struct dentry *dentry, const struct vfsmount *mnt,
+		      struct avf_label *label)
 {
 	struct avf_stamp st;
 	struct avf_dir_id id;
 
-	if (!file_id_of(dentry, &id))
+	if (!file_id_of(dentry, mnt, &id))
 		return false;
 	stamp_begin(&st, id.inode);
 	return slot_get(avf_file_cache, &id, &st, label);
@@ -557,7 +602,7 @@ static int label_effective(struct dentry *dentry, struct vfsmount *mnt,
 			err = 0;
 		} else if (!d_is_dir(dentry)) {
 			/* The file itself is not a cached directory. */
-			if (cached_parent(dentry, label))
+			if (cached_parent(dentry, mnt, label))
 				err = 0;
 			else
 				err = walk_dirs(dget_parent(dentry), mnt,
@@ -595,7 +640,7 @@ int avf_label_effective(struct dentry *dentry, struct vfsmount *mnt,
 {
 	struct avf_stamp st;
 	struct avf_dir_id id;
-	bool cache = file_id_of(dentry, &id);
+	bool cache = file_id_of(dentry, mnt, &id);
 	int err;
 
 	if (cache) {

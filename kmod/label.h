@@ -8,6 +8,7 @@
 #include <linux/dcache.h>
 #include <linux/mount.h>
 #include <linux/path.h>
+#include <linux/seqlock.h>
 
 #include "uapi/avfence.h"
 
@@ -44,11 +45,15 @@ int avf_label_own(struct dentry *dentry, struct avf_label *label);
 int avf_label_effective(struct dentry *dentry, struct vfsmount *mnt,
 			struct avf_label *label);
 int avf_label_query(const struct path *path, struct avf_label_query *q);
-bool avf_label_cached(struct dentry *dentry, struct avf_label *label);
+bool avf_label_cached(struct dentry *dentry, const struct vfsmount *mnt,
+		      struct avf_label *label);
 void avf_label_changed(void);
 void avf_label_changed_inode(const struct inode *inode);
 bool avf_label_ino_stable(const struct super_block *sb);
 int avf_label_init(void);
+
+/* The kernel's mount_lock (not exported): set before any hook runs. */
+extern seqlock_t *avf_mount_lock;
 void avf_label_exit(void);
 
 #endif /* _AVFENCE_LABEL_H */

@@ -193,6 +193,81 @@ TEST_F(plabel, mount_root_at_load_and_remount)
 	free(o);
 }
 
+/*
+ * Bind mounts, on the filesystem of @sec (below a SECRET label) and @open
+ * (no label, default UNCLASSIFIED): onto the unlabelled BIND and onto MNT,
+ * which the policy labels SECRET.  Labels follow the dentry tree, so a
+ * SECRET subtree stays SECRET wherever it is bound; the label of a mount
+ * point covers what is mounted on it, so an unlabelled subtree is SECRET
+ * through MNT, even if its files were read (and their labels cached)
+ * through another mount first, and if the mount was moved there after.
+ */
+static void bind_checks(struct __test_metadata *_metadata, const char *sec,
+			const char *open)
+{
+	char file[256];
+
+	snprintf(file, sizeof(file), "%s/file", open);
+	ASSERT_EQ(0, mount(sec, BIND, NULL, MS_BIND, NULL));
+	EXPECT_EQ(EACCES, scan(BIND "/file", "r"));
+	EXPECT_EQ(0, plain(BIND "/file", "r"));
+	ASSERT_EQ(0, umount2(BIND, 0));
+
+	EXPECT_EQ(0, scan(file, "r"));		/* cached through its mount */
+	ASSERT_EQ(0, mount(open, MNT, NULL, MS_BIND, NULL));
+	EXPECT_EQ(EACCES, scan(MNT "/file", "r"));
+	EXPECT_EQ(EACCES, scan(MNT "/file", "r"));	/* cached through MNT */
+	EXPECT_EQ(0, plain(MNT "/file", "r"));
+	/* Through its own mount the file keeps its own (default) level. */
+	EXPECT_EQ(0, scan(file, "r"));
+	EXPECT_EQ(EACCES, scan(MNT "/file", "r"));
+	ASSERT_EQ(0, umount2(MNT, 0));
+
+	ASSERT_EQ(0, mount(open, BIND, NULL, MS_BIND, NULL));
+	EXPECT_EQ(0, scan(BIND "/file", "r"));
+	ASSERT_EQ(0, mount(BIND, MNT, NULL, MS_MOVE, NULL));
+	EXPECT_EQ(EACCES, scan(MNT "/file", "r"));
+	EXPECT_EQ(0, plain(MNT "/file", "r"));
+	ASSERT_EQ(0, umount2(MNT, 0));
+	EXPECT_EQ(0, scan(file, "r"));
+}
+
+/* Bind mounts of labelled and unlabelled subtrees of the tmpfs. */
+TEST_F(plabel, bind_mounts)
+{
+	ASSERT_EQ(0, mkdirs(SEC "/deep"));
+	ASSERT_EQ(0, write_file(SEC "/deep/file", "secret\n"));
+	bind_checks(_metadata, SEC "/deep", OPEN);
+}
+
+/* The same on ext4 (a loop-mounted image), labelled by policy and xattr. */
+TEST_F(plabel, bind_mounts_ext4)
+{
+	int fd;
+
+	fd = open(TMP "/ext4.img", O_WRONLY | O_CREAT, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, 16 << 20));
+	close(fd);
+	ASSERT_EQ(0, run("/bin/mke2fs", "-q", "-F", "-I", "256",
+			 TMP "/ext4.img", NULL));
+	ASSERT_EQ(0, mkdirs(TMP "/e"));
+	ASSERT_EQ(0, run("/bin/mount", "-t", "ext4", "-o", "loop",
+			 TMP "/ext4.img", TMP "/e", NULL));
+	ASSERT_EQ(0, mkdirs(TMP "/e/sec/deep"));
+	ASSERT_EQ(0, write_file(TMP "/e/sec/deep/file", "secret\n"));
+	ASSERT_EQ(0, mkdirs(TMP "/e/xsec/deep"));
+	ASSERT_EQ(0, write_file(TMP "/e/xsec/deep/file", "secret\n"));
+	ASSERT_EQ(0, set_label(TMP "/e/xsec", "SECRET"));
+	ASSERT_EQ(0, mkdirs(TMP "/e/open"));
+	ASSERT_EQ(0, write_file(TMP "/e/open/file", "open\n"));
+	ASSERT_EQ(0, load_policy(POLICY_HEAD "label " TMP "/e/sec SECRET\n"
+				 "label " MNT " SECRET\n"));
+	bind_checks(_metadata, TMP "/e/sec/deep", TMP "/e/open");
+	bind_checks(_metadata, TMP "/e/xsec/deep", TMP "/e/open");
+	umount2(TMP "/e", MNT_DETACH);
+}
+
 /* Fail closed: a label naming nothing refuses the whole load. */
 TEST_F(plabel, missing_path_refuses_load)
 {
@@ -739,6 +814,68 @@ TEST_F(nfs, label_inside_share)
 				 "label " SHARE "/dir OFFICIAL\n"));
 	EXPECT_EQ(EACCES, scan(SHARE "/dir/inner", "r"));
 	EXPECT_EQ(0, plain(SHARE "/dir/inner", "r"));
+}
+
+/*
+ * Two exports of one server filesystem share one client super block.
+ * Through a mount on a labelled mount point nothing reads below that
+ * mount point's label; once both mounts have been reached, every root of
+ * the shared super block takes the higher label (threat-model.rst).
+ * Mounted after the load (@after) or before it.
+ */
+static void shared_sb(struct __test_metadata *_metadata, bool after)
+{
+	const char *policy = POLICY_HEAD "label " TMP "/a OFFICIAL\n"
+			     "label " TMP "/b SECRET\n"
+			     "label " TMP "/c OFFICIAL\n";
+	struct stat a, b, c;
+
+	ASSERT_EQ(0, umount2(SHARE, 0));
+	ASSERT_EQ(0, umount2(PUBS, 0));
+	ASSERT_EQ(0, mkdirs(TMP "/a"));
+	ASSERT_EQ(0, mkdirs(TMP "/b"));
+	ASSERT_EQ(0, mkdirs(TMP "/c"));
+	if (after)
+		ASSERT_EQ(0, load_policy(policy));
+	ASSERT_EQ(0, nfs_mount("share", TMP "/a"));
+	ASSERT_EQ(0, nfs_mount("share/dir", TMP "/b"));
+	ASSERT_EQ(0, nfs_mount("pub", TMP "/c"));
+	if (!after)
+		ASSERT_EQ(0, load_policy(policy));
+	ASSERT_EQ(0, stat(TMP "/a", &a));
+	ASSERT_EQ(0, stat(TMP "/b", &b));
+	ASSERT_EQ(0, stat(TMP "/c", &c));
+	EXPECT_EQ(a.st_dev, b.st_dev);		/* one client super block */
+	EXPECT_NE(a.st_dev, c.st_dev);
+	if (after)	/* b not reached yet: a is what its mount point says */
+		EXPECT_EQ(0, scan(TMP "/a/file", "r"));
+	EXPECT_EQ(EACCES, scan(TMP "/b/inner", "r"));
+	EXPECT_EQ(0, plain(TMP "/b/inner", "r"));
+	/* b's files through a, and a itself: the higher label now. */
+	EXPECT_EQ(EACCES, scan(TMP "/a/dir/inner", "r"));
+	EXPECT_EQ(EACCES, scan(TMP "/a/file", "r"));
+	EXPECT_EQ(EACCES, scan(TMP "/b/inner", "r"));
+	EXPECT_EQ(0, plain(TMP "/a/file", "r"));
+	/* Another server filesystem is not concerned. */
+	EXPECT_EQ(0, scan(TMP "/c/file", "r"));
+	EXPECT_EQ(0, scan(TMP "/c/dir/inner", "r"));
+	umount2(TMP "/a", MNT_DETACH);
+	umount2(TMP "/b", MNT_DETACH);
+	umount2(TMP "/c", MNT_DETACH);
+}
+
+TEST_F(nfs, shared_super_block_mounted_after_load)
+{
+	if (setup_skipped(_metadata))
+		return;
+	shared_sb(_metadata, true);
+}
+
+TEST_F(nfs, shared_super_block_mounted_before_load)
+{
+	if (setup_skipped(_metadata))
+		return;
+	shared_sb(_metadata, false);
 }
 
 TEST_HARNESS_MAIN
