@@ -6,7 +6,7 @@
  * published with one rcu_assign_pointer(), so a reader sees either the old
  * policy or the new one, never a mix.  Readers never take a lock.
  */
-#include <crypto/sha2.h>
+#include <crypto/hash.h>
 #include <linux/hash.h>
 #include <linux/log2.h>
 #include <linux/percpu.h>
@@ -24,6 +24,45 @@ DEFINE_MUTEX(avf_config_lock);
 bool avf_locked;
 
 static u64 avf_generation;
+
+/*
+ * Subject paths are copied into chunks of at least a page, not one
+ * allocation each: a 10,000-subject load made (and the next load freed)
+ * 10,000 small strings, about a tenth of the kernel's part of the load.
+ */
+#define PATH_CHUNK_SIZE (PAGE_SIZE - sizeof(struct avf_path_chunk))
+
+struct avf_path_chunk {
+	struct avf_path_chunk *next;
+	size_t used;
+	size_t size;
+	char data[];
+};
+
+/* A copy of @path, freed with the policy; NULL if memory is short. */
+static const char *policy_path_dup(struct avf_policy *policy,
+				   const char *path)
+{
+	struct avf_path_chunk *c = policy->path_chunks;
+	size_t len = strlen(path) + 1;
+	char *p;
+
+	if (!c || c->size - c->used < len) {
+		size_t size = max_t(size_t, len, PATH_CHUNK_SIZE);
+
+		c = kmalloc(struct_size(c, data, size), GFP_KERNEL);
+		if (!c)
+			return NULL;
+		c->used = 0;
+		c->size = size;
+		c->next = policy->path_chunks;
+		policy->path_chunks = c;
+	}
+	p = c->data + c->used;
+	memcpy(p, path, len);
+	c->used += len;
+	return p;
+}
 
 static u32 key_hash(const struct avf_subject_key *key, u32 bits)
 {
@@ -83,9 +122,13 @@ void avf_policy_free(struct avf_policy *policy)
 
 	if (!policy)
 		return;
-	for (i = 0; i < policy->nsubjects; i++) {
-		kfree(policy->subjects[i].path);
+	for (i = 0; i < policy->nsubjects; i++)
 		avf_subject_lists_free(&policy->subjects[i].lists);
+	while (policy->path_chunks) {
+		struct avf_path_chunk *c = policy->path_chunks;
+
+		policy->path_chunks = c->next;
+		kfree(c);
 	}
 	kvfree(policy->subjects);
 	kvfree(policy->buckets);
@@ -127,6 +170,8 @@ void avf_subject_lists_free(struct avf_subject_lists *lists)
 {
 	u32 i;
 
+	if (!lists->write && !lists->write_key && !lists->connect)
+		goto out;
 	if (lists->write)
 		for (i = 0; i < lists->nwrite; i++)
 			kfree(lists->write[i]);
@@ -136,6 +181,7 @@ void avf_subject_lists_free(struct avf_subject_lists *lists)
 	kfree(lists->write);
 	kfree(lists->write_key);
 	kfree(lists->connect);
+out:
 	memset(lists, 0, sizeof(*lists));
 }
 
@@ -216,7 +262,7 @@ int avf_policy_add_subject(struct avf_policy *policy, const char *path,
 		goto out_free;
 	subject = &policy->subjects[policy->nsubjects];
 	err = -ENOMEM;
-	subject->path = kstrdup(path, GFP_KERNEL);
+	subject->path = policy_path_dup(policy, path);
 	if (!subject->path)
 		goto out_free;
 	subject->key = *key;
@@ -311,10 +357,13 @@ static u32 adopted_label(const struct avf_policy *policy, dev_t dev)
 }
 
 /*
- * Record that filesystem @dev is covered by label @idx.  Slots are only
- * ever filled or rewritten, never emptied, so a lockless reader that
- * stops at an empty slot misses nothing.  Return: true if this changed
- * anything.
+ * Record that filesystem @dev is covered by label @idx, unless it is
+ * covered by a label at least as high already: one filesystem can be
+ * mounted on several labelled mount points (two exports of one NFS server
+ * filesystem share a client super block), and then its roots take the
+ * highest of them, never the one seen last.  Slots are only ever filled
+ * or raised, never emptied, so a lockless reader that stops at an empty
+ * slot misses nothing.  Return: true if this changed anything.
  */
 static bool adopt(struct avf_policy *policy, dev_t dev, u32 idx)
 {
@@ -328,6 +377,9 @@ static bool adopt(struct avf_policy *policy, dev_t dev, u32 idx)
 		v = policy->adopted[at];
 		if (v && (dev_t)(v >> 32) != dev)
 			continue;
+		if (v && policy->labels[(u32)v - 1].level >=
+			 policy->labels[idx].level)
+			break;	/* as high already: only ever raised */
 		if (v != want) {
 			WRITE_ONCE(policy->adopted[at], want);
 			changed = true;
@@ -371,26 +423,32 @@ void avf_policy_labels_done(struct avf_policy *policy)
 	}
 }
 
+/* The higher of two labels, either of which may be NULL. */
+static const struct avf_plabel *higher(const struct avf_plabel *a,
+				       const struct avf_plabel *b)
+{
+	if (!a || (b && b->level > a->level))
+		return b;
+	return a;
+}
+
 /**
  * avf_policy_label_find - the "label" line that labels an object itself
  * @policy: the policy
  * @obj: identity of the object
- * @sb_root: the object is the root of its filesystem
- * @mp: for a filesystem root, the identity of the directory it is
- *      mounted on, or NULL if unknown
- * @adopted: set to true if the filesystem was newly found on a labelled
- *           mount point (cached labels must then be forgotten)
+ * @sb_root: the object is a root of its filesystem (IS_ROOT)
+ *
+ * A root of a filesystem found on labelled mount points (adopted) takes
+ * the higher of its own line and theirs.
  *
  * Context: rcu_read_lock() held, or the policy unpublished.
  * Return: the label, or NULL.
  */
 const struct avf_plabel *avf_policy_label_find(struct avf_policy *policy,
 					       const struct avf_subject_key *obj,
-					       bool sb_root,
-					       const struct avf_subject_key *mp,
-					       bool *adopted)
+					       bool sb_root)
 {
-	const struct avf_plabel *pl;
+	const struct avf_plabel *pl, *found = NULL;
 	const struct hlist_head *head;
 	u32 idx;
 
@@ -400,25 +458,56 @@ const struct avf_plabel *avf_policy_label_find(struct avf_policy *policy,
 	hlist_for_each_entry(pl, head, node) {
 		if (pl->obj.ino != obj->ino)
 			continue;
-		if (pl->obj.dev == obj->dev)
-			return pl;
-		if (pl->root != U32_MAX &&
-		    adopted_label(policy, obj->dev) == pl->root)
-			return pl;
+		if (pl->obj.dev == obj->dev ||
+		    (pl->root != U32_MAX &&
+		     adopted_label(policy, obj->dev) == pl->root)) {
+			found = pl;
+			break;
+		}
 	}
 	if (!sb_root)
-		return NULL;
+		return found;
 	idx = adopted_label(policy, obj->dev);
 	if (idx < policy->nlabels)
-		return &policy->labels[idx];
-	if (!mp)
+		found = higher(found, &policy->labels[idx]);
+	return found;
+}
+
+/**
+ * avf_policy_label_mp - the "label" line on the mount point of a mount
+ * @policy: the policy
+ * @dev: the filesystem mounted there
+ * @sb_root: the mount's root is a root of that filesystem (IS_ROOT), not
+ *           a directory inside it (a bind mount of a subdirectory)
+ * @mp: identity of the directory the mount is mounted on
+ * @adopted: set to true if the filesystem was newly found on a labelled
+ *           mount point, or on one higher than before (cached labels
+ *           must then be forgotten)
+ *
+ * With @sb_root the filesystem is adopted: its roots take the label
+ * wherever they are reached (avf_policy_label_find()).  A bind mount of a
+ * subdirectory covers only what is reached through it.
+ *
+ * Context: rcu_read_lock() held.
+ * Return: the label, or NULL.
+ */
+const struct avf_plabel *avf_policy_label_mp(struct avf_policy *policy,
+					     dev_t dev, bool sb_root,
+					     const struct avf_subject_key *mp,
+					     bool *adopted)
+{
+	const struct avf_plabel *pl;
+	const struct hlist_head *head;
+
+	if (!policy->nlabels)
 		return NULL;
 	head = &policy->mp_buckets[ino_hash(mp->ino, policy->label_bits)];
 	hlist_for_each_entry(pl, head, mp_node) {
-		if (same_key(&pl->mp, mp)) {
-			*adopted |= adopt(policy, obj->dev, pl - policy->labels);
-			return pl;
-		}
+		if (!same_key(&pl->mp, mp))
+			continue;
+		if (sb_root)
+			*adopted |= adopt(policy, dev, pl - policy->labels);
+		return pl;
 	}
 	return NULL;
 }
@@ -553,25 +642,82 @@ int avf_policy_canon(const struct avf_policy *policy, avf_emit_fn emit,
 	return 0;
 }
 
-static void emit_sha256(void *ctx, const char *s, size_t len)
+/*
+ * The canonical form arrives in small pieces (a word, a blank): they are
+ * gathered here and hashed a buffer at a time.
+ */
+struct digest_ctx {
+	struct shash_desc *desc;
+	int err;
+	size_t len;
+	u8 buf[512];
+};
+
+static void digest_flush(struct digest_ctx *d)
 {
-	sha256_update(ctx, (const u8 *)s, len);
+	if (d->len && !d->err)
+		d->err = crypto_shash_update(d->desc, d->buf, d->len);
+	d->len = 0;
+}
+
+static void emit_digest(void *ctx, const char *s, size_t len)
+{
+	struct digest_ctx *d = ctx;
+
+	if (d->len + len > sizeof(d->buf))
+		digest_flush(d);
+	if (len > sizeof(d->buf)) {
+		if (!d->err)
+			d->err = crypto_shash_update(d->desc, (const u8 *)s,
+						     len);
+		return;
+	}
+	memcpy(d->buf + d->len, s, len);
+	d->len += len;
 }
 
 /**
  * avf_policy_digest - compute the digest of a complete policy
  * @policy: the policy, not yet published
  *
- * Return: 0, or -ENOMEM.
+ * SHA-256 by the crypto API, not lib/crypto: "sha256" is the fastest
+ * implementation registered (sha256-ni or sha256-avx2 of the
+ * sha256_ssse3 module when the CPU has them, which udev loads at boot by
+ * its CPU-feature modalias on both kernels; sha256-generic, built into
+ * Debian's kernels, otherwise).  The result is the same SHA-256 either
+ * way.
+ *
+ * Context: process context, may sleep.
+ * Return: 0, -ENOMEM, or the crypto API's error; the policy is not to be
+ * loaded unless 0.
  */
 int avf_policy_digest(struct avf_policy *policy)
 {
-	struct sha256_state sha;
+	struct crypto_shash *tfm;
+	struct digest_ctx *d;
 	int err;
 
-	sha256_init(&sha);
-	err = avf_policy_canon(policy, emit_sha256, &sha);
-	sha256_final(&sha, policy->digest);
+	tfm = crypto_alloc_shash("sha256", 0, 0);
+	if (IS_ERR(tfm))
+		return PTR_ERR(tfm);
+	d = kmalloc(sizeof(*d) + sizeof(*d->desc) +
+		    crypto_shash_descsize(tfm), GFP_KERNEL);
+	if (!d) {
+		crypto_free_shash(tfm);
+		return -ENOMEM;
+	}
+	d->desc = (struct shash_desc *)(d + 1);
+	d->desc->tfm = tfm;
+	d->len = 0;
+	d->err = crypto_shash_init(d->desc);
+	err = avf_policy_canon(policy, emit_digest, d);
+	digest_flush(d);
+	err = err ?: d->err;
+	if (!err)
+		err = crypto_shash_final(d->desc, policy->digest);
+	shash_desc_zero(d->desc);
+	kfree(d);
+	crypto_free_shash(tfm);
 	return err;
 }
 

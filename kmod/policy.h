@@ -13,6 +13,8 @@
 #include "canon.h"
 #include "common.h"
 
+struct avf_path_chunk;
+
 /**
  * struct avf_subject_lists - the write= and connect= options of a subject
  * @nwrite: number of write= directories
@@ -36,7 +38,8 @@ struct avf_subject_lists {
  * @key: identity of the binary, resolved at load
  * @clearance: highest level its executors may open
  * @allow: AVFENCE_ALLOW_* side doors opened to it
- * @path: the path it was named by, for status
+ * @path: the path it was named by, for status (in the policy's
+ *	@path_chunks)
  * @lists: where its tasks may write and which sockets they may use
  */
 struct avf_subject {
@@ -44,7 +47,7 @@ struct avf_subject {
 	struct avf_subject_key key;
 	u32 clearance;
 	u32 allow;
-	char *path;
+	const char *path;
 	struct avf_subject_lists lists;
 };
 
@@ -127,6 +130,7 @@ struct avf_policy {
 	u32 capacity;
 	u32 nsubjects;
 	struct avf_subject *subjects;
+	struct avf_path_chunk *path_chunks;	/* the subjects' @path */
 	struct hlist_head *buckets;
 	u8 digest[AVFENCE_DIGEST_LEN];
 	struct avf_level_stats __percpu *level_stats;
@@ -162,9 +166,11 @@ int avf_policy_add_label(struct avf_policy *policy, const char *path,
 void avf_policy_labels_done(struct avf_policy *policy);
 const struct avf_plabel *avf_policy_label_find(struct avf_policy *policy,
 					       const struct avf_subject_key *obj,
-					       bool sb_root,
-					       const struct avf_subject_key *mp,
-					       bool *adopted);
+					       bool sb_root);
+const struct avf_plabel *avf_policy_label_mp(struct avf_policy *policy,
+					     dev_t dev, bool sb_root,
+					     const struct avf_subject_key *mp,
+					     bool *adopted);
 int avf_policy_canon(const struct avf_policy *policy, avf_emit_fn emit,
 		     void *ctx);
 int avf_policy_digest(struct avf_policy *policy);

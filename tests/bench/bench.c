@@ -4,7 +4,10 @@
  *
  *   bench setup ROOT            files, label directories, scan tree
  *   bench run CONFIG ROOT N     open+close and stat of each file, N times;
- *                               prints "AVFB CONFIG OP FILE NS_PER_OP"
+ *                               prints "AVFB CONFIG OP FILE NS_PER_OP";
+ *                               then mmap(PROT_EXEC)+munmap of unl's file
+ *                               (OP mmapx) and stat through the symlink
+ *                               ROOT/lnk to it (OP link), N times each
  *   bench scan CONFIG DIR [NAME [wait]]
  *                               walk DIR, open+read+close every file;
  *                               prints "AVFB CONFIG scan NAME NS_PER_FILE"
@@ -22,7 +25,10 @@
  *   bench time TAG CMD...       run CMD, print "AVFB-TIME TAG NS"
  *
  * Times come from CLOCK_MONOTONIC: with qemu -icount shift=0,sleep=off the
- * guest clock follows the instructions executed.
+ * guest clock follows the instructions executed.  With BENCH_CLOCK=thread
+ * in the environment, "run" uses CLOCK_THREAD_CPUTIME_ID instead: the time
+ * the measuring thread itself ran (system calls included), not what other
+ * tasks (a kworker, a listener) ran on the same CPU meanwhile.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -35,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/fanotify.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -52,11 +59,13 @@ static const char *const files[] = {
 };
 #define NFILES (sizeof(files) / sizeof(files[0]))
 
+static clockid_t bench_clock = CLOCK_MONOTONIC;
+
 static long long now_ns(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(bench_clock, &ts);
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
@@ -144,6 +153,11 @@ static int setup(const char *root)
 			label(path, "OFFICIAL");
 		}
 	}
+	/* ROOT/lnk: a symlink to unl's file, made before any policy */
+	file_path(path, sizeof(path), root, "unl");
+	snprintf(dir, sizeof(dir), "%s/lnk", root);
+	if (symlink(path, dir))
+		die(dir);
 	snprintf(path, sizeof(path), "%s/relabel/dir/f", root);
 	mkdirs_for(path);
 	write_file(path, 100);
@@ -177,6 +191,59 @@ static long long loop_stat(const char *path, long n)
 	return now_ns() - t0;
 }
 
+static long long loop_mmapx(int fd, long n)
+{
+	long long t0;
+	void *p;
+	long i;
+
+	t0 = now_ns();
+	for (i = 0; i < n; i++) {
+		p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+		if (p != MAP_FAILED)
+			munmap(p, 4096);
+	}
+	return now_ns() - t0;
+}
+
+/*
+ * The hooks every task meets since writer marks (kmod/written.c): mapping
+ * a file executable (mmap_file) and following a symlink (inode_follow_link).
+ */
+static void run_written(const char *config, const char *root, long n)
+{
+	char path[PATH_MAX];
+	long long t;
+	void *p;
+	int fd;
+
+	file_path(path, sizeof(path), root, "unl");
+	fd = open(path, O_RDONLY);
+	p = fd < 0 ? MAP_FAILED :
+		mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+	printf("AVFB-OPEN %s mmapx-unl %s\n", config,
+	       p != MAP_FAILED ? "ok" : strerror(errno));
+	if (p != MAP_FAILED) {
+		munmap(p, 4096);
+		loop_mmapx(fd, n / 10 + 1);
+		t = loop_mmapx(fd, n);
+		printf("AVFB %s mmapx unl %lld\n", config, t / n);
+	}
+	if (fd >= 0)
+		close(fd);
+	snprintf(path, sizeof(path), "%s/lnk", root);
+	fd = open(path, O_RDONLY);
+	printf("AVFB-OPEN %s link-unl %s\n", config,
+	       fd >= 0 ? "ok" : strerror(errno));
+	if (fd >= 0) {
+		close(fd);
+		loop_stat(path, n / 10 + 1);
+		t = loop_stat(path, n);
+		printf("AVFB %s link unl %lld\n", config, t / n);
+	}
+	fflush(stdout);
+}
+
 static int run(const char *config, const char *root, long n)
 {
 	char path[PATH_MAX];
@@ -199,6 +266,7 @@ static int run(const char *config, const char *root, long n)
 		printf("AVFB %s stat %s %lld\n", config, files[i], t / n);
 		fflush(stdout);
 	}
+	run_written(config, root, n);
 	return 0;
 }
 
@@ -399,8 +467,17 @@ int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "setup"))
 		return setup(argv[2]);
-	if (argc == 5 && !strcmp(argv[1], "run"))
+	if (argc == 5 && !strcmp(argv[1], "run")) {
+		const char *clk = getenv("BENCH_CLOCK");
+
+		if (clk && !strcmp(clk, "thread"))
+			bench_clock = CLOCK_THREAD_CPUTIME_ID;
+		else if (clk && *clk) {
+			fprintf(stderr, "bench: BENCH_CLOCK=%s: not 'thread'\n", clk);
+			return 2;
+		}
 		return run(argv[2], argv[3], atol(argv[4]));
+	}
 	if (argc >= 4 && argc <= 6 && !strcmp(argv[1], "scan"))
 		return scan(argv[2], argv[3], argc > 4 ? argv[4] : "tree",
 			    argc > 5 && !strcmp(argv[5], "wait"));

@@ -131,6 +131,18 @@ for kver in "${kvers[@]}"; do
 	cp /bin/busybox "$root/bin/busybox"
 	cp "$here/init" "$root/init"
 	cp "$out/src/kmod/avfence.ko" "$root/lib/modules/avfence.ko"
+	# What udev loads at boot by the CPU's features (a cpu: modalias,
+	# 6.1 and 6.12 alike): the kernel's SHA-256 in AVX2/SHA-NI, sha256_ssse3.
+	# The policy digest uses it when loaded (kmod/policy.c).
+	for m in "$kdir"/modules/kernel/arch/x86/crypto/sha256-ssse3.ko*; do
+		[ -f "$m" ] || continue
+		if modinfo -F alias "$m" | grep -q '^cpu:type:x86'; then
+			case $m in
+			*.xz) xz -dc "$m" ;;
+			*) cat "$m" ;;
+			esac > "$root/lib/modules/sha256-ssse3.ko"
+		fi
+	done
 	cp "$top/userspace/avfencectl.static" "$root/bin/avfencectl"
 	cp "$top/build/bench/bench" "$root/bin/bench"
 	cp "$top/build/bench/bench" "$root/opt/av/bin/avbench"
