@@ -10,10 +10,11 @@
 #                     then a summary ending in "N passed, N failed"
 #   make vm KVER=...  the VM suite on one kernel (AVF_TESTS=a_test,b_test)
 #   make demo         boot a VM and show a tagged scanner fenced off a file
-#   make check-host  a real Debian 12 host (systemd, ClamAV, auditd, the
-#                     .debs installed with apt, DKMS) booted on every kernel;
-#                     not part of check: tests/host/run.sh,
-#                     Documentation/testing.rst
+#   make check-host   a real Debian 12 host (systemd, ClamAV, auditd, the
+#                     .debs installed with apt, DKMS) booted on every kernel
+#                     at once: tests/host/run.sh, Documentation/testing.rst;
+#                     also the last stage of make check (AVF_CHECK_HOST=0
+#                     leaves it out)
 #   make bench        benchmark in the VM on every kernel (BENCH_KVER=...),
 #                     not part of check: Documentation/performance.rst
 #   make static       sparse, checkpatch, cppcheck, policy parser fuzzing

@@ -85,6 +85,18 @@ stage 03-build-kselftest-tree tests/kselftest/in-tree.sh --check
 grep -E '^(not )?ok - ' "$res/03-build-kselftest-tree.log" >> "$res/03-build.tap" ||
 	item "$res/03-build.tap" 1 "kselftest: in-tree.sh --check produced no results"
 
+# 3b. the image of the real Debian host (stage 6), built in the background
+#     while the VM stages run: mmdebstrap, the .debs, DKMS in the chroot
+#     (tests/host/image.sh; cached in build/host/).  AVF_CHECK_HOST=0
+#     leaves the host stage out (its items are then SKIPs).
+host_img=
+if [ "${AVF_CHECK_HOST:-1}" = 1 ]; then
+	( t0=$(date +%s); tests/host/image.sh > "$res/host-image.log" 2>&1
+	  echo $? > "$res/host-image.rc"
+	  echo "$(( $(date +%s) - t0 ))" > "$res/host-image.seconds" ) &
+	host_img=$!
+fi
+
 # 4. the VM suite, one kernel at a time.
 n=4
 for k in "${kvers[@]}"; do
@@ -121,6 +133,29 @@ stage "0$n-deploy" tests/deploy/run.sh --tap "$res/0$n-deploy.tap"
 rc=$?
 [ -s "$res/0$n-deploy.tap" ] ||
 	item "$res/0$n-deploy.tap" 1 "deploy: tests/deploy/run.sh produced no results (exit $rc)"
+
+n=$((n + 1))
+
+# 6. a real Debian host (issue 16): the image from stage 3b booted with
+#    systemd on every kernel at once (tests/host/run.sh), ClamAV fenced,
+#    the Ansible role, deputies, upgrades, a reboot, remove and purge.
+if [ -n "$host_img" ]; then
+	wait "$host_img"
+	echo "=== 0$n-host: image built in $(cat "$res/host-image.seconds" 2>/dev/null) s (in the background), exit $(cat "$res/host-image.rc" 2>/dev/null)"
+	if [ "$(cat "$res/host-image.rc" 2>/dev/null)" = 0 ]; then
+		item "$res/0$n-host.tap" 0 "host: image built (tests/host/image.sh, $(cat "$res/host-image.seconds") s)"
+		stage "0$n-host" tests/host/run.sh --no-image "${kvers[@]}"
+		for k in "${kvers[@]}"; do
+			cat "build/host/$k/results.tap" 2>/dev/null ||
+				echo "not ok - $k host: no results (build/host/$k/)"
+		done >> "$res/0$n-host.tap"
+	else
+		tail -n 20 "$res/host-image.log"
+		item "$res/0$n-host.tap" 1 "host: image built (tests/host/image.sh; build/results/host-image.log)"
+	fi
+else
+	echo "ok - host: real Debian host test # SKIP AVF_CHECK_HOST=0" > "$res/0$n-host.tap"
+fi
 
 echo
 exec python3 scripts/summarize.py "$res"

@@ -44,6 +44,13 @@ deputy() {
 		notok "$t ($what)"
 	fi
 }
+# control TEXT GOT: the same route taken by an untagged root process (no
+# agent) must work, or the deputy check above it proves nothing.
+control() {
+	if [ "$2" = 1 ]; then ok "deputy control (untagged): $1"
+	else notok "deputy control (untagged): $1"; fi
+}
+has_marker() { grep -qs "$secret_marker" "$@" && echo 1 || echo 0; }
 wait_for() { # wait_for SECONDS COMMAND...
 	local n=$1; shift
 	while [ "$n" -gt 0 ]; do "$@" > /dev/null 2>&1 && return 0; sleep 1; n=$((n - 1)); done
@@ -263,30 +270,63 @@ if [ "$stage" = 1 ]; then
 	umount /srv/data
 
 	# --- deputies: the tagged agent asks an untagged root process to read -----
-	rm -f /tmp/dep-*
+	rm -f /tmp/dep-* /tmp/ctl-*
+	systemd-run --quiet --wait --pipe cat /srv/secret/plan.txt > /tmp/ctl-pipe 2>&1
+	control "systemd-run --pipe cat SECRET" "$(has_marker /tmp/ctl-pipe)"
 	r=$(agent "systemd-run --quiet --wait --pipe cat /srv/secret/plan.txt" 2>&1)
 	grep -q "$secret_marker" <<< "$r"; deputy "systemd-run --pipe cat SECRET" $((1 - $?)) \
 		"$(grep -q "$secret_marker" <<< "$r" && echo leaked || echo "refused: $(echo "$r" | head -n1 | cut -c1-60)")"
+	systemd-run --quiet --wait -p StandardOutput=file:/tmp/ctl-out cat /srv/secret/plan.txt > /dev/null 2>&1
+	control "systemd-run -p StandardOutput=file:/tmp/x cat SECRET" "$(has_marker /tmp/ctl-out)"
 	agent "systemd-run --quiet --wait -p StandardOutput=file:/tmp/dep-out cat /srv/secret/plan.txt" > /dev/null 2>&1
-	grep -qs "$secret_marker" /tmp/dep-out; l=$((1 - $?))
+	l=$(has_marker /tmp/dep-out)
 	deputy "systemd-run -p StandardOutput=file:/tmp/x cat SECRET" "$l" "$([ "$l" = 1 ] && echo leaked || echo refused)"
+	printf '[Service]\nType=oneshot\nExecStart=/bin/sh -c "cat /srv/secret/plan.txt > /tmp/ctl-unit"\n' > /etc/systemd/system/avf-ctl.service &&
+		systemctl daemon-reload && systemctl start avf-ctl.service > /dev/null 2>&1
+	control "unit file + systemctl start" "$(has_marker /tmp/ctl-unit)"
+	rm -f /etc/systemd/system/avf-ctl.service
 	agent "printf '[Service]\nType=oneshot\nExecStart=/bin/sh -c \"cat /srv/secret/plan.txt > /tmp/dep-unit\"\n' > /etc/systemd/system/avf-dep.service && systemctl daemon-reload && systemctl start avf-dep.service" > /dev/null 2>&1
-	grep -qs "$secret_marker" /tmp/dep-unit; l=$((1 - $?))
+	l=$(has_marker /tmp/dep-unit)
 	deputy "unit file + systemctl start" "$l" "$([ "$l" = 1 ] && echo leaked || echo refused)"
 	rm -f /etc/systemd/system/avf-dep.service; systemctl daemon-reload
+	echo '* * * * * root cat /srv/secret/plan.txt > /tmp/ctl-cron' > /etc/cron.d/avf-ctl
+	echo 'cat /srv/secret/plan.txt > /tmp/ctl-at' | at now > /dev/null 2>&1
 	agent "echo '* * * * * root cat /srv/secret/plan.txt > /tmp/dep-cron' > /etc/cron.d/avf-dep" > /dev/null 2>&1
 	cron_set=$?
 	agent "echo 'cat /srv/secret/plan.txt > /tmp/dep-at' | at now" > /dev/null 2>&1
+	touch /etc/ld.so.preload.avf-ctl && rm /etc/ld.so.preload.avf-ctl; control "write in /etc (ld.so.preload's directory)" $((1 - $?))
 	agent "echo >> /etc/ld.so.preload" > /dev/null 2>&1; l=$((1 - $?))
 	deputy "tagged write to /etc/ld.so.preload" "$l" "$([ "$l" = 1 ] && echo written || echo refused)"
 	[ -s /etc/ld.so.preload ] || rm -f /etc/ld.so.preload
+	echo 'cat /srv/secret/plan.txt > /tmp/ctl-profile 2>/dev/null' > /etc/profile.d/avf-ctl.sh
+	bash -lc true > /dev/null 2>&1
+	rm -f /etc/profile.d/avf-ctl.sh
+	control "profile.d script run by a root login shell" "$(has_marker /tmp/ctl-profile)"
 	agent "echo 'cat /srv/secret/plan.txt > /tmp/dep-profile 2>/dev/null' > /etc/profile.d/avf-dep.sh" > /dev/null 2>&1
 	bash -lc true > /dev/null 2>&1
-	grep -qs "$secret_marker" /tmp/dep-profile; l=$((1 - $?))
+	l=$(has_marker /tmp/dep-profile)
 	deputy "profile.d script run by a root login shell" "$l" "$([ "$l" = 1 ] && echo leaked || echo refused)"
 	rm -f /etc/profile.d/avf-dep.sh
 
 	# --- a tagged systemctl ---------------------------------------------------
+	# systemctl stats /proc/1/root (systemd's running_in_chroot()): a
+	# tagged task may follow the root link of a process rooted where it
+	# is; PID 1's environ stays refused and logged (the ptrace fence).
+	t0=$(date +%s); sleep 1
+	r=$(agent "stat -L -c %i /proc/1/root" 2>&1); rc=$?
+	sleep 1
+	n=$(klog_since "$t0" | grep -cE 'avfence: (denied|audit) ptrace')
+	[ "$rc" = 0 ] && [ "$n" = 0 ] && ok "tagged stat -L /proc/1/root: allowed, no ptrace log line" ||
+		notok "tagged stat -L /proc/1/root: allowed, no ptrace log line (exit $rc, $n lines: $r)"
+	t0=$(date +%s); sleep 1
+	agent "cat /proc/1/environ" > /dev/null 2>&1; rc=$?
+	sleep 1
+	n=$(klog_since "$t0" | grep -cE 'avfence: denied ptrace .*what="pid 1"')
+	[ "$rc" != 0 ] && [ "$n" -gt 0 ] && ok "tagged read of /proc/1/environ: refused, 'denied ptrace' logged" ||
+		notok "tagged read of /proc/1/environ: refused, 'denied ptrace' logged (exit $rc, $n lines)"
+	cat /proc/1/environ > /dev/null && ok "untagged read of /proc/1/environ (control)" ||
+		notok "untagged read of /proc/1/environ (control)"
+	sleep 1
 	t0=$(date +%s)
 	agent "systemctl status avfence.service; systemctl is-active clamav-daemon.service" > /dev/null 2>&1
 	sleep 1
@@ -294,7 +334,7 @@ if [ "$stage" = 1 ]; then
 	diag "tagged systemctl: $n 'denied/audit ptrace' kernel log lines"
 	klog_since "$t0" | grep -E 'avfence: (denied|audit) ptrace.*comm=systemctl' | head -n 2 | sed 's/^/# /' > "$out"
 	if [ "$n" = 0 ]; then ok "a tagged systemctl logs no 'denied ptrace'"
-	else todo "a tagged systemctl logs no 'denied ptrace' ($n lines)" "issue 16 item 4: the ptrace refusals of a tagged systemctl are still logged"; fi
+	else notok "a tagged systemctl logs no 'denied ptrace' ($n lines)"; fi
 
 	# --- upgrades (issue 16 item 3) --------------------------------------------
 	# Unlocked: the drop-in's ExecStartPre=avfence-load refresh loads the
@@ -358,10 +398,16 @@ if [ "$stage" = 1 ]; then
 		notok "after the reinstall: same policy, enforce, locked"
 
 	# cron and at had a minute.
-	wait_for 70 test -e /tmp/dep-cron
-	grep -qs "$secret_marker" /tmp/dep-cron; l=$((1 - $?))
-	deputy "cron.d job written by the agent" "$l" "$([ "$l" = 1 ] && echo leaked || { [ "$cron_set" = 0 ] && echo "written, not run" || echo refused; })"
-	grep -qs "$secret_marker" /tmp/dep-at; l=$((1 - $?))
+	wait_for 70 test -e /tmp/ctl-cron
+	control "cron.d job" "$(has_marker /tmp/ctl-cron)"
+	rm -f /etc/cron.d/avf-ctl
+	control "at job" "$(has_marker /tmp/ctl-at)"
+	wait_for 10 test -e /tmp/dep-cron
+	# Written is open: the control shows that cron runs what is there.
+	l=$(has_marker /tmp/dep-cron)
+	[ "$cron_set" = 0 ] && [ "$l" = 0 ] && l=2
+	deputy "cron.d job written by the agent" "$l" "$(case $l in 1) echo leaked ;; 2) echo "written, not run yet" ;; *) echo refused ;; esac)"
+	l=$(has_marker /tmp/dep-at)
 	deputy "at job queued by the agent" "$l" "$([ "$l" = 1 ] && echo leaked || echo refused)"
 	rm -f /etc/cron.d/avf-dep
 
