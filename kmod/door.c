@@ -22,6 +22,7 @@
 #include <linux/ptrace.h>
 #include <linux/security.h>
 #include <linux/signal.h>
+#include <linux/syslog.h>
 #include <linux/termios.h>
 #include <linux/uaccess.h>
 #include <scsi/sg.h>
@@ -174,6 +175,8 @@ static const char *cap_name(int cap)
 		return "CAP_BPF";
 	case CAP_PERFMON:
 		return "CAP_PERFMON";
+	case CAP_AUDIT_CONTROL:
+		return "CAP_AUDIT_CONTROL";
 	}
 	return "capability";
 }
@@ -191,6 +194,7 @@ static int check_capability(int cap)
 	case CAP_MAC_OVERRIDE:
 	case CAP_BPF:
 	case CAP_PERFMON:
+	case CAP_AUDIT_CONTROL:
 		break;
 	default:
 		return 0;
@@ -312,6 +316,34 @@ int hook_locked_down(enum lockdown_reason what)
 	err = avf_fence_door(AVFENCE_ROUTE_LOCKDOWN, 0, reason);
 	if (!err)
 		err = avf_orig.locked_down(what);
+	avf_hook_leave();
+	return err;
+}
+
+/*
+ * The kernel log and the audit trail are what an auditor reads.  A fenced
+ * task may read the kernel log, but not clear it or change what the
+ * console shows (syslog(2) and dmesg -c, -n, -D, -E); it has lost
+ * CAP_AUDIT_CONTROL (above), which turning audit off, changing its rules
+ * or becoming the audit daemon takes; fs.c refuses it /dev/kmsg for
+ * writing, where it could forge kernel log lines.
+ */
+int hook_syslog(int type)
+{
+	char what[32];
+	int err = 0;
+
+	switch (type) {
+	case SYSLOG_ACTION_READ_CLEAR:
+	case SYSLOG_ACTION_CLEAR:
+	case SYSLOG_ACTION_CONSOLE_OFF:
+	case SYSLOG_ACTION_CONSOLE_ON:
+	case SYSLOG_ACTION_CONSOLE_LEVEL:
+		snprintf(what, sizeof(what), "syslog action %d", type);
+		err = avf_fence_door(AVFENCE_ROUTE_KERNEL_CONFIG, 0, what);
+	}
+	if (!err)
+		err = avf_orig.syslog(type);
 	avf_hook_leave();
 	return err;
 }

@@ -115,11 +115,17 @@ static bool named(const struct dentry *d, const char *name)
  * module request, uevent or cgroup release, or that tune the kernel: a
  * fenced task writing them would start an unfenced deputy.  All of
  * /proc/sys, the uevent helper, cgroup v1 release agents, binfmt_misc.
+ * Also the kernel log's device (/dev/kmsg, by number: the agent can
+ * mknod its own), where a writer forges the lines an auditor reads.
  */
 static bool kernel_config(const struct file *file)
 {
 	const struct dentry *d = file->f_path.dentry;
 	const struct super_block *sb = d->d_sb;
+	const struct inode *inode = file_inode(file);
+
+	if (S_ISCHR(inode->i_mode) && inode->i_rdev == MKDEV(MEM_MAJOR, 11))
+		return true;
 
 	switch (sb->s_magic) {
 	case PROC_SUPER_MAGIC:

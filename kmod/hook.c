@@ -124,6 +124,7 @@ static struct avf_hook avf_hooks[] __ro_after_init = {
 	AVF_HOOK(bpf, AVF_WHEN_TAGGED),
 	AVF_HOOK(perf_event_open, AVF_WHEN_TAGGED),
 	AVF_HOOK(locked_down, AVF_WHEN_TAGGED),
+	AVF_HOOK(syslog, AVF_WHEN_TAGGED),
 	AVF_HOOK(file_ioctl, AVF_WHEN_TAGGED),
 	AVF_HOOK(file_ioctl_compat, AVF_WHEN_TAGGED),
 	AVF_HOOK(uring_cmd, AVF_WHEN_TAGGED),

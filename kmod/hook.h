@@ -78,6 +78,7 @@ struct tpm_chip;
 	X(int, bpf, int cmd, union bpf_attr *attr, unsigned int size)	\
 	X(int, perf_event_open, AVF_PERF_EVENT_OPEN_PARAMS)		\
 	X(int, locked_down, enum lockdown_reason what)			\
+	X(int, syslog, int type)					\
 	X(int, file_ioctl, struct file *file, unsigned int cmd,		\
 	  unsigned long arg)						\
 	X(int, file_ioctl_compat, struct file *file, unsigned int cmd,	\

@@ -16,10 +16,12 @@
  * AGENT_BIN has clearance OFFICIAL.  The module of the init_module tests is
  * brd from the VM image (tests/vm/modules.list).
  */
+#include <linux/audit.h>
 #include <linux/bpf.h>
 #include <linux/fs.h>
 #include <linux/perf_event.h>
 #include <sys/ioctl.h>
+#include <sys/klog.h>
 
 #include "doors.h"
 
@@ -253,6 +255,86 @@ AGENT(pci)
 	return 0;
 }
 
+/*
+ * The audit trail and the kernel log, what an auditor reads.
+ * audit ENABLED: AUDIT_SET audit's "enabled" to the value it has (no
+ * change whoever succeeds; turning audit off takes the same
+ * CAP_AUDIT_CONTROL).
+ */
+static int audit_request(int type, const void *data, size_t len)
+{
+	struct {
+		struct nlmsghdr h;
+		char data[64];
+	} req = { 0 };
+	struct {
+		struct nlmsghdr h;
+		struct nlmsgerr e;
+		char more[512];
+	} ack;
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	req.h.nlmsg_len = NLMSG_LENGTH(len);
+	req.h.nlmsg_type = type;
+	req.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	memcpy(req.data, data, len);
+	if (send(fd, &req, req.h.nlmsg_len, 0) < 0) {
+		n = -errno;
+		close(fd);
+		return n;
+	}
+	for (;;) {
+		n = recv(fd, &ack, sizeof(ack), 0);
+		if (n < 0) {
+			n = -errno;
+			break;
+		}
+		if (ack.h.nlmsg_type == NLMSG_ERROR) {
+			n = ack.e.error;
+			break;
+		}
+	}
+	close(fd);
+	return n;
+}
+
+AGENT(audit)
+{
+	struct audit_status st = { .mask = AUDIT_STATUS_ENABLED };
+	int err;
+
+	st.enabled = atoi(argv[1]);
+	err = audit_request(AUDIT_SET, &st, sizeof(st));
+	say("audit_set=%d\n", -err);
+	return 0;
+}
+
+/* syslog LEVEL: set the console log level to LEVEL; then try a clear if "clear". */
+AGENT(syslog)
+{
+	result("console_level", klogctl(8 /* SYSLOG_ACTION_CONSOLE_LEVEL */,
+					NULL, atoi(argv[1])));
+	if (argv[2] && !strcmp(argv[2], "clear"))
+		result("clear", klogctl(5 /* SYSLOG_ACTION_CLEAR */, NULL, 0));
+	return 0;
+}
+
+/* kmsg: open /dev/kmsg for writing and write a line. */
+AGENT(kmsg)
+{
+	int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+
+	result("open", fd);
+	if (fd >= 0) {
+		result("write", write(fd, "avftest: forged line\n", 21));
+		close(fd);
+	}
+	return 0;
+}
+
 /* The test side */
 
 FIXTURE(kernel) {
@@ -443,6 +525,112 @@ TEST_F(kernel, pci_config_lockdown)
 		EXPECT_EQ(0, watch_denied(&w, AVFENCE_ROUTE_LOCKDOWN));
 	} else {
 		EXPECT_VAL(0, &a, "write");
+	}
+}
+
+/* AUDIT_GET as the (untagged) test: audit's "enabled", or -errno. */
+static int audit_enabled_now(void)
+{
+	struct {
+		struct nlmsghdr h;
+		struct audit_status st;
+	} rep;
+	struct nlmsghdr req = {
+		.nlmsg_len = NLMSG_LENGTH(0),
+		.nlmsg_type = AUDIT_GET,
+		.nlmsg_flags = NLM_F_REQUEST,
+	};
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	if (send(fd, &req, req.nlmsg_len, 0) < 0) {
+		close(fd);
+		return -errno;
+	}
+	do
+		n = recv(fd, &rep, sizeof(rep), 0);
+	while (n > 0 && rep.h.nlmsg_type != AUDIT_GET &&
+	       rep.h.nlmsg_type != NLMSG_ERROR);
+	close(fd);
+	if (n < (ssize_t)sizeof(rep) || rep.h.nlmsg_type != AUDIT_GET)
+		return -EIO;
+	return rep.st.enabled;
+}
+
+/*
+ * Audit off, rules changed, or the agent as the audit daemon: all take
+ * CAP_AUDIT_CONTROL, which a fenced task does not have.
+ */
+TEST_F(kernel, audit_control)
+{
+	int enabled = audit_enabled_now();
+	struct agent a;
+	struct watch w;
+	char arg[16];
+
+	if (enabled < 0)
+		SKIP(return, "AUDIT_GET failed: %s", strerror(-enabled));
+	if (enabled == 2)
+		SKIP(return, "audit is locked (enabled=2)");
+	snprintf(arg, sizeof(arg), "%d", enabled);
+	watch_start(&w);
+	ASSERT_EQ(0, agent_run(&a, variant->tagged, "audit", arg));
+	if (variant->tagged) {
+		EXPECT_VAL(EPERM, &a, "audit_set");
+		EXPECT_EQ(0, watch_denied(&w, AVFENCE_ROUTE_CAPABILITY));
+	} else {
+		EXPECT_VAL(0, &a, "audit_set");
+	}
+	EXPECT_EQ(enabled, audit_enabled_now());
+}
+
+/*
+ * The kernel log: the agent may not clear it (dmesg -c) or change the
+ * console level (dmesg -n); the control sets the level it has.
+ */
+TEST_F(kernel, syslog_clear)
+{
+	char printk[64];
+	struct agent a;
+	struct watch w;
+	char level[16];
+
+	ASSERT_EQ(0, read_small("/proc/sys/kernel/printk", printk,
+				sizeof(printk)));
+	snprintf(level, sizeof(level), "%d", atoi(printk));
+	watch_start(&w);
+	/* Only the agent tries a clear: the control must not empty the log. */
+	ASSERT_EQ(0, agent_run(&a, variant->tagged, "syslog", level,
+			       variant->tagged ? "clear" : "no"));
+	if (variant->tagged) {
+		EXPECT_VAL(EPERM, &a, "console_level");
+		EXPECT_VAL(EPERM, &a, "clear");
+		EXPECT_EQ(0, watch_denied(&w, AVFENCE_ROUTE_KERNEL_CONFIG));
+		/* What was logged before the attempt is still there. */
+		EXPECT_EQ(1, kmsg_has(&w.mark, ""));
+	} else {
+		EXPECT_VAL(0, &a, "console_level");
+	}
+}
+
+/* /dev/kmsg for writing: a forged "avfence: ..." line for the auditor. */
+TEST_F(kernel, kmsg_write)
+{
+	struct agent a;
+	struct watch w;
+
+	watch_start(&w);
+	ASSERT_EQ(0, agent_run(&a, variant->tagged, "kmsg"));
+	if (variant->tagged) {
+		EXPECT_VAL(EPERM, &a, "open");
+		EXPECT_EQ(0, watch_denied(&w, AVFENCE_ROUTE_KERNEL_CONFIG));
+		EXPECT_EQ(0, kmsg_has(&w.mark, "avftest: forged line"));
+	} else {
+		EXPECT_VAL(0, &a, "open");
+		EXPECT_VAL(0, &a, "write");
+		EXPECT_EQ(1, kmsg_has(&w.mark, "avftest: forged line"));
 	}
 }
 

@@ -595,6 +595,21 @@ static inline int kmsg_denied(const struct kmark *m, int route)
 	return in_window >= 20 ? 2 : 0;
 }
 
+/*
+ * Is there a record starting with @text after @m (with "": is @m itself
+ * still in the log)?  Return: 1 yes, 0 no.
+ */
+static inline int kmsg_has(const struct kmark *m, const char *text)
+{
+	static struct kmsg_scan s;
+
+	memset(&s, 0, sizeof(s));
+	s.mark = m;
+	snprintf(s.want, sizeof(s.want), "%s", text);
+	kmsg_each(kmsg_scan_one, &s);
+	return text[0] ? s.found : s.after;
+}
+
 /* A watch over one attack: counters and log position before it. */
 struct watch {
 	struct denials before;
