@@ -1104,9 +1104,8 @@ FIXTURE_SETUP(smb)
 	    access("/usr/bin/smbpasswd", X_OK))
 		SKIP(return, "no cifs client or Samba's smbd");
 	step = smb_server();
-	if (step) {
+	if (step)
 		SKIP(return, "smbd did not start (step %d)", step);
-	}
 	ASSERT_EQ(0, smb_files("share"));
 	ASSERT_EQ(0, smb_files("pub"));
 	/* Mounted before the load: the labels resolve to the mount roots. */
