@@ -144,7 +144,8 @@ static bool mount_adopts(const struct dentry *d)
  * security_sb_kern_mount() (do_new_mount_fc()): the first records the
  * mount point for the calling task when it is labelled, the second adopts
  * the super block with that label.  move_mount(2) (fsmount() trees, moved
- * mounts) passes both at once.  An adoption only ever raises a label, so
+ * mounts) passes both at once; mount --move and --bind are adopted from
+ * security_sb_mount() (adopt_source()).  An adoption only ever raises a label, so
  * a record left behind (a mount that failed before it had a super block)
  * can only deny: every mount(2) overwrites its task's record first.
  */
@@ -187,14 +188,33 @@ static void adopt_at(dev_t dev, bool sb_root, const struct avf_subject_key *mp)
 		avf_label_changed();
 }
 
+/*
+ * mount --move and mount --bind: the hook has the source only as the
+ * name the kernel resolves next (do_move_mount_old(), do_loopback()).
+ * Resolve it the same way and adopt what is attached as a walk through
+ * it would.  Should the name change in between, or the mount fail, a
+ * filesystem was adopted needlessly: that can only deny.
+ */
+static void adopt_source(const char *dev_name, const struct avf_subject_key *mp)
+{
+	struct path from;
+
+	if (!dev_name || kern_path(dev_name, LOOKUP_FOLLOW, &from))
+		return;
+	adopt_at(from.dentry->d_sb->s_dev, mount_adopts(from.dentry), mp);
+	path_put(&from);
+}
+
 /**
  * avf_label_mount_begin - a mount(2) call is about to mount on @path
+ * @dev_name: its source
  * @path: the mount point
  * @flags: its MS_* flags
  *
  * Context: process context, from security_sb_mount().
  */
-void avf_label_mount_begin(const struct path *path, unsigned long flags)
+void avf_label_mount_begin(const char *dev_name, const struct path *path,
+			   unsigned long flags)
 {
 	const unsigned long not_new = MS_REMOUNT | MS_BIND | MS_MOVE |
 		MS_SHARED | MS_PRIVATE | MS_SLAVE | MS_UNBINDABLE;
@@ -202,10 +222,15 @@ void avf_label_mount_begin(const struct path *path, unsigned long flags)
 	bool labelled = false;
 	unsigned int i, at = AVF_MOUNTS_PENDING;
 
-	if (!(flags & not_new) && d_really_is_positive(path->dentry)) {
+	if (!(flags & (MS_REMOUNT | MS_SHARED | MS_PRIVATE | MS_SLAVE |
+		       MS_UNBINDABLE)) && d_really_is_positive(path->dentry)) {
 		mp = avf_key_of_inode(d_inode(path->dentry));
 		labelled = mp_labelled(&mp);
 	}
+	if (labelled && (flags & (MS_BIND | MS_MOVE)))
+		adopt_source(dev_name, &mp);
+	if (flags & not_new)
+		labelled = false;
 	if (!labelled && !READ_ONCE(avf_pending_next))
 		return;		/* nothing recorded yet: no lock */
 	spin_lock(&avf_pending_lock);

@@ -499,7 +499,7 @@ int hook_sb_mount(const char *dev_name, const struct path *path,
 	if (!err)
 		err = avf_orig.sb_mount(dev_name, path, type, flags, data);
 	if (!err)
-		avf_label_mount_begin(path, flags);
+		avf_label_mount_begin(dev_name, path, flags);
 	avf_hook_leave();
 	return err;
 }

@@ -926,6 +926,40 @@ TEST_F(nfs, shared_super_block_move_mount)
 	umount2(TMP "/b", MNT_DETACH);
 }
 
+/*
+ * The same with mount --move and mount --bind of a mount made elsewhere
+ * (TMP/x, unlabelled): adopted when it is attached on TMP/b.
+ */
+TEST_F(nfs, shared_super_block_moved_and_bound)
+{
+	const char *policy = POLICY_HEAD "label " TMP "/a OFFICIAL\n"
+			     "label " TMP "/b SECRET\n";
+
+	if (setup_skipped(_metadata))
+		return;
+	ASSERT_EQ(0, mkdirs(TMP "/a"));
+	ASSERT_EQ(0, mkdirs(TMP "/b"));
+	ASSERT_EQ(0, load_policy(policy));
+	ASSERT_EQ(0, nfs_mount("share", TMP "/a"));
+	ASSERT_EQ(0, nfs_mount("share/dir", TMP "/x"));
+	EXPECT_EQ(0, scan(TMP "/x/inner", "r"));	/* unlabelled there */
+	ASSERT_EQ(0, mount(TMP "/x", TMP "/b", NULL, MS_MOVE, NULL));
+	EXPECT_EQ(EACCES, scan(TMP "/a/dir/inner", "r"));
+	EXPECT_EQ(EACCES, scan(TMP "/a/file", "r"));
+	EXPECT_EQ(0, plain(TMP "/a/dir/inner", "r"));
+	ASSERT_EQ(0, umount2(TMP "/b", 0));
+	/* A new policy forgets the adoption; a bind mount brings it back. */
+	ASSERT_EQ(0, load_policy(policy));
+	ASSERT_EQ(0, nfs_mount("share/dir", TMP "/x"));
+	EXPECT_EQ(0, scan(TMP "/a/dir/inner", "r"));
+	ASSERT_EQ(0, mount(TMP "/x", TMP "/b", NULL, MS_BIND, NULL));
+	EXPECT_EQ(EACCES, scan(TMP "/a/dir/inner", "r"));
+	EXPECT_EQ(0, plain(TMP "/a/dir/inner", "r"));
+	umount2(TMP "/b", MNT_DETACH);
+	umount2(TMP "/x", MNT_DETACH);
+	umount2(TMP "/a", MNT_DETACH);
+}
+
 TEST_F(nfs, shared_super_block_mounted_before_load)
 {
 	if (setup_skipped(_metadata))
