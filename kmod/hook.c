@@ -158,9 +158,14 @@ static struct avf_hook avf_hooks[] __ro_after_init = {
 	AVF_HOOK(path_chmod, AVF_WHEN_TAGGED),
 	AVF_HOOK(path_chown, AVF_WHEN_TAGGED),
 	AVF_HOOK(inode_setattr, AVF_WHEN_TAGGED),
-	AVF_HOOK(sb_mount, AVF_WHEN_TAGGED),
+	/*
+	 * label.c too: new mounts on labelled mount points are adopted
+	 * when they are mounted, whoever mounts them.
+	 */
+	AVF_HOOK(sb_mount, AVF_WHEN_ALWAYS),
+	AVF_HOOK(sb_kern_mount, AVF_WHEN_ALWAYS),
 	AVF_HOOK(sb_umount, AVF_WHEN_TAGGED),
-	AVF_HOOK(move_mount, AVF_WHEN_TAGGED),
+	AVF_HOOK(move_mount, AVF_WHEN_ALWAYS),
 	AVF_HOOK(sb_pivotroot, AVF_WHEN_TAGGED),
 	/* fspick() + FSCONFIG_CMD_RECONFIGURE reaches no LSM hook. */
 	AVF_HOOK_SYM(reconfigure_super, "reconfigure_super", AVF_WHEN_TAGGED),

@@ -110,6 +110,7 @@ struct tpm_chip;
 	X(int, sb_mount, const char *dev_name, const struct path *path,	\
 	  const char *type, unsigned long flags, void *data)		\
 	X(int, sb_umount, struct vfsmount *mnt, int flags)		\
+	X(int, sb_kern_mount, const struct super_block *sb)		\
 	X(int, move_mount, const struct path *from_path,		\
 	  const struct path *to_path)					\
 	X(int, sb_pivotroot, const struct path *old_path,		\

@@ -16,6 +16,7 @@
 #include <linux/percpu.h>
 #include <linux/seqlock.h>
 #include <linux/xattr.h>
+#include <uapi/linux/mount.h>
 
 #include "label.h"
 #include "policy.h"
@@ -131,6 +132,171 @@ static void set_policy_label(const struct avf_policy *policy,
 static bool mount_adopts(const struct dentry *d)
 {
 	return IS_ROOT(d) || !local_fs(d->d_sb);
+}
+
+/*
+ * Filesystems mounted on labelled mount points are adopted when they are
+ * mounted, not only when a walk first reaches their root through that
+ * mount: two exports of one NFS server filesystem share a client super
+ * block, and until the higher-labelled mount had been reached the other
+ * showed its files at the lower label.  mount(2) passes the mount point to
+ * security_sb_mount() and then, in the same call, the new super block to
+ * security_sb_kern_mount() (do_new_mount_fc()): the first records the
+ * mount point for the calling task when it is labelled, the second adopts
+ * the super block with that label.  move_mount(2) (fsmount() trees, moved
+ * mounts) passes both at once; mount --move and --bind are adopted from
+ * security_sb_mount() (adopt_source()).  An adoption only ever raises a label, so
+ * a record left behind (a mount that failed before it had a super block)
+ * can only deny: every mount(2) overwrites its task's record first.
+ */
+#define AVF_MOUNTS_PENDING 16
+
+struct avf_mount_pending {
+	const struct task_struct *task;
+	struct avf_subject_key mp;
+};
+
+static struct avf_mount_pending avf_pending[AVF_MOUNTS_PENDING];
+static unsigned int avf_pending_next;
+static DEFINE_SPINLOCK(avf_pending_lock);
+
+/* Is @mp a labelled mount point? */
+static bool mp_labelled(const struct avf_subject_key *mp)
+{
+	struct avf_policy *policy;
+	bool adopted = false, found;
+
+	rcu_read_lock();
+	policy = rcu_dereference(avf_policy);
+	found = policy && avf_policy_label_mp(policy, 0, false, mp, &adopted);
+	rcu_read_unlock();
+	return found;
+}
+
+/* Adopt filesystem @dev mounted on @mp (at its root if @sb_root). */
+static void adopt_at(dev_t dev, bool sb_root, const struct avf_subject_key *mp)
+{
+	struct avf_policy *policy;
+	bool adopted = false;
+
+	rcu_read_lock();
+	policy = rcu_dereference(avf_policy);
+	if (policy)
+		avf_policy_label_mp(policy, dev, sb_root, mp, &adopted);
+	rcu_read_unlock();
+	if (adopted)
+		avf_label_changed();
+}
+
+/*
+ * mount --move and mount --bind: the hook has the source only as the
+ * name the kernel resolves next (do_move_mount_old(), do_loopback()).
+ * Resolve it the same way and adopt what is attached as a walk through
+ * it would.  Should the name change in between, or the mount fail, a
+ * filesystem was adopted needlessly: that can only deny.
+ */
+static void adopt_source(const char *dev_name, const struct avf_subject_key *mp)
+{
+	struct path from;
+
+	if (!dev_name || kern_path(dev_name, LOOKUP_FOLLOW, &from))
+		return;
+	adopt_at(from.dentry->d_sb->s_dev, mount_adopts(from.dentry), mp);
+	path_put(&from);
+}
+
+/**
+ * avf_label_mount_begin - a mount(2) call is about to mount on @path
+ * @dev_name: its source
+ * @path: the mount point
+ * @flags: its MS_* flags
+ *
+ * Context: process context, from security_sb_mount().
+ */
+void avf_label_mount_begin(const char *dev_name, const struct path *path,
+			   unsigned long flags)
+{
+	const unsigned long not_new = MS_REMOUNT | MS_BIND | MS_MOVE |
+		MS_SHARED | MS_PRIVATE | MS_SLAVE | MS_UNBINDABLE;
+	struct avf_subject_key mp;
+	bool labelled = false;
+	unsigned int i, at = AVF_MOUNTS_PENDING;
+
+	if (!(flags & (MS_REMOUNT | MS_SHARED | MS_PRIVATE | MS_SLAVE |
+		       MS_UNBINDABLE)) && d_really_is_positive(path->dentry)) {
+		mp = avf_key_of_inode(d_inode(path->dentry));
+		labelled = mp_labelled(&mp);
+	}
+	if (labelled && (flags & (MS_BIND | MS_MOVE)))
+		adopt_source(dev_name, &mp);
+	if (flags & not_new)
+		labelled = false;
+	if (!labelled && !READ_ONCE(avf_pending_next))
+		return;		/* nothing recorded yet: no lock */
+	spin_lock(&avf_pending_lock);
+	for (i = 0; i < AVF_MOUNTS_PENDING; i++) {
+		if (avf_pending[i].task == current) {
+			avf_pending[i].task = NULL;
+			at = i;
+		}
+	}
+	if (labelled) {
+		if (at == AVF_MOUNTS_PENDING) {
+			/* Full: the oldest goes (its mount is covered at
+			 * its first walk only, as before).
+			 */
+			at = avf_pending_next % AVF_MOUNTS_PENDING;
+			WRITE_ONCE(avf_pending_next, avf_pending_next + 1);
+		}
+		avf_pending[at].task = current;
+		avf_pending[at].mp = mp;
+	}
+	spin_unlock(&avf_pending_lock);
+}
+
+/**
+ * avf_label_mount_sb - the super block of a new mount, before it is added
+ * @sb: the super block
+ *
+ * Context: process context, from security_sb_kern_mount().
+ */
+void avf_label_mount_sb(const struct super_block *sb)
+{
+	struct avf_subject_key mp;
+	bool found = false;
+	unsigned int i;
+
+	if (!READ_ONCE(avf_pending_next))
+		return;
+	spin_lock(&avf_pending_lock);
+	for (i = 0; i < AVF_MOUNTS_PENDING; i++) {
+		if (avf_pending[i].task == current) {
+			avf_pending[i].task = NULL;
+			mp = avf_pending[i].mp;
+			found = true;
+		}
+	}
+	spin_unlock(&avf_pending_lock);
+	if (found)
+		adopt_at(sb->s_dev, true, &mp);
+}
+
+/**
+ * avf_label_mount_move - the mount at @from is attached at @to
+ * @from: the root of a mount (move_mount(2) moves whole mounts)
+ * @to: the mount point
+ *
+ * Context: process context, from security_move_mount().
+ */
+void avf_label_mount_move(const struct path *from, const struct path *to)
+{
+	struct avf_subject_key mp;
+
+	if (from->dentry != from->mnt->mnt_root ||
+	    !d_really_is_positive(to->dentry))
+		return;
+	mp = avf_key_of_inode(d_inode(to->dentry));
+	adopt_at(from->dentry->d_sb->s_dev, mount_adopts(from->dentry), &mp);
 }
 
 /*

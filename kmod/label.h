@@ -50,6 +50,10 @@ bool avf_label_cached(struct dentry *dentry, const struct vfsmount *mnt,
 void avf_label_changed(void);
 void avf_label_changed_inode(const struct inode *inode);
 bool avf_label_ino_stable(const struct super_block *sb);
+void avf_label_mount_begin(const char *dev_name, const struct path *path,
+			   unsigned long flags);
+void avf_label_mount_sb(const struct super_block *sb);
+void avf_label_mount_move(const struct path *from, const struct path *to);
 int avf_label_init(void);
 
 /* The kernel's mount_lock (not exported): set before any hook runs. */

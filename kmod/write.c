@@ -64,6 +64,7 @@
 #include "decide.h"
 #include "fence.h"
 #include "hook.h"
+#include "label.h"
 #include "policy.h"
 #include "write.h"
 
@@ -497,6 +498,19 @@ int hook_sb_mount(const char *dev_name, const struct path *path,
 
 	if (!err)
 		err = avf_orig.sb_mount(dev_name, path, type, flags, data);
+	if (!err)
+		avf_label_mount_begin(dev_name, path, flags);
+	avf_hook_leave();
+	return err;
+}
+
+/* A new mount's super block (mount(2), after sb_mount above). */
+int hook_sb_kern_mount(const struct super_block *sb)
+{
+	int err = avf_orig.sb_kern_mount(sb);
+
+	if (!err)
+		avf_label_mount_sb(sb);
 	avf_hook_leave();
 	return err;
 }
@@ -518,6 +532,8 @@ int hook_move_mount(const struct path *from_path, const struct path *to_path)
 
 	if (!err)
 		err = avf_orig.move_mount(from_path, to_path);
+	if (!err)
+		avf_label_mount_move(from_path, to_path);
 	avf_hook_leave();
 	return err;
 }

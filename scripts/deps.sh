@@ -110,4 +110,19 @@ if [ ! -x "$nfs/root/usr/sbin/rpc.mountd" ]; then
 	dpkg -x "$nfs"/nfs-kernel-server_*.deb "$nfs/root"
 fi
 
+# Samba's smbd and smbpasswd with the Samba libraries they need, for the
+# VM's share_test (SMB shares over loopback inside the VM): unpacked here,
+# never installed (no SMB server on the host).  Their system libraries are
+# the host's (ldd in tests/vm/run.sh reports any missing).
+smb="$top/build/smb"
+if [ ! -x "$smb/root/usr/sbin/smbd" ] || [ ! -x "$smb/root/usr/bin/smbpasswd" ]; then
+	rm -rf "$smb" && mkdir -p "$smb"
+	(cd "$smb" && apt-get download -q samba samba-libs samba-common-bin \
+		libwbclient0 libtalloc2 libtevent0 libtdb1 libldb2 >/dev/null 2>&1) ||
+		{ echo "deps.sh: cannot download the samba packages" >&2; exit 1; }
+	for deb in "$smb"/*.deb; do
+		dpkg -x "$deb" "$smb/root"
+	done
+fi
+
 echo "deps.sh: kernels: $(tr '\n' ' ' < "$kdir/list")"

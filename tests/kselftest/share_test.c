@@ -23,6 +23,13 @@
  * system (tinyfuse.h, whose daemon may lie about labels), an NFS export of
  * this host mounted over loopback or an overlay.
  */
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <linux/mount.h>
+
 #include "ctl.h"
 #include "tinyfuse.h"
 
@@ -819,8 +826,10 @@ TEST_F(nfs, label_inside_share)
 /*
  * Two exports of one server filesystem share one client super block.
  * Through a mount on a labelled mount point nothing reads below that
- * mount point's label; once both mounts have been reached, every root of
- * the shared super block takes the higher label (threat-model.rst).
+ * mount point's label, and every root of the shared super block takes
+ * the higher label: from the mount on, if it is mounted after the load
+ * (label.c adopts it in security_sb_kern_mount()), once both mounts have
+ * been reached if they were mounted before it (threat-model.rst).
  * Mounted after the load (@after) or before it.
  */
 static void shared_sb(struct __test_metadata *_metadata, bool after)
@@ -847,8 +856,11 @@ static void shared_sb(struct __test_metadata *_metadata, bool after)
 	ASSERT_EQ(0, stat(TMP "/c", &c));
 	EXPECT_EQ(a.st_dev, b.st_dev);		/* one client super block */
 	EXPECT_NE(a.st_dev, c.st_dev);
-	if (after)	/* b not reached yet: a is what its mount point says */
-		EXPECT_EQ(0, scan(TMP "/a/file", "r"));
+	if (after) {	/* b not reached yet: SECRET from its mount on */
+		EXPECT_EQ(EACCES, scan(TMP "/a/dir/inner", "r"));
+		EXPECT_EQ(EACCES, scan(TMP "/a/file", "r"));
+		EXPECT_EQ(0, plain(TMP "/a/dir/inner", "r"));
+	}
 	EXPECT_EQ(EACCES, scan(TMP "/b/inner", "r"));
 	EXPECT_EQ(0, plain(TMP "/b/inner", "r"));
 	/* b's files through a, and a itself: the higher label now. */
@@ -871,11 +883,345 @@ TEST_F(nfs, shared_super_block_mounted_after_load)
 	shared_sb(_metadata, true);
 }
 
+/*
+ * The same, mounted after the load with the mount API (fsopen, fsmount,
+ * move_mount): a detached mount attached on a labelled mount point.
+ */
+TEST_F(nfs, shared_super_block_move_mount)
+{
+	const char *policy = POLICY_HEAD "label " TMP "/a OFFICIAL\n"
+			     "label " TMP "/b SECRET\n";
+	int fs, mnt;
+
+	if (setup_skipped(_metadata))
+		return;
+	ASSERT_EQ(0, mkdirs(TMP "/a"));
+	ASSERT_EQ(0, mkdirs(TMP "/b"));
+	ASSERT_EQ(0, load_policy(policy));
+	ASSERT_EQ(0, nfs_mount("share", TMP "/a"));
+	fs = syscall(__NR_fsopen, "nfs4", 0);
+	ASSERT_LE(0, fs);
+	ASSERT_EQ(0, syscall(__NR_fsconfig, fs, FSCONFIG_SET_STRING, "source",
+			     "127.0.0.1:" NFS_SRV "/share/dir", 0));
+	ASSERT_EQ(0, syscall(__NR_fsconfig, fs, FSCONFIG_SET_STRING, "vers",
+			     "4.2", 0));
+	ASSERT_EQ(0, syscall(__NR_fsconfig, fs, FSCONFIG_SET_STRING, "addr",
+			     "127.0.0.1", 0));
+	ASSERT_EQ(0, syscall(__NR_fsconfig, fs, FSCONFIG_SET_STRING,
+			     "clientaddr", "127.0.0.1", 0));
+	ASSERT_EQ(0, syscall(__NR_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL,
+			     NULL, 0));
+	mnt = syscall(__NR_fsmount, fs, 0, 0);
+	ASSERT_LE(0, mnt);
+	ASSERT_EQ(0, syscall(__NR_move_mount, mnt, "", AT_FDCWD, TMP "/b",
+			     MOVE_MOUNT_F_EMPTY_PATH));
+	close(mnt);
+	close(fs);
+	/* b's files through a, before anything was reached through b. */
+	EXPECT_EQ(EACCES, scan(TMP "/a/dir/inner", "r"));
+	EXPECT_EQ(EACCES, scan(TMP "/a/file", "r"));
+	EXPECT_EQ(0, plain(TMP "/a/dir/inner", "r"));
+	EXPECT_EQ(EACCES, scan(TMP "/b/inner", "r"));
+	umount2(TMP "/a", MNT_DETACH);
+	umount2(TMP "/b", MNT_DETACH);
+}
+
+/*
+ * The same with mount --move and mount --bind of a mount made elsewhere
+ * (TMP/x, unlabelled): adopted when it is attached on TMP/b.
+ */
+TEST_F(nfs, shared_super_block_moved_and_bound)
+{
+	const char *policy = POLICY_HEAD "label " TMP "/a OFFICIAL\n"
+			     "label " TMP "/b SECRET\n";
+
+	if (setup_skipped(_metadata))
+		return;
+	ASSERT_EQ(0, mkdirs(TMP "/a"));
+	ASSERT_EQ(0, mkdirs(TMP "/b"));
+	ASSERT_EQ(0, load_policy(policy));
+	ASSERT_EQ(0, nfs_mount("share", TMP "/a"));
+	ASSERT_EQ(0, nfs_mount("share/dir", TMP "/x"));
+	EXPECT_EQ(0, scan(TMP "/x/inner", "r"));	/* unlabelled there */
+	ASSERT_EQ(0, mount(TMP "/x", TMP "/b", NULL, MS_MOVE, NULL));
+	EXPECT_EQ(EACCES, scan(TMP "/a/dir/inner", "r"));
+	EXPECT_EQ(EACCES, scan(TMP "/a/file", "r"));
+	EXPECT_EQ(0, plain(TMP "/a/dir/inner", "r"));
+	ASSERT_EQ(0, umount2(TMP "/b", 0));
+	/* A new policy forgets the adoption; a bind mount brings it back. */
+	ASSERT_EQ(0, load_policy(policy));
+	ASSERT_EQ(0, nfs_mount("share/dir", TMP "/x"));
+	EXPECT_EQ(0, scan(TMP "/a/dir/inner", "r"));
+	ASSERT_EQ(0, mount(TMP "/x", TMP "/b", NULL, MS_BIND, NULL));
+	EXPECT_EQ(EACCES, scan(TMP "/a/dir/inner", "r"));
+	EXPECT_EQ(0, plain(TMP "/a/dir/inner", "r"));
+	umount2(TMP "/b", MNT_DETACH);
+	umount2(TMP "/x", MNT_DETACH);
+	umount2(TMP "/a", MNT_DETACH);
+}
+
 TEST_F(nfs, shared_super_block_mounted_before_load)
 {
 	if (setup_skipped(_metadata))
 		return;
 	shared_sb(_metadata, false);
+}
+
+/*
+ * SMB: two shares of this host served by Samba's smbd (Debian's samba,
+ * unpacked by scripts/deps.sh) over loopback, mounted with the kernel's
+ * cifs client (SMB 3.0, NTLMSSP as root).  The server's side is two tmpfs
+ * that stay for the rest of the boot, SMB_SRV/share and SMB_SRV/pub, its
+ * state under SMB_RUN.  SMB carries no security.* xattrs to the client:
+ * only the policy labels what the client sees.  Without smbd or cifs, or
+ * when smbd does not start, the fixture skips.
+ */
+#define SMB_SRV		"/srv/avf-smb"
+#define SMB_RUN		"/run/avf-smb"
+#define SMB_CONF	SMB_RUN "/smb.conf"
+#define SMB_PASS	"avf-smb-pw"
+#define SMB_TIMEOUT	240	/* seconds: the first test starts smbd */
+#define SMB_OPTS	"ip=127.0.0.1,username=root,password=" SMB_PASS \
+			",vers=3.0"
+
+static const char smb_conf[] =
+	"[global]\n"
+	"\tserver role = standalone server\n"
+	"\tinterfaces = lo\n\tbind interfaces only = yes\n"
+	"\tsmb ports = 445\n\tdisable netbios = yes\n"
+	"\tserver min protocol = SMB2_10\n"
+	"\tunix charset = UTF-8\n\tdos charset = ASCII\n"
+	"\tprivate dir = " SMB_RUN "/private\n"
+	"\tlock directory = " SMB_RUN "/lock\n"
+	"\tstate directory = " SMB_RUN "/state\n"
+	"\tcache directory = " SMB_RUN "/cache\n"
+	"\tpid directory = " SMB_RUN "\n"
+	"\tncalrpc dir = " SMB_RUN "/ncalrpc\n"
+	"\tbinddns dir = " SMB_RUN "/bind-dns\n"
+	"\tlog file = " SMB_RUN "/log\n\tlog level = 1\n"
+	"\tload printers = no\n\tprinting = bsd\n\tprintcap name = /dev/null\n"
+	"\tdisable spoolss = yes\n\tpassdb backend = tdbsam\n"
+	"\tusershare path =\n"
+	"[share]\n\tpath = " SMB_SRV "/share\n\tread only = no\n"
+	"[pub]\n\tpath = " SMB_SRV "/pub\n\tread only = no\n";
+
+/* Does smbd accept connections on 127.0.0.1:445? */
+static bool smb_listening(void)
+{
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_port = htons(445),
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	bool ok;
+
+	if (fd < 0)
+		return false;
+	ok = !connect(fd, (struct sockaddr *)&sin, sizeof(sin));
+	close(fd);
+	return ok;
+}
+
+/* Why smbd does not serve: its output and where its processes wait. */
+static void smb_diagnose(void)
+{
+	char path[64], line[256];
+	struct dirent *de;
+	FILE *f;
+	DIR *d;
+
+	f = fopen(SMB_RUN "/out", "r");
+	while (f && fgets(line, sizeof(line), f))
+		fprintf(stderr, "# smbd: %s", line);
+	if (f)
+		fclose(f);
+	d = opendir("/proc");
+	while (d && (de = readdir(d))) {
+		bool smbd = false;
+
+		snprintf(path, sizeof(path), "/proc/%.16s/stat", de->d_name);
+		f = fopen(path, "r");
+		if (f && fgets(line, sizeof(line), f) && strstr(line, "(smbd")) {
+			fprintf(stderr, "# smbd process: %.120s\n", line);
+			smbd = true;
+		}
+		if (f)
+			fclose(f);
+		snprintf(path, sizeof(path), "/proc/%.16s/wchan", de->d_name);
+		f = smbd ? fopen(path, "r") : NULL;
+		if (f && fgets(line, sizeof(line), f))
+			fprintf(stderr, "# smbd waits in: %s\n", line);
+		if (f)
+			fclose(f);
+	}
+	if (d)
+		closedir(d);
+}
+
+/* Start the server once per boot: 0 when it serves, or the failing step. */
+static int smb_server(void)
+{
+	int i;
+
+	if (smb_listening())
+		return 0;
+	if (!access(SMB_RUN "/failed", F_OK))
+		return 7;	/* tried in an earlier test */
+	if (run("/bin/ifconfig", "lo", "127.0.0.1", "up", NULL))
+		return 1;
+	if (mkdirs(SMB_RUN "/private") || mkdirs(SMB_RUN "/lock") ||
+	    mkdirs(SMB_RUN "/state") || mkdirs(SMB_RUN "/cache") ||
+	    mkdirs(SMB_RUN "/ncalrpc") || write_file(SMB_CONF, smb_conf))
+		return 2;
+	if ((access(SMB_SRV "/share", F_OK) && mount_tmpfs(SMB_SRV "/share")) ||
+	    (access(SMB_SRV "/pub", F_OK) && mount_tmpfs(SMB_SRV "/pub")))
+		return 3;
+	if (run("/bin/sh", "-c", "printf '%s\\n%s\\n' " SMB_PASS " " SMB_PASS
+		" | /usr/bin/smbpasswd -c " SMB_CONF " -a -s root", NULL))
+		return 4;
+	/* In the background, its log in SMB_RUN/out: under TCG it takes
+	 * tens of seconds to listen.
+	 */
+	if (run("/bin/sh", "-c", "/usr/sbin/smbd -F --no-process-group "
+		"--debug-stdout -d 3 -l " SMB_RUN " -s " SMB_CONF " < /dev/null > "
+		SMB_RUN "/out 2>&1 &", NULL))
+		return 5;
+	for (i = 0; !smb_listening() && i < 360; i++)
+		usleep(250000);
+	if (!smb_listening()) {
+		smb_diagnose();
+		write_file(SMB_RUN "/failed", "");
+		return 6;
+	}
+	fprintf(stderr, "# smbd listening after %d.%02d s\n", i / 4,
+		i % 4 * 25);
+	return 0;
+}
+
+/* The server's side of a share: the files every share test reads. */
+static int smb_files(const char *name)
+{
+	char p[128];
+	int err;
+
+	snprintf(p, sizeof(p), SMB_SRV "/%s/file", name);
+	err = write_file(p, "x\n");
+	snprintf(p, sizeof(p), SMB_SRV "/%s/dir", name);
+	if (!err)
+		err = mkdirs(p);
+	snprintf(p, sizeof(p), SMB_SRV "/%s/dir/inner", name);
+	if (!err)
+		err = write_file(p, "x\n");
+	return err;
+}
+
+static int smb_mount(const char *name, const char *dir)
+{
+	char what[128];
+
+	snprintf(what, sizeof(what), "//127.0.0.1/%s", name);
+	if (mkdirs(dir))
+		return -errno;
+	return mount(what, dir, "cifs", 0, SMB_OPTS) ? -errno : 0;
+}
+
+FIXTURE(smb) {
+};
+
+FIXTURE_SETUP(smb)
+{
+	int step;
+
+	ASSERT_EQ(0, mount_tmpfs(TMP));
+	if (!has_fs("cifs") || access("/usr/sbin/smbd", X_OK) ||
+	    access("/usr/bin/smbpasswd", X_OK))
+		SKIP(return, "no cifs client or Samba's smbd");
+	step = smb_server();
+	if (step)
+		SKIP(return, "smbd did not start (step %d)", step);
+	ASSERT_EQ(0, smb_files("share"));
+	ASSERT_EQ(0, smb_files("pub"));
+	/* Mounted before the load: the labels resolve to the mount roots. */
+	ASSERT_EQ(0, smb_mount("share", SHARE));
+	ASSERT_EQ(0, smb_mount("pub", PUBS));
+	ASSERT_EQ(0, load_policy(SHARE_POLICY));
+}
+
+FIXTURE_TEARDOWN(smb)
+{
+	load_no_subject();
+	umount2(SHARE, MNT_DETACH);
+	umount2(PUBS, MNT_DETACH);
+	umount_tmpfs(TMP);
+}
+
+TEST_F_TIMEOUT(smb, fenced_by_policy_alone, SMB_TIMEOUT)
+{
+	struct avf_label_info li;
+
+	if (setup_skipped(_metadata))
+		return;
+	fenced(_metadata, SHARE "/file", SHARE "/dir/inner", PUBS "/file");
+	/* No security.* xattrs through SMB: only the policy labels it. */
+	EXPECT_EQ(-1, setxattr(SHARE "/file", "security.avfence", "X", 1, 0));
+	ASSERT_EQ(0, avf_get_label(SHARE "/dir/inner", &li));
+	EXPECT_EQ(0, li.has_label);
+	EXPECT_STREQ("SECRET", li.effective);
+	ASSERT_EQ(0, avf_get_label(PUBS "/dir/inner", &li));
+	EXPECT_STREQ("OFFICIAL", li.effective);
+}
+
+/* The server's own labels (its xattrs) cannot lower the client's fence. */
+TEST_F_TIMEOUT(smb, server_xattrs_not_believed, SMB_TIMEOUT)
+{
+	struct avf_label_info li;
+
+	if (setup_skipped(_metadata))
+		return;
+	ASSERT_EQ(0, set_label(SMB_SRV "/share", "UNCLASSIFIED"));
+	ASSERT_EQ(0, set_label(SMB_SRV "/share/file", "UNCLASSIFIED"));
+	ASSERT_EQ(0, avf_get_label(SHARE "/file", &li));
+	EXPECT_EQ(0, li.has_label);
+	EXPECT_STREQ("SECRET", li.effective);
+	fenced(_metadata, SHARE "/file", SHARE "/dir/inner", PUBS "/file");
+	removexattr(SMB_SRV "/share", "security.avfence");
+	removexattr(SMB_SRV "/share/file", "security.avfence");
+}
+
+/* Unmounted and mounted again, then mounted after the load: no reload. */
+TEST_F_TIMEOUT(smb, remount_keeps_fence, SMB_TIMEOUT)
+{
+	if (setup_skipped(_metadata))
+		return;
+	ASSERT_EQ(0, umount2(SHARE, 0));
+	/* Another filesystem takes the device number just freed. */
+	ASSERT_EQ(0, mount_tmpfs(TMP "/other"));
+	ASSERT_EQ(0, smb_mount("share", SHARE));
+	fenced(_metadata, SHARE "/file", SHARE "/dir/inner", PUBS "/file");
+	ASSERT_EQ(0, umount2(SHARE, 0));
+	ASSERT_EQ(0, umount2(PUBS, 0));
+	ASSERT_EQ(0, load_policy(SHARE_POLICY));
+	ASSERT_EQ(0, smb_mount("pub", PUBS));
+	ASSERT_EQ(0, smb_mount("share", SHARE));
+	fenced(_metadata, SHARE "/file", SHARE "/dir/inner", PUBS "/file");
+	umount2(TMP "/other", MNT_DETACH);
+}
+
+/* A label inside the share (server inode numbers, serverino): kept too. */
+TEST_F_TIMEOUT(smb, label_inside_share, SMB_TIMEOUT)
+{
+	if (setup_skipped(_metadata))
+		return;
+	ASSERT_EQ(0, load_policy(POLICY_HEAD "label " SHARE " OFFICIAL\n"
+				 "label " SHARE "/dir SECRET\n"));
+	EXPECT_EQ(0, scan(SHARE "/file", "r"));
+	EXPECT_EQ(EACCES, scan(SHARE "/dir/inner", "r"));
+	EXPECT_EQ(0, plain(SHARE "/dir/inner", "r"));
+	ASSERT_EQ(0, umount2(SHARE, 0));
+	ASSERT_EQ(0, smb_mount("share", SHARE));
+	EXPECT_EQ(0, scan(SHARE "/file", "r"));
+	EXPECT_EQ(EACCES, scan(SHARE "/dir/inner", "r"));
 }
 
 TEST_HARNESS_MAIN

@@ -204,6 +204,24 @@ else
 	log "no build/nfs (make deps): share_test's NFS fixture will skip"
 fi
 
+# Samba's smbd and smbpasswd with their libraries (samba's private ones
+# too), if scripts/deps.sh unpacked them, for share_test's SMB shares over
+# loopback (its smb fixture skips otherwise).  smbpasswd and smbd look
+# root and the guest account (nobody) up in /etc/passwd and /etc/group:
+# smbd does not start without a guest account.
+smb="$top/build/smb/root"
+if [ -x "$smb/usr/sbin/smbd" ] && [ -x "$smb/usr/bin/smbpasswd" ]; then
+	smblib="$smb/usr/lib/x86_64-linux-gnu"
+	LD_LIBRARY_PATH="$smblib:$smblib/samba" copy_tools "$smb/usr/sbin" /usr/sbin smbd
+	LD_LIBRARY_PATH="$smblib:$smblib/samba" copy_tools "$smb/usr/bin" /usr/bin smbpasswd
+	[ -f "$root/etc/passwd" ] || printf '%s\n' "root:x:0:0:root:/:/bin/sh" \
+		"nobody:x:65534:65534:nobody:/:/bin/false" > "$root/etc/passwd"
+	[ -f "$root/etc/group" ] || printf '%s\n' "root:x:0:" "nogroup:x:65534:" \
+		> "$root/etc/group"
+else
+	log "no build/smb (make deps): share_test's SMB fixture will skip"
+fi
+
 # Test binaries.  The probe is the subject binary (/opt/av/bin/scanner) and,
 # as a separate file, an untagged twin (/bin/avprobe).
 ks="$top/build/kselftest"
