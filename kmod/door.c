@@ -65,11 +65,13 @@ int hook_ptrace_access_check(struct task_struct *child, unsigned int mode)
 
 	BUILD_BUG_ON(PTRACE_MODE_READ != AVF_PTRACE_MODE_READ);
 	BUILD_BUG_ON(PTRACE_MODE_FSCREDS != AVF_PTRACE_MODE_FSCREDS);
+	BUILD_BUG_ON(PTRACE_MODE_NOAUDIT != AVF_PTRACE_MODE_NOAUDIT);
 	/* A process rooted where current is: see avf_proc_root_link_ok(). */
 	if (!avf_proc_root_link_ok(mode, noted, noted && same_root(child)))
 		/* Also /proc/PID/mem, process_vm_readv, pidfd_getfd, fd/. */
 		err = avf_fence_task(AVFENCE_ROUTE_PTRACE, child,
-				     AVFENCE_ALLOW_PTRACE);
+				     AVFENCE_ALLOW_PTRACE,
+				     avf_ptrace_probe(mode));
 	if (!err)
 		err = avf_orig.ptrace_access_check(child, mode);
 	avf_hook_leave();
@@ -117,7 +119,7 @@ int hook_task_kill(struct task_struct *p, struct kernel_siginfo *info,
 {
 	/* A core dump of an untagged task would land outside the fence. */
 	int err = sig > 0 && sig < SIGRTMIN && sig_kernel_coredump(sig) ?
-		  avf_fence_task(AVFENCE_ROUTE_SIGNAL, p, 0) : 0;
+		  avf_fence_task(AVFENCE_ROUTE_SIGNAL, p, 0, false) : 0;
 
 	if (!err)
 		err = avf_orig.task_kill(p, info, sig, cred);
