@@ -327,8 +327,10 @@ int hook_locked_down(enum lockdown_reason what)
  * have many majors, some allocated at run time, and no other driver
  * answers these numbers.
  */
-static const char *typing_ioctl(unsigned int cmd)
+static const char *typing_ioctl(const struct file *file, unsigned int cmd)
 {
+	if (!S_ISCHR(file_inode(file)->i_mode))
+		return NULL;
 	switch (cmd) {
 	case TIOCSTI:
 		return "TIOCSTI";
@@ -367,27 +369,18 @@ static const char *keymap_ioctl(const struct file *file, unsigned int cmd)
 	return NULL;
 }
 
-static int check_tty_ioctl(struct file *file, const char *name)
-{
-	char what[64];
-
-	snprintf(what, sizeof(what), "%s %pD2", name, file);
-	return avf_fence_door(AVFENCE_ROUTE_TERMINAL, 0, what);
-}
-
 /*
  * Typing into terminals; SCSI and NVMe command passthrough, which reads
  * storage below the filesystem.
  */
 static int check_ioctl(struct file *file, unsigned int cmd)
 {
-	const char *name = typing_ioctl(cmd);
+	const char *name = typing_ioctl(file, cmd);
 
-	if (name && S_ISCHR(file_inode(file)->i_mode))
-		return check_tty_ioctl(file, name);
-	name = keymap_ioctl(file, cmd);
+	if (!name)
+		name = keymap_ioctl(file, cmd);
 	if (name)
-		return check_tty_ioctl(file, name);
+		return avf_fence_terminal(name, file);
 	if (cmd != SG_IO && !(_IOC_TYPE(cmd) == 'N' && _IOC_NR(cmd) >= 0x40))
 		return 0;
 	return avf_fence_door(AVFENCE_ROUTE_PASSTHROUGH,

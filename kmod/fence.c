@@ -586,6 +586,26 @@ int avf_fence_door(enum avfence_route route, u32 allow, const char *what)
 }
 
 /**
+ * avf_fence_terminal - may current use a terminal or an input device?
+ * @what: what it tries: an ioctl's name ("TIOCSTI"), or the kind of
+ *	  device it opens ("input device", "read terminal", ...)
+ * @file: the device
+ *
+ * No flag opens this door.  Logged as "what=WHAT DIR/NAME" (the device's
+ * last two path components).
+ *
+ * Context: any; nothing here sleeps.
+ * Return: 0, or -EPERM.
+ */
+int avf_fence_terminal(const char *what, struct file *file)
+{
+	char buf[64];
+
+	snprintf(buf, sizeof(buf), "%s %pD2", what, file);
+	return avf_fence_door(AVFENCE_ROUTE_TERMINAL, 0, buf);
+}
+
+/**
  * avf_fence_task - may current reach into @target?
  * @route: how (ptrace, or a signal that dumps core)
  * @target: the task to be traced, read or made to dump core
