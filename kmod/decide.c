@@ -253,8 +253,10 @@ bool avf_proc_root_link_ok(u32 mode, bool noted, bool same_root)
  * of another process, not for access the caller asked for: /proc/PID/stat
  * shows the wchan, stack and instruction pointers only if it may, and
  * reads as well without them (every `ps`, every systemctl).  The refusal
- * stands; like SELinux and AppArmor, which audit nothing for such a check,
- * avfence then neither logs, audits, streams nor counts it.
+ * stands, but is neither logged, audited, streamed nor counted, as the
+ * kernel audits nothing of the CAP_SYS_PTRACE check it makes for such a
+ * probe (ns_capable_noaudit()).  SELinux's and AppArmor's ptrace hooks
+ * ignore the flag; their policies silence such reads with dontaudit.
  *
  * Return: true if a refusal of the check is not to be reported.
  */
