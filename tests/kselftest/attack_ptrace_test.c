@@ -152,7 +152,7 @@ AGENT(ps_walk)
 		if (!isdigit((unsigned char)e->d_name[0]))
 			continue;
 		procs++;
-		for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		for (i = 0; i < ARRAY_SIZE(files); i++) {
 			snprintf(path, sizeof(path), "/proc/%s/%s", e->d_name,
 				 files[i]);
 			err = read_all(path, buf, sizeof(buf));
