@@ -49,6 +49,72 @@ bool avf_audit_wanted(void)
 }
 
 /**
+ * struct record - what one audit record and one event carry
+ * @kind: the record's avfence= field: "denied", "audit" or "tagged"
+ * @type: the event's AVFENCE_EVENT_*
+ * @route: enum avfence_route
+ * @clearance: the task's clearance
+ * @label: the file's level or the writer's mark; NULL: no label= field
+ *	   (the event's label is then "")
+ * @op: the change refused ("unlink", ...), or NULL
+ * @key: "path", "what" or "socket"
+ * @value: the file's path, what was attempted or the socket's name
+ */
+struct record {
+	const char *kind;
+	u32 type;
+	u32 route;
+	const char *clearance;
+	const char *label;
+	const char *op;
+	const char *key;
+	const char *value;
+};
+
+/* Write @r's audit record, if auditing, and queue its event, if wanted. */
+static void record(const struct record *r, gfp_t gfp)
+{
+	bool wanted = avf_event_wanted();
+	struct audit_buffer *ab = NULL;
+	struct avf_event *event;
+	char *exe;
+
+	if (audit_enabled)
+		ab = audit_log_start(audit_context(), gfp, AUDIT_KERNEL_OTHER);
+	if (!ab && !wanted)
+		return;
+	exe = avf_current_exe(gfp);
+	if (ab) {
+		audit_log_format(ab, "avfence=%s route=%s pid=%d", r->kind,
+				 avf_route_name(r->route),
+				 task_tgid_nr(current));
+		log_string(ab, "comm", current->comm);
+		log_string(ab, "exe", exe ? exe : "?");
+		audit_log_format(ab, " clearance=%s", r->clearance);
+		if (r->label)
+			log_string(ab, "label", r->label);
+		if (r->op)
+			log_string(ab, "what", r->op);
+		log_string(ab, r->key, r->value);
+		audit_log_end(ab);
+	}
+	event = wanted ? avf_event_new(r->type, gfp) : NULL;
+	if (!event) {
+		kfree(exe);
+		return;
+	}
+	event->route = r->route;
+	strscpy(event->clearance, r->clearance, sizeof(event->clearance));
+	strscpy(event->label, r->label ? r->label : "", sizeof(event->label));
+	event->exe = exe;
+	event->object = kstrdup(r->value, gfp);
+	/* A socket's name is a path, or "@" and an abstract name. */
+	event->object_is_path = !strcmp(r->key, "path") ||
+				!strcmp(r->key, "socket");
+	avf_event_queue(event);
+}
+
+/**
  * avf_audit_refusal - record a refusal in the audit log and the stream
  * @denied: denied (true) or let through by audit mode (false)
  * @route: enum avfence_route
@@ -64,46 +130,18 @@ void avf_audit_refusal(bool denied, u32 route, const char *clearance,
 		       const char *label, const char *op, const char *key,
 		       const char *value)
 {
-	bool wanted = avf_event_wanted();
-	struct audit_buffer *ab = NULL;
-	struct avf_event *event;
-	char *exe;
+	const struct record r = {
+		.kind = denied ? "denied" : "audit",
+		.type = denied ? AVFENCE_EVENT_DENIED : AVFENCE_EVENT_AUDITED,
+		.route = route,
+		.clearance = clearance,
+		.label = label[0] ? label : NULL,
+		.op = op,
+		.key = key,
+		.value = value,
+	};
 
-	if (audit_enabled)
-		ab = audit_log_start(audit_context(), GFP_ATOMIC,
-				     AUDIT_KERNEL_OTHER);
-	if (!ab && !wanted)
-		return;
-	exe = avf_current_exe(GFP_ATOMIC);
-	if (ab) {
-		audit_log_format(ab, "avfence=%s route=%s pid=%d",
-				 denied ? "denied" : "audit",
-				 avf_route_name(route), task_tgid_nr(current));
-		log_string(ab, "comm", current->comm);
-		log_string(ab, "exe", exe ? exe : "?");
-		audit_log_format(ab, " clearance=%s", clearance);
-		if (label[0])
-			log_string(ab, "label", label);
-		if (op)
-			log_string(ab, "what", op);
-		log_string(ab, key, value);
-		audit_log_end(ab);
-	}
-	event = wanted ? avf_event_new(denied ? AVFENCE_EVENT_DENIED :
-						AVFENCE_EVENT_AUDITED,
-				       GFP_ATOMIC) : NULL;
-	if (!event) {
-		kfree(exe);
-		return;
-	}
-	event->route = route;
-	strscpy(event->clearance, clearance, sizeof(event->clearance));
-	strscpy(event->label, label, sizeof(event->label));
-	event->exe = exe;
-	event->object = kstrdup(value, GFP_ATOMIC);
-	/* A socket's name is a path, or "@" and an abstract name. */
-	event->object_is_path = !strcmp(key, "path") || !strcmp(key, "socket");
-	avf_event_queue(event);
+	record(&r, GFP_ATOMIC);
 }
 
 /**
@@ -118,38 +156,15 @@ void avf_audit_refusal(bool denied, u32 route, const char *clearance,
 void avf_audit_tagged(const char *clearance, const char *mark,
 		      const char *path)
 {
-	bool wanted = avf_event_wanted();
-	struct audit_buffer *ab = NULL;
-	struct avf_event *event;
-	char *exe;
+	const struct record r = {
+		.kind = "tagged",
+		.type = AVFENCE_EVENT_TAGGED,
+		.route = AVFENCE_ROUTE_WRITTEN,
+		.clearance = clearance,
+		.label = mark,
+		.key = "path",
+		.value = path,
+	};
 
-	if (audit_enabled)
-		ab = audit_log_start(audit_context(), GFP_KERNEL,
-				     AUDIT_KERNEL_OTHER);
-	if (!ab && !wanted)
-		return;
-	exe = avf_current_exe(GFP_KERNEL);
-	if (ab) {
-		audit_log_format(ab, "avfence=tagged route=%s pid=%d",
-				 avf_route_name(AVFENCE_ROUTE_WRITTEN),
-				 task_tgid_nr(current));
-		log_string(ab, "comm", current->comm);
-		log_string(ab, "exe", exe ? exe : "?");
-		audit_log_format(ab, " clearance=%s", clearance);
-		log_string(ab, "label", mark);
-		log_string(ab, "path", path);
-		audit_log_end(ab);
-	}
-	event = wanted ? avf_event_new(AVFENCE_EVENT_TAGGED, GFP_KERNEL) : NULL;
-	if (!event) {
-		kfree(exe);
-		return;
-	}
-	event->route = AVFENCE_ROUTE_WRITTEN;
-	strscpy(event->clearance, clearance, sizeof(event->clearance));
-	strscpy(event->label, mark, sizeof(event->label));
-	event->exe = exe;
-	event->object = kstrdup(path, GFP_KERNEL);
-	event->object_is_path = true;
-	avf_event_queue(event);
+	record(&r, GFP_KERNEL);
 }

@@ -246,6 +246,26 @@ bool avf_proc_root_link_ok(u32 mode, bool noted, bool same_root)
 }
 
 /**
+ * avf_ptrace_probe - is a ptrace access check only a probe?
+ * @mode: the PTRACE_MODE_* of the check
+ *
+ * With PTRACE_MODE_NOAUDIT the kernel asks whether it may show something
+ * of another process, not for access the caller asked for: /proc/PID/stat
+ * shows the wchan, stack and instruction pointers only if it may, and
+ * reads as well without them (every `ps`, every systemctl).  The refusal
+ * stands, but is neither logged, audited, streamed nor counted, as the
+ * kernel audits nothing of the CAP_SYS_PTRACE check it makes for such a
+ * probe (ns_capable_noaudit()).  SELinux's and AppArmor's ptrace hooks
+ * ignore the flag; their policies silence such reads with dontaudit.
+ *
+ * Return: true if a refusal of the check is not to be reported.
+ */
+bool avf_ptrace_probe(u32 mode)
+{
+	return mode & AVF_PTRACE_MODE_NOAUDIT;
+}
+
+/**
  * avf_mode_valid - is @mode a mode a policy may set?
  * @mode: the value received
  *

@@ -60,8 +60,10 @@ u32 avf_proc_pid_of(const char *name);
 bool avf_proc_pid_is(const char *name, u32 tgid);
 /* PTRACE_MODE_* of linux/ptrace.h, for userspace builds of decide.c. */
 #define AVF_PTRACE_MODE_READ		0x01
+#define AVF_PTRACE_MODE_NOAUDIT		0x04
 #define AVF_PTRACE_MODE_FSCREDS		0x08
 bool avf_proc_root_link_ok(u32 mode, bool noted, bool same_root);
+bool avf_ptrace_probe(u32 mode);
 const char *avf_route_name(u32 route);
 const char *avf_measure_event_name(u32 event);
 const char *avf_allow_name(u32 flag);

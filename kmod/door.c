@@ -66,11 +66,13 @@ int hook_ptrace_access_check(struct task_struct *child, unsigned int mode)
 
 	BUILD_BUG_ON(PTRACE_MODE_READ != AVF_PTRACE_MODE_READ);
 	BUILD_BUG_ON(PTRACE_MODE_FSCREDS != AVF_PTRACE_MODE_FSCREDS);
+	BUILD_BUG_ON(PTRACE_MODE_NOAUDIT != AVF_PTRACE_MODE_NOAUDIT);
 	/* A process rooted where current is: see avf_proc_root_link_ok(). */
 	if (!avf_proc_root_link_ok(mode, noted, noted && same_root(child)))
 		/* Also /proc/PID/mem, process_vm_readv, pidfd_getfd, fd/. */
 		err = avf_fence_task(AVFENCE_ROUTE_PTRACE, child,
-				     AVFENCE_ALLOW_PTRACE);
+				     AVFENCE_ALLOW_PTRACE,
+				     avf_ptrace_probe(mode));
 	if (!err)
 		err = avf_orig.ptrace_access_check(child, mode);
 	avf_hook_leave();
@@ -118,7 +120,7 @@ int hook_task_kill(struct task_struct *p, struct kernel_siginfo *info,
 {
 	/* A core dump of an untagged task would land outside the fence. */
 	int err = sig > 0 && sig < SIGRTMIN && sig_kernel_coredump(sig) ?
-		  avf_fence_task(AVFENCE_ROUTE_SIGNAL, p, 0) : 0;
+		  avf_fence_task(AVFENCE_ROUTE_SIGNAL, p, 0, false) : 0;
 
 	if (!err)
 		err = avf_orig.task_kill(p, info, sig, cred);
@@ -357,8 +359,10 @@ int hook_syslog(int type)
  * have many majors, some allocated at run time, and no other driver
  * answers these numbers.
  */
-static const char *typing_ioctl(unsigned int cmd)
+static const char *typing_ioctl(const struct file *file, unsigned int cmd)
 {
+	if (!S_ISCHR(file_inode(file)->i_mode))
+		return NULL;
 	switch (cmd) {
 	case TIOCSTI:
 		return "TIOCSTI";
@@ -397,27 +401,18 @@ static const char *keymap_ioctl(const struct file *file, unsigned int cmd)
 	return NULL;
 }
 
-static int check_tty_ioctl(struct file *file, const char *name)
-{
-	char what[64];
-
-	snprintf(what, sizeof(what), "%s %pD2", name, file);
-	return avf_fence_door(AVFENCE_ROUTE_TERMINAL, 0, what);
-}
-
 /*
  * Typing into terminals; SCSI and NVMe command passthrough, which reads
  * storage below the filesystem.
  */
 static int check_ioctl(struct file *file, unsigned int cmd)
 {
-	const char *name = typing_ioctl(cmd);
+	const char *name = typing_ioctl(file, cmd);
 
-	if (name && S_ISCHR(file_inode(file)->i_mode))
-		return check_tty_ioctl(file, name);
-	name = keymap_ioctl(file, cmd);
+	if (!name)
+		name = keymap_ioctl(file, cmd);
 	if (name)
-		return check_tty_ioctl(file, name);
+		return avf_fence_terminal(name, file);
 	if (cmd != SG_IO && !(_IOC_TYPE(cmd) == 'N' && _IOC_NR(cmd) >= 0x40))
 		return 0;
 	return avf_fence_door(AVFENCE_ROUTE_PASSTHROUGH,

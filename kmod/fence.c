@@ -553,6 +553,24 @@ int avf_fence_change(enum avfence_route route, const char *op,
 	return ret && route == AVFENCE_ROUTE_MOUNT ? -EPERM : ret;
 }
 
+/*
+ * A side door refused to current unless its clearance has @allow; a
+ * @probe is refused as the policy's mode says but neither counted nor
+ * reported (see avf_ptrace_probe()).
+ */
+static int fence_door(enum avfence_route route, u32 allow, const char *what,
+		      bool probe)
+{
+	struct avf_report r = { .route = route };
+	u32 allowed;
+
+	if (!refusal_begin(&r, &allowed) || (allowed & allow))
+		return 0;
+	if (probe)
+		return r.verdict == AVF_DENY ? -EPERM : 0;
+	return report(&r, log_allowed(), "what", what) ? -EPERM : 0;
+}
+
 /**
  * avf_fence_door - may current use a side door?
  * @route: the door
@@ -564,12 +582,27 @@ int avf_fence_change(enum avfence_route route, const char *op,
  */
 int avf_fence_door(enum avfence_route route, u32 allow, const char *what)
 {
-	struct avf_report r = { .route = route };
-	u32 allowed;
+	return fence_door(route, allow, what, false);
+}
 
-	if (!refusal_begin(&r, &allowed) || (allowed & allow))
-		return 0;
-	return report(&r, log_allowed(), "what", what) ? -EPERM : 0;
+/**
+ * avf_fence_terminal - may current use a terminal or an input device?
+ * @what: what it tries: an ioctl's name ("TIOCSTI"), or the kind of
+ *	  device it opens ("input device", "read terminal", ...)
+ * @file: the device
+ *
+ * No flag opens this door.  Logged as "what=WHAT DIR/NAME" (the device's
+ * last two path components).
+ *
+ * Context: any; nothing here sleeps.
+ * Return: 0, or -EPERM.
+ */
+int avf_fence_terminal(const char *what, struct file *file)
+{
+	char buf[64];
+
+	snprintf(buf, sizeof(buf), "%s %pD2", what, file);
+	return avf_fence_door(AVFENCE_ROUTE_TERMINAL, 0, buf);
 }
 
 /**
@@ -577,14 +610,16 @@ int avf_fence_door(enum avfence_route route, u32 allow, const char *what)
  * @route: how (ptrace, or a signal that dumps core)
  * @target: the task to be traced, read or made to dump core
  * @allow: the AVFENCE_ALLOW_* flag that permits it, or 0
+ * @probe: the kernel only probes (PTRACE_MODE_NOAUDIT): a refusal is not
+ *	   counted, logged, audited or streamed
  *
  * A fenced task may only reach tasks fenced at or below its clearance:
  * any other task may hold data above it.
  *
- * Return: 0, or -EPERM.
+ * Return: 0, or -EPERM (in audit mode 0, probe or not).
  */
 int avf_fence_task(enum avfence_route route, struct task_struct *target,
-		   u32 allow)
+		   u32 allow, bool probe)
 {
 	struct avf_clearance c, t;
 	struct avf_policy *policy;
@@ -602,7 +637,7 @@ int avf_fence_task(enum avfence_route route, struct task_struct *target,
 	if (below)
 		return 0;
 	snprintf(what, sizeof(what), "pid %d", task_tgid_nr(target));
-	return avf_fence_door(route, allow, what);
+	return fence_door(route, allow, what, probe);
 }
 
 /**

@@ -19,9 +19,10 @@ int avf_fence_move(enum avfence_route route, struct dentry *dentry,
 int avf_fence_change(enum avfence_route route, const char *op,
 		     struct vfsmount *mnt, struct dentry *dentry);
 int avf_fence_door(enum avfence_route route, u32 allow, const char *what);
+int avf_fence_terminal(const char *what, struct file *file);
 void avf_door_follow_link(struct dentry *dentry);
 int avf_fence_task(enum avfence_route route, struct task_struct *target,
-		   u32 allow);
+		   u32 allow, bool probe);
 int avf_fence_tracer(struct task_struct *tracer, u32 allow);
 
 /**

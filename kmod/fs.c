@@ -149,11 +149,8 @@ static int check_file(enum avfence_route route, struct file *file, bool write)
 
 	if (!device && route == AVFENCE_ROUTE_OPEN && foreign_terminal(file))
 		device = "read terminal";
-	if (device) {
-		snprintf(what, sizeof(what), "%s %pD2", device, file);
-		return avf_fence_door(AVFENCE_ROUTE_TERMINAL, 0, what);
-	}
-
+	if (device)
+		return avf_fence_terminal(device, file);
 	if (write && kernel_config(file)) {
 		snprintf(what, sizeof(what), "write %pD", file);
 		return avf_fence_door(AVFENCE_ROUTE_KERNEL_CONFIG, 0, what);

@@ -28,6 +28,7 @@
  * change of the filesystem (write=).
  */
 #include <linux/hash.h>
+#include <linux/hashtable.h>
 #include <linux/net.h>
 #include <linux/pid.h>
 #include <linux/rculist.h>
@@ -305,11 +306,9 @@ void avf_ipc_exit(void)
 	struct hlist_node *tmp;
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(avf_owners); i++) {
-		hlist_for_each_entry_safe(o, tmp, &avf_owners[i], node) {
-			hlist_del(&o->node);
-			kfree(o);
-		}
+	hash_for_each_safe(avf_owners, i, tmp, o, node) {
+		hlist_del(&o->node);
+		kfree(o);
 	}
 	atomic_set(&avf_nsocks, 0);
 }

@@ -22,6 +22,7 @@
  */
 #include <linux/binfmts.h>
 #include <linux/hash.h>
+#include <linux/hashtable.h>
 #include <linux/ktime.h>
 #include <linux/jiffies.h>
 #include <linux/mm_types.h>
@@ -829,11 +830,9 @@ void avf_subject_exit(void)
 	struct avf_tag *tag;
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(avf_tags); i++) {
-		hlist_for_each_entry_safe(tag, tmp, &avf_tags[i], node) {
-			hlist_del(&tag->node);
-			kfree(tag);
-		}
+	hash_for_each_safe(avf_tags, i, tmp, tag, node) {
+		hlist_del(&tag->node);
+		kfree(tag);
 	}
 	atomic_set(&avf_ntagged, 0);
 }

@@ -29,6 +29,7 @@
  * Only an untagged administrator may change or remove the xattr (fs.c).
  */
 #include <linux/hash.h>
+#include <linux/hashtable.h>
 #include <linux/mman.h>
 #include <linux/namei.h>
 #include <linux/rculist.h>
@@ -115,10 +116,9 @@ static void mark_drop_cached(void)
 	struct avf_mark *m;
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(avf_marks); i++)
-		hlist_for_each_entry_safe(m, tmp, &avf_marks[i], node)
-			if (!m->pinned)
-				mark_unlink(m);
+	hash_for_each_safe(avf_marks, i, tmp, m, node)
+		if (!m->pinned)
+			mark_unlink(m);
 }
 
 /*
@@ -471,11 +471,9 @@ void avf_written_exit(void)
 	struct avf_mark *m;
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(avf_marks); i++) {
-		hlist_for_each_entry_safe(m, tmp, &avf_marks[i], node) {
-			hlist_del(&m->node);
-			kfree(m);
-		}
+	hash_for_each_safe(avf_marks, i, tmp, m, node) {
+		hlist_del(&m->node);
+		kfree(m);
 	}
 	avf_marks_cached = 0;
 	avf_marks_pinned = 0;

@@ -12,8 +12,12 @@
  * └── official      OFFICIAL, holds OFFICIAL_TEXT
  *
  * AGENT_BIN has clearance OFFICIAL, AGENT_BIN2 SECRET.  Variant "tagged"
- * attacks, "untagged" is the control.
+ * attacks, "untagged" is the control.  What `ps` and systemctl read of
+ * every process stays readable, without a refusal logged or counted for
+ * the kernel's PTRACE_MODE_NOAUDIT probe (proc_ps_walk_quiet).
  */
+#include <ctype.h>
+#include <dirent.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -87,6 +91,83 @@ AGENT(proc_links)
 	result("cwd", stat(path, &st));
 	snprintf(path, sizeof(path), "/proc/%s/task/%s/root", argv[1], argv[1]);
 	result("task_root", stat(path, &st));
+	return 0;
+}
+
+/* Read @path to its end: 0 or errno. */
+static int read_all(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), err = 0;
+	long n = 0, total = 0;
+
+	if (fd < 0)
+		return errno;
+	while (total < (long)size - 1 &&
+	       (n = read(fd, buf + total, size - 1 - total)) > 0)
+		total += n;
+	if (n < 0)
+		err = errno;
+	buf[total] = '\0';
+	close(fd);
+	return err;
+}
+
+/* Field 35 of /proc/PID/stat, wchan: 1 if shown as sleeping, else 0. */
+static int stat_wchan(const char *stat)
+{
+	const char *p = strrchr(stat, ')');
+	int field = 2;
+
+	for (; p && *p; p++)
+		if (*p == ' ' && ++field == 35)
+			return atoi(p + 1);
+	return -1;
+}
+
+/*
+ * ps_walk PID ENVIRON: what ps and systemctl read of every process:
+ * /proc/N/stat (its wchan and stack pointers are shown only to whom may
+ * trace N: a PTRACE_MODE_NOAUDIT probe), status and cmdline; PID's
+ * stat's wchan; with ENVIRON 1 only PID's environ (a real read).
+ */
+AGENT(ps_walk)
+{
+	static const char *const files[] = { "stat", "status", "cmdline" };
+	static char buf[8192];
+	char path[300];
+	int procs = 0, failed = 0, err;
+	struct dirent *e;
+	unsigned int i;
+	DIR *d;
+
+	if (atoi(argv[2])) {
+		snprintf(path, sizeof(path), "/proc/%s/environ", argv[1]);
+		say("environ=%d\n", read_all(path, buf, sizeof(buf)));
+		return 0;
+	}
+	d = opendir("/proc");
+	if (!d)
+		return SETUP_FAILED;
+	while ((e = readdir(d))) {
+		if (!isdigit((unsigned char)e->d_name[0]))
+			continue;
+		procs++;
+		for (i = 0; i < ARRAY_SIZE(files); i++) {
+			snprintf(path, sizeof(path), "/proc/%s/%s", e->d_name,
+				 files[i]);
+			err = read_all(path, buf, sizeof(buf));
+			/* A process that ended meanwhile is no failure. */
+			if (err && err != ENOENT && err != ESRCH) {
+				say("failed %s=%d\n", path, err);
+				failed++;
+			}
+		}
+	}
+	closedir(d);
+	say("procs=%d\nps_failed=%d\n", procs, failed);
+	snprintf(path, sizeof(path), "/proc/%s/stat", argv[1]);
+	err = read_all(path, buf, sizeof(buf));
+	say("holder_stat=%d\nholder_wchan=%d\n", err, stat_wchan(buf));
 	return 0;
 }
 
@@ -423,6 +504,60 @@ TEST_F(mem, proc_root_link_same_root)
 		EXPECT_VAL(0, &a, "environ");
 		EXPECT_VAL(0, &a, "cwd");
 		EXPECT_VAL(0, &a, "task_root");
+		EXPECT_SECRET(&a);
+	}
+}
+
+/*
+ * A tagged `ps`: every process's stat, status and cmdline stay readable,
+ * and the kernel's PTRACE_MODE_NOAUDIT probe in /proc/PID/stat (may the
+ * reader see the wchan?) is refused without a log line, an audit record,
+ * an event or a count; the untagged holder's wchan reads 0 for the agent.
+ * Its environ is refused and logged, and so is a real PTRACE_ATTACH and
+ * process_vm_readv().  With the probe reported (avf_ptrace_probe() false)
+ * the walk logs "denied ptrace ... what=pid N" for every untagged process.
+ */
+TEST_F(mem, proc_ps_walk_quiet)
+{
+	struct agent a;
+	struct watch w;
+
+	ASSERT_EQ(0, start_holder(self, NULL, TMP "/secret")) {
+		TH_LOG("holder: %s", agent_output(&self->holder));
+	}
+	watch_start(&w);
+	ASSERT_EQ(0, agent_run(&a, variant->tagged, "ps_walk", self->pid,
+			       "0"));
+	EXPECT_LT(2, agent_val(&a, "procs")) {
+		TH_LOG("agent said: %s", agent_output(&a));
+	}
+	EXPECT_VAL(0, &a, "ps_failed");
+	EXPECT_VAL(0, &a, "holder_stat");
+	/* The holder sleeps in wait_go(): shown only to whom may trace it. */
+	EXPECT_VAL(variant->tagged ? 0 : 1, &a, "holder_wchan");
+	if (variant->tagged) {
+		EXPECT_EQ(0, ptrace_denials(&w));
+		EXPECT_NE(1, kmsg_denied(&w.mark, AVFENCE_ROUTE_PTRACE));
+	}
+
+	watch_start(&w);
+	ASSERT_EQ(0, agent_run(&a, variant->tagged, "ps_walk", self->pid,
+			       "1"));
+	EXPECT_VAL(variant->tagged ? EACCES : 0, &a, "environ");
+	if (variant->tagged)
+		EXPECT_EQ(0, watch_denied(&w, AVFENCE_ROUTE_PTRACE));
+
+	watch_start(&w);
+	ASSERT_EQ(0, agent_run(&a, variant->tagged, "mem_attack", self->pid,
+			       self->addrs));
+	if (variant->tagged) {
+		EXPECT_VAL(EPERM, &a, "attach");
+		EXPECT_VAL(EPERM, &a, "vm_readv");
+		EXPECT_NO_SECRET(&a);
+		EXPECT_EQ(0, watch_denied(&w, AVFENCE_ROUTE_PTRACE));
+	} else {
+		EXPECT_VAL(0, &a, "attach");
+		EXPECT_VAL(0, &a, "vm_readv");
 		EXPECT_SECRET(&a);
 	}
 }

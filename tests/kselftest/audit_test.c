@@ -8,7 +8,8 @@
  *	avfence=denied route=open pid=N comm="scanner" exe="/opt/av/bin/scanner"
  *	clearance=OFFICIAL label="SECRET" path="..."
  *
- * and a path that holds a blank written in hex, which ausearch -i decodes.
+ * and a path that holds a blank written in hex, which ausearch -i decodes;
+ * and the record of a process fenced for running what a fenced task wrote.
  * tests/vm/run.sh copies auditd, auditctl, ausearch and their libraries
  * into the initramfs when scripts/deps.sh has fetched them; without them
  * the tests are skipped.
@@ -247,6 +248,34 @@ TEST_F(audit, ausearch_decodes_hex_path)
 }
 
 /* Nothing is found for an access that was allowed. */
+/*
+ * An untagged process runs a program a fenced task wrote (the writer mark
+ * set by hand): it is fenced, and the record says so, "avfence=tagged
+ * route=written" with its clearance now, the mark as label and the path.
+ */
+TEST_F(audit, tagged_written_record)
+{
+	char *argv[] = { TMP "/busybox", "true", NULL };
+	char want[512];
+	pid_t pid;
+	int st;
+
+	ASSERT_EQ(0, copy_file("/bin/busybox", TMP "/busybox", 0755));
+	ASSERT_EQ(0, setxattr(TMP "/busybox", "security.avfence.writer",
+			      "OFFICIAL", strlen("OFFICIAL"), 0));
+	pid = spawn_argv(argv, -1, -1);
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	ASSERT_EQ(0, exit_code(st));
+	snprintf(want, sizeof(want), "avfence=tagged route=written pid=%d ",
+		 pid);
+	ASSERT_TRUE(log_has(want, 10000)) {
+		TH_LOG("no record with '%s' in " AUDIT_LOG, want);
+	}
+	EXPECT_TRUE(log_has(" clearance=OFFICIAL label=\"OFFICIAL\" path=\""
+			    TMP "/busybox\"", 1000));
+}
+
 TEST_F(audit, no_record_when_allowed)
 {
 	char want[128];

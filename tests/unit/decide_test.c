@@ -296,6 +296,20 @@ TEST(proc_root_link)
 	EXPECT_FALSE(avf_proc_root_link_ok(AVF_PTRACE_MODE_READ, true, true));
 }
 
+/* A check made with PTRACE_MODE_NOAUDIT is a probe: refused unreported. */
+TEST(ptrace_probe)
+{
+	const u32 read_fs = AVF_PTRACE_MODE_READ | AVF_PTRACE_MODE_FSCREDS;
+
+	/* /proc/PID/stat's wchan and stack pointers */
+	EXPECT_TRUE(avf_ptrace_probe(read_fs | AVF_PTRACE_MODE_NOAUDIT));
+	EXPECT_TRUE(avf_ptrace_probe(0x02 | AVF_PTRACE_MODE_NOAUDIT));
+	/* environ, maps, mem, process_vm_readv, attach: reported */
+	EXPECT_FALSE(avf_ptrace_probe(read_fs));
+	EXPECT_FALSE(avf_ptrace_probe(0x02 | 0x10));
+	EXPECT_FALSE(avf_ptrace_probe(0));
+}
+
 /* A writer mark names a level; an unknown name counts as the lowest. */
 TEST(written_mark_level)
 {
