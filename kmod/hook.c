@@ -158,7 +158,7 @@ static struct avf_hook avf_hooks[] __ro_after_init = {
 	AVF_HOOK(path_chown, AVF_WHEN_TAGGED),
 	AVF_HOOK(inode_setattr, AVF_WHEN_TAGGED),
 	AVF_HOOK(sb_mount, AVF_WHEN_TAGGED),
-	AVF_HOOK(sb_umount, AVF_WHEN_TAGGED),
+	AVF_HOOK(sb_umount, AVF_WHEN_ALWAYS),	/* event.c's flush */
 	AVF_HOOK(move_mount, AVF_WHEN_TAGGED),
 	AVF_HOOK(sb_pivotroot, AVF_WHEN_TAGGED),
 	/* fspick() + FSCONFIG_CMD_RECONFIGURE reaches no LSM hook. */
