@@ -220,6 +220,45 @@ TEST_F(monitor, denial_unlogged)
 	self->m.pid = -1;
 }
 
+/*
+ * A chrooted task's denials past the log's rate limit name the file from
+ * its own root, as d_path() in the task gives it: the work item, whose
+ * root is another, does not format them (kmod/event.c).
+ */
+TEST_F(monitor, denial_unlogged_chrooted)
+{
+	char *argv[1 + 3 + 4 * UNLOGGED + 1], line[8192];
+	int rc, st, n = 0, i;
+	pid_t pid;
+
+	ASSERT_EQ(0, monitor_start(&self->m, "--json", NULL));
+	ASSERT_EQ(0, monitor_sync(&self->m, "\"type\":\"mode\""));
+	argv[n++] = SCANNER;
+	argv[n++] = "chroot";
+	argv[n++] = TMP;
+	argv[n++] = "--";
+	for (i = 0; i < UNLOGGED; i++) {
+		argv[n++] = "open";
+		argv[n++] = "/secret";
+		argv[n++] = "r";
+		argv[n++] = i + 1 < UNLOGGED ? "--" : NULL;
+	}
+	argv[n] = NULL;
+	pid = spawn_argv(argv, -1, -1);
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	rc = exit_code(st);
+	ASSERT_EQ(EACCES, rc);
+	for (i = 0; i < UNLOGGED; i++) {
+		ASSERT_EQ(0, monitor_find(&self->m, "\"action\":\"denied\"",
+					  line, sizeof(line), 5000));
+		EXPECT_STREQ("/secret", field(line, "path"));
+		EXPECT_STREQ(SCANNER, field(line, "exe"));
+	}
+	EXPECT_EQ(0, monitor_stop(&self->m, SIGINT));
+	self->m.pid = -1;
+}
+
 TEST_F(monitor, denial_text_escaped)
 {
 	char line[8192], want[256];
