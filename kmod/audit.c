@@ -145,6 +145,44 @@ void avf_audit_refusal(bool denied, u32 route, const char *clearance,
 }
 
 /**
+ * avf_audit_refusal_held - avf_audit_refusal() of a file, its paths left
+ * to the event's work item
+ * @denied: denied (true) or let through by audit mode (false)
+ * @route: enum avfence_route
+ * @clearance: the task's clearance
+ * @label: the file's level
+ * @path: the file
+ *
+ * The denying task only stamps the event and takes references: the work
+ * item formats the file's and the executable's paths (event.c).  Only
+ * for an event alone: an audit record is written by the task itself, so
+ * with auditing enabled, or for a task whose root is not the work item's,
+ * nothing is done here.
+ *
+ * Context: process context.
+ * Return: true if done (the event queued, or lost and counted); false if
+ * the caller must call avf_audit_refusal().
+ */
+bool avf_audit_refusal_held(bool denied, u32 route, const char *clearance,
+			    const char *label, const struct path *path)
+{
+	struct avf_event *event;
+
+	if (audit_enabled || !avf_event_wanted() || !avf_event_can_hold())
+		return false;
+	event = avf_event_new(denied ? AVFENCE_EVENT_DENIED :
+				       AVFENCE_EVENT_AUDITED, GFP_KERNEL);
+	if (!event)
+		return true;
+	event->route = route;
+	strscpy(event->clearance, clearance, sizeof(event->clearance));
+	strscpy(event->label, label, sizeof(event->label));
+	avf_event_hold(event, path);
+	avf_event_queue(event);
+	return true;
+}
+
+/**
  * avf_audit_tagged - record that current was fenced for running code a
  * fenced task wrote, in the audit log and the stream
  * @clearance: current's clearance now

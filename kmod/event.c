@@ -12,11 +12,25 @@
  * refusals is sent as one batch rather than waking the worker, and then
  * the listener, for every refusal.
  *
+ * A denied open pays for none of the path formatting: the hook queues the
+ * event holding references to the file and to the task's executable
+ * (avf_event_hold()), and the work item formats both paths (d_path())
+ * before sending, then drops the references.  d_path() resolves against
+ * the caller's root; the work item's is init_fs's, so only a task with
+ * that same root (not chrooted, not in a mount namespace of its own root)
+ * has its paths formatted late; any other has them formatted by the hook
+ * as before.  The path is then the one the file has when the event is
+ * sent, at most a tick later (a file renamed or removed in between is
+ * reported under its new name, or with " (deleted)").  A held reference
+ * would keep a mount busy: an unmount first sends what is queued
+ * (avf_event_flush(), from the sb_umount hook).
+ *
  * The queue does not know its transport: netlink.c, which sits above it
  * (it queues events of its own), hands it a send function and a listener
  * test at init (avf_event_set_transport()), so that calls only go down.
  */
 #include <linux/file.h>
+#include <linux/fs_struct.h>
 #include <linux/ktime.h>
 #include <linux/pid.h>
 #include <linux/sched/signal.h>
@@ -35,14 +49,62 @@ static unsigned int avf_events_queued;
 static bool avf_events_closed;
 static atomic64_t avf_events_seq = ATOMIC64_INIT(0);
 static atomic64_t avf_events_dropped = ATOMIC64_INIT(0);
+/* Events queued that hold a path (avf_event_hold()), for the unmount flush. */
+static atomic_t avf_events_held = ATOMIC_INIT(0);
 /* Set once the transport is up, cleared by avf_event_exit(); static. */
 static const struct avf_event_transport *avf_transport;
 
+/*
+ * Drop what @event holds.  Context: process context (a last reference may
+ * sleep): only the hooks that hold paths (process context) and the work
+ * item get here with references.
+ */
+static void put_held(struct avf_event *event)
+{
+	if (!event->held_path.dentry)
+		return;
+	path_put(&event->held_path);
+	event->held_path.dentry = NULL;
+	if (event->held_exe)
+		fput(event->held_exe);
+	event->held_exe = NULL;
+	atomic_dec(&avf_events_held);
+}
+
 static void free_event(struct avf_event *event)
 {
+	put_held(event);
 	kfree(event->exe);
 	kfree(event->object);
 	kfree(event);
+}
+
+/* d_path() of @path as a string to kfree(); NULL if it has none. */
+static char *held_name(const struct path *path, char *buf)
+{
+	char *p;
+
+	if (!buf)
+		return NULL;
+	p = d_path(path, buf, PATH_MAX);
+	return IS_ERR(p) ? NULL : kstrdup(p, GFP_KERNEL);
+}
+
+/*
+ * Format what the hook left to the work item, as avf_audit_refusal()
+ * would have: a file without a path is "?".  @buf: a PATH_MAX buffer for
+ * the whole batch, allocated here at the first event that needs it.
+ */
+static void format_held(struct avf_event *event, char **buf)
+{
+	if (!*buf)
+		*buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	event->object = held_name(&event->held_path, *buf);
+	if (!event->object)
+		event->object = kstrdup("?", GFP_KERNEL);
+	if (event->held_exe)
+		event->exe = held_name(&event->held_exe->f_path, *buf);
+	put_held(event);
 }
 
 static void send_events(struct work_struct *work)
@@ -50,6 +112,7 @@ static void send_events(struct work_struct *work)
 	const struct avf_event_transport *t;
 	struct avf_event *event, *tmp;
 	unsigned long flags;
+	char *buf = NULL;
 	LIST_HEAD(batch);
 
 	spin_lock_irqsave(&avf_events_lock, flags);
@@ -59,7 +122,11 @@ static void send_events(struct work_struct *work)
 
 	t = READ_ONCE(avf_transport);
 	list_for_each_entry_safe(event, tmp, &batch, list) {
-		int err = t ? t->send(event) : -ESRCH;
+		int err;
+
+		if (event->held_path.dentry)
+			format_held(event, &buf);
+		err = t ? t->send(event) : -ESRCH;
 
 		/* -ESRCH: the last listener left; nothing was lost. */
 		if (err && err != -ESRCH)
@@ -67,6 +134,7 @@ static void send_events(struct work_struct *work)
 		list_del(&event->list);
 		free_event(event);
 	}
+	kfree(buf);
 }
 
 static DECLARE_DELAYED_WORK(avf_events_work, send_events);
@@ -145,9 +213,79 @@ struct avf_event *avf_event_new(u32 type, gfp_t gfp)
 	return event;
 }
 
+/* @fs's root, read for comparison only (no reference taken). */
+static void root_of(struct fs_struct *fs, struct path *root)
+{
+	unsigned int seq;
+
+	do {
+		seq = read_seqcount_begin(&fs->seq);
+		*root = fs->root;
+	} while (read_seqcount_retry(&fs->seq, seq));
+}
+
+/**
+ * avf_event_can_hold - may current's paths be formatted by the work item?
+ *
+ * The work item runs with init_fs (kernel threads share it), so its
+ * d_path() gives what current's would only if both have the same root.
+ *
+ * Context: process context.
+ * Return: true if current's root is the work item's.
+ */
+bool avf_event_can_hold(void)
+{
+	struct fs_struct *fs = current->fs;
+	struct path root, workers;
+
+	if (!fs || !current->mm)
+		return false;
+	if (fs == init_task.fs)
+		return true;
+	root_of(fs, &root);
+	root_of(init_task.fs, &workers);
+	return path_equal(&root, &workers);
+}
+
+/**
+ * avf_event_hold - leave the paths of @event to the work item
+ * @event: a refusal, from avf_event_new(), not queued yet
+ * @path: the file refused, formatted into @event->object
+ *
+ * Takes references to @path and to current's executable (formatted into
+ * @event->exe), dropped once the event is sent or dropped.
+ *
+ * Context: process context, after avf_event_can_hold() said yes.
+ */
+void avf_event_hold(struct avf_event *event, const struct path *path)
+{
+	event->held_path = *path;
+	path_get(&event->held_path);
+	event->held_exe = avf_get_exe_file(current->mm);
+	event->object_is_path = true;
+	atomic_inc(&avf_events_held);
+}
+
+/**
+ * avf_event_flush - send the queued events that hold a path now
+ *
+ * A held path keeps its mount busy: an unmount calls this first, so that
+ * it never fails for an event not yet sent.
+ *
+ * Context: process context; may sleep (waits for the work item).
+ */
+void avf_event_flush(void)
+{
+	if (atomic_read(&avf_events_held))
+		flush_delayed_work(&avf_events_work);
+}
+
 /**
  * avf_event_queue - queue an event for the listeners; never blocks
  * @event: from avf_event_new(); ownership passes to the queue
+ *
+ * Context: any; process context if @event holds paths (avf_event_hold():
+ * dropping it when the queue is full puts them).
  */
 void avf_event_queue(struct avf_event *event)
 {

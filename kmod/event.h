@@ -6,6 +6,7 @@
 #define _AVFENCE_EVENT_H
 
 #include <linux/list.h>
+#include <linux/path.h>
 #include <linux/sched.h>
 #include <linux/types.h>
 
@@ -28,6 +29,10 @@
  *       or lock, that of the process that made it
  * @object: path of the file, or what was attempted; NULL if none
  * @object_is_path: @object is a path
+ * @held_path: a denied file whose path the work item formats into @object,
+ *             held (path_get()) until then; no dentry if none
+ * @held_exe: the task's executable, whose path the work item formats into
+ *            @exe, held until then; or NULL
  */
 struct avf_event {
 	struct list_head list;
@@ -44,12 +49,17 @@ struct avf_event {
 	char *exe;
 	char *object;
 	bool object_is_path;
+	struct path held_path;
+	struct file *held_exe;
 };
 
 bool avf_event_wanted(void);
 char *avf_current_exe(gfp_t gfp);
 struct avf_event *avf_event_new(u32 type, gfp_t gfp);
+bool avf_event_can_hold(void);
+void avf_event_hold(struct avf_event *event, const struct path *path);
 void avf_event_queue(struct avf_event *event);
+void avf_event_flush(void);
 u64 avf_events_lost(void);
 void avf_event_exit(void);
 

@@ -11,7 +11,8 @@
  * A refusal is cheap: it is counted per CPU, and its path is formatted
  * only if something will take it: a log line within the rate limit, an
  * audit record (auditing enabled) or an event (a listener on the events
- * group).  Otherwise a denied open costs what an allowed one does.
+ * group).  Otherwise a denied open costs what an allowed one does.  For
+ * an event alone, the event's work item formats the path (event.c).
  */
 #include <linux/jiffies.h>
 #include <linux/percpu.h>
@@ -185,6 +186,11 @@ static int report_path(const struct avf_report *r, const struct path *path,
 	int ret;
 
 	if (!log && !avf_audit_wanted())
+		return count(r);
+	/* An event alone: its work item formats the paths, not this task. */
+	if (!log && path &&
+	    avf_audit_refusal_held(r->verdict == AVF_DENY, r->route,
+				   r->clearance, r->label, path))
 		return count(r);
 	buf = kmalloc(PATH_MAX, GFP_KERNEL);
 	if (buf)

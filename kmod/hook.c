@@ -160,11 +160,12 @@ static struct avf_hook avf_hooks[] __ro_after_init = {
 	AVF_HOOK(inode_setattr, AVF_WHEN_TAGGED),
 	/*
 	 * label.c too: new mounts on labelled mount points are adopted
-	 * when they are mounted, whoever mounts them.
+	 * when they are mounted, whoever mounts them; event.c's flush
+	 * before any unmount.
 	 */
 	AVF_HOOK(sb_mount, AVF_WHEN_ALWAYS),
 	AVF_HOOK(sb_kern_mount, AVF_WHEN_ALWAYS),
-	AVF_HOOK(sb_umount, AVF_WHEN_TAGGED),
+	AVF_HOOK(sb_umount, AVF_WHEN_ALWAYS),
 	AVF_HOOK(move_mount, AVF_WHEN_ALWAYS),
 	AVF_HOOK(sb_pivotroot, AVF_WHEN_TAGGED),
 	/* fspick() + FSCONFIG_CMD_RECONFIGURE reaches no LSM hook. */

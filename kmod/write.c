@@ -62,6 +62,7 @@
 
 #include "common.h"
 #include "decide.h"
+#include "event.h"
 #include "fence.h"
 #include "hook.h"
 #include "label.h"
@@ -518,7 +519,11 @@ int hook_sb_kern_mount(const struct super_block *sb)
 int hook_sb_umount(struct vfsmount *mnt, int flags)
 {
 	struct path path = { .mnt = mnt, .dentry = mnt->mnt_root };
-	int err = check_mount("umount", &path);
+	int err;
+
+	/* Any task's unmount: a queued event's held path must not block it. */
+	avf_event_flush();
+	err = check_mount("umount", &path);
 
 	if (!err)
 		err = avf_orig.sb_umount(mnt, flags);

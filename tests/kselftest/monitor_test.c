@@ -8,7 +8,9 @@
  *
  * TMP (tmpfs)
  * ├── secret        SECRET
- * └── "odd name\n"  SECRET (a path that needs escaping)
+ * ├── "odd name\n"  SECRET (a path that needs escaping)
+ * └── mnt/          (denial_unlogged: a tmpfs of its own)
+ *     └── secret    SECRET
  */
 #include "ctl.h"
 
@@ -149,6 +151,119 @@ TEST_F(monitor, denial_long_path)
 				  sizeof(line), 5000));
 	EXPECT_STREQ(path, field(line, "path"));
 	EXPECT_STREQ(SCANNER, field(line, "exe"));
+	EXPECT_EQ(0, monitor_stop(&self->m, SIGINT));
+	self->m.pid = -1;
+}
+
+/*
+ * Past the log's rate limit, a denial's paths are formatted by the event's
+ * work item, not by the denying task (kmod/event.c): the events are the
+ * same, and the file's mount can be unmounted at once, the references the
+ * queued events hold notwithstanding (the unmount sends them first).  The
+ * scanner stays alive after its denials ("wait"), so that the unmount
+ * follows the last denial by a pipe's wake-up, well within the tick
+ * before the work item runs; several rounds, each one a chance for a
+ * held reference to make the unmount fail with EBUSY.
+ */
+#define UNLOGGED 25
+#define UNLOGGED_ROUNDS 5
+TEST_F(monitor, denial_unlogged)
+{
+	char *argv[1 + 4 * UNLOGGED + 2], line[8192], out[4 * UNLOGGED + 1];
+	int st, n = 0, i, r, in[2], res[2];
+	size_t got;
+	ssize_t k;
+	pid_t pid;
+
+	ASSERT_EQ(0, monitor_start(&self->m, "--json", NULL));
+	ASSERT_EQ(0, monitor_sync(&self->m, "\"type\":\"mode\""));
+	/* More denials than the log's burst (20): the last ones unlogged. */
+	argv[n++] = SCANNER;
+	for (i = 0; i < UNLOGGED; i++) {
+		argv[n++] = "open";
+		argv[n++] = TMP "/mnt/secret";
+		argv[n++] = "r";
+		argv[n++] = "--";
+	}
+	argv[n++] = "wait";
+	argv[n] = NULL;
+	for (r = 0; r < UNLOGGED_ROUNDS; r++) {
+		ASSERT_EQ(0, mount_tmpfs(TMP "/mnt"));
+		ASSERT_EQ(0, write_file(TMP "/mnt/secret", "secret\n"));
+		ASSERT_EQ(0, set_label(TMP "/mnt/secret", "SECRET"));
+		ASSERT_EQ(0, pipe(in));
+		ASSERT_EQ(0, pipe(res));
+		pid = spawn_argv(argv, in[0], res[1]);
+		ASSERT_LT(0, pid);
+		close(in[0]);
+		close(res[1]);
+		/* "=13\n" per denial, written at once when it waits. */
+		for (got = 0; got < 4 * UNLOGGED; got += k) {
+			k = read(res[0], out + got, 4 * UNLOGGED - got);
+			ASSERT_LT(0, k);
+		}
+		out[got] = '\0';
+		EXPECT_EQ(NULL, strstr(out, "=0")) {
+			TH_LOG("scanner: %s", out);
+		}
+		/* At once, before the event's work item would run. */
+		EXPECT_EQ(0, umount2(TMP "/mnt", 0)) {
+			TH_LOG("round %d: umount: %s", r, strerror(errno));
+			umount2(TMP "/mnt", MNT_DETACH);
+		}
+		ASSERT_EQ(1, write(in[1], "x", 1));
+		close(in[1]);
+		close(res[0]);
+		ASSERT_EQ(pid, waitpid(pid, &st, 0));
+		for (i = 0; i < UNLOGGED; i++) {
+			ASSERT_EQ(0, monitor_find(&self->m,
+						  "\"action\":\"denied\"",
+						  line, sizeof(line), 5000));
+			EXPECT_STREQ(TMP "/mnt/secret", field(line, "path"));
+			EXPECT_STREQ(SCANNER, field(line, "exe"));
+			EXPECT_STREQ("scanner", field(line, "comm"));
+			EXPECT_STREQ("SECRET", field(line, "label"));
+		}
+	}
+	EXPECT_EQ(0, monitor_stop(&self->m, SIGINT));
+	self->m.pid = -1;
+}
+
+/*
+ * A chrooted task's denials past the log's rate limit name the file from
+ * its own root, as d_path() in the task gives it: the work item, whose
+ * root is another, does not format them (kmod/event.c).
+ */
+TEST_F(monitor, denial_unlogged_chrooted)
+{
+	char *argv[1 + 3 + 4 * UNLOGGED + 1], line[8192];
+	int rc, st, n = 0, i;
+	pid_t pid;
+
+	ASSERT_EQ(0, monitor_start(&self->m, "--json", NULL));
+	ASSERT_EQ(0, monitor_sync(&self->m, "\"type\":\"mode\""));
+	argv[n++] = SCANNER;
+	argv[n++] = "chroot";
+	argv[n++] = TMP;
+	argv[n++] = "--";
+	for (i = 0; i < UNLOGGED; i++) {
+		argv[n++] = "open";
+		argv[n++] = "/secret";
+		argv[n++] = "r";
+		argv[n++] = i + 1 < UNLOGGED ? "--" : NULL;
+	}
+	argv[n] = NULL;
+	pid = spawn_argv(argv, -1, -1);
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	rc = exit_code(st);
+	ASSERT_EQ(EACCES, rc);
+	for (i = 0; i < UNLOGGED; i++) {
+		ASSERT_EQ(0, monitor_find(&self->m, "\"action\":\"denied\"",
+					  line, sizeof(line), 5000));
+		EXPECT_STREQ("/secret", field(line, "path"));
+		EXPECT_STREQ(SCANNER, field(line, "exe"));
+	}
 	EXPECT_EQ(0, monitor_stop(&self->m, SIGINT));
 	self->m.pid = -1;
 }

@@ -359,6 +359,9 @@ int main(int argc, char **argv)
 				return WIFEXITED(status) ? WEXITSTATUS(status) :
 							   128 + WTERMSIG(status);
 			}
+		} else if (!strcmp(cmd, "chroot")) {
+			NEED(1);
+			err = chroot(a[0]) || chdir("/") ? errno : 0;
 		} else if (!strcmp(cmd, "wait")) {
 			char c;
 
