@@ -23,6 +23,11 @@
  *   bench sleepers N            fork N children that sleep until killed
  *   bench subjects DIR N        N small distinct executables DIR/sN
  *   bench time TAG CMD...       run CMD, print "AVFB-TIME TAG NS"
+ *   bench fusemount DIR         mount tests/kselftest/tinyfuse.h's file
+ *                               system on DIR, served by a child left
+ *                               running (untagged: forked from this copy)
+ *   bench fuse CONFIG FILE N    open+close and stat of FILE (on the FUSE
+ *                               mount), N times; "AVFB CONFIG open fuse NS"
  *
  * Times come from CLOCK_MONOTONIC: with qemu -icount shift=0,sleep=off the
  * guest clock follows the instructions executed.  With BENCH_CLOCK=thread
@@ -48,6 +53,13 @@
 #include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
+
+/*
+ * The share tests' raw /dev/fuse daemon.  Its common.h is the kselftest
+ * harness's: keep it out, the headers above are what tinyfuse.h uses.
+ */
+#define AVF_TEST_COMMON_H
+#include "../kselftest/tinyfuse.h"
 
 /*
  * unl: no label; d1, d8, d32: OFFICIAL xattr on the top directory, 1, 8, 32
@@ -463,6 +475,49 @@ static int timecmd(const char *tag, char **argv)
 	return 0;
 }
 
+static int fusemount(const char *dir)
+{
+	struct tinyfuse f;
+	int err;
+
+	if (mkdir(dir, 0755) && errno != EEXIST) {
+		printf("AVFB-ERROR fuse not measured: mkdir %s: %s\n", dir,
+		       strerror(errno));
+		return 1;
+	}
+	err = tinyfuse_mount(dir, 0, &f);
+	if (err) {
+		printf("AVFB-ERROR fuse not measured: tinyfuse on %s: %s\n",
+		       dir, strerror(-err));
+		return 1;
+	}
+	printf("AVFB-NOTE fuse: tinyfuse mounted on %s, daemon pid %d\n",
+	       dir, (int)f.pid);
+	return 0;
+}
+
+/* Like run() for one file of the FUSE mount: rows "open fuse", "stat fuse". */
+static int fuse(const char *config, const char *path, long n)
+{
+	long long t;
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	printf("AVFB-OPEN %s fuse %s\n", config,
+	       fd >= 0 ? "ok" : strerror(errno));
+	if (fd < 0)
+		return 1;
+	close(fd);
+	loop_open(path, n / 10 + 1);	/* warm up */
+	t = loop_open(path, n);
+	printf("AVFB %s open fuse %lld\n", config, t / n);
+	loop_stat(path, n / 10 + 1);
+	t = loop_stat(path, n);
+	printf("AVFB %s stat fuse %lld\n", config, t / n);
+	fflush(stdout);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "setup"))
@@ -493,6 +548,10 @@ int main(int argc, char **argv)
 		sleepers(atol(argv[2]));
 	if (argc == 4 && !strcmp(argv[1], "subjects"))
 		return subjects(argv[2], atol(argv[3]));
+	if (argc == 3 && !strcmp(argv[1], "fusemount"))
+		return fusemount(argv[2]);
+	if (argc == 5 && !strcmp(argv[1], "fuse"))
+		return fuse(argv[2], argv[3], atol(argv[4]));
 	if (argc >= 4 && !strcmp(argv[1], "time"))
 		return timecmd(argv[2], argv + 3);
 	fprintf(stderr, "usage: see tests/bench/bench.c\n");

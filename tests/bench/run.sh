@@ -143,6 +143,14 @@ for kver in "${kvers[@]}"; do
 			esac > "$root/lib/modules/sha256-ssse3.ko"
 		fi
 	done
+	# FUSE for the "fuse" rows: a module on 6.1, built in on 6.12.
+	for m in "$kdir"/modules/kernel/fs/fuse/fuse.ko*; do
+		[ -f "$m" ] || continue
+		case $m in
+		*.xz) xz -dc "$m" ;;
+		*) cat "$m" ;;
+		esac > "$root/lib/modules/fuse.ko"
+	done
 	cp "$top/userspace/avfencectl.static" "$root/bin/avfencectl"
 	cp "$top/build/bench/bench" "$root/bin/bench"
 	cp "$top/build/bench/bench" "$root/opt/av/bin/avbench"
