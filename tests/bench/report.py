@@ -104,6 +104,15 @@ for f in ("p1", "p8", "p32"):
 x = r("untagged-label", "open", "unl")
 if x is not None:
     print(f"  untagged open, policy with label lines (issue 14): {x:.3f}x")
+# issue 14: a FUSE file labelled by a "label" line alone (never cached)
+if ("noload", "open", "fuse") in vals:
+    print("  open on FUSE (issue 14, no target): " + ", ".join(
+        f"{c} {med((c, 'open', 'fuse')):.0f} ns"
+        + (f" {r(c, 'open', 'fuse'):.3f}x" if c != "noload" else "")
+        for c in ("noload", "untagged", "tagged", "untagged-label", "tagged-label")
+        if (c, "open", "fuse") in vals))
+else:
+    print("  open on FUSE (issue 14): not measured")
 loads = [int(e.split()[2]) for e in extra
          if e.startswith("AVFB-TIME load-p10000 ") and e.endswith("rc=0")]
 if loads:
