@@ -497,7 +497,7 @@ static int fusemount(const char *dir)
 }
 
 /* Like run() for one file of the FUSE mount: rows "open fuse", "stat fuse". */
-static int fuse(const char *config, const char *path, long n)
+static int run_fuse(const char *config, const char *path, long n)
 {
 	long long t;
 	int fd;
@@ -551,7 +551,7 @@ int main(int argc, char **argv)
 	if (argc == 3 && !strcmp(argv[1], "fusemount"))
 		return fusemount(argv[2]);
 	if (argc == 5 && !strcmp(argv[1], "fuse"))
-		return fuse(argv[2], argv[3], atol(argv[4]));
+		return run_fuse(argv[2], argv[3], atol(argv[4]));
 	if (argc >= 4 && !strcmp(argv[1], "time"))
 		return timecmd(argv[2], argv + 3);
 	fprintf(stderr, "usage: see tests/bench/bench.c\n");
