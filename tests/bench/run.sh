@@ -14,7 +14,8 @@
 # BENCH_WALL_ROUNDS (3 rounds of the wall-time boot), BENCH_WALL=0 (no
 # wall-time boot), BENCH_ICOUNT=0 (only one boot, on wall time),
 # BENCH_TIMEOUT (seconds per VM, 1800), BENCH_QUICK=1 (while iterating:
-# only the noload, untagged and tagged phases, no peers, no scale rows).
+# only the noload, untagged and tagged phases and the fuse rows, no peers,
+# no scale rows).
 # Output: build/bench/KVER/{raw.txt,table.txt} (the table with the wall-time
 # columns), build/bench/KVER-wall/{raw.txt,table.txt}.  A benchmark, not a
 # test: targets are reported, never asserted.
