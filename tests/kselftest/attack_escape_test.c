@@ -606,22 +606,9 @@ TEST_F(escape, bind_mount_of_dir_inheriting_label)
 	ESCAPE_MOUNT("bind", SEC "/sub", TMP "/mnt", "f");
 }
 
-static int has_overlay(void)
-{
-	char line[128];
-	FILE *f = fopen("/proc/filesystems", "r");
-	int found = 0;
-
-	while (f && !found && fgets(line, sizeof(line), f))
-		found = strstr(line, "\toverlay\n") != NULL;
-	if (f)
-		fclose(f);
-	return found;
-}
-
 TEST_F(escape, overlay_lower_is_labelled_dir)
 {
-	if (!has_overlay())
+	if (!has_fs("overlay"))
 		SKIP(return, "no overlayfs in this kernel");
 	ESCAPE_MOUNT("overlay", SEC, "inner");
 }
@@ -629,7 +616,7 @@ TEST_F(escape, overlay_lower_is_labelled_dir)
 /* The lower layer is a directory that inherits SECRET from its parent. */
 TEST_F(escape, overlay_lower_inherits_label)
 {
-	if (!has_overlay())
+	if (!has_fs("overlay"))
 		SKIP(return, "no overlayfs in this kernel");
 	ESCAPE_MOUNT("overlay", SEC "/sub", "f");
 }
@@ -637,7 +624,7 @@ TEST_F(escape, overlay_lower_inherits_label)
 /* The same with a writable upper layer: the overlay root is the upper dir. */
 TEST_F(escape, overlay_with_upper_lower_is_labelled_dir)
 {
-	if (!has_overlay())
+	if (!has_fs("overlay"))
 		SKIP(return, "no overlayfs in this kernel");
 	ESCAPE_MOUNT("overlay", SEC, "inner", "upper");
 }
@@ -649,7 +636,7 @@ TEST_F(escape, overlay_with_upper_lower_is_labelled_dir)
  */
 TEST_F(escape, overlay_metacopy_redirect)
 {
-	if (!has_overlay())
+	if (!has_fs("overlay"))
 		SKIP(return, "no overlayfs in this kernel");
 	ESCAPE_MOUNT("metacopy", SEC, "inner");
 }

@@ -554,20 +554,6 @@ FIXTURE_VARIANT_ADD(written_fs, vfat) { .fs = "vfat", .xattr = 0 };
 
 #define FS_DIR TMP "/fs"
 
-static int has_fs(const char *fs)
-{
-	char line[128], name[64];
-	FILE *f = fopen("/proc/filesystems", "r");
-	int found = 0;
-
-	while (f && !found && fgets(line, sizeof(line), f))
-		found = (sscanf(line, "nodev %63s", name) == 1 ||
-			 sscanf(line, "%63s", name) == 1) && !strcmp(name, fs);
-	if (f)
-		fclose(f);
-	return found;
-}
-
 FIXTURE_SETUP(written_fs)
 {
 	int fd;

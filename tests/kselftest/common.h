@@ -270,6 +270,21 @@ static inline int mkdirs(const char *path)
 	return 0;
 }
 
+/* Is filesystem type @fs in /proc/filesystems (built in or loaded)? */
+static inline int has_fs(const char *fs)
+{
+	char line[128], name[64];
+	FILE *f = fopen("/proc/filesystems", "r");
+	int found = 0;
+
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = (sscanf(line, "nodev %63s", name) == 1 ||
+			 sscanf(line, "%63s", name) == 1) && !strcmp(name, fs);
+	if (f)
+		fclose(f);
+	return found;
+}
+
 /* A fresh tmpfs (security.* xattrs work on tmpfs) at @dir. */
 static inline int mount_tmpfs(const char *dir)
 {

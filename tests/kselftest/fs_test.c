@@ -28,21 +28,6 @@
 #define LOWER TMP "/lower"
 #define MERGED TMP "/merged"
 
-/* Is @fs in /proc/filesystems? */
-static int has_fs(const char *fs)
-{
-	char line[128], name[64];
-	FILE *f = fopen("/proc/filesystems", "r");
-	int found = 0;
-
-	while (f && !found && fgets(line, sizeof(line), f))
-		found = sscanf(line, "%*s %63s", name) == 1 ? !strcmp(name, fs) :
-			(sscanf(line, "%63s", name) == 1 && !strcmp(name, fs));
-	if (f)
-		fclose(f);
-	return found;
-}
-
 static int scan(const char *path, const char *flags)
 {
 	return run(SCANNER, "open", path, flags, NULL);

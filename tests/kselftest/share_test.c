@@ -356,21 +356,6 @@ TEST_F(plabel, apply_and_verify_drift)
 #define SHARE_POLICY POLICY_HEAD "label " SHARE " SECRET\nlabel " PUBS \
 	" OFFICIAL\n"
 
-/* Is @fs in /proc/filesystems? */
-static int has_fs(const char *fs)
-{
-	char line[128], name[64];
-	FILE *f = fopen("/proc/filesystems", "r");
-	int found = 0;
-
-	while (f && !found && fgets(line, sizeof(line), f))
-		found = (sscanf(line, "nodev %63s", name) == 1 ||
-			 sscanf(line, "%63s", name) == 1) && !strcmp(name, fs);
-	if (f)
-		fclose(f);
-	return found;
-}
-
 /* The checks every share gets: @dir SECRET, @pub OFFICIAL, both policy. */
 static void fenced(struct __test_metadata *_metadata, const char *secret,
 		   const char *inner, const char *official)
@@ -398,7 +383,8 @@ static int make_vfat(const char *img, const char *dir)
 	return err;
 }
 
-static int vfat_files(const char *dir)
+/* The files every share test reads, below @dir. */
+static int tree_files(const char *dir)
 {
 	char p[256];
 	int err;
@@ -414,6 +400,15 @@ static int vfat_files(const char *dir)
 	return err;
 }
 
+/* The server's side of share @name below @srv (NFS_SRV, SMB_SRV). */
+static int server_files(const char *srv, const char *name)
+{
+	char dir[128];
+
+	snprintf(dir, sizeof(dir), "%s/%s", srv, name);
+	return tree_files(dir);
+}
+
 FIXTURE(vfat) {
 };
 
@@ -423,9 +418,9 @@ FIXTURE_SETUP(vfat)
 	if (!has_fs("vfat") || access("/dev/loop-control", F_OK))
 		SKIP(return, "no vfat or loop in this kernel");
 	ASSERT_EQ(0, make_vfat(TMP "/share.img", SHARE));
-	ASSERT_EQ(0, vfat_files(SHARE));
+	ASSERT_EQ(0, tree_files(SHARE));
 	ASSERT_EQ(0, make_vfat(TMP "/pub.img", PUBS));
-	ASSERT_EQ(0, vfat_files(PUBS));
+	ASSERT_EQ(0, tree_files(PUBS));
 	ASSERT_EQ(0, load_policy(SHARE_POLICY));
 }
 
@@ -466,7 +461,7 @@ TEST_F(vfat, remount_keeps_fence)
 	/* Another stick on the same mount point: fenced too. */
 	ASSERT_EQ(0, umount2(SHARE, 0));
 	ASSERT_EQ(0, make_vfat(TMP "/other.img", SHARE));
-	ASSERT_EQ(0, vfat_files(SHARE));
+	ASSERT_EQ(0, tree_files(SHARE));
 	fenced(_metadata, SHARE "/file", SHARE "/dir/inner", PUBS "/file");
 }
 
@@ -625,6 +620,51 @@ TEST_F(overlay, remount_keeps_fence)
 #define NFS_SRV		"/srv/avf-nfs"
 #define NFS_OPTS	"vers=4.2,addr=127.0.0.1,clientaddr=127.0.0.1"
 
+/*
+ * A network share fixture's common part: shares "share" and "pub" served
+ * below @srv, mounted at SHARE and PUBS by @share_mount before the
+ * policy is loaded (so the labels resolve to the mount roots).
+ */
+static void shares_set_up(struct __test_metadata *_metadata, const char *srv,
+			  int (*share_mount)(const char *name, const char *dir))
+{
+	ASSERT_EQ(0, server_files(srv, "share"));
+	ASSERT_EQ(0, server_files(srv, "pub"));
+	ASSERT_EQ(0, share_mount("share", SHARE));
+	ASSERT_EQ(0, share_mount("pub", PUBS));
+	ASSERT_EQ(0, load_policy(SHARE_POLICY));
+}
+
+static void shares_tear_down(void)
+{
+	load_no_subject();
+	umount2(SHARE, MNT_DETACH);
+	umount2(PUBS, MNT_DETACH);
+	umount_tmpfs(TMP);
+}
+
+/*
+ * A network share unmounted and mounted again, after another filesystem
+ * took its device number, then both shares mounted after a reload: still
+ * fenced, with no reload between.  @share_mount mounts a share by name.
+ */
+static void remount_checks(struct __test_metadata *_metadata,
+			   int (*share_mount)(const char *name, const char *dir))
+{
+	ASSERT_EQ(0, umount2(SHARE, 0));
+	/* Another filesystem takes the device number just freed. */
+	ASSERT_EQ(0, mount_tmpfs(TMP "/other"));
+	ASSERT_EQ(0, share_mount("share", SHARE));
+	fenced(_metadata, SHARE "/file", SHARE "/dir/inner", PUBS "/file");
+	ASSERT_EQ(0, umount2(SHARE, 0));
+	ASSERT_EQ(0, umount2(PUBS, 0));
+	ASSERT_EQ(0, load_policy(SHARE_POLICY));
+	ASSERT_EQ(0, share_mount("pub", PUBS));
+	ASSERT_EQ(0, share_mount("share", SHARE));
+	fenced(_metadata, SHARE "/file", SHARE "/dir/inner", PUBS "/file");
+	umount2(TMP "/other", MNT_DETACH);
+}
+
 static int nfs_export(const char *name, const char *fsid)
 {
 	char dir[128], opts[128], what[160];
@@ -695,23 +735,6 @@ static int nfs_server(void)
 	return 0;
 }
 
-/* The server's side of a share: the files every share test reads. */
-static int nfs_files(const char *name)
-{
-	char p[128];
-	int err;
-
-	snprintf(p, sizeof(p), NFS_SRV "/%s/file", name);
-	err = write_file(p, "x\n");
-	snprintf(p, sizeof(p), NFS_SRV "/%s/dir", name);
-	if (!err)
-		err = mkdirs(p);
-	snprintf(p, sizeof(p), NFS_SRV "/%s/dir/inner", name);
-	if (!err)
-		err = write_file(p, "x\n");
-	return err;
-}
-
 static int nfs_mount(const char *name, const char *dir)
 {
 	char what[128];
@@ -732,20 +755,12 @@ FIXTURE_SETUP(nfs)
 	    access("/usr/sbin/rpc.nfsd", X_OK))
 		SKIP(return, "no nfsd, NFSv4 client or nfs-kernel-server tools");
 	ASSERT_EQ(0, nfs_server());
-	ASSERT_EQ(0, nfs_files("share"));
-	ASSERT_EQ(0, nfs_files("pub"));
-	/* Mounted before the load: the labels resolve to the mount roots. */
-	ASSERT_EQ(0, nfs_mount("share", SHARE));
-	ASSERT_EQ(0, nfs_mount("pub", PUBS));
-	ASSERT_EQ(0, load_policy(SHARE_POLICY));
+	shares_set_up(_metadata, NFS_SRV, nfs_mount);
 }
 
 FIXTURE_TEARDOWN(nfs)
 {
-	load_no_subject();
-	umount2(SHARE, MNT_DETACH);
-	umount2(PUBS, MNT_DETACH);
-	umount_tmpfs(TMP);
+	shares_tear_down();
 }
 
 TEST_F(nfs, fenced_by_policy_alone)
@@ -786,18 +801,7 @@ TEST_F(nfs, remount_keeps_fence)
 {
 	if (setup_skipped(_metadata))
 		return;
-	ASSERT_EQ(0, umount2(SHARE, 0));
-	/* Another filesystem takes the device number just freed. */
-	ASSERT_EQ(0, mount_tmpfs(TMP "/other"));
-	ASSERT_EQ(0, nfs_mount("share", SHARE));
-	fenced(_metadata, SHARE "/file", SHARE "/dir/inner", PUBS "/file");
-	ASSERT_EQ(0, umount2(SHARE, 0));
-	ASSERT_EQ(0, umount2(PUBS, 0));
-	ASSERT_EQ(0, load_policy(SHARE_POLICY));
-	ASSERT_EQ(0, nfs_mount("pub", PUBS));
-	ASSERT_EQ(0, nfs_mount("share", SHARE));
-	fenced(_metadata, SHARE "/file", SHARE "/dir/inner", PUBS "/file");
-	umount2(TMP "/other", MNT_DETACH);
+	remount_checks(_metadata, nfs_mount);
 }
 
 /* A label inside the share (server inode numbers are stable): kept too. */
@@ -1099,23 +1103,6 @@ static int smb_server(void)
 	return 0;
 }
 
-/* The server's side of a share: the files every share test reads. */
-static int smb_files(const char *name)
-{
-	char p[128];
-	int err;
-
-	snprintf(p, sizeof(p), SMB_SRV "/%s/file", name);
-	err = write_file(p, "x\n");
-	snprintf(p, sizeof(p), SMB_SRV "/%s/dir", name);
-	if (!err)
-		err = mkdirs(p);
-	snprintf(p, sizeof(p), SMB_SRV "/%s/dir/inner", name);
-	if (!err)
-		err = write_file(p, "x\n");
-	return err;
-}
-
 static int smb_mount(const char *name, const char *dir)
 {
 	char what[128];
@@ -1140,20 +1127,12 @@ FIXTURE_SETUP(smb)
 	step = smb_server();
 	if (step)
 		SKIP(return, "smbd did not start (step %d)", step);
-	ASSERT_EQ(0, smb_files("share"));
-	ASSERT_EQ(0, smb_files("pub"));
-	/* Mounted before the load: the labels resolve to the mount roots. */
-	ASSERT_EQ(0, smb_mount("share", SHARE));
-	ASSERT_EQ(0, smb_mount("pub", PUBS));
-	ASSERT_EQ(0, load_policy(SHARE_POLICY));
+	shares_set_up(_metadata, SMB_SRV, smb_mount);
 }
 
 FIXTURE_TEARDOWN(smb)
 {
-	load_no_subject();
-	umount2(SHARE, MNT_DETACH);
-	umount2(PUBS, MNT_DETACH);
-	umount_tmpfs(TMP);
+	shares_tear_down();
 }
 
 TEST_F_TIMEOUT(smb, fenced_by_policy_alone, SMB_TIMEOUT)
@@ -1194,18 +1173,7 @@ TEST_F_TIMEOUT(smb, remount_keeps_fence, SMB_TIMEOUT)
 {
 	if (setup_skipped(_metadata))
 		return;
-	ASSERT_EQ(0, umount2(SHARE, 0));
-	/* Another filesystem takes the device number just freed. */
-	ASSERT_EQ(0, mount_tmpfs(TMP "/other"));
-	ASSERT_EQ(0, smb_mount("share", SHARE));
-	fenced(_metadata, SHARE "/file", SHARE "/dir/inner", PUBS "/file");
-	ASSERT_EQ(0, umount2(SHARE, 0));
-	ASSERT_EQ(0, umount2(PUBS, 0));
-	ASSERT_EQ(0, load_policy(SHARE_POLICY));
-	ASSERT_EQ(0, smb_mount("pub", PUBS));
-	ASSERT_EQ(0, smb_mount("share", SHARE));
-	fenced(_metadata, SHARE "/file", SHARE "/dir/inner", PUBS "/file");
-	umount2(TMP "/other", MNT_DETACH);
+	remount_checks(_metadata, smb_mount);
 }
 
 /* A label inside the share (server inode numbers, serverino): kept too. */
