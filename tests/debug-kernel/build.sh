@@ -11,16 +11,28 @@
 # It is NOT added to build/kernels/list (which drives `make check`); use
 # `make check-debug` (tests/debug-kernel/check.sh).
 #
-#   tests/debug-kernel/build.sh [-j N]
+#   tests/debug-kernel/build.sh [--kcsan] [-j N]
 #
 # Configuration: `make defconfig` + tests/debug-kernel/config.  Every "=y"
 # (or value) line of the fragment must survive olddefconfig, else the build
 # stops before compiling.  Timing goes to build/debug-kernel/build-seconds.
+#
+# --kcsan builds the data-race kernel instead: config-kcsan merged after
+# config (its lines win), release 6.1.N-avfkcsan, work tree
+# build/debug-kernel-kcsan, release string in build/kernels/kcsan-release.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 here="$top/tests/debug-kernel"
+variant=debug
+fragments="$here/config"
+if [ "${1:-}" = --kcsan ]; then
+	variant=kcsan
+	fragments="$fragments $here/config-kcsan"
+	shift
+fi
 work="$top/build/debug-kernel"
+[ "$variant" = debug ] || work="$work-$variant"
 src="$work/linux-source-6.1"
 obj="$work/obj"
 tar=${AVF_LINUX_SOURCE:-/usr/src/linux-source-6.1.tar.xz}
@@ -52,10 +64,17 @@ if [ ! -f "$src/Makefile" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want_stamp" 
 	echo "$want_stamp" > "$stamp"
 fi
 
+# One fragment of every symbol's last line (a later fragment wins).
+# shellcheck disable=SC2086
+awk '/^CONFIG_[A-Za-z0-9_]*=/ { sym = $0; sub(/=.*/, "", sym) }
+     /^# CONFIG_[A-Za-z0-9_]* is not set/ { sym = $2 }
+     sym != "" { if (!(sym in line)) order[n++] = sym; line[sym] = $0; sym = "" }
+     END { for (i = 0; i < n; i++) print line[order[i]] }' $fragments > "$work/fragment"
+
 t0=$(date +%s)
 mkdir -p "$obj"
 make -s -C "$src" O="$obj" defconfig > "$work/config.log" 2>&1
-"$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "$here/config" >> "$work/config.log" 2>&1
+"$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "$work/fragment" >> "$work/config.log" 2>&1
 make -s -C "$src" O="$obj" olddefconfig >> "$work/config.log" 2>&1
 
 # Check the fragment took effect.
@@ -70,7 +89,7 @@ while IFS= read -r line; do
 		grep -q "^$sym=" "$obj/.config" && log "config: note: $sym could not be disabled (selected by something else)"
 		;;
 	esac
-done < "$here/config"
+done < "$work/fragment"
 [ "$bad" = 0 ] || { log "config fragment did not apply (see $work/config.log)"; exit 1; }
 
 log "building with -j$jobs (log: $work/build.log)"
@@ -91,7 +110,7 @@ mkdir -p "$kdir/modules/kernel"
 cp "$obj/arch/x86/boot/bzImage" "$kdir/vmlinuz"
 cp "$obj/.config" "$kdir/config"
 ln -sfn "$obj" "$kdir/build"
-echo "$rel" > "$top/build/kernels/debug-release"
+echo "$rel" > "$top/build/kernels/$variant-release"
 secs=$(( $(date +%s) - t0 ))
 echo "$secs" > "$work/build-seconds"
 log "built $rel in ${secs}s (configure+compile+install, -j$jobs on $(nproc) CPUs)"
