@@ -10,6 +10,7 @@
  */
 #include <linux/capability.h>
 #include <linux/cred.h>
+#include <linux/fcntl.h>
 #include <linux/kd.h>
 #include <linux/kernel_read_file.h>
 #include <linux/fs_struct.h>
@@ -124,6 +125,49 @@ int hook_task_kill(struct task_struct *p, struct kernel_siginfo *info,
 
 	if (!err)
 		err = avf_orig.task_kill(p, info, sig, cred);
+	avf_hook_leave();
+	return err;
+}
+
+/*
+ * Signals the kernel sends on a fenced task's behalf without
+ * security_task_kill(): F_SETSIG chooses the signal that SIGIO, leases and
+ * dnotify deliver to the file's owner (send_sigio()), an owner that
+ * F_SETOWN may name in any process.  A core-dumping one would dump an
+ * untagged owner's memory outside the fence, as kill() would.
+ */
+int hook_file_fcntl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	int err = cmd == F_SETSIG && arg > 0 && arg < SIGRTMIN &&
+		  sig_kernel_coredump(arg) ?
+		  avf_fence_door(AVFENCE_ROUTE_SIGNAL, 0,
+				 "F_SETSIG to a core-dumping signal") : 0;
+
+	if (!err)
+		err = avf_orig.file_fcntl(file, cmd, arg);
+	avf_hook_leave();
+	return err;
+}
+
+/*
+ * Another process's resource limits (prlimit()): raising its RLIMIT_CORE,
+ * or lowering RLIMIT_CPU, RLIMIT_FSIZE, RLIMIT_STACK or RLIMIT_AS so that
+ * the kernel itself sends it SIGXCPU, SIGXFSZ or SIGSEGV or it aborts,
+ * dumps an untagged process's memory outside the fence, and changes how
+ * other services run.  The hook is given credentials, not the task, so
+ * every other process's limits are refused for writing, those of the
+ * fenced task's own children too; reading them and setting its own
+ * (setrlimit(), which reaches no hook) stay allowed.
+ */
+int hook_task_prlimit(const struct cred *cred, const struct cred *tcred,
+		      unsigned int flags)
+{
+	int err = flags & LSM_PRLIMIT_WRITE ?
+		  avf_fence_door(AVFENCE_ROUTE_SIGNAL, 0,
+				 "prlimit() of another process") : 0;
+
+	if (!err)
+		err = avf_orig.task_prlimit(cred, tcred, flags);
 	avf_hook_leave();
 	return err;
 }

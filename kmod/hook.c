@@ -117,6 +117,8 @@ static struct avf_hook avf_hooks[] __ro_after_init = {
 	AVF_HOOK(ptrace_access_check, AVF_WHEN_TAGGED),
 	AVF_HOOK(ptrace_traceme, AVF_WHEN_ANY_TAGGED),
 	AVF_HOOK(task_kill, AVF_WHEN_TAGGED),
+	AVF_HOOK(file_fcntl, AVF_WHEN_TAGGED),
+	AVF_HOOK(task_prlimit, AVF_WHEN_TAGGED),
 	AVF_HOOK(sb_set_mnt_opts, AVF_WHEN_TAGGED),
 	AVF_HOOK(capable, AVF_WHEN_TAGGED),
 	AVF_HOOK(kernel_read_file, AVF_WHEN_TAGGED),

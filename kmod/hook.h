@@ -67,6 +67,10 @@ struct tpm_chip;
 	X(int, ptrace_traceme, struct task_struct *parent)		\
 	X(int, task_kill, struct task_struct *p,			\
 	  struct kernel_siginfo *info, int sig, const struct cred *cred)	\
+	X(int, file_fcntl, struct file *file, unsigned int cmd,		\
+	  unsigned long arg)						\
+	X(int, task_prlimit, const struct cred *cred,			\
+	  const struct cred *tcred, unsigned int flags)			\
 	X(int, sb_set_mnt_opts, struct super_block *sb, void *mnt_opts,	\
 	  unsigned long kern_flags, unsigned long *set_kern_flags)	\
 	X(int, capable, const struct cred *cred,			\

@@ -30,7 +30,11 @@
 
 static char held[256];
 
-/* holder PATH: read PATH into memory, print its address, wait. */
+/*
+ * holder PATH [spin]: read PATH into memory, print its address, wait
+ * (spin: use the CPU meanwhile, for at most 60 s, so that a CPU-time limit
+ * can strike).
+ */
 AGENT(holder)
 {
 	int fd = open(argv[1], O_RDONLY | O_CLOEXEC);
@@ -41,6 +45,13 @@ AGENT(holder)
 	}
 	close(fd);
 	say("addr=%lx\nready\n", (unsigned long)held);
+	if (argc > 2 && !strcmp(argv[2], "spin")) {
+		time_t end = time(NULL) + 60;
+
+		while (time(NULL) < end)
+			;
+		return held[0] == 0;
+	}
 	wait_go();
 	/* Keep the data alive until the end. */
 	return held[0] == 0;
@@ -284,18 +295,16 @@ AGENT(traceme_parent)
  * core PID DIR: raise the core size limit of PID, point core_pattern into
  * DIR, crash PID, read what the kernel wrote.
  */
-AGENT(core)
+/*
+ * In an agent: wait up to 5 s for DIR/core.PID, then say "core_open=ERRNO"
+ * and whether CANARY is in it ("core<CANARY>"), never the dump itself.
+ */
+static int read_core(pid_t pid, const char *dir)
 {
-	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
-	pid_t pid = atoi(argv[1]);
-	char pattern[256], path[256];
+	char path[256];
 	int i, fd = -1;
 
-	result("prlimit", prlimit(pid, RLIMIT_CORE, &rl, NULL));
-	snprintf(pattern, sizeof(pattern), "%s/core.%%p", argv[2]);
-	say("core_pattern=%d\n", write_proc(CORE_PATTERN, pattern));
-	result("kill", kill(pid, SIGSEGV));
-	snprintf(path, sizeof(path), "%s/core.%d", argv[2], pid);
+	snprintf(path, sizeof(path), "%s/core.%d", dir, pid);
 	for (i = 0; i < 100 && fd < 0; i++) {
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
@@ -322,11 +331,63 @@ AGENT(core)
 	return 0;
 }
 
+/* core PID DIR: core_pattern into DIR, PID's RLIMIT_CORE raised, SIGSEGV. */
+AGENT(core)
+{
+	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
+	pid_t pid = atoi(argv[1]);
+	char pattern[256];
+
+	result("prlimit", prlimit(pid, RLIMIT_CORE, &rl, NULL));
+	snprintf(pattern, sizeof(pattern), "%s/core.%%p", argv[2]);
+	say("core_pattern=%d\n", write_proc(CORE_PATTERN, pattern));
+	result("kill", kill(pid, SIGSEGV));
+	return read_core(pid, argv[2]);
+}
+
+/*
+ * sigio_core PID DIR: no kill(): the kernel sends PID the SIGSEGV, as the
+ * SIGIO of a pipe whose owner is PID (F_SETOWN) with F_SETSIG SIGSEGV.
+ */
+AGENT(sigio_core)
+{
+	pid_t pid = atoi(argv[1]);
+	int p[2];
+
+	if (pipe(p))
+		return SETUP_FAILED;
+	result("setown", fcntl(p[0], F_SETOWN, pid));
+	result("setsig", fcntl(p[0], F_SETSIG, SIGSEGV));
+	result("async", fcntl(p[0], F_SETFL, O_ASYNC));
+	result("write", write(p[1], "x", 1));
+	return read_core(pid, argv[2]);
+}
+
+/*
+ * rlimit_core PID DIR: no signal sent at all: PID's RLIMIT_CORE raised and
+ * its RLIMIT_CPU lowered to one second, so that the kernel sends it
+ * SIGXCPU (which dumps core) while it spins.  Reading its limits is not
+ * refused ("getlimit").
+ */
+AGENT(rlimit_core)
+{
+	struct rlimit core = { RLIM_INFINITY, RLIM_INFINITY };
+	struct rlimit cpu = { 1, RLIM_INFINITY };
+	struct rlimit old;
+	pid_t pid = atoi(argv[1]);
+
+	result("getlimit", prlimit(pid, RLIMIT_CPU, NULL, &old));
+	result("prlimit_core", prlimit(pid, RLIMIT_CORE, &core, NULL));
+	result("prlimit_cpu", prlimit(pid, RLIMIT_CPU, &cpu, NULL));
+	return read_core(pid, argv[2]);
+}
+
 FIXTURE(mem) {
 	struct agent holder;
 	unsigned long addr;
 	char pid[16], addrs[32];
 	char core_pattern[256];
+	const char *mode;	/* the holder's second argument, or NULL */
 };
 
 FIXTURE_VARIANT(mem) {
@@ -339,6 +400,7 @@ FIXTURE_VARIANT_ADD(mem, untagged) { .tagged = 0 };
 FIXTURE_SETUP(mem)
 {
 	self->holder.pid = 0;
+	self->mode = NULL;
 	read_small(CORE_PATTERN, self->core_pattern, sizeof(self->core_pattern));
 	ASSERT_EQ(0, mount_tmpfs(TMP));
 	ASSERT_EQ(0, make_secret(TMP "/secret", "SECRET"));
@@ -363,7 +425,7 @@ static int start_holder(FIXTURE_DATA(mem) *self, const char *bin,
 			const char *path)
 {
 	int err = agent_startv(&self->holder, bin != NULL, bin, "holder",
-			       (const char *const[]){ path, NULL });
+			       (const char *const[]){ path, self->mode, NULL });
 
 	if (err)
 		return err;
@@ -635,6 +697,75 @@ TEST_F(mem, core_dump_of_untagged_target)
 		EXPECT_VAL(0, &a, "core_open");
 		EXPECT_SECRET(&a);
 	}
+}
+
+/*
+ * The administrator's core_pattern already puts dumps where the agent may
+ * read (an unclassified directory): the holder, whose RLIMIT_CORE is
+ * raised by the test, dumps core if the agent has the kernel signal it.
+ */
+static int cores_ready(FIXTURE_DATA(mem) *self)
+{
+	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
+
+	if (mkdirs(TMP "/cores") ||
+	    write_proc(CORE_PATTERN, TMP "/cores/core.%p") ||
+	    start_holder(self, NULL, TMP "/secret"))
+		return -1;
+	return prlimit(self->holder.pid, RLIMIT_CORE, &rl, NULL);
+}
+
+static void expect_core(struct __test_metadata *_metadata,
+			FIXTURE_DATA(mem) *self, struct agent *a, int tagged,
+			struct watch *w)
+{
+	/* Dumped and gone, or (refused) still waiting or spinning. */
+	kill(self->holder.pid, SIGKILL);
+	agent_finish(&self->holder);
+	self->holder.pid = 0;
+	if (tagged) {
+		EXPECT_NO_SECRET(a);
+		EXPECT_EQ(0, watch_denied(w, AVFENCE_ROUTE_SIGNAL));
+	} else {
+		EXPECT_VAL(0, a, "core_open");
+		EXPECT_SECRET(a);
+	}
+}
+
+/* The SIGSEGV as a pipe's SIGIO: F_SETSIG to a core-dumping signal. */
+TEST_F(mem, core_dump_by_sigio)
+{
+	struct agent a;
+	struct watch w;
+
+	ASSERT_EQ(0, cores_ready(self)) {
+		TH_LOG("holder: %s", agent_output(&self->holder));
+	}
+	watch_start(&w);
+	ASSERT_EQ(0, agent_run(&a, variant->tagged, "sigio_core", self->pid,
+			       TMP "/cores"));
+	EXPECT_VAL(0, &a, "setown");
+	EXPECT_VAL(variant->tagged ? EPERM : 0, &a, "setsig");
+	expect_core(_metadata, self, &a, variant->tagged, &w);
+}
+
+/* SIGXCPU from the kernel, after the holder's limits were changed. */
+TEST_F(mem, core_dump_by_rlimit)
+{
+	struct agent a;
+	struct watch w;
+
+	self->mode = "spin";
+	ASSERT_EQ(0, cores_ready(self)) {
+		TH_LOG("holder: %s", agent_output(&self->holder));
+	}
+	watch_start(&w);
+	ASSERT_EQ(0, agent_run(&a, variant->tagged, "rlimit_core", self->pid,
+			       TMP "/cores"));
+	EXPECT_VAL(0, &a, "getlimit");
+	EXPECT_VAL(variant->tagged ? EPERM : 0, &a, "prlimit_core");
+	EXPECT_VAL(variant->tagged ? EPERM : 0, &a, "prlimit_cpu");
+	expect_core(_metadata, self, &a, variant->tagged, &w);
 }
 
 TEST_HARNESS_MAIN
