@@ -36,6 +36,13 @@ def strip(l):
     return STAMP.sub("", l)
 
 
+def names_avfence(block):
+    """The title or a stack frame (an indented line) names avfence; other
+    console lines printed into the middle of a report do not count."""
+    return any(AVF.search(b) for b in block
+               if b.startswith("BUG: KCSAN:") or b.startswith(" "))
+
+
 def judge(lines):
     """(avfence reports, other KCSAN reports, other bad lines)"""
     avf, other, bad = [], [], []
@@ -45,7 +52,7 @@ def judge(lines):
         if block is not None:
             block.append(s)
             if s.startswith("=" * 20):
-                (avf if any(AVF.search(b) for b in block) else other).append(block)
+                (avf if names_avfence(block) else other).append(block)
                 block = None
             continue
         if s.startswith("BUG: KCSAN:"):
@@ -53,7 +60,7 @@ def judge(lines):
             continue
         bad.extend(parse.bad_lines([l]))
     if block is not None:	# cut off: judged on what came
-        (avf if any(AVF.search(b) for b in block) else other).append(block)
+        (avf if names_avfence(block) else other).append(block)
     return avf, other, bad
 
 

@@ -35,7 +35,7 @@ set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 here="$top/tests/debug-kernel"
-cd "$top"
+cd "$top" || exit 1
 red=0
 runs=1
 rebuild=0

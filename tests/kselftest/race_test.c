@@ -273,6 +273,12 @@ TEST_F_TIMEOUT(race, tag_read_while_written, 600)
 
 	kcsan_set("skip_watch", "AVF_KCSAN_SKIP_WATCH", old_skip, sizeof(old_skip));
 	kcsan_set("udelay_task", "AVF_KCSAN_UDELAY", old_delay, sizeof(old_delay));
+	if (old_skip[0] || old_delay[0])
+		TH_LOG("kcsan: skip_watch %.*s -> %s, udelay_task %.*s -> %s",
+		       (int)strcspn(old_skip, "\n"), old_skip,
+		       getenv("AVF_KCSAN_SKIP_WATCH") ?: "-",
+		       (int)strcspn(old_delay, "\n"), old_delay,
+		       getenv("AVF_KCSAN_UDELAY") ?: "-");
 	end = time(NULL) + seconds;
 	while (time(NULL) < end) {
 		/* P2, then P1: each writer rewrites its name at its open. */
