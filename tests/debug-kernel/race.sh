@@ -6,7 +6,7 @@
 # if build/kernels/kcsan-release is missing (about an hour of compiling on
 # 2 CPUs).  Not part of `make check`.
 #
-#   tests/debug-kernel/race.sh [--red] [--runs N] [--rebuild]
+#   tests/debug-kernel/race.sh [--red | --red-plain] [--runs N] [--rebuild]
 #
 # Fails if KCSAN reports a data race that names avfence (a frame in
 # [avfence] or an avf_ function), or if race_test or any other item of
@@ -19,7 +19,10 @@
 # --red: the module with issue 17 defect 7 put back (defect7-red.patch:
 # the tag's clearance name written and read with plain accesses, as
 # before a9d0909); the run passes if KCSAN reports it, i.e. the check can
-# fail.  --runs N: N boots (default 1), each judged; exit 1 if any failed.
+# fail.  --red-plain: defect7-red-plain.patch on top of that (the packed
+# clearance word and the subject count plain accesses too), also expected
+# to be reported.  --runs N: N boots (default 1), each judged; exit 1 if
+# any failed.
 #
 # The VM runs on multi-threaded TCG (AVF_TCG_THREAD=multi): KCSAN sees a
 # race only if the two tasks really run at once, and single-threaded TCG
@@ -29,7 +32,7 @@
 # written to /sys/module/kcsan/parameters/skip_watch and udelay_task by
 # race_test while it races (the boot keeps KCSAN's defaults, 4000 and 80).
 #
-# Results: build/vm/<release>-race[-red]/ (results.tap, console.log,
+# Results: build/vm/<release>-race[-red[-plain]]/ (results.tap, console.log,
 # kcsan.txt, the judge's output).
 set -uo pipefail
 
@@ -42,9 +45,10 @@ rebuild=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--red) red=1; shift ;;
+	--red-plain) red=2; shift ;;
 	--runs) runs=$2; shift 2 ;;
 	--rebuild) rebuild=1; shift ;;
-	*) echo "usage: $0 [--red] [--runs N] [--rebuild]" >&2; exit 2 ;;
+	*) echo "usage: $0 [--red | --red-plain] [--runs N] [--rebuild]" >&2; exit 2 ;;
 	esac
 done
 
@@ -58,11 +62,16 @@ rel=$(cat build/kernels/kcsan-release)
 # The module: kmod/ as it is, or with defect 7 put back.
 name=race
 [ "$red" = 1 ] && name=race-red
+[ "$red" = 2 ] && name=race-red-plain
 mdir="$top/build/kmod/$rel-$name"
 scripts/kmod-tree.sh "$mdir"
-if [ "$red" = 1 ]; then
+if [ "$red" -ge 1 ]; then
 	patch -s -d "$mdir" -p1 < "$here/defect7-red.patch" ||
 		{ echo "not ok - $rel: defect7-red.patch does not apply"; exit 1; }
+fi
+if [ "$red" = 2 ]; then
+	patch -s -d "$mdir" -p1 < "$here/defect7-red-plain.patch" ||
+		{ echo "not ok - $rel: defect7-red-plain.patch does not apply"; exit 1; }
 fi
 # A kernel without a TPM driver has no tpm_transmit() to hook: the module
 # would refuse to load (builds of config-kcsan before CONFIG_TCG_TPM).
@@ -95,7 +104,7 @@ for i in $(seq 1 "$runs"); do
 	judge=$?
 	nrep=$(sed -n 's/^kcsan: \([0-9]*\) avfence.*/\1/p' "$out/kcsan.txt")
 	cyc=$(grep -o '[0-9]* cycles ([0-9]* loads), [0-9]* kills' "$out/results.raw" | head -1)
-	if [ "$red" = 1 ]; then
+	if [ "$red" -ge 1 ]; then
 		# Red: the race must be reported; the rest must still pass.
 		ok=$(( items_ok && ${nrep:-0} > 0 ))
 	else
@@ -103,7 +112,7 @@ for i in $(seq 1 "$runs"); do
 	fi
 	st="ok"
 	[ "$ok" = 1 ] || { st="not ok"; fails=$((fails + 1)); }
-	echo "$st - $rel $name run $i$( [ "$red" = 1 ] && echo " (red: passes if KCSAN reports avfence)"): items $( [ $items_ok = 1 ] && echo ok || echo FAILED ), ${nrep:-?} avfence KCSAN report(s), ${cyc:-no cycle count}, ${secs}s"
+	echo "$st - $rel $name run $i$( [ "$red" -ge 1 ] && echo " (red: passes if KCSAN reports avfence)"): items $( [ $items_ok = 1 ] && echo ok || echo FAILED ), ${nrep:-?} avfence KCSAN report(s), ${cyc:-no cycle count}, ${secs}s"
 	grep '^not ok' "$out/results.tap" | grep -v ': kernel log clean$' | sed 's/^/# /'
 	sed 's/^/# /' "$out/kcsan.txt" | head -60
 	if [ "$runs" -gt 1 ]; then rm -rf "$out.$i" && cp -r "$out" "$out.$i"; fi
