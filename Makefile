@@ -22,6 +22,9 @@
 #   make check-debug  the VM suite on a debug kernel (KASAN, KFENCE,
 #                     lockdep, ...) built from linux-source-6.1 first if
 #                     needed (tests/debug-kernel/; about an hour)
+#   make check-race   race_test on the KCSAN kernel (build.sh --kcsan first
+#                     if needed); fails on a KCSAN report naming avfence;
+#                     not part of check (tests/debug-kernel/race.sh)
 #   make install      the module to /lib/modules/<kver>/updates/ + depmod,
 #                     avfencectl, man pages, avfence.service and its script,
 #                     /etc/avfence/policy.conf unless one exists
@@ -73,6 +76,9 @@ static:
 check-debug: kselftest
 	tests/debug-kernel/check.sh
 
+check-race: kselftest
+	tests/debug-kernel/race.sh
+
 check-host:
 	tests/host/run.sh $(KVERS)
 
@@ -108,4 +114,4 @@ distclean: clean
 	rm -rf build
 
 .PHONY: all module avfencectl deps kmod-all kselftest vm check demo clean distclean \
-	install uninstall dkms-src static check-debug check-host bench
+	install uninstall dkms-src static check-debug check-race check-host bench
