@@ -435,10 +435,18 @@ struct avf_stamp {
 	unsigned int own;
 };
 
+/*
+ * @memo_gen, @memo_level, @memo_unknown: the level @label stands for under
+ * the policy of generation @memo_gen (0: not computed yet), so that a hit
+ * of the fast path compares no level names (avf_label_cached_level()).
+ */
 struct avf_cache_slot {
 	struct avf_dir_id id;
 	struct avf_stamp stamp;
 	struct avf_label label;
+	u64 memo_gen;
+	u32 memo_level;
+	bool memo_unknown;
 };
 
 /* Too large for a module's static per-CPU area: allocated at load. */
@@ -551,6 +559,7 @@ static void slot_put(struct avf_cache_slot __percpu *cache,
 	slot->id = *id;
 	slot->stamp = *st;
 	slot->label = *label;
+	slot->memo_gen = 0;
 	put_cpu_ptr(cache);
 }
 
@@ -727,27 +736,69 @@ static bool file_id_of(struct dentry *dentry, const struct vfsmount *mnt,
 }
 
 /**
- * avf_label_cached - the cached effective label of a file, if any
+ * avf_label_cached_level - the level of a file's cached effective label
  * @dentry: a positive dentry, held by the caller
  * @mnt: the mount it is reached through, as avf_label_effective() had it
- * @label: filled in on a hit
+ * @policy: the policy in force, dereferenced under rcu_read_lock()
+ * @level: on a hit, the level index the label stands for under @policy
+ *         (its default level for an unlabelled file)
+ * @unknown: on a hit, set if the label names no level of @policy
  *
- * What avf_label_effective() would return, without reading anything from
- * the filesystem.
+ * The level of what avf_label_effective() would return, without reading
+ * anything from the filesystem.  The level is computed from the entry's
+ * label once per entry and policy, then kept in the entry: the entry is
+ * per CPU and only touched with preemption off.
  *
- * Context: any, rcu_read_lock() allowed; never sleeps.
+ * Context: rcu_read_lock() held (for @policy); never sleeps.
  * Return: true on a hit.
  */
-bool avf_label_cached(struct dentry *dentry, const struct vfsmount *mnt,
-		      struct avf_label *label)
+bool avf_label_cached_level(struct dentry *dentry, const struct vfsmount *mnt,
+			    const struct avf_policy *policy, u32 *level,
+			    bool *unknown)
 {
-	struct avf_stamp st;
-	struct avf_dir_id id;
+	struct inode *inode = d_inode(dentry);
+	struct avf_cache_slot *slot;
+	bool hit;
 
-	if (!file_id_of(dentry, mnt, &id))
+	/* As file_id_of(). */
+	if (!inode || d_is_dir(dentry) || IS_ROOT(dentry) ||
+	    !cacheable(dentry))
 		return false;
-	stamp_begin(&st, id.inode);
-	return slot_get(avf_file_cache, &id, &st, label);
+	slot = get_cpu_ptr(avf_file_cache) + hash_ptr(dentry, CACHE_BITS);
+	/*
+	 * What slot_get() compares, field by field and without building
+	 * the identity and the stamp first: the stamp's counters in
+	 * stamp_begin()'s order (the last two read_seqbegin()s order them
+	 * before the entry's label is used).
+	 */
+	hit = slot->id.dentry == dentry &&
+	      slot->id.parent == READ_ONCE(dentry->d_parent) &&
+	      slot->id.inode == inode && slot->id.mnt == mnt &&
+	      slot->id.sb == dentry->d_sb && slot->id.ino == inode->i_ino &&
+	      slot->id.generation == inode->i_generation &&
+	      slot->stamp.epoch == atomic64_read(&avf_label_epoch) &&
+	      slot->stamp.own == atomic_read(&avf_own_gen[hash_ptr(inode,
+							   OWN_GEN_BITS)]) &&
+	      slot->stamp.rename_seq == read_seqbegin(&rename_lock) &&
+	      slot->stamp.mount_seq == read_seqbegin(avf_mount_lock);
+	if (hit && slot->memo_gen != policy->generation) {
+		slot->memo_unknown = false;
+		if (slot->label.source == AVFENCE_LABEL_DEFAULT)
+			slot->memo_level = policy->default_level;
+		else
+			slot->memo_level =
+				avf_label_level(&policy->levels,
+						slot->label.name,
+						slot->label.len,
+						&slot->memo_unknown);
+		slot->memo_gen = policy->generation;
+	}
+	if (hit) {
+		*level = slot->memo_level;
+		*unknown = slot->memo_unknown;
+	}
+	put_cpu_ptr(avf_file_cache);
+	return hit;
 }
 
 /*
