@@ -337,20 +337,32 @@ static bool refusal_begin(struct avf_report *r, u32 *allow)
 	return fenced;
 }
 
-/* Is current tagged, and is it cleared for everything? */
-static bool cleared_for_all(bool *tagged)
+/*
+ * Is current tagged, and is it cleared for everything?  If @gen, its
+ * clearance under the policy of generation *@gen is left in @c.
+ */
+static bool tagged_clearance(bool *tagged, u64 *gen, struct avf_clearance *c)
 {
 	struct avf_policy *policy;
-	struct avf_clearance c;
 	bool all = false;
 
 	rcu_read_lock();
 	policy = rcu_dereference(avf_policy);
-	*tagged = policy && avf_current_clearance(policy, &c);
-	if (*tagged)
-		all = c.level + 1 == policy->levels.count;
+	*tagged = policy && avf_current_clearance(policy, c);
+	if (*tagged) {
+		all = c->level + 1 == policy->levels.count;
+		if (gen)
+			*gen = policy->generation;
+	}
 	rcu_read_unlock();
 	return all;
+}
+
+static bool cleared_for_all(bool *tagged)
+{
+	struct avf_clearance c;
+
+	return tagged_clearance(tagged, NULL, &c);
 }
 
 /**
@@ -372,19 +384,23 @@ int avf_fence_dentry(enum avfence_route route, struct dentry *dentry,
 	struct avf_label label;
 	struct avf_clearance c;
 	bool tagged;
+	u64 gen = 0;
 
 	/*
 	 * The common case, an allowed read of a file whose label is cached,
 	 * is decided before this (avf_fence_fast(), from the ftrace
 	 * callback).  Here the label is read, which may sleep, and the
-	 * clearance looked up again under the policy then in force.
+	 * decision made under the policy then in force: with the clearance
+	 * found first if that is still the same policy (only current changes
+	 * its own tag, and it is here), else looked up again.
 	 */
-	if (cleared_for_all(&tagged) || !tagged)
+	if (tagged_clearance(&tagged, &gen, &c) || !tagged)
 		return 0;
 	r.err = avf_label_effective(dentry, path ? path->mnt : NULL, &label);
 	rcu_read_lock();
 	policy = rcu_dereference(avf_policy);
-	if (!policy || !avf_current_clearance(policy, &c)) {
+	if (!policy || (policy->generation != gen &&
+			!avf_current_clearance(policy, &c))) {
 		rcu_read_unlock();
 		return 0;
 	}

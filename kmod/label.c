@@ -563,6 +563,21 @@ static void slot_put(struct avf_cache_slot __percpu *cache,
 	put_cpu_ptr(cache);
 }
 
+/*
+ * Is @slot the entry of @d (its parent @parent for a file's entry, NULL
+ * for a directory's), @inode, reached through @mnt?  What slot_get()
+ * compares of the identity, field by field, without building it first.
+ */
+static bool slot_is(const struct avf_cache_slot *slot, const struct dentry *d,
+		    const struct dentry *parent, const struct inode *inode,
+		    const struct vfsmount *mnt)
+{
+	return slot->id.dentry == d && slot->id.parent == parent &&
+	       slot->id.inode == inode && slot->id.mnt == mnt &&
+	       slot->id.sb == d->d_sb && slot->id.ino == inode->i_ino &&
+	       slot->id.generation == inode->i_generation;
+}
+
 static bool cache_get(const struct avf_dir_id *id, const struct avf_stamp *st,
 		      struct avf_label *label)
 {
@@ -613,7 +628,7 @@ void avf_label_exit(void)
 static bool cached_parent(struct dentry *dentry, struct vfsmount *mnt,
 			  struct avf_label *label)
 {
-	struct avf_dir_id id;
+	struct avf_cache_slot *slot;
 	struct avf_stamp st;
 	struct dentry *parent;
 	struct inode *inode;
@@ -624,8 +639,15 @@ static bool cached_parent(struct dentry *dentry, struct vfsmount *mnt,
 	parent = READ_ONCE(dentry->d_parent);
 	inode = READ_ONCE(parent->d_inode);
 	if (inode && cacheable(parent)) {
-		dir_id_of(parent, inode, mnt, &id);
-		hit = cache_get(&id, &st, label);
+		/* cache_get() of dir_id_of()'s identity, compared in place. */
+		slot = get_cpu_ptr(avf_cache) + hash_ptr(parent, CACHE_BITS);
+		hit = slot_is(slot, parent, NULL, inode, mnt) &&
+		      slot->stamp.epoch == st.epoch &&
+		      slot->stamp.rename_seq == st.rename_seq &&
+		      slot->stamp.mount_seq == st.mount_seq && !slot->stamp.own;
+		if (hit)
+			*label = slot->label;
+		put_cpu_ptr(avf_cache);
 	}
 	rcu_read_unlock();
 	return hit && !read_seqretry(&rename_lock, st.rename_seq) &&
@@ -766,16 +788,10 @@ bool avf_label_cached_level(struct dentry *dentry, const struct vfsmount *mnt,
 		return false;
 	slot = get_cpu_ptr(avf_file_cache) + hash_ptr(dentry, CACHE_BITS);
 	/*
-	 * What slot_get() compares, field by field and without building
-	 * the identity and the stamp first: the stamp's counters in
-	 * stamp_begin()'s order (the last two read_seqbegin()s order them
-	 * before the entry's label is used).
+	 * What slot_get() compares, without building the identity and the
+	 * stamp first: the stamp's counters in stamp_begin()'s order.
 	 */
-	hit = slot->id.dentry == dentry &&
-	      slot->id.parent == READ_ONCE(dentry->d_parent) &&
-	      slot->id.inode == inode && slot->id.mnt == mnt &&
-	      slot->id.sb == dentry->d_sb && slot->id.ino == inode->i_ino &&
-	      slot->id.generation == inode->i_generation &&
+	hit = slot_is(slot, dentry, READ_ONCE(dentry->d_parent), inode, mnt) &&
 	      slot->stamp.epoch == atomic64_read(&avf_label_epoch) &&
 	      slot->stamp.own == atomic_read(&avf_own_gen[hash_ptr(inode,
 							   OWN_GEN_BITS)]) &&
