@@ -40,6 +40,7 @@ static inline struct avf_subject_key avf_key_of_inode(const struct inode *inode)
 int avf_subject_init(void);
 void avf_subject_exit(void);
 bool avf_current_tag_lookup(void);
+bool avf_current_maybe_tagged(void);
 extern atomic_t avf_ntagged;
 
 /**

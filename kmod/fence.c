@@ -337,20 +337,32 @@ static bool refusal_begin(struct avf_report *r, u32 *allow)
 	return fenced;
 }
 
-/* Is current tagged, and is it cleared for everything? */
-static bool cleared_for_all(bool *tagged)
+/*
+ * Is current tagged, and is it cleared for everything?  If @gen, its
+ * clearance under the policy of generation *@gen is left in @c.
+ */
+static bool tagged_clearance(bool *tagged, u64 *gen, struct avf_clearance *c)
 {
 	struct avf_policy *policy;
-	struct avf_clearance c;
 	bool all = false;
 
 	rcu_read_lock();
 	policy = rcu_dereference(avf_policy);
-	*tagged = policy && avf_current_clearance(policy, &c);
-	if (*tagged)
-		all = c.level + 1 == policy->levels.count;
+	*tagged = policy && avf_current_clearance(policy, c);
+	if (*tagged) {
+		all = c->level + 1 == policy->levels.count;
+		if (gen)
+			*gen = policy->generation;
+	}
 	rcu_read_unlock();
 	return all;
+}
+
+static bool cleared_for_all(bool *tagged)
+{
+	struct avf_clearance c;
+
+	return tagged_clearance(tagged, NULL, &c);
 }
 
 /**
@@ -372,19 +384,23 @@ int avf_fence_dentry(enum avfence_route route, struct dentry *dentry,
 	struct avf_label label;
 	struct avf_clearance c;
 	bool tagged;
+	u64 gen = 0;
 
 	/*
 	 * The common case, an allowed read of a file whose label is cached,
 	 * is decided before this (avf_fence_fast(), from the ftrace
 	 * callback).  Here the label is read, which may sleep, and the
-	 * clearance looked up again under the policy then in force.
+	 * decision made under the policy then in force: with the clearance
+	 * found first if that is still the same policy (only current changes
+	 * its own tag, and it is here), else looked up again.
 	 */
-	if (cleared_for_all(&tagged) || !tagged)
+	if (tagged_clearance(&tagged, &gen, &c) || !tagged)
 		return 0;
 	r.err = avf_label_effective(dentry, path ? path->mnt : NULL, &label);
 	rcu_read_lock();
 	policy = rcu_dereference(avf_policy);
-	if (!policy || !avf_current_clearance(policy, &c)) {
+	if (!policy || (policy->generation != gen &&
+			!avf_current_clearance(policy, &c))) {
 		rcu_read_unlock();
 		return 0;
 	}
@@ -399,21 +415,25 @@ int avf_fence_dentry(enum avfence_route route, struct dentry *dentry,
  * avf_fence_fast - may current reach @dentry, on what is cached alone?
  * @dentry: the file, held by the caller
  * @mnt: the mount it is reached through
+ * @read: the access is one the fast path may decide (a read of a regular
+ *        file, fs.c); if false, only an untagged current is answered
  *
  * The answer of avf_fence_dentry() when it is an allowed access that
  * needs nothing read, counted or reported: current untagged, or the
  * file's label cached (so the file is on a filesystem whose labels are
- * cached), known and within current's clearance.
+ * cached), known and within current's clearance.  The ftrace callback
+ * asks this instead of looking up the tag first: one lookup, not two.
  *
  * Context: any (the ftrace callback); never sleeps.
- * Return: true if allowed so; false if avf_fence_dentry() must decide.
+ * Return: true if allowed so, or current is untagged; false if the
+ * wrapper must decide.
  */
-bool avf_fence_fast(struct dentry *dentry, const struct vfsmount *mnt)
+bool avf_fence_fast(struct dentry *dentry, const struct vfsmount *mnt,
+		    bool read)
 {
 	struct avf_policy *policy;
-	struct avf_label label;
 	struct avf_clearance c;
-	bool unknown = false, ok = true;
+	bool unknown, ok = true;
 	u32 level;
 
 	rcu_read_lock();
@@ -424,13 +444,9 @@ bool avf_fence_fast(struct dentry *dentry, const struct vfsmount *mnt)
 		 * on filesystems whose labels are cached, none of the
 		 * kernel's own files the callers single out (/proc/kcore).
 		 */
-		ok = avf_label_cached(dentry, mnt, &label);
-		if (ok && label.source != AVFENCE_LABEL_DEFAULT)
-			level = avf_label_level(&policy->levels, label.name,
-						label.len, &unknown);
-		else
-			level = policy->default_level;
-		ok = ok && !unknown && level <= c.level;
+		ok = read && avf_label_cached_level(dentry, mnt, policy,
+						    &level, &unknown) &&
+		     !unknown && level <= c.level;
 	}
 	rcu_read_unlock();
 	return ok;

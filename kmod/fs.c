@@ -175,26 +175,28 @@ static int check_file(enum avfence_route route, struct file *file, bool write)
  * added to hook_file_open() or hook_file_permission() must either hold
  * here too or make this return false for its case.
  *
+ * Asked without looking up the tag first (hook.c): for an untagged task
+ * it returns true.
+ *
  * Context: the ftrace callback: never sleeps, may be preemptible.
  * Return: true if the call needs no wrapper: allowed, or current untagged.
  */
-static bool fast_read(struct file *file)
+static bool fast_read(struct file *file, bool read)
 {
-	if (!S_ISREG(file_inode(file)->i_mode) ||
-	    (file->f_mode & (FMODE_WRITE | FMODE_EXEC)))
-		return false;
-	return avf_fence_fast(file_dentry(file), file->f_path.mnt);
+	read = read && S_ISREG(file_inode(file)->i_mode) &&
+	       !(file->f_mode & (FMODE_WRITE | FMODE_EXEC));
+	return avf_fence_fast(file_dentry(file), file->f_path.mnt, read);
 }
 
 bool avf_fast_file_open(struct file *file)
 {
 	/* O_TRUNC without FMODE_WRITE still changes the file (write.c). */
-	return !(file->f_flags & O_TRUNC) && fast_read(file);
+	return fast_read(file, !(file->f_flags & O_TRUNC));
 }
 
 bool avf_fast_file_permission(struct file *file, int mask)
 {
-	return !(mask & (MAY_WRITE | MAY_APPEND | MAY_EXEC)) && fast_read(file);
+	return fast_read(file, !(mask & (MAY_WRITE | MAY_APPEND | MAY_EXEC)));
 }
 
 /* A file fanotify opened for a listener, for its event. */

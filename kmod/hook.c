@@ -270,7 +270,8 @@ static void build_slots(void)
 
 /*
  * For a hook with a fast path: true if the call needs no wrapper (current
- * is untagged, or the access is allowed on a cached label).
+ * is untagged, or the access is allowed on a cached label).  Asked before
+ * the tag is looked up: it looks it up itself.
  */
 static bool notrace fast_done(const struct avf_hook *hook,
 			      struct ftrace_regs *fregs)
@@ -307,11 +308,20 @@ static void notrace avf_ftrace_thunk(unsigned long ip, unsigned long parent_ip,
 		return;
 	switch (hook->when) {
 	case AVF_WHEN_TAGGED:
-		/* Most hooks: the only work for an untagged task's call. */
-		if (!avf_current_tagged())
+		/* An untagged task's call: the usual case costs this. */
+		if (!avf_any_tagged() || !avf_current_maybe_tagged())
 			return;
-		/* A tagged task: the common case of a few hooks here. */
-		if (hook->fast && fast_done(hook, fregs))
+		/*
+		 * A few hooks decide their common case here, and look up
+		 * the tag themselves (once for both questions).
+		 */
+		if (hook->fast) {
+			if (fast_done(hook, fregs))
+				return;
+			break;
+		}
+		/* Most hooks: now the lookup itself. */
+		if (!avf_current_tag_lookup())
 			return;
 		break;
 	case AVF_WHEN_ANY_TAGGED:

@@ -435,10 +435,18 @@ struct avf_stamp {
 	unsigned int own;
 };
 
+/*
+ * @memo_gen, @memo_level, @memo_unknown: the level @label stands for under
+ * the policy of generation @memo_gen (0: not computed yet), so that a hit
+ * of the fast path compares no level names (avf_label_cached_level()).
+ */
 struct avf_cache_slot {
 	struct avf_dir_id id;
 	struct avf_stamp stamp;
 	struct avf_label label;
+	u64 memo_gen;
+	u32 memo_level;
+	bool memo_unknown;
 };
 
 /* Too large for a module's static per-CPU area: allocated at load. */
@@ -551,7 +559,23 @@ static void slot_put(struct avf_cache_slot __percpu *cache,
 	slot->id = *id;
 	slot->stamp = *st;
 	slot->label = *label;
+	slot->memo_gen = 0;
 	put_cpu_ptr(cache);
+}
+
+/*
+ * Is @slot the entry of @d (its parent @parent for a file's entry, NULL
+ * for a directory's), @inode, reached through @mnt?  What slot_get()
+ * compares of the identity, field by field, without building it first.
+ */
+static bool slot_is(const struct avf_cache_slot *slot, const struct dentry *d,
+		    const struct dentry *parent, const struct inode *inode,
+		    const struct vfsmount *mnt)
+{
+	return slot->id.dentry == d && slot->id.parent == parent &&
+	       slot->id.inode == inode && slot->id.mnt == mnt &&
+	       slot->id.sb == d->d_sb && slot->id.ino == inode->i_ino &&
+	       slot->id.generation == inode->i_generation;
 }
 
 static bool cache_get(const struct avf_dir_id *id, const struct avf_stamp *st,
@@ -604,7 +628,7 @@ void avf_label_exit(void)
 static bool cached_parent(struct dentry *dentry, struct vfsmount *mnt,
 			  struct avf_label *label)
 {
-	struct avf_dir_id id;
+	struct avf_cache_slot *slot;
 	struct avf_stamp st;
 	struct dentry *parent;
 	struct inode *inode;
@@ -615,8 +639,15 @@ static bool cached_parent(struct dentry *dentry, struct vfsmount *mnt,
 	parent = READ_ONCE(dentry->d_parent);
 	inode = READ_ONCE(parent->d_inode);
 	if (inode && cacheable(parent)) {
-		dir_id_of(parent, inode, mnt, &id);
-		hit = cache_get(&id, &st, label);
+		/* cache_get() of dir_id_of()'s identity, compared in place. */
+		slot = get_cpu_ptr(avf_cache) + hash_ptr(parent, CACHE_BITS);
+		hit = slot_is(slot, parent, NULL, inode, mnt) &&
+		      slot->stamp.epoch == st.epoch &&
+		      slot->stamp.rename_seq == st.rename_seq &&
+		      slot->stamp.mount_seq == st.mount_seq && !slot->stamp.own;
+		if (hit)
+			*label = slot->label;
+		put_cpu_ptr(avf_cache);
 	}
 	rcu_read_unlock();
 	return hit && !read_seqretry(&rename_lock, st.rename_seq) &&
@@ -727,27 +758,63 @@ static bool file_id_of(struct dentry *dentry, const struct vfsmount *mnt,
 }
 
 /**
- * avf_label_cached - the cached effective label of a file, if any
+ * avf_label_cached_level - the level of a file's cached effective label
  * @dentry: a positive dentry, held by the caller
  * @mnt: the mount it is reached through, as avf_label_effective() had it
- * @label: filled in on a hit
+ * @policy: the policy in force, dereferenced under rcu_read_lock()
+ * @level: on a hit, the level index the label stands for under @policy
+ *         (its default level for an unlabelled file)
+ * @unknown: on a hit, set if the label names no level of @policy
  *
- * What avf_label_effective() would return, without reading anything from
- * the filesystem.
+ * The level of what avf_label_effective() would return, without reading
+ * anything from the filesystem.  The level is computed from the entry's
+ * label once per entry and policy, then kept in the entry: the entry is
+ * per CPU and only touched with preemption off.
  *
- * Context: any, rcu_read_lock() allowed; never sleeps.
+ * Context: rcu_read_lock() held (for @policy); never sleeps.
  * Return: true on a hit.
  */
-bool avf_label_cached(struct dentry *dentry, const struct vfsmount *mnt,
-		      struct avf_label *label)
+bool avf_label_cached_level(struct dentry *dentry, const struct vfsmount *mnt,
+			    const struct avf_policy *policy, u32 *level,
+			    bool *unknown)
 {
-	struct avf_stamp st;
-	struct avf_dir_id id;
+	struct inode *inode = d_inode(dentry);
+	struct avf_cache_slot *slot;
+	bool hit;
 
-	if (!file_id_of(dentry, mnt, &id))
+	/* As file_id_of(). */
+	if (!inode || d_is_dir(dentry) || IS_ROOT(dentry) ||
+	    !cacheable(dentry))
 		return false;
-	stamp_begin(&st, id.inode);
-	return slot_get(avf_file_cache, &id, &st, label);
+	slot = get_cpu_ptr(avf_file_cache) + hash_ptr(dentry, CACHE_BITS);
+	/*
+	 * What slot_get() compares, without building the identity and the
+	 * stamp first: the stamp's counters in stamp_begin()'s order.
+	 */
+	hit = slot_is(slot, dentry, READ_ONCE(dentry->d_parent), inode, mnt) &&
+	      slot->stamp.epoch == atomic64_read(&avf_label_epoch) &&
+	      slot->stamp.own == atomic_read(&avf_own_gen[hash_ptr(inode,
+							   OWN_GEN_BITS)]) &&
+	      slot->stamp.rename_seq == read_seqbegin(&rename_lock) &&
+	      slot->stamp.mount_seq == read_seqbegin(avf_mount_lock);
+	if (hit && slot->memo_gen != policy->generation) {
+		slot->memo_unknown = false;
+		if (slot->label.source == AVFENCE_LABEL_DEFAULT)
+			slot->memo_level = policy->default_level;
+		else
+			slot->memo_level =
+				avf_label_level(&policy->levels,
+						slot->label.name,
+						slot->label.len,
+						&slot->memo_unknown);
+		slot->memo_gen = policy->generation;
+	}
+	if (hit) {
+		*level = slot->memo_level;
+		*unknown = slot->memo_unknown;
+	}
+	put_cpu_ptr(avf_file_cache);
+	return hit;
 }
 
 /*

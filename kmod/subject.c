@@ -423,6 +423,19 @@ u32 avf_tagged_count(void)
 }
 
 /**
+ * avf_current_maybe_tagged - might the current task carry a tag?
+ *
+ * Context: any; called from the ftrace callback, possibly preemptible.
+ * Return: false if it certainly does not (its bucket is empty); true if
+ * a lookup must tell.
+ */
+bool avf_current_maybe_tagged(void)
+{
+	/* Only compared with NULL, never followed: no RCU needed. */
+	return !hlist_empty(bucket(current));
+}
+
+/**
  * avf_current_tag_lookup - look up the current task's tag
  *
  * Context: any; called from the ftrace callback, possibly preemptible.

@@ -210,6 +210,37 @@ TEST_F(cache, policy_label_line)
 	scan_all(_metadata, PUB "/f", 0);
 }
 
+/*
+ * A policy whose ladder names the levels in another order: the label a
+ * CPU holds for the file stands for another level now.  The entry keeps
+ * the level it computed with the generation of its policy, and a load
+ * drops the entries too (label.c).  A running agent that opened the file
+ * before the load opens it again.
+ */
+TEST_F(cache, levels_reordered)
+{
+	struct child c;
+
+	ASSERT_EQ(0, set_label(PUB "/f", "OFFICIAL"));
+	scan_all(_metadata, PUB "/f", 0);
+	ASSERT_EQ(0, pin(0));
+	ASSERT_EQ(0, spawn(&c, SCANNER, "open", PUB "/f", "r", "--", "wait",
+			   "--", "open", PUB "/f", "r", NULL));
+	pin(-1);
+	EXPECT_EQ(0, child_result(&c));
+	child_settle(c.pid);
+	ASSERT_EQ(0, load_policy("levels UNCLASSIFIED SECRET OFFICIAL TOP-SECRET\n"
+				 "default UNCLASSIFIED\nmode enforce\n"
+				 "subject " SCANNER " %s\n",
+				 with_test_write("SECRET")));
+	ASSERT_EQ(0, child_go(&c));
+	EXPECT_EQ(EACCES, child_result(&c));
+	child_wait(&c);
+	scan_all(_metadata, PUB "/f", EACCES);
+	ASSERT_EQ(0, load_scanner("enforce", "OFFICIAL"));
+	scan_all(_metadata, PUB "/f", 0);
+}
+
 /* A filesystem unmounted and another mounted in its place. */
 TEST_F(cache, remounted)
 {
