@@ -109,6 +109,10 @@ bool avf_subject_describe(struct task_struct *task, char *clearance,
 extern atomic_t avf_nsocks;
 void avf_ipc_exit(void);
 
+/* root.c: is a task rooted where another is? */
+struct fs_struct;
+bool avf_same_root(struct fs_struct *a, struct fs_struct *b);
+
 /* hook.c: attaching to the kernel's LSM hook points */
 int avf_hooks_attach(void);
 void avf_hooks_detach(void);

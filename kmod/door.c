@@ -36,27 +36,14 @@
 
 /*
  * Is @child's root directory current's?  Context: the caller of the
- * ptrace check holds task_lock(@child), so @child->fs stays; each
- * fs->lock is taken alone, after it, as get_task_root() does.  The paths
- * are only compared, never followed: no reference needed.
+ * ptrace check holds task_lock(@child), so @child->fs stays.  The roots
+ * are only compared (avf_same_root(), root.c), never followed.
  */
 static bool same_root(struct task_struct *child)
 {
 	struct fs_struct *theirs = child->fs, *mine = current->fs;
-	struct path root;
-	bool same;
 
-	if (!theirs || !mine)
-		return false;
-	if (theirs == mine)
-		return true;
-	spin_lock(&theirs->lock);
-	root = theirs->root;
-	spin_unlock(&theirs->lock);
-	spin_lock(&mine->lock);
-	same = path_equal(&root, &mine->root);
-	spin_unlock(&mine->lock);
-	return same;
+	return theirs && mine && avf_same_root(theirs, mine);
 }
 
 int hook_ptrace_access_check(struct task_struct *child, unsigned int mode)

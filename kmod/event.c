@@ -38,6 +38,7 @@
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
+#include "common.h"
 #include "compat.h"
 #include "event.h"
 
@@ -213,17 +214,6 @@ struct avf_event *avf_event_new(u32 type, gfp_t gfp)
 	return event;
 }
 
-/* @fs's root, read for comparison only (no reference taken). */
-static void root_of(struct fs_struct *fs, struct path *root)
-{
-	unsigned int seq;
-
-	do {
-		seq = read_seqcount_begin(&fs->seq);
-		*root = fs->root;
-	} while (read_seqcount_retry(&fs->seq, seq));
-}
-
 /**
  * avf_event_can_hold - may current's paths be formatted by the work item?
  *
@@ -236,15 +226,10 @@ static void root_of(struct fs_struct *fs, struct path *root)
 bool avf_event_can_hold(void)
 {
 	struct fs_struct *fs = current->fs;
-	struct path root, workers;
 
 	if (!fs || !current->mm)
 		return false;
-	if (fs == init_task.fs)
-		return true;
-	root_of(fs, &root);
-	root_of(init_task.fs, &workers);
-	return path_equal(&root, &workers);
+	return avf_same_root(fs, init_task.fs);
 }
 
 /**
