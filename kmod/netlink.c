@@ -769,7 +769,12 @@ static size_t subject_size(const struct avf_subject *subject)
 	       list_size(subject->lists.connect, subject->lists.nconnect);
 }
 
-/* A write= or connect= list as loaded; nothing for an empty one. */
+/*
+ * A write= or connect= list as loaded; nothing for an empty one.  The
+ * same nest as userspace/policy_msg.c's put_list() writes, in the
+ * kernel's netlink API (sk_buff) where that one uses libnl's (nl_msg):
+ * two APIs of one shape, not one function to share.
+ */
 static int put_list(struct sk_buff *msg, int type, char *const *v, u32 n)
 {
 	struct nlattr *nest;

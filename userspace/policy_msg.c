@@ -88,7 +88,11 @@ static int nest_end(struct nl_msg *msg, struct nlattr *nest)
 	return nla_nest_end(msg, nest) ? -E2BIG : 0;
 }
 
-/* A nest of AVFENCE_A_ENTRY strings, if @n. */
+/*
+ * A nest of AVFENCE_A_ENTRY strings, if @n: the nest kmod/netlink.c's
+ * put_list() writes back, there in the kernel's netlink API, here in
+ * libnl's (two APIs of one shape, not one function to share).
+ */
 static int put_list(struct nl_msg *msg, int type, const char *const *v,
 		    u32 n)
 {

@@ -124,26 +124,41 @@ static bool get_list(struct nlattr *nest, char ***out, uint32_t *nr)
 	return true;
 }
 
+/*
+ * @v with room for one more of its @nr elements of @size (*@cap of them,
+ * doubled when full, 16 at first); NULL, @v left as it was, without memory.
+ */
+static void *grow(void *v, uint32_t *cap, uint32_t nr, size_t size)
+{
+	uint32_t n;
+	void *p;
+
+	if (nr < *cap)
+		return v;
+	n = *cap ? 2 * *cap : 16;
+	p = realloc(v, n * size);
+	if (p)
+		*cap = n;
+	return p;
+}
+
 static void add_subject(struct avf_status *st, struct nlattr *nest)
 {
 	struct nlattr *tb[AVFENCE_SUBJECT_A_MAX + 1];
 	struct avf_status_subject *s;
+	void *p;
 
 	if (nla_type(nest) != AVFENCE_A_SUBJECT ||
 	    nla_parse_nested(tb, AVFENCE_SUBJECT_A_MAX, nest, subject_policy) ||
 	    !tb[AVFENCE_SUBJECT_A_PATH])
 		return;
-	if (st->nr_subject_list == st->cap_subject_list) {
-		uint32_t cap = st->cap_subject_list ? 2 * st->cap_subject_list : 16;
-		void *p = realloc(st->subject_list, cap * sizeof(*s));
-
-		if (!p) {
-			st->list_nomem = true;
-			return;
-		}
-		st->subject_list = p;
-		st->cap_subject_list = cap;
+	p = grow(st->subject_list, &st->cap_subject_list, st->nr_subject_list,
+		 sizeof(*s));
+	if (!p) {
+		st->list_nomem = true;
+		return;
 	}
+	st->subject_list = p;
 	s = &st->subject_list[st->nr_subject_list];
 	memset(s, 0, sizeof(*s));
 	s->path = strndup(nla_data(tb[AVFENCE_SUBJECT_A_PATH]),
@@ -183,22 +198,19 @@ static void add_plabel(struct avf_status *st, struct nlattr *nest)
 {
 	struct nlattr *tb[AVFENCE_PLABEL_A_MAX + 1];
 	struct avf_status_plabel *l;
+	void *p;
 
 	if (nla_type(nest) != AVFENCE_A_POLICY_LABEL ||
 	    nla_parse_nested(tb, AVFENCE_PLABEL_A_MAX, nest, plabel_policy) ||
 	    !tb[AVFENCE_PLABEL_A_PATH])
 		return;
-	if (st->nr_plabel_list == st->cap_plabel_list) {
-		uint32_t cap = st->cap_plabel_list ? 2 * st->cap_plabel_list : 16;
-		void *p = realloc(st->plabel_list, cap * sizeof(*l));
-
-		if (!p) {
-			st->list_nomem = true;
-			return;
-		}
-		st->plabel_list = p;
-		st->cap_plabel_list = cap;
+	p = grow(st->plabel_list, &st->cap_plabel_list, st->nr_plabel_list,
+		 sizeof(*l));
+	if (!p) {
+		st->list_nomem = true;
+		return;
 	}
+	st->plabel_list = p;
 	l = &st->plabel_list[st->nr_plabel_list];
 	memset(l, 0, sizeof(*l));
 	l->path = strndup(nla_data(tb[AVFENCE_PLABEL_A_PATH]),
