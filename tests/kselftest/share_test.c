@@ -828,6 +828,17 @@ TEST_F(nfs, label_inside_share)
 }
 
 /*
+ * b's files reached through a, and a itself: SECRET to a scan, not to a
+ * plain reader.
+ */
+static void a_holds_b(struct __test_metadata *_metadata)
+{
+	EXPECT_EQ(EACCES, scan(TMP "/a/dir/inner", "r"));
+	EXPECT_EQ(EACCES, scan(TMP "/a/file", "r"));
+	EXPECT_EQ(0, plain(TMP "/a/dir/inner", "r"));
+}
+
+/*
  * Two exports of one server filesystem share one client super block.
  * Through a mount on a labelled mount point nothing reads below that
  * mount point's label, and every root of the shared super block takes
@@ -860,11 +871,8 @@ static void shared_sb(struct __test_metadata *_metadata, bool after)
 	ASSERT_EQ(0, stat(TMP "/c", &c));
 	EXPECT_EQ(a.st_dev, b.st_dev);		/* one client super block */
 	EXPECT_NE(a.st_dev, c.st_dev);
-	if (after) {	/* b not reached yet: SECRET from its mount on */
-		EXPECT_EQ(EACCES, scan(TMP "/a/dir/inner", "r"));
-		EXPECT_EQ(EACCES, scan(TMP "/a/file", "r"));
-		EXPECT_EQ(0, plain(TMP "/a/dir/inner", "r"));
-	}
+	if (after)	/* b not reached yet: SECRET from its mount on */
+		a_holds_b(_metadata);
 	EXPECT_EQ(EACCES, scan(TMP "/b/inner", "r"));
 	EXPECT_EQ(0, plain(TMP "/b/inner", "r"));
 	/* b's files through a, and a itself: the higher label now. */
@@ -880,6 +888,18 @@ static void shared_sb(struct __test_metadata *_metadata, bool after)
 	umount2(TMP "/c", MNT_DETACH);
 }
 
+#define SHARED_SB_POLICY POLICY_HEAD "label " TMP "/a OFFICIAL\n" \
+			 "label " TMP "/b SECRET\n"
+
+/* For the mount API cases below: share on TMP/a, TMP/b empty, loaded. */
+static void shared_sb_set_up(struct __test_metadata *_metadata)
+{
+	ASSERT_EQ(0, mkdirs(TMP "/a"));
+	ASSERT_EQ(0, mkdirs(TMP "/b"));
+	ASSERT_EQ(0, load_policy(SHARED_SB_POLICY));
+	ASSERT_EQ(0, nfs_mount("share", TMP "/a"));
+}
+
 TEST_F(nfs, shared_super_block_mounted_after_load)
 {
 	if (setup_skipped(_metadata))
@@ -893,16 +913,11 @@ TEST_F(nfs, shared_super_block_mounted_after_load)
  */
 TEST_F(nfs, shared_super_block_move_mount)
 {
-	const char *policy = POLICY_HEAD "label " TMP "/a OFFICIAL\n"
-			     "label " TMP "/b SECRET\n";
 	int fs, mnt;
 
 	if (setup_skipped(_metadata))
 		return;
-	ASSERT_EQ(0, mkdirs(TMP "/a"));
-	ASSERT_EQ(0, mkdirs(TMP "/b"));
-	ASSERT_EQ(0, load_policy(policy));
-	ASSERT_EQ(0, nfs_mount("share", TMP "/a"));
+	shared_sb_set_up(_metadata);
 	fs = syscall(__NR_fsopen, "nfs4", 0);
 	ASSERT_LE(0, fs);
 	ASSERT_EQ(0, syscall(__NR_fsconfig, fs, FSCONFIG_SET_STRING, "source",
@@ -922,9 +937,7 @@ TEST_F(nfs, shared_super_block_move_mount)
 	close(mnt);
 	close(fs);
 	/* b's files through a, before anything was reached through b. */
-	EXPECT_EQ(EACCES, scan(TMP "/a/dir/inner", "r"));
-	EXPECT_EQ(EACCES, scan(TMP "/a/file", "r"));
-	EXPECT_EQ(0, plain(TMP "/a/dir/inner", "r"));
+	a_holds_b(_metadata);
 	EXPECT_EQ(EACCES, scan(TMP "/b/inner", "r"));
 	umount2(TMP "/a", MNT_DETACH);
 	umount2(TMP "/b", MNT_DETACH);
@@ -936,24 +949,16 @@ TEST_F(nfs, shared_super_block_move_mount)
  */
 TEST_F(nfs, shared_super_block_moved_and_bound)
 {
-	const char *policy = POLICY_HEAD "label " TMP "/a OFFICIAL\n"
-			     "label " TMP "/b SECRET\n";
-
 	if (setup_skipped(_metadata))
 		return;
-	ASSERT_EQ(0, mkdirs(TMP "/a"));
-	ASSERT_EQ(0, mkdirs(TMP "/b"));
-	ASSERT_EQ(0, load_policy(policy));
-	ASSERT_EQ(0, nfs_mount("share", TMP "/a"));
+	shared_sb_set_up(_metadata);
 	ASSERT_EQ(0, nfs_mount("share/dir", TMP "/x"));
 	EXPECT_EQ(0, scan(TMP "/x/inner", "r"));	/* unlabelled there */
 	ASSERT_EQ(0, mount(TMP "/x", TMP "/b", NULL, MS_MOVE, NULL));
-	EXPECT_EQ(EACCES, scan(TMP "/a/dir/inner", "r"));
-	EXPECT_EQ(EACCES, scan(TMP "/a/file", "r"));
-	EXPECT_EQ(0, plain(TMP "/a/dir/inner", "r"));
+	a_holds_b(_metadata);
 	ASSERT_EQ(0, umount2(TMP "/b", 0));
 	/* A new policy forgets the adoption; a bind mount brings it back. */
-	ASSERT_EQ(0, load_policy(policy));
+	ASSERT_EQ(0, load_policy(SHARED_SB_POLICY));
 	ASSERT_EQ(0, nfs_mount("share/dir", TMP "/x"));
 	EXPECT_EQ(0, scan(TMP "/a/dir/inner", "r"));
 	ASSERT_EQ(0, mount(TMP "/x", TMP "/b", NULL, MS_BIND, NULL));
