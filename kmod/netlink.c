@@ -793,6 +793,32 @@ static int put_list(struct sk_buff *msg, int type, char *const *v, u32 n)
 }
 
 /*
+ * The subjects and labels of a GET_STATUS reply go in nests of at most
+ * 32 KiB each (nla_len is 16 bits): @used bytes of them take this much
+ * with a nest header for every 32 KiB started.
+ */
+static size_t nests_size(size_t used)
+{
+	return used + (used / (U16_MAX / 2) + 1) * nla_total_size(0);
+}
+
+/*
+ * Make *@nest, a nest of @type, the one the next entry goes in: itself
+ * while under 32 KiB, else (or if NULL) a new one, the full one ended.
+ */
+static int next_nest(struct sk_buff *msg, struct nlattr **nest, int type)
+{
+	if (*nest && (unsigned char *)skb_tail_pointer(msg) -
+		     (unsigned char *)*nest > U16_MAX / 2) {
+		nla_nest_end(msg, *nest);
+		*nest = NULL;
+	}
+	if (!*nest)
+		*nest = nla_nest_start(msg, type);
+	return *nest ? 0 : -EMSGSIZE;
+}
+
+/*
  * How many subjects the reply holds (all, or as many as fit the cap), and
  * in @size the bytes they take.
  */
@@ -807,8 +833,7 @@ static u32 subjects_fitting(const struct avf_policy *policy, size_t *size)
 			break;
 		used += one;
 	}
-	/* a nest header for every 64 KiB started */
-	*size = used + (used / (U16_MAX / 2) + 1) * nla_total_size(0);
+	*size = nests_size(used);
 	return i;
 }
 
@@ -825,16 +850,8 @@ static int put_subjects(struct sk_buff *msg, const struct avf_policy *policy,
 
 	for (i = 0; i < count; i++) {
 		subject = &policy->subjects[i];
-		if (nest && (unsigned char *)skb_tail_pointer(msg) -
-			    (unsigned char *)nest > U16_MAX / 2) {
-			nla_nest_end(msg, nest);
-			nest = NULL;
-		}
-		if (!nest) {
-			nest = nla_nest_start(msg, AVFENCE_A_SUBJECTS);
-			if (!nest)
-				return -EMSGSIZE;
-		}
+		if (next_nest(msg, &nest, AVFENCE_A_SUBJECTS))
+			return -EMSGSIZE;
 		one = nla_nest_start(msg, AVFENCE_A_SUBJECT);
 		if (!one ||
 		    nla_put_string(msg, AVFENCE_SUBJECT_A_PATH, subject->path) ||
@@ -878,7 +895,7 @@ static u32 plabels_fitting(const struct avf_policy *policy, size_t *size)
 			break;
 		used += one;
 	}
-	*size = used + (used / (U16_MAX / 2) + 1) * nla_total_size(0);
+	*size = nests_size(used);
 	return i;
 }
 
@@ -892,16 +909,8 @@ static int put_plabels(struct sk_buff *msg, const struct avf_policy *policy,
 
 	for (i = 0; i < count; i++) {
 		pl = &policy->labels[i];
-		if (nest && (unsigned char *)skb_tail_pointer(msg) -
-			    (unsigned char *)nest > U16_MAX / 2) {
-			nla_nest_end(msg, nest);
-			nest = NULL;
-		}
-		if (!nest) {
-			nest = nla_nest_start(msg, AVFENCE_A_POLICY_LABELS);
-			if (!nest)
-				return -EMSGSIZE;
-		}
+		if (next_nest(msg, &nest, AVFENCE_A_POLICY_LABELS))
+			return -EMSGSIZE;
 		one = nla_nest_start(msg, AVFENCE_A_POLICY_LABEL);
 		if (!one ||
 		    nla_put_string(msg, AVFENCE_PLABEL_A_PATH, pl->path) ||
