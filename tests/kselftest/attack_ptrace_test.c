@@ -441,18 +441,29 @@ static int start_holder(FIXTURE_DATA(mem) *self, const char *bin,
 	return 0;
 }
 
+/*
+ * The set-up of most cases: the holder of @path started (start_holder()),
+ * refusals watched from here, then the agent's @step run on the holder's
+ * pid with @arg.
+ */
+#define HOLDER_RUN(a, w, bin, path, step, arg)				\
+	do {								\
+		ASSERT_EQ(0, start_holder(self, bin, path)) {		\
+			TH_LOG("holder: %s",				\
+			       agent_output(&self->holder));		\
+		}							\
+		watch_start(w);						\
+		ASSERT_EQ(0, agent_run(a, variant->tagged, step,	\
+				       self->pid, arg));		\
+	} while (0)
+
 /* An untagged process holds the secret. */
 TEST_F(mem, untagged_target)
 {
 	struct agent a;
 	struct watch w;
 
-	ASSERT_EQ(0, start_holder(self, NULL, TMP "/secret")) {
-		TH_LOG("holder: %s", agent_output(&self->holder));
-	}
-	watch_start(&w);
-	ASSERT_EQ(0, agent_run(&a, variant->tagged, "mem_attack", self->pid,
-			       self->addrs));
+	HOLDER_RUN(&a, &w, NULL, TMP "/secret", "mem_attack", self->addrs);
 	if (variant->tagged) {
 		EXPECT_NO_SECRET(&a);
 		EXPECT_VAL(EPERM, &a, "attach");
@@ -477,12 +488,10 @@ TEST_F(mem, untagged_target)
 TEST_F(mem, tagged_target_same_clearance)
 {
 	struct agent a;
+	struct watch w;
 
-	ASSERT_EQ(0, start_holder(self, AGENT_BIN, TMP "/official")) {
-		TH_LOG("holder: %s", agent_output(&self->holder));
-	}
-	ASSERT_EQ(0, agent_run(&a, variant->tagged, "mem_attack", self->pid,
-			       self->addrs));
+	HOLDER_RUN(&a, &w, AGENT_BIN, TMP "/official", "mem_attack",
+		   self->addrs);
 	EXPECT_VAL(0, &a, "attach");
 	EXPECT_VAL(0, &a, "seize");
 	EXPECT_VAL(0, &a, "procmem");
@@ -498,12 +507,8 @@ TEST_F(mem, tagged_target_higher_clearance)
 	struct agent a;
 	struct watch w;
 
-	ASSERT_EQ(0, start_holder(self, AGENT_BIN2, TMP "/secret")) {
-		TH_LOG("holder: %s", agent_output(&self->holder));
-	}
-	watch_start(&w);
-	ASSERT_EQ(0, agent_run(&a, variant->tagged, "mem_attack", self->pid,
-			       self->addrs));
+	HOLDER_RUN(&a, &w, AGENT_BIN2, TMP "/secret", "mem_attack",
+		   self->addrs);
 	if (variant->tagged) {
 		EXPECT_NO_SECRET(&a);
 		EXPECT_VAL(EPERM, &a, "attach");
@@ -537,12 +542,7 @@ TEST_F(mem, proc_root_link_same_root)
 	struct agent a;
 	struct watch w;
 
-	ASSERT_EQ(0, start_holder(self, NULL, TMP "/secret")) {
-		TH_LOG("holder: %s", agent_output(&self->holder));
-	}
-	watch_start(&w);
-	ASSERT_EQ(0, agent_run(&a, variant->tagged, "proc_links", self->pid,
-			       "1"));
+	HOLDER_RUN(&a, &w, NULL, TMP "/secret", "proc_links", "1");
 	EXPECT_VAL(0, &a, "root_stat");
 	EXPECT_VAL(1, &a, "root_same");
 	if (variant->tagged) {
@@ -584,12 +584,7 @@ TEST_F(mem, proc_ps_walk_quiet)
 	struct agent a;
 	struct watch w;
 
-	ASSERT_EQ(0, start_holder(self, NULL, TMP "/secret")) {
-		TH_LOG("holder: %s", agent_output(&self->holder));
-	}
-	watch_start(&w);
-	ASSERT_EQ(0, agent_run(&a, variant->tagged, "ps_walk", self->pid,
-			       "0"));
+	HOLDER_RUN(&a, &w, NULL, TMP "/secret", "ps_walk", "0");
 	EXPECT_LT(2, agent_val(&a, "procs")) {
 		TH_LOG("agent said: %s", agent_output(&a));
 	}
@@ -681,13 +676,10 @@ TEST_F(mem, traceme_by_untagged_child)
 TEST_F(mem, core_dump_of_untagged_target)
 {
 	struct agent a;
+	struct watch w;
 
 	ASSERT_EQ(0, mkdirs(TMP "/cores"));
-	ASSERT_EQ(0, start_holder(self, NULL, TMP "/secret")) {
-		TH_LOG("holder: %s", agent_output(&self->holder));
-	}
-	ASSERT_EQ(0, agent_run(&a, variant->tagged, "core", self->pid,
-			       TMP "/cores"));
+	HOLDER_RUN(&a, &w, NULL, TMP "/secret", "core", TMP "/cores");
 	agent_finish(&self->holder);
 	self->holder.pid = 0;
 	if (variant->tagged) {

@@ -113,15 +113,27 @@ static int pin(int cpu)
 	return sched_setaffinity(0, sizeof(set), &set);
 }
 
+/*
+ * Start an agent on CPU 0 that opens PUB/f, waits for child_go(), then
+ * opens it again (this process is unpinned again before it returns).
+ */
+static int open_then_wait(struct child *c)
+{
+	int err = pin(0);
+
+	if (!err)
+		err = spawn(c, SCANNER, "open", PUB "/f", "r", "--", "wait",
+			    "--", "open", PUB "/f", "r", NULL);
+	pin(-1);
+	return err;
+}
+
 /* The agent itself holds the answer, open in a live process (on CPU 0). */
 TEST_F(cache, relabel_while_agent_runs)
 {
 	struct child c;
 
-	ASSERT_EQ(0, pin(0));
-	ASSERT_EQ(0, spawn(&c, SCANNER, "open", PUB "/f", "r", "--", "wait",
-			   "--", "open", PUB "/f", "r", NULL));
-	pin(-1);
+	ASSERT_EQ(0, open_then_wait(&c));
 	EXPECT_EQ(0, child_result(&c));
 	child_settle(c.pid);
 	ASSERT_EQ(0, set_label(PUB "/f", "SECRET"));
@@ -223,10 +235,7 @@ TEST_F(cache, levels_reordered)
 
 	ASSERT_EQ(0, set_label(PUB "/f", "OFFICIAL"));
 	scan_all(_metadata, PUB "/f", 0);
-	ASSERT_EQ(0, pin(0));
-	ASSERT_EQ(0, spawn(&c, SCANNER, "open", PUB "/f", "r", "--", "wait",
-			   "--", "open", PUB "/f", "r", NULL));
-	pin(-1);
+	ASSERT_EQ(0, open_then_wait(&c));
 	EXPECT_EQ(0, child_result(&c));
 	child_settle(c.pid);
 	ASSERT_EQ(0, load_policy("levels UNCLASSIFIED SECRET OFFICIAL TOP-SECRET\n"
