@@ -18,6 +18,7 @@
 
 #include "common.h"
 #include "compat.h"
+#include "entries.h"
 #include "event.h"
 #include "label.h"
 #include "measure.h"
@@ -770,29 +771,6 @@ static size_t subject_size(const struct avf_subject *subject)
 }
 
 /*
- * A write= or connect= list as loaded; nothing for an empty one.  The
- * same nest as userspace/policy_msg.c's put_list() writes, in the
- * kernel's netlink API (sk_buff) where that one uses libnl's (nl_msg):
- * two APIs of one shape, not one function to share.
- */
-static int put_list(struct sk_buff *msg, int type, char *const *v, u32 n)
-{
-	struct nlattr *nest;
-	u32 i;
-
-	if (!n)
-		return 0;
-	nest = nla_nest_start(msg, type);
-	if (!nest)
-		return -EMSGSIZE;
-	for (i = 0; i < n; i++)
-		if (nla_put_string(msg, AVFENCE_A_ENTRY, v[i]))
-			return -EMSGSIZE;
-	nla_nest_end(msg, nest);
-	return 0;
-}
-
-/*
  * The subjects and labels of a GET_STATUS reply go in nests of at most
  * 32 KiB each (nla_len is 16 bits): @used bytes of them take this much
  * with a nest header for every 32 KiB started.
@@ -862,10 +840,12 @@ static int put_subjects(struct sk_buff *msg, const struct avf_policy *policy,
 				new_encode_dev(subject->key.dev)) ||
 		    nla_put_u64_64bit(msg, AVFENCE_SUBJECT_A_INO,
 				      subject->key.ino, AVFENCE_SUBJECT_A_PAD) ||
-		    put_list(msg, AVFENCE_SUBJECT_A_WRITE, subject->lists.write,
-			     subject->lists.nwrite) ||
-		    put_list(msg, AVFENCE_SUBJECT_A_CONNECT,
-			     subject->lists.connect, subject->lists.nconnect))
+		    avf_put_entries(msg, AVFENCE_SUBJECT_A_WRITE,
+				    (const char *const *)subject->lists.write,
+				    subject->lists.nwrite) ||
+		    avf_put_entries(msg, AVFENCE_SUBJECT_A_CONNECT,
+				    (const char *const *)subject->lists.connect,
+				    subject->lists.nconnect))
 			return -EMSGSIZE;
 		nla_nest_end(msg, one);
 	}

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <netlink/attr.h>
 
+#include "entries.h"
 #include "policy_msg.h"
 
 /* A write= or connect= nest; nothing for an empty list. */
@@ -88,28 +89,6 @@ static int nest_end(struct nl_msg *msg, struct nlattr *nest)
 	return nla_nest_end(msg, nest) ? -E2BIG : 0;
 }
 
-/*
- * A nest of AVFENCE_A_ENTRY strings, if @n: the nest kmod/netlink.c's
- * put_list() writes back, there in the kernel's netlink API, here in
- * libnl's (two APIs of one shape, not one function to share).
- */
-static int put_list(struct nl_msg *msg, int type, const char *const *v,
-		    u32 n)
-{
-	struct nlattr *nest;
-	u32 i;
-
-	if (!n)
-		return 0;
-	nest = nla_nest_start(msg, type);
-	if (!nest)
-		return -EMSGSIZE;
-	for (i = 0; i < n; i++)
-		if (nla_put_string(msg, AVFENCE_A_ENTRY, v[i]))
-			return -EMSGSIZE;
-	return nla_nest_end(msg, nest) ? -EMSGSIZE : 0;
-}
-
 /* One AVFENCE_A_SUBJECT nest. */
 static int put_subject(struct nl_msg *msg, const struct policy *pol,
 		       const struct policy_subject *s)
@@ -124,9 +103,10 @@ static int put_subject(struct nl_msg *msg, const struct policy *pol,
 	/* Only when used: a kernel before ALLOW rejects the attribute. */
 	if (s->allow && nla_put_u32(msg, AVFENCE_SUBJECT_A_ALLOW, s->allow))
 		return -EMSGSIZE;
-	if (put_list(msg, AVFENCE_SUBJECT_A_WRITE, s->write, s->nr_write) ||
-	    put_list(msg, AVFENCE_SUBJECT_A_CONNECT, s->connect,
-		     s->nr_connect))
+	if (avf_put_entries(msg, AVFENCE_SUBJECT_A_WRITE, s->write,
+			    s->nr_write) ||
+	    avf_put_entries(msg, AVFENCE_SUBJECT_A_CONNECT, s->connect,
+			    s->nr_connect))
 		return -EMSGSIZE;
 	return nla_nest_end(msg, sub) ? -EMSGSIZE : 0;
 }
