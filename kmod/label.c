@@ -500,7 +500,7 @@ static bool cacheable(const struct dentry *d)
 static void dir_id_of(struct dentry *d, struct inode *inode,
 		      const struct vfsmount *mnt, struct avf_dir_id *id)
 {
-	/* Compared with memcmp(): no stray bytes in the padding. */
+	/* @parent is set for files only (file_id_of()). */
 	memset(id, 0, sizeof(*id));
 	id->dentry = d;
 	id->inode = inode;
@@ -533,6 +533,32 @@ static bool stamp_valid(const struct avf_stamp *st, const struct inode *own)
 						OWN_GEN_BITS)]) == st->own);
 }
 
+/*
+ * Is @slot the entry of @d (its parent @parent for a file's entry, NULL
+ * for a directory's), @inode, reached through @mnt?  The one comparison
+ * of an entry's identity: the fast paths call it without building an
+ * identity first, slot_get() with one dir_id_of() built.
+ */
+static bool slot_is(const struct avf_cache_slot *slot, const struct dentry *d,
+		    const struct dentry *parent, const struct inode *inode,
+		    const struct vfsmount *mnt)
+{
+	return slot->id.dentry == d && slot->id.parent == parent &&
+	       slot->id.inode == inode && slot->id.mnt == mnt &&
+	       slot->id.sb == d->d_sb && slot->id.ino == inode->i_ino &&
+	       slot->id.generation == inode->i_generation;
+}
+
+/* Was @slot computed under @st (stamp_begin()'s)? */
+static bool stamp_is(const struct avf_cache_slot *slot,
+		     const struct avf_stamp *st)
+{
+	return slot->stamp.epoch == st->epoch &&
+	       slot->stamp.rename_seq == st->rename_seq &&
+	       slot->stamp.mount_seq == st->mount_seq &&
+	       slot->stamp.own == st->own;
+}
+
 static bool slot_get(struct avf_cache_slot __percpu *cache,
 		     const struct avf_dir_id *id, const struct avf_stamp *st,
 		     struct avf_label *label)
@@ -541,8 +567,8 @@ static bool slot_get(struct avf_cache_slot __percpu *cache,
 	bool hit;
 
 	slot = get_cpu_ptr(cache) + hash_ptr(id->dentry, CACHE_BITS);
-	hit = !memcmp(&slot->stamp, st, sizeof(*st)) &&
-	      !memcmp(&slot->id, id, sizeof(*id));
+	hit = stamp_is(slot, st) &&
+	      slot_is(slot, id->dentry, id->parent, id->inode, id->mnt);
 	if (hit)
 		*label = slot->label;
 	put_cpu_ptr(cache);
@@ -561,21 +587,6 @@ static void slot_put(struct avf_cache_slot __percpu *cache,
 	slot->label = *label;
 	slot->memo_gen = 0;
 	put_cpu_ptr(cache);
-}
-
-/*
- * Is @slot the entry of @d (its parent @parent for a file's entry, NULL
- * for a directory's), @inode, reached through @mnt?  What slot_get()
- * compares of the identity, field by field, without building it first.
- */
-static bool slot_is(const struct avf_cache_slot *slot, const struct dentry *d,
-		    const struct dentry *parent, const struct inode *inode,
-		    const struct vfsmount *mnt)
-{
-	return slot->id.dentry == d && slot->id.parent == parent &&
-	       slot->id.inode == inode && slot->id.mnt == mnt &&
-	       slot->id.sb == d->d_sb && slot->id.ino == inode->i_ino &&
-	       slot->id.generation == inode->i_generation;
 }
 
 static bool cache_get(const struct avf_dir_id *id, const struct avf_stamp *st,
@@ -642,9 +653,7 @@ static bool cached_parent(struct dentry *dentry, struct vfsmount *mnt,
 		/* cache_get() of dir_id_of()'s identity, compared in place. */
 		slot = get_cpu_ptr(avf_cache) + hash_ptr(parent, CACHE_BITS);
 		hit = slot_is(slot, parent, NULL, inode, mnt) &&
-		      slot->stamp.epoch == st.epoch &&
-		      slot->stamp.rename_seq == st.rename_seq &&
-		      slot->stamp.mount_seq == st.mount_seq && !slot->stamp.own;
+		      stamp_is(slot, &st);
 		if (hit)
 			*label = slot->label;
 		put_cpu_ptr(avf_cache);
@@ -668,7 +677,6 @@ static int walk_dirs(struct dentry *d, struct vfsmount *mnt,
 	stamp_begin(&st, NULL);
 	for (;;) {
 		if (cache) {
-			/* Each identity zeroed whole by dir_id_of(). */
 			dir_id_of(d, d_inode(d), mnt, &id);
 			if (cache_get(&id, &st, label)) {
 				err = 0;
