@@ -106,8 +106,11 @@ void avf_door_follow_link(struct dentry *dentry)
 int hook_task_kill(struct task_struct *p, struct kernel_siginfo *info,
 		   int sig, const struct cred *cred)
 {
-	/* A core dump of an untagged task would land outside the fence. */
-	int err = sig > 0 && sig < SIGRTMIN && sig_kernel_coredump(sig) ?
+	/*
+	 * A core dump of an untagged task would land outside the fence.
+	 * sig_kernel_coredump() is false for signals out of 1..SIGRTMIN-1.
+	 */
+	int err = sig_kernel_coredump(sig) ?
 		  avf_fence_task(AVFENCE_ROUTE_SIGNAL, p, 0, false) : 0;
 
 	if (!err)
@@ -125,8 +128,7 @@ int hook_task_kill(struct task_struct *p, struct kernel_siginfo *info,
  */
 int hook_file_fcntl(struct file *file, unsigned int cmd, unsigned long arg)
 {
-	int err = cmd == F_SETSIG && arg > 0 && arg < SIGRTMIN &&
-		  sig_kernel_coredump(arg) ?
+	int err = cmd == F_SETSIG && sig_kernel_coredump(arg) ?
 		  avf_fence_door(AVFENCE_ROUTE_SIGNAL, 0,
 				 "F_SETSIG to a core-dumping signal") : 0;
 
