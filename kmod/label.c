@@ -387,8 +387,9 @@ static int label_at(struct dentry *d, struct vfsmount *mnt,
 }
 
 /*
- * Effective labels, cached per CPU: of directories (whose labels their
- * descendants inherit) and of the files themselves.
+ * Effective labels, cached: of directories (whose labels their
+ * descendants inherit), per CPU, and of the files themselves, in one
+ * table for all CPUs (struct avf_file_slot).
  *
  * A directory's entry is valid only while nothing that could change it
  * has happened: no directory's label was set or removed, no policy was
@@ -410,7 +411,7 @@ static int label_at(struct dentry *d, struct vfsmount *mnt,
  * cached.
  */
 #define CACHE_BITS 7	/* 128 slots: percpu allocations stop at 32 KiB */
-#define FILE_CACHE_BITS 7
+#define FILE_CACHE_BITS 14	/* 16,384 entries, one table for all CPUs */
 #define OWN_GEN_BITS 10
 #define WALK_CACHED_MAX 16
 
@@ -435,15 +436,28 @@ struct avf_stamp {
 	unsigned int own;
 };
 
-/*
- * @memo_gen, @memo_level, @memo_unknown: the level @label stands for under
- * the policy of generation @memo_gen (0: not computed yet), so that a hit
- * of the fast path compares no level names (avf_label_cached_level()).
- */
 struct avf_cache_slot {
 	struct avf_dir_id id;
 	struct avf_stamp stamp;
 	struct avf_label label;
+};
+
+/*
+ * The file cache: one table for every CPU, so that an anti-virus scan of
+ * more files than a per-CPU table holds finds them cached on its next
+ * pass, whichever CPU it runs on.  Each entry has its own sequence
+ * count: a reader never waits (an entry being written is a miss) and a
+ * writer skips an entry that another CPU is writing.
+ *
+ * @memo_gen, @memo_level, @memo_unknown: the level @e's label stands for
+ * under the policy of generation @memo_gen (0: not computed yet), so that
+ * a hit of the fast path compares no level names
+ * (avf_label_cached_level()).
+ */
+struct avf_file_slot {
+	spinlock_t lock;	/* serialises writers of @seq */
+	seqcount_spinlock_t seq;
+	struct avf_cache_slot e;
 	u64 memo_gen;
 	u32 memo_level;
 	bool memo_unknown;
@@ -451,7 +465,7 @@ struct avf_cache_slot {
 
 /* Too large for a module's static per-CPU area: allocated at load. */
 static struct avf_cache_slot __percpu *avf_cache;
-static struct avf_cache_slot __percpu *avf_file_cache;
+static struct avf_file_slot *avf_file_cache;
 static atomic64_t avf_label_epoch = ATOMIC64_INIT(1);
 static atomic_t avf_own_gen[1 << OWN_GEN_BITS];
 seqlock_t *avf_mount_lock __ro_after_init;
@@ -537,7 +551,7 @@ static bool stamp_valid(const struct avf_stamp *st, const struct inode *own)
  * Is @slot the entry of @d (its parent @parent for a file's entry, NULL
  * for a directory's), @inode, reached through @mnt?  The one comparison
  * of an entry's identity: the fast paths call it without building an
- * identity first, slot_get() with one dir_id_of() built.
+ * identity first, cache_get() and file_get() with one dir_id_of() built.
  */
 static bool slot_is(const struct avf_cache_slot *slot, const struct dentry *d,
 		    const struct dentry *parent, const struct inode *inode,
@@ -559,46 +573,75 @@ static bool stamp_is(const struct avf_cache_slot *slot,
 	       slot->stamp.own == st->own;
 }
 
-static bool slot_get(struct avf_cache_slot __percpu *cache,
-		     const struct avf_dir_id *id, const struct avf_stamp *st,
-		     struct avf_label *label)
+/* A directory's entry, if it is @id's computed under @st (this CPU's). */
+static bool cache_get(const struct avf_dir_id *id, const struct avf_stamp *st,
+		      struct avf_label *label)
 {
 	struct avf_cache_slot *slot;
 	bool hit;
 
-	slot = get_cpu_ptr(cache) + hash_ptr(id->dentry, CACHE_BITS);
+	slot = get_cpu_ptr(avf_cache) + hash_ptr(id->dentry, CACHE_BITS);
 	hit = stamp_is(slot, st) &&
 	      slot_is(slot, id->dentry, id->parent, id->inode, id->mnt);
 	if (hit)
 		*label = slot->label;
-	put_cpu_ptr(cache);
+	put_cpu_ptr(avf_cache);
 	return hit;
-}
-
-static void slot_put(struct avf_cache_slot __percpu *cache,
-		     const struct avf_dir_id *id, const struct avf_stamp *st,
-		     const struct avf_label *label)
-{
-	struct avf_cache_slot *slot;
-
-	slot = get_cpu_ptr(cache) + hash_ptr(id->dentry, CACHE_BITS);
-	slot->id = *id;
-	slot->stamp = *st;
-	slot->label = *label;
-	slot->memo_gen = 0;
-	put_cpu_ptr(cache);
-}
-
-static bool cache_get(const struct avf_dir_id *id, const struct avf_stamp *st,
-		      struct avf_label *label)
-{
-	return slot_get(avf_cache, id, st, label);
 }
 
 static void cache_put(const struct avf_dir_id *id, const struct avf_stamp *st,
 		      const struct avf_label *label)
 {
-	slot_put(avf_cache, id, st, label);
+	struct avf_cache_slot *slot;
+
+	slot = get_cpu_ptr(avf_cache) + hash_ptr(id->dentry, CACHE_BITS);
+	slot->id = *id;
+	slot->stamp = *st;
+	slot->label = *label;
+	put_cpu_ptr(avf_cache);
+}
+
+static struct avf_file_slot *file_slot(const struct dentry *dentry)
+{
+	return &avf_file_cache[hash_ptr(dentry, FILE_CACHE_BITS)];
+}
+
+/*
+ * A file's entry, if it is @id's computed under @st.  A reader never
+ * waits: an entry that another CPU is writing is a miss.
+ */
+static bool file_get(const struct avf_dir_id *id, const struct avf_stamp *st,
+		     struct avf_label *label)
+{
+	struct avf_file_slot *s = file_slot(id->dentry);
+	unsigned int seq = raw_read_seqcount(&s->seq);
+	struct avf_label found;
+
+	if (seq & 1 || !stamp_is(&s->e, st) ||
+	    !slot_is(&s->e, id->dentry, id->parent, id->inode, id->mnt))
+		return false;
+	found = s->e.label;
+	if (read_seqcount_retry(&s->seq, seq))
+		return false;
+	*label = found;
+	return true;
+}
+
+/* Keep @label as @id's entry, unless another CPU is writing that entry. */
+static void file_put(const struct avf_dir_id *id, const struct avf_stamp *st,
+		     const struct avf_label *label)
+{
+	struct avf_file_slot *s = file_slot(id->dentry);
+
+	if (!spin_trylock(&s->lock))
+		return;
+	write_seqcount_begin(&s->seq);
+	s->e.id = *id;
+	s->e.stamp = *st;
+	s->e.label = *label;
+	s->memo_gen = 0;
+	write_seqcount_end(&s->seq);
+	spin_unlock(&s->lock);
 }
 
 /**
@@ -608,24 +651,30 @@ static void cache_put(const struct avf_dir_id *id, const struct avf_stamp *st,
  */
 int avf_label_init(void)
 {
-	BUILD_BUG_ON(FILE_CACHE_BITS != CACHE_BITS);
+	u32 i;
+
 	avf_cache = __alloc_percpu(sizeof(*avf_cache) << CACHE_BITS,
 				   __alignof__(*avf_cache));
-	avf_file_cache = __alloc_percpu(sizeof(*avf_file_cache) <<
-					FILE_CACHE_BITS,
-					__alignof__(*avf_file_cache));
-	if (avf_cache && avf_file_cache)
-		return 0;
-	free_percpu(avf_cache);
-	free_percpu(avf_file_cache);
-	return -ENOMEM;
+	avf_file_cache = kvcalloc(1 << FILE_CACHE_BITS,
+				  sizeof(*avf_file_cache), GFP_KERNEL);
+	if (!avf_cache || !avf_file_cache) {
+		free_percpu(avf_cache);
+		kvfree(avf_file_cache);
+		return -ENOMEM;
+	}
+	for (i = 0; i < 1 << FILE_CACHE_BITS; i++) {
+		spin_lock_init(&avf_file_cache[i].lock);
+		seqcount_spinlock_init(&avf_file_cache[i].seq,
+				       &avf_file_cache[i].lock);
+	}
+	return 0;
 }
 
 /** avf_label_exit - free the label caches; no hook may run. */
 void avf_label_exit(void)
 {
 	free_percpu(avf_cache);
-	free_percpu(avf_file_cache);
+	kvfree(avf_file_cache);
 }
 
 /*
@@ -776,10 +825,9 @@ static bool file_id_of(struct dentry *dentry, const struct vfsmount *mnt,
  *
  * The level of what avf_label_effective() would return, without reading
  * anything from the filesystem.  The level is computed from the entry's
- * label once per entry and policy, then kept in the entry: the entry is
- * per CPU and only touched with preemption off.
+ * label once per entry and policy, then kept in the entry.
  *
- * Context: rcu_read_lock() held (for @policy); never sleeps.
+ * Context: rcu_read_lock() held (for @policy); never sleeps or waits.
  * Return: true on a hit.
  */
 bool avf_label_cached_level(struct dentry *dentry, const struct vfsmount *mnt,
@@ -787,42 +835,53 @@ bool avf_label_cached_level(struct dentry *dentry, const struct vfsmount *mnt,
 			    bool *unknown)
 {
 	struct inode *inode = d_inode(dentry);
-	struct avf_cache_slot *slot;
-	bool hit;
+	struct avf_file_slot *s;
+	struct avf_label label;
+	unsigned int seq;
 
 	/* As file_id_of(). */
 	if (!inode || d_is_dir(dentry) || IS_ROOT(dentry) ||
 	    !cacheable(dentry))
 		return false;
-	slot = get_cpu_ptr(avf_file_cache) + hash_ptr(dentry, CACHE_BITS);
+	s = file_slot(dentry);
+	seq = raw_read_seqcount(&s->seq);
 	/*
-	 * What slot_get() compares, without building the identity and the
+	 * What file_get() compares, without building the identity and the
 	 * stamp first: the stamp's counters in stamp_begin()'s order.
 	 */
-	hit = slot_is(slot, dentry, READ_ONCE(dentry->d_parent), inode, mnt) &&
-	      slot->stamp.epoch == atomic64_read(&avf_label_epoch) &&
-	      slot->stamp.own == atomic_read(&avf_own_gen[hash_ptr(inode,
-							   OWN_GEN_BITS)]) &&
-	      slot->stamp.rename_seq == read_seqbegin(&rename_lock) &&
-	      slot->stamp.mount_seq == read_seqbegin(avf_mount_lock);
-	if (hit && slot->memo_gen != policy->generation) {
-		slot->memo_unknown = false;
-		if (slot->label.source == AVFENCE_LABEL_DEFAULT)
-			slot->memo_level = policy->default_level;
-		else
-			slot->memo_level =
-				avf_label_level(&policy->levels,
-						slot->label.name,
-						slot->label.len,
-						&slot->memo_unknown);
-		slot->memo_gen = policy->generation;
+	if (seq & 1 ||
+	    !slot_is(&s->e, dentry, READ_ONCE(dentry->d_parent), inode, mnt) ||
+	    s->e.stamp.epoch != atomic64_read(&avf_label_epoch) ||
+	    s->e.stamp.own != atomic_read(&avf_own_gen[hash_ptr(inode,
+							   OWN_GEN_BITS)]) ||
+	    s->e.stamp.rename_seq != read_seqbegin(&rename_lock) ||
+	    s->e.stamp.mount_seq != read_seqbegin(avf_mount_lock))
+		return false;
+	if (s->memo_gen == policy->generation) {
+		*level = s->memo_level;
+		*unknown = s->memo_unknown;
+		return !read_seqcount_retry(&s->seq, seq);
 	}
-	if (hit) {
-		*level = slot->memo_level;
-		*unknown = slot->memo_unknown;
+	label = s->e.label;
+	if (read_seqcount_retry(&s->seq, seq))
+		return false;
+	*unknown = false;
+	*level = label.source == AVFENCE_LABEL_DEFAULT ?
+		 policy->default_level :
+		 avf_label_level(&policy->levels, label.name, label.len,
+				 unknown);
+	/* Kept for the next hit, if the entry is still the one read. */
+	if (spin_trylock(&s->lock)) {
+		if (!read_seqcount_retry(&s->seq, seq)) {
+			write_seqcount_begin(&s->seq);
+			s->memo_level = *level;
+			s->memo_unknown = *unknown;
+			s->memo_gen = policy->generation;
+			write_seqcount_end(&s->seq);
+		}
+		spin_unlock(&s->lock);
 	}
-	put_cpu_ptr(avf_file_cache);
-	return hit;
+	return true;
 }
 
 /*
@@ -886,12 +945,12 @@ int avf_label_effective(struct dentry *dentry, struct vfsmount *mnt,
 
 	if (cache) {
 		stamp_begin(&st, id.inode);
-		if (slot_get(avf_file_cache, &id, &st, label))
+		if (file_get(&id, &st, label))
 			return 0;
 	}
 	err = label_effective(dentry, mnt, label);
 	if (!err && cache && stamp_valid(&st, id.inode))
-		slot_put(avf_file_cache, &id, &st, label);
+		file_put(&id, &st, label);
 	return err;
 }
 
