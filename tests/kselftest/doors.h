@@ -754,18 +754,18 @@ static inline void expect_fenced(struct __test_metadata *_metadata,
 	}
 }
 
-/* The agent printed KEY=@expected for each KEY of the NULL-ended list. */
-static inline void expect_vals(struct __test_metadata *_metadata,
-			       const struct agent *a, int expected, ...)
-{
-	const char *key;
-	va_list ap;
-
-	va_start(ap, expected);
-	while ((key = va_arg(ap, const char *)))
-		EXPECT_VAL(expected, a, key);
-	va_end(ap);
-}
+/*
+ * EXPECT_VALS(expected, a, KEY...): the agent printed KEY=@expected for
+ * each KEY.  (The "?:" only quiets GCC 12's -Wformat-overflow, which
+ * loses the loop's bound and sees a NULL key.)
+ */
+#define EXPECT_VALS(expected, a, ...) do {				\
+	static const char *const keys_[] = { __VA_ARGS__ };		\
+	size_t i_;							\
+									\
+	for (i_ = 0; i_ < ARRAY_SIZE(keys_); i_++)			\
+		EXPECT_VAL(expected, a, keys_[i_] ?: "");		\
+} while (0)
 
 /*
  * Audit mode, then watch_start(@w): what follows is the attack audit
