@@ -395,12 +395,9 @@ FIXTURE_TEARDOWN(raw)
 /* Run @name on @arg..., expect EPERM at @key and a denial (tagged), or the secret. */
 #define RAW_ATTACK(key, route, name, ...) do {				\
 	struct agent a;							\
-	struct watch w;							\
 									\
-	watch_start(&w);						\
-	ASSERT_EQ(0, agent_run(&a, variant->tagged, name, __VA_ARGS__)); \
-	expect_fenced(_metadata, &a, &w, variant->tagged, key, EPERM,	\
-		      route, true);					\
+	FENCED_RUN(&a, variant->tagged, key, EPERM, route, true, name,	\
+		   __VA_ARGS__);					\
 } while (0)
 
 TEST_F(raw, brd_block_device)
@@ -475,12 +472,9 @@ static void mem_device(struct __test_metadata *_metadata, int tagged,
 		       const char *path, const char *off, const char *len)
 {
 	struct agent a;
-	struct watch w;
 
-	watch_start(&w);
-	ASSERT_EQ(0, agent_run(&a, tagged, "peek", path, off, len));
-	expect_fenced(_metadata, &a, &w, tagged, "open", EPERM,
-		      AVFENCE_ROUTE_RAW_DEVICE, false);
+	FENCED_RUN(&a, tagged, "open", EPERM, AVFENCE_ROUTE_RAW_DEVICE, false,
+		   "peek", path, off, len);
 	EXPECT_VAL(tagged ? NOT_PRINTED : 0, &a, "pread");
 }
 
@@ -562,15 +556,12 @@ static void sg_io_inherited(struct __test_metadata *_metadata, int tagged,
 {
 	char fdno[16];
 	struct agent a;
-	struct watch w;
 
 	ASSERT_EQ(0, write_canary(sd_dev));
 	ASSERT_EQ(0, hold_fd(dev, flags, HELD_FD, fdno));
-	watch_start(&w);
-	ASSERT_EQ(0, agent_run(&a, tagged, "sg_io", fdno));
+	FENCED_RUN(&a, tagged, "sg_io", EPERM, AVFENCE_ROUTE_PASSTHROUGH, true,
+		   "sg_io", fdno);
 	close(HELD_FD);
-	expect_fenced(_metadata, &a, &w, tagged, "sg_io", EPERM,
-		      AVFENCE_ROUTE_PASSTHROUGH, true);
 }
 
 /* An inherited sg fd. */

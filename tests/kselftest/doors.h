@@ -755,6 +755,18 @@ static inline void expect_fenced(struct __test_metadata *_metadata,
 }
 
 /*
+ * FENCED_RUN(a, tagged, key, err, route, canary, NAME, ARG...): run agent
+ * NAME with ARG... to its end under a watch, then expect_fenced().
+ */
+#define FENCED_RUN(a, tagged, key, err, route, canary, name, ...) do {	\
+	struct watch w_;						\
+									\
+	watch_start(&w_);						\
+	ASSERT_EQ(0, agent_run(a, tagged, name, __VA_ARGS__));		\
+	expect_fenced(_metadata, a, &w_, tagged, key, err, route, canary); \
+} while (0)
+
+/*
  * EXPECT_VALS(expected, a, KEY...): the agent printed KEY=@expected for
  * each KEY.  (The "?:" only quiets GCC 12's -Wformat-overflow, which
  * loses the loop's bound and sees a NULL key.)
