@@ -370,12 +370,9 @@ static void ask_deputy(struct __test_metadata *_metadata, int tagged,
 		       const char *type, const char *addr, const char *key)
 {
 	struct agent a;
-	struct watch w;
 
-	watch_start(&w);
-	ASSERT_EQ(0, agent_run(&a, tagged, "ask", type, addr, SECRET_FILE));
-	expect_fenced(_metadata, &a, &w, tagged, key, EACCES,
-		      AVFENCE_ROUTE_CONNECT, true);
+	FENCED_RUN(&a, tagged, key, EACCES, AVFENCE_ROUTE_CONNECT, true,
+		   "ask", type, addr, SECRET_FILE);
 }
 
 TEST_F(ipc, path_stream)
