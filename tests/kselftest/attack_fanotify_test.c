@@ -160,17 +160,25 @@ static void workload_open(struct __test_metadata *_metadata, const char *path,
 	buf[n] = '\0';
 }
 
+/* The agent @a of @variant listens for the opening of @path, in TMP. */
+static void start_listener(struct __test_metadata *_metadata,
+			   const FIXTURE_VARIANT(fanotify) *variant,
+			   struct agent *a, const char *path)
+{
+	ASSERT_EQ(0, agent_start(a, variant->tagged, "listen", TMP, path,
+				 variant->class));
+	ASSERT_EQ(0, agent_wait_for(a, "ready", 20)) {
+		TH_LOG("listener: %s", agent_output(a));
+	}
+}
+
 TEST_F(fanotify, listener_reads_event_fd)
 {
 	char data[256];
 	struct agent a;
 	struct watch w;
 
-	ASSERT_EQ(0, agent_start(&a, variant->tagged, "listen", TMP,
-				 TMP "/secret", variant->class));
-	ASSERT_EQ(0, agent_wait_for(&a, "ready", 20)) {
-		TH_LOG("listener: %s", agent_output(&a));
-	}
+	start_listener(_metadata, variant, &a, TMP "/secret");
 	watch_start(&w);
 	workload_open(_metadata, TMP "/secret", data, sizeof(data));
 	EXPECT_STREQ(CANARY_LINE, data);
@@ -181,19 +189,12 @@ TEST_F(fanotify, listener_reads_event_fd)
 		EXPECT_VAL(0, &a, "response");
 	if (variant->tagged) {
 		EXPECT_NO_SECRET(&a);
-		EXPECT_VAL(EACCES, &a, "read");
-		EXPECT_VAL(EACCES, &a, "pread");
-		EXPECT_VAL(EACCES, &a, "mmap");
-		EXPECT_VAL(EACCES, &a, "sendfile");
-		EXPECT_VAL(EACCES, &a, "splice");
-		EXPECT_VAL(EACCES, &a, "reopen");
+		EXPECT_VALS(EACCES, &a, "read", "pread", "mmap", "sendfile",
+			    "splice", "reopen");
 		EXPECT_EQ(0, watch_denied(&w, AVFENCE_ROUTE_FD_USE));
 	} else {
-		EXPECT_VAL(0, &a, "read");
-		EXPECT_VAL(0, &a, "pread");
-		EXPECT_VAL(0, &a, "mmap");
-		EXPECT_VAL(0, &a, "sendfile");
-		EXPECT_VAL(0, &a, "splice");
+		EXPECT_VALS(0, &a, "read", "pread", "mmap", "sendfile",
+			    "splice");
 		EXPECT_SECRET(&a);
 		EXPECT_NE(NULL, memmem(a.buf, a.len, "sendfile<" CANARY, 9 + strlen(CANARY))) {
 			TH_LOG("listener said: %s", agent_output(&a));
@@ -210,11 +211,7 @@ TEST_F(fanotify, listener_reads_public_event_fd)
 	char data[256];
 	struct agent a;
 
-	ASSERT_EQ(0, agent_start(&a, variant->tagged, "listen", TMP,
-				 TMP "/public", variant->class));
-	ASSERT_EQ(0, agent_wait_for(&a, "ready", 20)) {
-		TH_LOG("listener: %s", agent_output(&a));
-	}
+	start_listener(_metadata, variant, &a, TMP "/public");
 	workload_open(_metadata, TMP "/public", data, sizeof(data));
 	EXPECT_STREQ("public\n", data);
 	agent_finish(&a);

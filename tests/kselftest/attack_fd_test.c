@@ -233,33 +233,39 @@ TEST_F(fd, scm_rights_public)
 	}
 }
 
+/*
+ * Once @holder (a "hold" agent) holds its fd HELD_FD, the agent @a,
+ * watched by @w, takes it with pidfd_getfd(); then the holder ends.
+ */
+static void getfd_from(struct __test_metadata *_metadata,
+		       struct agent *holder, struct agent *a,
+		       struct watch *w, int tagged)
+{
+	char pid[16], fdno[16];
+
+	ASSERT_EQ(0, agent_wait_for(holder, "ready", 20)) {
+		TH_LOG("holder: %s", agent_output(holder));
+	}
+	snprintf(pid, sizeof(pid), "%d", holder->pid);
+	snprintf(fdno, sizeof(fdno), "%d", HELD_FD);
+	watch_start(w);
+	ASSERT_EQ(0, agent_run(a, tagged, "getfd", pid, fdno));
+	agent_go(holder);
+	EXPECT_EQ(0, agent_finish(holder));
+}
+
 /* pidfd_getfd() of an untagged process holding the SECRET file open. */
 TEST_F(fd, pidfd_getfd_from_untagged)
 {
 	struct agent holder, a;
-	char pid[16], fdno[16];
 	struct watch w;
 
 	ASSERT_EQ(0, agent_start(&holder, 0, "hold", "42", TMP "/secret"));
-	ASSERT_EQ(0, agent_wait_for(&holder, "ready", 20)) {
-		TH_LOG("holder: %s", agent_output(&holder));
-	}
-	snprintf(pid, sizeof(pid), "%d", holder.pid);
-	snprintf(fdno, sizeof(fdno), "%d", HELD_FD);
-	watch_start(&w);
-	ASSERT_EQ(0, agent_run(&a, variant->tagged, "getfd", pid, fdno));
-	agent_go(&holder);
-	EXPECT_EQ(0, agent_finish(&holder));
+	getfd_from(_metadata, &holder, &a, &w, variant->tagged);
 	EXPECT_VAL(0, &a, "pidfd_open");
-	if (variant->tagged) {
-		EXPECT_NO_SECRET(&a);
-		/* The ptrace check refuses first. */
-		EXPECT_VAL(EPERM, &a, "getfd");
-		EXPECT_EQ(0, watch_denied(&w, AVFENCE_ROUTE_PTRACE));
-	} else {
-		EXPECT_VAL(0, &a, "getfd");
-		EXPECT_SECRET(&a);
-	}
+	/* The ptrace check refuses first. */
+	expect_fenced(_metadata, &a, &w, variant->tagged, "getfd", EPERM,
+		      AVFENCE_ROUTE_PTRACE, true);
 }
 
 /*
@@ -271,33 +277,15 @@ TEST_F(fd, pidfd_getfd_from_untagged)
 TEST_F(fd, pidfd_getfd_from_tagged_peer)
 {
 	struct agent holder, a;
-	char pid[16], fdno[16];
 	struct watch w;
-	int fd;
+	char fdno[16];
 
-	fd = open(TMP "/secret", O_RDONLY);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(HELD_FD, dup2(fd, HELD_FD));
-	close(fd);
-	snprintf(fdno, sizeof(fdno), "%d", HELD_FD);
+	ASSERT_EQ(0, hold_fd(TMP "/secret", O_RDONLY, HELD_FD, fdno));
 	ASSERT_EQ(0, agent_start(&holder, variant->tagged, "hold", fdno));
 	close(HELD_FD);
-	ASSERT_EQ(0, agent_wait_for(&holder, "ready", 20)) {
-		TH_LOG("holder: %s", agent_output(&holder));
-	}
-	snprintf(pid, sizeof(pid), "%d", holder.pid);
-	watch_start(&w);
-	ASSERT_EQ(0, agent_run(&a, variant->tagged, "getfd", pid, fdno));
-	agent_go(&holder);
-	EXPECT_EQ(0, agent_finish(&holder));
-	if (variant->tagged) {
-		EXPECT_NO_SECRET(&a);
-		EXPECT_VAL(EACCES, &a, "getfd");
-		EXPECT_EQ(0, watch_denied(&w, AVFENCE_ROUTE_FD_RECEIVE));
-	} else {
-		EXPECT_VAL(0, &a, "getfd");
-		EXPECT_SECRET(&a);
-	}
+	getfd_from(_metadata, &holder, &a, &w, variant->tagged);
+	expect_fenced(_metadata, &a, &w, variant->tagged, "getfd", EACCES,
+		      AVFENCE_ROUTE_FD_RECEIVE, true);
 }
 
 /*
@@ -310,34 +298,22 @@ TEST_F(fd, inherited_across_exec)
 	struct watch w;
 	char fdno[16];
 	struct stat st;
-	int fd;
 
-	fd = open(TMP "/secret", O_RDWR);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(HELD_FD, dup2(fd, HELD_FD));
-	close(fd);
-	snprintf(fdno, sizeof(fdno), "%d", HELD_FD);
+	ASSERT_EQ(0, hold_fd(TMP "/secret", O_RDWR, HELD_FD, fdno));
 	watch_start(&w);
 	ASSERT_EQ(0, agent_run(&a, variant->tagged, "use_fd", fdno));
 	close(HELD_FD);
 	if (variant->tagged) {
 		EXPECT_NO_SECRET(&a);
-		EXPECT_VAL(EACCES, &a, "read");
-		EXPECT_VAL(EACCES, &a, "pread");
-		EXPECT_VAL(EACCES, &a, "mmap_private");
-		EXPECT_VAL(EACCES, &a, "mmap_shared");
-		EXPECT_VAL(EACCES, &a, "sendfile");
-		EXPECT_VAL(EACCES, &a, "splice");
-		EXPECT_VAL(EACCES, &a, "reopen");
-		EXPECT_VAL(EACCES, &a, "write");
+		EXPECT_VALS(EACCES, &a, "read", "pread", "mmap_private",
+			    "mmap_shared", "sendfile", "splice", "reopen",
+			    "write");
 		EXPECT_EQ(0, watch_denied(&w, AVFENCE_ROUTE_FD_USE));
 		/* The write was refused: the contents are intact. */
 		ASSERT_EQ(0, stat(TMP "/secret", &st));
 		EXPECT_EQ(strlen(CANARY_LINE), st.st_size);
 	} else {
-		EXPECT_VAL(0, &a, "read");
-		EXPECT_VAL(0, &a, "mmap_private");
-		EXPECT_VAL(0, &a, "reopen");
+		EXPECT_VALS(0, &a, "read", "mmap_private", "reopen");
 		EXPECT_SECRET(&a);
 	}
 }
@@ -347,18 +323,11 @@ TEST_F(fd, inherited_public)
 {
 	struct agent a;
 	char fdno[16];
-	int fd;
 
-	fd = open(TMP "/public", O_RDONLY);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(HELD_FD, dup2(fd, HELD_FD));
-	close(fd);
-	snprintf(fdno, sizeof(fdno), "%d", HELD_FD);
+	ASSERT_EQ(0, hold_fd(TMP "/public", O_RDONLY, HELD_FD, fdno));
 	ASSERT_EQ(0, agent_run(&a, variant->tagged, "use_fd", fdno));
 	close(HELD_FD);
-	EXPECT_VAL(0, &a, "read");
-	EXPECT_VAL(0, &a, "mmap_private");
-	EXPECT_VAL(0, &a, "reopen");
+	EXPECT_VALS(0, &a, "read", "mmap_private", "reopen");
 }
 
 /*

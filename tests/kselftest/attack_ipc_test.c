@@ -370,18 +370,9 @@ static void ask_deputy(struct __test_metadata *_metadata, int tagged,
 		       const char *type, const char *addr, const char *key)
 {
 	struct agent a;
-	struct watch w;
 
-	watch_start(&w);
-	ASSERT_EQ(0, agent_run(&a, tagged, "ask", type, addr, SECRET_FILE));
-	if (tagged) {
-		EXPECT_VAL(EACCES, &a, key);
-		EXPECT_NO_SECRET(&a);
-		EXPECT_EQ(0, watch_denied(&w, AVFENCE_ROUTE_CONNECT));
-	} else {
-		EXPECT_VAL(0, &a, key);
-		EXPECT_SECRET(&a);
-	}
+	FENCED_RUN(&a, tagged, key, EACCES, AVFENCE_ROUTE_CONNECT, true,
+		   "ask", type, addr, SECRET_FILE);
 }
 
 TEST_F(ipc, path_stream)
@@ -509,14 +500,27 @@ static void tagged_pair(struct __test_metadata *_metadata, const char *server,
 	}
 }
 
+/* tagged_pair() over every socket type and address the agents use. */
+static void tagged_pair_every_way(struct __test_metadata *_metadata,
+				  const char *server, int allowed)
+{
+	static const char *const way[][2] = {
+		{ "stream", AGENT_SOCK },
+		{ "stream", "@avf-agent" },
+		{ "seqpacket", AGENT_SOCK },
+		{ "dgram", AGENT_SOCK },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(way); i++)
+		tagged_pair(_metadata, server, way[i][0], way[i][1], allowed);
+}
+
 TEST_F(ipc, tagged_same_clearance)
 {
 	if (!variant->tagged)
 		SKIP(return, "between tagged tasks");
-	tagged_pair(_metadata, "OFFICIAL", "stream", AGENT_SOCK, 1);
-	tagged_pair(_metadata, "OFFICIAL", "stream", "@avf-agent", 1);
-	tagged_pair(_metadata, "OFFICIAL", "seqpacket", AGENT_SOCK, 1);
-	tagged_pair(_metadata, "OFFICIAL", "dgram", AGENT_SOCK, 1);
+	tagged_pair_every_way(_metadata, "OFFICIAL", 1);
 }
 
 /* A connection carries data both ways: not between clearances. */
@@ -572,52 +576,26 @@ TEST_F(ipc, inherited_untagged_socket)
 	close(sv[1]);
 }
 
-/* kmsg_each() callback: the audit line of the attack, after the mark. */
-struct audit_scan {
-	const char *mark;
-	char want[128];
-	int after, found;
-};
-
-static int audit_line(void *arg, unsigned long long ts, const char *msg)
-{
-	struct audit_scan *s = arg;
-
-	if (!strcmp(msg, s->mark))
-		s->after = 1;
-	else if (s->after && !strncmp(msg, "avfence: audit connect pid=", 27) &&
-		 strstr(msg, s->want))
-		s->found = 1;
-	return 0;
-}
-
 /* Audit mode lets it through, counts it as audited and logs it. */
 TEST_F(ipc, audit_mode)
 {
-	struct denials before, now;
-	struct audit_scan s = { 0 };
+	char want[128];
 	struct agent a;
-	struct kmark m;
+	struct watch w;
 
 	if (!variant->tagged)
 		SKIP(return, "audit mode concerns tagged tasks");
-	ASSERT_EQ(0, avf_set_mode(AVFENCE_MODE_AUDIT));
-	ASSERT_EQ(0, denials_read(&before));
-	kmsg_mark(&m);
+	ASSERT_EQ(0, audit_watch_start(&w));
 	ASSERT_EQ(0, agent_run(&a, 1, "ask", "stream", DEPUTY_PATH,
 			       SECRET_FILE));
-	ASSERT_EQ(0, denials_read(&now));
+	EXPECT_EQ(0, watch_counted(&w, AVFENCE_ROUTE_CONNECT));
 	EXPECT_VAL(0, &a, "connect");
 	EXPECT_SECRET(&a);
-	EXPECT_EQ(before.denied[AVFENCE_ROUTE_CONNECT],
-		  now.denied[AVFENCE_ROUTE_CONNECT]);
-	s.mark = m.text;
 	/* the socket's name and the deputy's pid (it called listen()) */
-	snprintf(s.want, sizeof(s.want), "socket=" DEPUTY_PATH
+	snprintf(want, sizeof(want), "socket=" DEPUTY_PATH
 		 " peer=untagged peer_pid=%d", self->deputy);
-	kmsg_each(audit_line, &s);
-	EXPECT_EQ(1, s.found) TH_LOG("no \"avfence: audit connect ... %s\"",
-				     s.want);
+	EXPECT_EQ(1, watch_audited(&w, AVFENCE_ROUTE_CONNECT, want))
+		TH_LOG("no \"avfence: audit connect ... %s\"", want);
 }
 
 /*

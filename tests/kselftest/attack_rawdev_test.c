@@ -343,6 +343,9 @@ static int find_scsi_debug(void)
 	return err;
 }
 
+#define NO_SCSI_DISK \
+	"no scsi_debug disk with sd and sg nodes: scsi_debug, sd_mod or sg not loaded"
+
 static int scsi_devs(void)
 {
 	int i;
@@ -392,18 +395,9 @@ FIXTURE_TEARDOWN(raw)
 /* Run @name on @arg..., expect EPERM at @key and a denial (tagged), or the secret. */
 #define RAW_ATTACK(key, route, name, ...) do {				\
 	struct agent a;							\
-	struct watch w;							\
 									\
-	watch_start(&w);						\
-	ASSERT_EQ(0, agent_run(&a, variant->tagged, name, __VA_ARGS__)); \
-	if (variant->tagged) {						\
-		EXPECT_NO_SECRET(&a);					\
-		EXPECT_VAL(EPERM, &a, key);				\
-		EXPECT_EQ(0, watch_denied(&w, route));			\
-	} else {							\
-		EXPECT_VAL(0, &a, key);					\
-		EXPECT_SECRET(&a);					\
-	}								\
+	FENCED_RUN(&a, variant->tagged, key, EPERM, route, true, name,	\
+		   __VA_ARGS__);					\
 } while (0)
 
 TEST_F(raw, brd_block_device)
@@ -448,16 +442,11 @@ TEST_F(raw, loop_device_over_secret_file)
 TEST_F(raw, inherited_block_device_fd)
 {
 	char fdno[16];
-	int fd;
 
 	if (ram0())
 		SKIP(return, "no /dev/ram0: brd not in this kernel's modules");
 	ASSERT_EQ(0, write_canary("/dev/ram0"));
-	fd = open("/dev/ram0", O_RDONLY);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(HELD_FD, dup2(fd, HELD_FD));
-	close(fd);
-	snprintf(fdno, sizeof(fdno), "%d", HELD_FD);
+	ASSERT_EQ(0, hold_fd("/dev/ram0", O_RDONLY, HELD_FD, fdno));
 	RAW_ATTACK("read", AVFENCE_ROUTE_RAW_DEVICE, "read_fd", fdno);
 	close(HELD_FD);
 }
@@ -483,18 +472,10 @@ static void mem_device(struct __test_metadata *_metadata, int tagged,
 		       const char *path, const char *off, const char *len)
 {
 	struct agent a;
-	struct watch w;
 
-	watch_start(&w);
-	ASSERT_EQ(0, agent_run(&a, tagged, "peek", path, off, len));
-	if (tagged) {
-		EXPECT_VAL(EPERM, &a, "open");
-		EXPECT_EQ(NOT_PRINTED, agent_val(&a, "pread"));
-		EXPECT_EQ(0, watch_denied(&w, AVFENCE_ROUTE_RAW_DEVICE));
-	} else {
-		EXPECT_VAL(0, &a, "open");
-		EXPECT_VAL(0, &a, "pread");
-	}
+	FENCED_RUN(&a, tagged, "open", EPERM, AVFENCE_ROUTE_RAW_DEVICE, false,
+		   "peek", path, off, len);
+	EXPECT_VAL(tagged ? NOT_PRINTED : 0, &a, "pread");
 }
 
 TEST_F(raw, dev_mem)
@@ -561,45 +542,42 @@ TEST_F(raw, own_dev_mem_node)
 TEST_F(raw, sg_device)
 {
 	if (scsi_devs())
-		SKIP(return, "no scsi_debug disk with sd and sg nodes: scsi_debug, sd_mod or sg not loaded");
+		SKIP(return, NO_SCSI_DISK);
 	ASSERT_EQ(0, write_canary(sd_dev));
 	RAW_ATTACK("open", AVFENCE_ROUTE_RAW_DEVICE, "sg_io", sg_dev);
 }
 
-/* SG_IO through an inherited sg fd: the ioctl is refused. */
-TEST_F(raw, sg_io_on_inherited_sg_fd)
+/*
+ * SG_IO through an inherited fd of scsi_debug's disk, opened as @dev
+ * with @flags: the ioctl is refused.
+ */
+static void sg_io_inherited(struct __test_metadata *_metadata, int tagged,
+			    const char *dev, int flags)
 {
 	char fdno[16];
-	int fd;
+	struct agent a;
 
-	if (scsi_devs())
-		SKIP(return, "no scsi_debug disk with sd and sg nodes: scsi_debug, sd_mod or sg not loaded");
 	ASSERT_EQ(0, write_canary(sd_dev));
-	fd = open(sg_dev, O_RDWR);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(HELD_FD, dup2(fd, HELD_FD));
-	close(fd);
-	snprintf(fdno, sizeof(fdno), "%d", HELD_FD);
-	RAW_ATTACK("sg_io", AVFENCE_ROUTE_PASSTHROUGH, "sg_io", fdno);
+	ASSERT_EQ(0, hold_fd(dev, flags, HELD_FD, fdno));
+	FENCED_RUN(&a, tagged, "sg_io", EPERM, AVFENCE_ROUTE_PASSTHROUGH, true,
+		   "sg_io", fdno);
 	close(HELD_FD);
 }
 
-/* SG_IO through an inherited fd of the disk (block device). */
+/* An inherited sg fd. */
+TEST_F(raw, sg_io_on_inherited_sg_fd)
+{
+	if (scsi_devs())
+		SKIP(return, NO_SCSI_DISK);
+	sg_io_inherited(_metadata, variant->tagged, sg_dev, O_RDWR);
+}
+
+/* An inherited fd of the disk (block device). */
 TEST_F(raw, sg_io_on_inherited_disk_fd)
 {
-	char fdno[16];
-	int fd;
-
 	if (scsi_devs())
-		SKIP(return, "no scsi_debug disk with sd and sg nodes: scsi_debug, sd_mod or sg not loaded");
-	ASSERT_EQ(0, write_canary(sd_dev));
-	fd = open(sd_dev, O_RDONLY);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(HELD_FD, dup2(fd, HELD_FD));
-	close(fd);
-	snprintf(fdno, sizeof(fdno), "%d", HELD_FD);
-	RAW_ATTACK("sg_io", AVFENCE_ROUTE_PASSTHROUGH, "sg_io", fdno);
-	close(HELD_FD);
+		SKIP(return, NO_SCSI_DISK);
+	sg_io_inherited(_metadata, variant->tagged, sd_dev, O_RDONLY);
 }
 
 /* scsi_debug's bsg node (/dev/bsg/H:C:T:L), once it exists. */

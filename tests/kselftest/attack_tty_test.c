@@ -283,51 +283,40 @@ static int tty_input(int fd, char *buf, size_t size)
 	return n;
 }
 
+/*
+ * The agent inherits @fd (an end of the pty) as fd 10 and pushes @text
+ * into its input with TIOCSTI; what arrives is read back from @fd.
+ */
+static void sti_case(struct __test_metadata *_metadata, int tagged, int fd,
+		     const char *text)
+{
+	char input[64];
+	struct agent a;
+	struct watch w;
+
+	ASSERT_EQ(10, dup2(fd, 10));
+	watch_start(&w);
+	ASSERT_EQ(0, agent_run(&a, tagged, "sti", "10", text));
+	close(10);
+	tty_input(fd, input, sizeof(input));
+	expect_fenced(_metadata, &a, &w, tagged, "sti", EPERM,
+		      AVFENCE_ROUTE_TERMINAL, false);
+	EXPECT_STREQ(tagged ? "" : text, input);
+}
+
 /* A terminal in canonical mode: a line pushed with TIOCSTI is read back. */
 TEST_F(tty, tiocsti)
 {
-	char input[64];
-	struct agent a;
-	struct watch w;
-
-	/* The agent inherits the slave as fd 10. */
-	ASSERT_EQ(10, dup2(self->pts, 10));
-	watch_start(&w);
-	ASSERT_EQ(0, agent_run(&a, variant->tagged, "sti", "10", "id\n"));
-	close(10);
-	tty_input(self->pts, input, sizeof(input));
-	if (variant->tagged) {
-		EXPECT_VAL(EPERM, &a, "sti");
-		EXPECT_STREQ("", input);
-		EXPECT_EQ(0, watch_denied(&w, AVFENCE_ROUTE_TERMINAL));
-	} else {
-		EXPECT_VAL(0, &a, "sti");
-		EXPECT_STREQ("id\n", input);
-	}
+	sti_case(_metadata, variant->tagged, self->pts, "id\n");
 }
 
-/* The master side of a pty is a terminal too. */
+/*
+ * The master side of a pty is a terminal too: TIOCSTI on the master is
+ * input of the master's side.
+ */
 TEST_F(tty, tiocsti_master)
 {
-	char input[64];
-	struct agent a;
-	struct watch w;
-
-	/* The agent inherits the master as fd 10. */
-	ASSERT_EQ(10, dup2(self->ptm, 10));
-	watch_start(&w);
-	ASSERT_EQ(0, agent_run(&a, variant->tagged, "sti", "10", "x\n"));
-	close(10);
-	/* TIOCSTI on the master is input of the master's side. */
-	tty_input(self->ptm, input, sizeof(input));
-	if (variant->tagged) {
-		EXPECT_VAL(EPERM, &a, "sti");
-		EXPECT_STREQ("", input);
-		EXPECT_EQ(0, watch_denied(&w, AVFENCE_ROUTE_TERMINAL));
-	} else {
-		EXPECT_VAL(0, &a, "sti");
-		EXPECT_STREQ("x\n", input);
-	}
+	sti_case(_metadata, variant->tagged, self->ptm, "x\n");
 }
 
 /*
@@ -526,47 +515,22 @@ TEST_F(tty, vcs)
 	}
 }
 
-/* kmsg_each() callback: an "avfence: audit terminal" line after the mark. */
-struct audit_scan {
-	const char *mark;
-	int after, found;
-};
-
-static int audit_line(void *arg, unsigned long long ts, const char *msg)
-{
-	struct audit_scan *s = arg;
-
-	if (!strcmp(msg, s->mark))
-		s->after = 1;
-	else if (s->after && !strncmp(msg, "avfence: audit terminal pid=", 28))
-		s->found = 1;
-	return 0;
-}
-
 /* Audit mode lets it through and says so. */
 TEST_F(tty, audit_mode)
 {
-	struct denials before, now;
-	struct audit_scan s = { 0 };
 	char input[64];
 	struct agent a;
-	struct kmark m;
+	struct watch w;
 
 	if (!variant->tagged)
 		SKIP(return, "audit mode concerns tagged tasks");
-	ASSERT_EQ(0, avf_set_mode(AVFENCE_MODE_AUDIT));
-	ASSERT_EQ(0, denials_read(&before));
-	kmsg_mark(&m);
+	ASSERT_EQ(0, audit_watch_start(&w));
 	ASSERT_EQ(0, agent_run(&a, 1, "sti", self->pts_path, "id\n"));
-	ASSERT_EQ(0, denials_read(&now));
+	EXPECT_EQ(0, watch_counted(&w, AVFENCE_ROUTE_TERMINAL));
 	tty_input(self->pts, input, sizeof(input));
 	EXPECT_VAL(0, &a, "sti");
 	EXPECT_STREQ("id\n", input);
-	EXPECT_EQ(before.denied[AVFENCE_ROUTE_TERMINAL],
-		  now.denied[AVFENCE_ROUTE_TERMINAL]);
-	s.mark = m.text;
-	kmsg_each(audit_line, &s);
-	EXPECT_EQ(1, s.found);
+	EXPECT_EQ(1, watch_audited(&w, AVFENCE_ROUTE_TERMINAL, ""));
 }
 
 TEST_HARNESS_MAIN

@@ -474,4 +474,27 @@ static inline int insmod_avfence(void)
 	return run("/bin/insmod", MODULE_KO, NULL);
 }
 
+/* fx1: fixtures shared by the side-door tests */
+
+/*
+ * Open @path with @flags (no O_CLOEXEC: an agent inherits it) at
+ * descriptor @fd, and write that number to @fdno, an agent's argument.
+ * Return: 0 or -errno.
+ */
+static inline int hold_fd(const char *path, int flags, int fd, char fdno[16])
+{
+	int tmp = open(path, flags);
+	int err = 0;
+
+	if (tmp < 0)
+		return -errno;
+	if (tmp != fd) {
+		if (dup2(tmp, fd) != fd)
+			err = -errno;
+		close(tmp);
+	}
+	snprintf(fdno, 16, "%d", fd);
+	return err;
+}
+
 #endif /* AVF_TEST_COMMON_H */

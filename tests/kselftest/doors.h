@@ -729,4 +729,117 @@ static inline int read_small(const char *path, char *buf, size_t size)
 	return 0;
 }
 
+/* fx1: verdicts and audit mode of the side-door tests */
+
+/*
+ * The verdict of an attack watched by @w: tagged, the agent printed
+ * @key=@err, a denial of @route was counted and logged and, with @canary,
+ * the CANARY did not reach it; untagged (the control), @key=0 and, with
+ * @canary, the CANARY reached it.
+ */
+static inline void expect_fenced(struct __test_metadata *_metadata,
+				 const struct agent *a, const struct watch *w,
+				 int tagged, const char *key, int err,
+				 int route, bool canary)
+{
+	if (tagged) {
+		EXPECT_VAL(err, a, key);
+		if (canary)
+			EXPECT_NO_SECRET(a);
+		EXPECT_EQ(0, watch_denied(w, route));
+	} else {
+		EXPECT_VAL(0, a, key);
+		if (canary)
+			EXPECT_SECRET(a);
+	}
+}
+
+/*
+ * FENCED_RUN(a, tagged, key, err, route, canary, NAME, ARG...): run agent
+ * NAME with ARG... to its end under a watch, then expect_fenced().
+ */
+#define FENCED_RUN(a, tagged, key, err, route, canary, name, ...) do {	\
+	struct watch w_;						\
+									\
+	watch_start(&w_);						\
+	ASSERT_EQ(0, agent_run(a, tagged, name, __VA_ARGS__));		\
+	expect_fenced(_metadata, a, &w_, tagged, key, err, route, canary); \
+} while (0)
+
+/*
+ * EXPECT_VALS(expected, a, KEY...): the agent printed KEY=@expected for
+ * each KEY.  (The "?:" only quiets GCC 12's -Wformat-overflow, which
+ * loses the loop's bound and sees a NULL key.)
+ */
+#define EXPECT_VALS(expected, a, ...) do {				\
+	static const char *const keys_[] = { __VA_ARGS__ };		\
+	size_t i_;							\
+									\
+	for (i_ = 0; i_ < ARRAY_SIZE(keys_); i_++)			\
+		EXPECT_VAL(expected, a, keys_[i_] ?: "");		\
+} while (0)
+
+/*
+ * Audit mode, then watch_start(@w): what follows is the attack audit
+ * mode lets through.  Return: 0, or -errno if the mode was not set or the
+ * route counters not read.
+ */
+static inline int audit_watch_start(struct watch *w)
+{
+	int err = avf_set_mode(AVFENCE_MODE_AUDIT);
+
+	if (err)
+		return err;
+	watch_start(w);
+	return w->before.ok ? 0 : -EIO;
+}
+
+/* Denials of @route counted since watch_start(@w); -1 if unreadable. */
+static inline long long watch_counted(const struct watch *w, int route)
+{
+	struct denials now;
+
+	if (denials_read(&now) || !w->before.ok)
+		return -1;
+	return now.denied[route] - w->before.denied[route];
+}
+
+struct audited_scan {
+	const struct kmark *mark;
+	char prefix[64];
+	const char *text;
+	int after, found;
+};
+
+static inline int audited_one(void *arg, unsigned long long ts,
+			      const char *msg)
+{
+	struct audited_scan *s = arg;
+
+	if (!strcmp(msg, s->mark->text))
+		s->after = 1;
+	else if (s->after && !strncmp(msg, s->prefix, strlen(s->prefix)) &&
+		 strstr(msg, s->text))
+		s->found = 1;
+	return 0;
+}
+
+/*
+ * Was an "avfence: audit ROUTE pid=" line holding @text ("": any) logged
+ * since watch_start(@w)?  Return: 1 yes, 0 no.
+ */
+static inline int watch_audited(const struct watch *w, int route,
+				const char *text)
+{
+	static struct audited_scan s;
+
+	memset(&s, 0, sizeof(s));
+	s.mark = &w->mark;
+	s.text = text;
+	snprintf(s.prefix, sizeof(s.prefix), "avfence: audit %s pid=",
+		 avf_route_name(route));
+	kmsg_each(audited_one, &s);
+	return s.found;
+}
+
 #endif /* AVF_TEST_DOORS_H */

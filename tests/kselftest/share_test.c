@@ -665,6 +665,71 @@ static void remount_checks(struct __test_metadata *_metadata,
 	umount2(TMP "/other", MNT_DETACH);
 }
 
+/*
+ * A network share's labels come from the policy alone: fenced, with no
+ * security.* xattrs through the share and no label on its files.
+ */
+static void policy_only_checks(struct __test_metadata *_metadata)
+{
+	struct avf_label_info li;
+
+	fenced(_metadata, SHARE "/file", SHARE "/dir/inner", PUBS "/file");
+	EXPECT_EQ(-1, setxattr(SHARE "/file", "security.avfence", "X", 1, 0));
+	ASSERT_EQ(0, avf_get_label(SHARE "/dir/inner", &li));
+	EXPECT_EQ(0, li.has_label);
+	EXPECT_STREQ("SECRET", li.effective);
+}
+
+/*
+ * The server's own labels UNCLASSIFIED on each of @names (below the
+ * share's directory @srv/share): still SECRET to the client and fenced.
+ */
+static void server_labels_checks(struct __test_metadata *_metadata,
+				 const char *srv, const char *const *names)
+{
+	struct avf_label_info li;
+	char path[PATH_MAX];
+	int i;
+
+	for (i = 0; names[i]; i++) {
+		snprintf(path, sizeof(path), "%s/share%s", srv, names[i]);
+		ASSERT_EQ(0, set_label(path, "UNCLASSIFIED"));
+	}
+	ASSERT_EQ(0, avf_get_label(SHARE "/file", &li));
+	EXPECT_EQ(0, li.has_label);
+	EXPECT_STREQ("SECRET", li.effective);
+	fenced(_metadata, SHARE "/file", SHARE "/dir/inner", PUBS "/file");
+	for (i = 0; names[i]; i++) {
+		snprintf(path, sizeof(path), "%s/share%s", srv, names[i]);
+		removexattr(path, "security.avfence");
+	}
+}
+
+/*
+ * A label inside the share, SECRET on its dir below an OFFICIAL root:
+ * kept when the share is mounted again (with @other, after another
+ * filesystem took its device number).
+ */
+static void inner_label_checks(struct __test_metadata *_metadata,
+			       int (*share_mount)(const char *name,
+						  const char *dir),
+			       bool other)
+{
+	ASSERT_EQ(0, load_policy(POLICY_HEAD "label " SHARE " OFFICIAL\n"
+				 "label " SHARE "/dir SECRET\n"));
+	EXPECT_EQ(0, scan(SHARE "/file", "r"));
+	EXPECT_EQ(EACCES, scan(SHARE "/dir/inner", "r"));
+	EXPECT_EQ(0, plain(SHARE "/dir/inner", "r"));
+	ASSERT_EQ(0, umount2(SHARE, 0));
+	if (other)
+		ASSERT_EQ(0, mount_tmpfs(TMP "/other"));
+	ASSERT_EQ(0, share_mount("share", SHARE));
+	EXPECT_EQ(0, scan(SHARE "/file", "r"));
+	EXPECT_EQ(EACCES, scan(SHARE "/dir/inner", "r"));
+	if (other)
+		umount2(TMP "/other", MNT_DETACH);
+}
+
 static int nfs_export(const char *name, const char *fsid)
 {
 	char dir[128], opts[128], what[160];
@@ -763,37 +828,22 @@ FIXTURE_TEARDOWN(nfs)
 	shares_tear_down();
 }
 
+/* No security.* xattrs through NFS: only the policy labels it. */
 TEST_F(nfs, fenced_by_policy_alone)
 {
-	struct avf_label_info li;
-
 	if (setup_skipped(_metadata))
 		return;
-	fenced(_metadata, SHARE "/file", SHARE "/dir/inner", PUBS "/file");
-	/* No security.* xattrs through NFS: only the policy labels it. */
-	EXPECT_EQ(-1, setxattr(SHARE "/file", "security.avfence", "X", 1, 0));
-	ASSERT_EQ(0, avf_get_label(SHARE "/dir/inner", &li));
-	EXPECT_EQ(0, li.has_label);
-	EXPECT_STREQ("SECRET", li.effective);
+	policy_only_checks(_metadata);
 }
 
 /* The server's own labels (its xattrs) cannot lower the client's fence. */
 TEST_F(nfs, server_xattrs_not_believed)
 {
-	struct avf_label_info li;
+	static const char *const names[] = { "", "/file", "/dir", NULL };
 
 	if (setup_skipped(_metadata))
 		return;
-	ASSERT_EQ(0, set_label(NFS_SRV "/share", "UNCLASSIFIED"));
-	ASSERT_EQ(0, set_label(NFS_SRV "/share/file", "UNCLASSIFIED"));
-	ASSERT_EQ(0, set_label(NFS_SRV "/share/dir", "UNCLASSIFIED"));
-	ASSERT_EQ(0, avf_get_label(SHARE "/file", &li));
-	EXPECT_EQ(0, li.has_label);
-	EXPECT_STREQ("SECRET", li.effective);
-	fenced(_metadata, SHARE "/file", SHARE "/dir/inner", PUBS "/file");
-	removexattr(NFS_SRV "/share", "security.avfence");
-	removexattr(NFS_SRV "/share/file", "security.avfence");
-	removexattr(NFS_SRV "/share/dir", "security.avfence");
+	server_labels_checks(_metadata, NFS_SRV, names);
 }
 
 /* Unmounted and mounted again, then mounted after the load: no reload. */
@@ -809,17 +859,7 @@ TEST_F(nfs, label_inside_share)
 {
 	if (setup_skipped(_metadata))
 		return;
-	ASSERT_EQ(0, load_policy(POLICY_HEAD "label " SHARE " OFFICIAL\n"
-				 "label " SHARE "/dir SECRET\n"));
-	EXPECT_EQ(0, scan(SHARE "/file", "r"));
-	EXPECT_EQ(EACCES, scan(SHARE "/dir/inner", "r"));
-	EXPECT_EQ(0, plain(SHARE "/dir/inner", "r"));
-	ASSERT_EQ(0, umount2(SHARE, 0));
-	ASSERT_EQ(0, mount_tmpfs(TMP "/other"));
-	ASSERT_EQ(0, nfs_mount("share", SHARE));
-	EXPECT_EQ(0, scan(SHARE "/file", "r"));
-	EXPECT_EQ(EACCES, scan(SHARE "/dir/inner", "r"));
-	umount2(TMP "/other", MNT_DETACH);
+	inner_label_checks(_metadata, nfs_mount, true);
 	/* Not lower than the root: the server reports the inode numbers. */
 	ASSERT_EQ(0, load_policy(POLICY_HEAD "label " SHARE " SECRET\n"
 				 "label " SHARE "/dir OFFICIAL\n"));
@@ -1140,18 +1180,14 @@ FIXTURE_TEARDOWN(smb)
 	shares_tear_down();
 }
 
+/* No security.* xattrs through SMB: only the policy labels it. */
 TEST_F_TIMEOUT(smb, fenced_by_policy_alone, SMB_TIMEOUT)
 {
 	struct avf_label_info li;
 
 	if (setup_skipped(_metadata))
 		return;
-	fenced(_metadata, SHARE "/file", SHARE "/dir/inner", PUBS "/file");
-	/* No security.* xattrs through SMB: only the policy labels it. */
-	EXPECT_EQ(-1, setxattr(SHARE "/file", "security.avfence", "X", 1, 0));
-	ASSERT_EQ(0, avf_get_label(SHARE "/dir/inner", &li));
-	EXPECT_EQ(0, li.has_label);
-	EXPECT_STREQ("SECRET", li.effective);
+	policy_only_checks(_metadata);
 	ASSERT_EQ(0, avf_get_label(PUBS "/dir/inner", &li));
 	EXPECT_STREQ("OFFICIAL", li.effective);
 }
@@ -1159,18 +1195,11 @@ TEST_F_TIMEOUT(smb, fenced_by_policy_alone, SMB_TIMEOUT)
 /* The server's own labels (its xattrs) cannot lower the client's fence. */
 TEST_F_TIMEOUT(smb, server_xattrs_not_believed, SMB_TIMEOUT)
 {
-	struct avf_label_info li;
+	static const char *const names[] = { "", "/file", NULL };
 
 	if (setup_skipped(_metadata))
 		return;
-	ASSERT_EQ(0, set_label(SMB_SRV "/share", "UNCLASSIFIED"));
-	ASSERT_EQ(0, set_label(SMB_SRV "/share/file", "UNCLASSIFIED"));
-	ASSERT_EQ(0, avf_get_label(SHARE "/file", &li));
-	EXPECT_EQ(0, li.has_label);
-	EXPECT_STREQ("SECRET", li.effective);
-	fenced(_metadata, SHARE "/file", SHARE "/dir/inner", PUBS "/file");
-	removexattr(SMB_SRV "/share", "security.avfence");
-	removexattr(SMB_SRV "/share/file", "security.avfence");
+	server_labels_checks(_metadata, SMB_SRV, names);
 }
 
 /* Unmounted and mounted again, then mounted after the load: no reload. */
@@ -1186,15 +1215,7 @@ TEST_F_TIMEOUT(smb, label_inside_share, SMB_TIMEOUT)
 {
 	if (setup_skipped(_metadata))
 		return;
-	ASSERT_EQ(0, load_policy(POLICY_HEAD "label " SHARE " OFFICIAL\n"
-				 "label " SHARE "/dir SECRET\n"));
-	EXPECT_EQ(0, scan(SHARE "/file", "r"));
-	EXPECT_EQ(EACCES, scan(SHARE "/dir/inner", "r"));
-	EXPECT_EQ(0, plain(SHARE "/dir/inner", "r"));
-	ASSERT_EQ(0, umount2(SHARE, 0));
-	ASSERT_EQ(0, smb_mount("share", SHARE));
-	EXPECT_EQ(0, scan(SHARE "/file", "r"));
-	EXPECT_EQ(EACCES, scan(SHARE "/dir/inner", "r"));
+	inner_label_checks(_metadata, smb_mount, false);
 }
 
 TEST_HARNESS_MAIN
