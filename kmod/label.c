@@ -14,7 +14,9 @@
 #include <linux/mount.h>
 #include <linux/namei.h>
 #include <linux/percpu.h>
+#include <linux/random.h>
 #include <linux/seqlock.h>
+#include <linux/slab.h>
 #include <linux/xattr.h>
 #include <uapi/linux/mount.h>
 
@@ -411,7 +413,8 @@ static int label_at(struct dentry *d, struct vfsmount *mnt,
  * cached.
  */
 #define CACHE_BITS 7	/* 128 slots: percpu allocations stop at 32 KiB */
-#define FILE_CACHE_BITS 14	/* 16,384 entries, one table for all CPUs */
+#define FILE_SET_BITS 11		/* 2,048 sets of 8 files, for all CPUs */
+#define FILE_WAYS 8
 #define OWN_GEN_BITS 10
 #define WALK_CACHED_MAX 16
 
@@ -445,9 +448,12 @@ struct avf_cache_slot {
 /*
  * The file cache: one table for every CPU, so that an anti-virus scan of
  * more files than a per-CPU table holds finds them cached on its next
- * pass, whichever CPU it runs on.  Each entry has its own sequence
- * count: a reader never waits (an entry being written is a miss) and a
- * writer skips an entry that another CPU is writing.
+ * pass, whichever CPU it runs on.  A file's entry is one of the FILE_WAYS
+ * of the set its dentry hashes to (a scan of 10,000 files fills 16,384
+ * direct-mapped entries only half without collisions); a full set loses
+ * a way chosen at random.  Each entry has its own sequence count: a
+ * reader never waits (an entry being written is a miss) and a writer
+ * skips an entry that another CPU is writing.
  *
  * @memo_gen, @memo_level, @memo_unknown: the level @e's label stands for
  * under the policy of generation @memo_gen (0: not computed yet), so that
@@ -465,7 +471,16 @@ struct avf_file_slot {
 
 /* Too large for a module's static per-CPU area: allocated at load. */
 static struct avf_cache_slot __percpu *avf_cache;
-static struct avf_file_slot *avf_file_cache;
+/*
+ * @hint: each way's dentry, written with it, so that a lookup finds the
+ * way in one cache line (only a hint: the way's own entry decides).
+ */
+struct avf_file_set {
+	const struct dentry *hint[FILE_WAYS];
+	struct avf_file_slot way[FILE_WAYS];
+};
+
+static struct avf_file_set *avf_file_cache;
 static atomic64_t avf_label_epoch = ATOMIC64_INIT(1);
 static atomic_t avf_own_gen[1 << OWN_GEN_BITS];
 seqlock_t *avf_mount_lock __ro_after_init;
@@ -601,9 +616,21 @@ static void cache_put(const struct avf_dir_id *id, const struct avf_stamp *st,
 	put_cpu_ptr(avf_cache);
 }
 
-static struct avf_file_slot *file_slot(const struct dentry *dentry)
+static struct avf_file_set *file_set(const struct dentry *dentry)
 {
-	return &avf_file_cache[hash_ptr(dentry, FILE_CACHE_BITS)];
+	return &avf_file_cache[hash_ptr(dentry, FILE_SET_BITS)];
+}
+
+/* The way that holds @dentry's entry, if any does. */
+static struct avf_file_slot *file_find(const struct dentry *dentry)
+{
+	struct avf_file_set *set = file_set(dentry);
+	unsigned int i;
+
+	for (i = 0; i < FILE_WAYS; i++)
+		if (READ_ONCE(set->hint[i]) == dentry)
+			return &set->way[i];
+	return NULL;
 }
 
 /*
@@ -613,10 +640,13 @@ static struct avf_file_slot *file_slot(const struct dentry *dentry)
 static bool file_get(const struct avf_dir_id *id, const struct avf_stamp *st,
 		     struct avf_label *label)
 {
-	struct avf_file_slot *s = file_slot(id->dentry);
-	unsigned int seq = raw_read_seqcount(&s->seq);
+	struct avf_file_slot *s = file_find(id->dentry);
 	struct avf_label found;
+	unsigned int seq;
 
+	if (!s)
+		return false;
+	seq = raw_read_seqcount(&s->seq);
 	if (seq & 1 || !stamp_is(&s->e, st) ||
 	    !slot_is(&s->e, id->dentry, id->parent, id->inode, id->mnt))
 		return false;
@@ -627,15 +657,26 @@ static bool file_get(const struct avf_dir_id *id, const struct avf_stamp *st,
 	return true;
 }
 
-/* Keep @label as @id's entry, unless another CPU is writing that entry. */
+/*
+ * Keep @label as @id's entry: in the way that holds the dentry already,
+ * else a free one, else one at random; not if another CPU is writing it.
+ */
 static void file_put(const struct avf_dir_id *id, const struct avf_stamp *st,
 		     const struct avf_label *label)
 {
-	struct avf_file_slot *s = file_slot(id->dentry);
+	struct avf_file_set *set = file_set(id->dentry);
+	struct avf_file_slot *s = file_find(id->dentry);
+	unsigned int i;
 
+	for (i = 0; !s && i < FILE_WAYS; i++)
+		if (!READ_ONCE(set->hint[i]))
+			s = &set->way[i];
+	if (!s)
+		s = &set->way[get_random_u32() % FILE_WAYS];
 	if (!spin_trylock(&s->lock))
 		return;
 	write_seqcount_begin(&s->seq);
+	WRITE_ONCE(set->hint[s - set->way], id->dentry);
 	s->e.id = *id;
 	s->e.stamp = *st;
 	s->e.label = *label;
@@ -651,21 +692,24 @@ static void file_put(const struct avf_dir_id *id, const struct avf_stamp *st,
  */
 int avf_label_init(void)
 {
-	u32 i;
+	u32 i, way;
 
 	avf_cache = __alloc_percpu(sizeof(*avf_cache) << CACHE_BITS,
 				   __alignof__(*avf_cache));
-	avf_file_cache = kvcalloc(1 << FILE_CACHE_BITS,
+	avf_file_cache = kvcalloc(1 << FILE_SET_BITS,
 				  sizeof(*avf_file_cache), GFP_KERNEL);
 	if (!avf_cache || !avf_file_cache) {
 		free_percpu(avf_cache);
 		kvfree(avf_file_cache);
 		return -ENOMEM;
 	}
-	for (i = 0; i < 1 << FILE_CACHE_BITS; i++) {
-		spin_lock_init(&avf_file_cache[i].lock);
-		seqcount_spinlock_init(&avf_file_cache[i].seq,
-				       &avf_file_cache[i].lock);
+	for (i = 0; i < 1 << FILE_SET_BITS; i++) {
+		for (way = 0; way < FILE_WAYS; way++) {
+			struct avf_file_slot *s = &avf_file_cache[i].way[way];
+
+			spin_lock_init(&s->lock);
+			seqcount_spinlock_init(&s->seq, &s->lock);
+		}
 	}
 	return 0;
 }
@@ -843,7 +887,9 @@ bool avf_label_cached_level(struct dentry *dentry, const struct vfsmount *mnt,
 	if (!inode || d_is_dir(dentry) || IS_ROOT(dentry) ||
 	    !cacheable(dentry))
 		return false;
-	s = file_slot(dentry);
+	s = file_find(dentry);
+	if (!s)
+		return false;
 	seq = raw_read_seqcount(&s->seq);
 	/*
 	 * What file_get() compares, without building the identity and the
