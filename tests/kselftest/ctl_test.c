@@ -7,6 +7,7 @@
  * load (split over several netlink attributes), 16385 are refused.
  *
  * TMP (tmpfs)
+ * ├── policies/     the policy files of the tests
  * ├── secret        SECRET
  * ├── bin/agent     a second subject (a copy of the probe)
  * └── many/s0...    16384 empty files, subjects of the large policies
@@ -57,12 +58,15 @@ FIXTURE(ctl) {
 
 FIXTURE_SETUP(ctl)
 {
-	ASSERT_EQ(0, mount_tmpfs(TMP));
-	ASSERT_EQ(0, mkdirs(POLICY_DIR));
-	ASSERT_EQ(0, mkdirs(TMP "/bin"));
-	ASSERT_EQ(0, copy_file(PLAIN, TMP "/bin/agent", 0755));
-	ASSERT_EQ(0, write_file(TMP "/secret", "secret\n"));
-	ASSERT_EQ(0, set_label(TMP "/secret", "SECRET"));
+	static const struct tree_entry tree[] = {
+		TREE_DIR("policies", NULL),
+		TREE_DIR("bin", NULL),
+		TREE_COPY("bin/agent", PLAIN, NULL),
+		TREE_FILE("secret", "secret\n", "SECRET"),
+		{ NULL }
+	};
+
+	ASSERT_EQ(0, build_tree(TMP, tree));
 	ASSERT_EQ(0, mount_securityfs());
 	ASSERT_EQ(0, write_policy("example.conf",
 				  LEVELS "default UNCLASSIFIED\nmode enforce\n"
