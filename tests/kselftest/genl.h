@@ -156,10 +156,23 @@ static inline void avf_nl_init(struct avf_nl_req *req, uint16_t family,
 	req->g.version = version;
 }
 
+/*
+ * Ask the generic netlink controller about the avfence family on @fd:
+ * CTRL_ATTR_* attributes into @reply (AVF_NL_BUF), their length in @len.
+ * Return: 0 or -errno.
+ */
+static inline int avf_nl_get_family(int fd, char *reply, int *len)
+{
+	static struct avf_nl_req req;
+
+	avf_nl_init(&req, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1);
+	avf_nl_put_str(&req.n, CTRL_ATTR_FAMILY_NAME, AVFENCE_GENL_NAME);
+	return avf_nl_talk(fd, &req, reply, len);
+}
+
 /* Open a generic netlink socket and resolve the avfence family. */
 static inline int avf_nl_open(uint16_t *family)
 {
-	static struct avf_nl_req req;
 	static char reply[AVF_NL_BUF];
 	struct nlattr *tb[CTRL_ATTR_MAX + 1];
 	int fd, err, len = 0;
@@ -167,9 +180,7 @@ static inline int avf_nl_open(uint16_t *family)
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
 	if (fd < 0)
 		return -errno;
-	avf_nl_init(&req, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1);
-	avf_nl_put_str(&req.n, CTRL_ATTR_FAMILY_NAME, AVFENCE_GENL_NAME);
-	err = avf_nl_talk(fd, &req, reply, &len);
+	err = avf_nl_get_family(fd, reply, &len);
 	if (err) {
 		close(fd);
 		return err;
