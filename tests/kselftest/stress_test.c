@@ -484,7 +484,7 @@ static int dump_tagged(void)
 	static char buf[32768];
 	struct avf_nl_req req;
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	uint16_t family;
+	uint16_t family = 0;
 	int fd, n = 0, done = 0;
 	ssize_t len;
 
@@ -553,14 +553,11 @@ static int reader(void)
 /* The multicast group id of avfence's "events", or -errno. */
 static int events_group(int fd, uint16_t *family)
 {
-	static struct avf_nl_req req;
 	static char reply[AVF_NL_BUF];
 	struct nlattr *tb[CTRL_ATTR_MAX + 1], *g, *a;
 	int err, len = 0, l, gl;
 
-	avf_nl_init(&req, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1);
-	avf_nl_put_str(&req.n, CTRL_ATTR_FAMILY_NAME, AVFENCE_GENL_NAME);
-	err = avf_nl_talk(fd, &req, reply, &len);
+	err = avf_nl_get_family(fd, reply, &len);
 	if (err)
 		return err;
 	avf_nl_parse(tb, CTRL_ATTR_MAX, (struct nlattr *)reply, len);
