@@ -61,6 +61,23 @@ check() { # check TEXT COMMAND...
 	if "$@" >> "$log" 2>&1; then ok "$t"; else notok "$t (see build/deploy/run.log)"; fi
 }
 note() { echo "# $*"; echo "# $*" >> "$log"; }
+# modprobe_finds ROOT KVER WANT TEXT: with KVER's modules.order & co
+# copied into ROOT, depmod -b ROOT, and modprobe -d ROOT resolves avfence
+# to the path WANT.  (Output captured first: grep -q closing a pipe early
+# fails tee under pipefail.)
+modprobe_finds() {
+	local root=$1 k=$2 want=$3 t=$4 f out
+	for f in modules.order modules.builtin modules.builtin.modinfo; do
+		cp "$top/build/kernels/$k/modules/$f" "$root/lib/modules/$k/" 2>/dev/null || true
+	done
+	if depmod -b "$root" "$k" >> "$log" 2>&1 &&
+		out=$(modprobe -d "$root" -S "$k" --show-depends avfence 2>>"$log") &&
+		echo "$out" >> "$log" && grep -q "$want" <<< "$out"; then
+		ok "$t"
+	else
+		notok "$t"
+	fi
+}
 
 mapfile -t kvers < <(cat "$top/build/kernels/list" 2>/dev/null)
 
@@ -125,17 +142,8 @@ else
 	check "make install again: the edited /etc/avfence/policy.conf is kept" \
 		grep -q '^# edited by the administrator' "$dest/etc/avfence/policy.conf"
 	cp -a "$dest" "$w/destdir.depmod"
-	for f in modules.order modules.builtin modules.builtin.modinfo; do
-		cp "$top/build/kernels/$k0/modules/$f" "$w/destdir.depmod/lib/modules/$k0/" 2>/dev/null || true
-	done
-	# (Output captured first: grep -q closing a pipe early fails tee under pipefail.)
-	if depmod -b "$w/destdir.depmod" "$k0" >> "$log" 2>&1 &&
-		out=$(modprobe -d "$w/destdir.depmod" -S "$k0" --show-depends avfence 2>>"$log") &&
-		echo "$out" >> "$log" && grep -q "/lib/modules/$k0/updates/avfence.ko" <<< "$out"; then
-		ok "depmod -b + modprobe --show-depends avfence: found in /lib/modules/$k0/updates/"
-	else
-		notok "depmod -b + modprobe --show-depends avfence: found in /lib/modules/$k0/updates/"
-	fi
+	modprobe_finds "$w/destdir.depmod" "$k0" "/lib/modules/$k0/updates/avfence.ko" \
+		"depmod -b + modprobe --show-depends avfence: found in /lib/modules/$k0/updates/"
 	rm -rf "$w/destdir.depmod"
 
 	# --- 3. the unit, as installed: exec paths and man pages in DESTDIR.
@@ -244,16 +252,8 @@ else
 		else
 			notok "$k: the DKMS module is signed with the DKMS MOK key"
 		fi
-		for f in modules.order modules.builtin modules.builtin.modinfo; do
-			cp "$top/build/kernels/$k/modules/$f" "$d/root/lib/modules/$k/" 2>/dev/null || true
-		done
-		if depmod -b "$d/root" "$k" >> "$log" 2>&1 &&
-			out=$(modprobe -d "$d/root" -S "$k" --show-depends avfence 2>>"$log") &&
-			echo "$out" >> "$log" && grep -q "/lib/modules/$k/updates/dkms/avfence.ko" <<< "$out"; then
-			ok "$k: modprobe resolves avfence to the DKMS module in updates/dkms/"
-		else
-			notok "$k: modprobe resolves avfence to the DKMS module in updates/dkms/"
-		fi
+		modprobe_finds "$d/root" "$k" "/lib/modules/$k/updates/dkms/avfence.ko" \
+			"$k: modprobe resolves avfence to the DKMS module in updates/dkms/"
 	done
 	dkms status -m avfence "${dk[@]}" 2>/dev/null | sed 's/^/# /'
 	unset mok_signing_key mok_certificate
