@@ -275,16 +275,24 @@ else
 	rm -rf "$d" && mkdir -p "$d/keys"
 	# apt-get waits for the dpkg lock (other apt users on this host).
 	apt=(env DEBIAN_FRONTEND=noninteractive apt-get -y -q -o DPkg::Lock::Timeout=900)
+	# apt_step TEXT VERB ARG...: apt-get VERB ARG..., logged to
+	# build/deploy/dpkg/VERB.log, whose tail is shown if it fails.
+	apt_step() {
+		local t=$1 l="$d/$2.log"
+		shift
+		if "${apt[@]}" "$@" > "$l" 2>&1; then
+			ok "$t"
+		else
+			tail -n 20 "$l" | sed 's/^/# /'
+			notok "$t (see build/deploy/dpkg/${l##*/})"
+		fi
+	}
 	export mok_signing_key="$d/keys/mok.key" mok_certificate="$d/keys/mok.pub"
 	# depmod, run by dkms, writes modules.* index files for kernels whose
 	# image is not installed here: remember which exist, to remove only ours.
 	ls -d /lib/modules/*/modules.* 2>/dev/null | sort > "$d/depmod.before"
-	if "${apt[@]}" install --no-install-recommends "$deb_dkms" "$deb_tools" > "$d/install.log" 2>&1; then
-		ok "apt-get install ./avfence-dkms_*.deb ./avfence-tools_*.deb"
-	else
-		tail -n 20 "$d/install.log" | sed 's/^/# /'
-		notok "apt-get install of both packages (see build/deploy/dpkg/install.log)"
-	fi
+	apt_step "apt-get install ./avfence-dkms_*.deb ./avfence-tools_*.deb" install \
+		--no-install-recommends "$deb_dkms" "$deb_tools"
 	grep -E '^Building|Installing to|skipped|Error' "$d/install.log" | sed 's/^/# /'
 	check "postinst created /etc/avfence/policy.conf (the initial policy)" \
 		cmp /etc/avfence/policy.conf /usr/share/avfence/policy.conf
@@ -303,23 +311,13 @@ else
 	fi
 	check "avfence.service enabled (sysinit.target.wants)" test -L /etc/systemd/system/sysinit.target.wants/avfence.service
 	echo "# edited by the administrator" >> /etc/avfence/policy.conf
-	if "${apt[@]}" remove avfence-tools avfence-dkms > "$d/remove.log" 2>&1; then
-		ok "apt-get remove avfence-tools avfence-dkms"
-	else
-		tail -n 20 "$d/remove.log" | sed 's/^/# /'
-		notok "apt-get remove avfence-tools avfence-dkms"
-	fi
+	apt_step "apt-get remove avfence-tools avfence-dkms" remove avfence-tools avfence-dkms
 	check "remove: configuration kept (edited policy.conf, /etc/default/avfence)" \
 		sh -c "grep -q '^# edited by the administrator' /etc/avfence/policy.conf && test -e /etc/default/avfence"
 	check "remove: no module left (/usr/src/avfence-*, /lib/modules/*/updates/dkms/avfence.ko*, dkms status)" \
 		sh -c "! ls -d /usr/src/avfence-* /lib/modules/*/updates/dkms/avfence.ko* 2>/dev/null | grep -q . &&
 			[ -z \"\$(dkms status -m avfence 2>/dev/null)\" ]"
-	if "${apt[@]}" purge avfence-tools avfence-dkms > "$d/purge.log" 2>&1; then
-		ok "apt-get purge avfence-tools avfence-dkms"
-	else
-		tail -n 20 "$d/purge.log" | sed 's/^/# /'
-		notok "apt-get purge avfence-tools avfence-dkms"
-	fi
+	apt_step "apt-get purge avfence-tools avfence-dkms" purge avfence-tools avfence-dkms
 	check "purge: /etc/avfence, /etc/default/avfence and the enable link are gone" \
 		sh -c "[ ! -e /etc/avfence ] && [ ! -e /etc/default/avfence ] &&
 			[ ! -e /etc/systemd/system/sysinit.target.wants/avfence.service ]"
