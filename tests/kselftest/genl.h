@@ -362,6 +362,39 @@ static inline void avf_fill_policy(struct nlmsghdr *n, const void *arg)
 	}
 }
 
+/*
+ * A LOAD_POLICY built by hand around one subject: mode enforce, @levels
+ * (NULL-terminated; the default is the first), and the subject @path at
+ * @clearance, whose nest stays open for the caller's own attributes.
+ * @nests[2] remembers the open nests for avf_nl_one_subject_end().
+ */
+static inline void avf_nl_one_subject(struct nlmsghdr *n,
+				      const char *const *levels,
+				      const char *path, const char *clearance,
+				      struct nlattr *nests[2])
+{
+	struct nlattr *nest;
+	int i;
+
+	avf_nl_put_u32(n, AVFENCE_A_MODE, AVFENCE_MODE_ENFORCE);
+	nest = avf_nl_nest(n, AVFENCE_A_LEVELS);
+	for (i = 0; levels[i]; i++)
+		avf_nl_put_str(n, AVFENCE_LEVEL_A_NAME, levels[i]);
+	avf_nl_nest_end(n, nest);
+	avf_nl_put_str(n, AVFENCE_A_DEFAULT_LEVEL, levels[0]);
+	nests[0] = avf_nl_nest(n, AVFENCE_A_SUBJECTS);
+	nests[1] = avf_nl_nest(n, AVFENCE_A_SUBJECT);
+	avf_nl_put_str(n, AVFENCE_SUBJECT_A_PATH, path);
+	avf_nl_put_str(n, AVFENCE_SUBJECT_A_CLEARANCE, clearance);
+}
+
+static inline void avf_nl_one_subject_end(struct nlmsghdr *n,
+					  struct nlattr *nests[2])
+{
+	avf_nl_nest_end(n, nests[1]);
+	avf_nl_nest_end(n, nests[0]);
+}
+
 /* AVFENCE_CMD_LOAD_POLICY.  Return 0 or a negative errno. */
 static inline int avf_load(const struct avf_policy_desc *p)
 {
