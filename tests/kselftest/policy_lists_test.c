@@ -168,25 +168,15 @@ static void fill_raw(struct nlmsghdr *n, const void *arg)
 {
 	static const char *const levels[] = { "L0", "L1", NULL };
 	const struct raw_lists *r = arg;
-	struct nlattr *nest, *sub, *list;
+	struct nlattr *nests[2], *list;
 	int i;
 
-	avf_nl_put_u32(n, AVFENCE_A_MODE, AVFENCE_MODE_ENFORCE);
-	nest = avf_nl_nest(n, AVFENCE_A_LEVELS);
-	for (i = 0; levels[i]; i++)
-		avf_nl_put_str(n, AVFENCE_LEVEL_A_NAME, levels[i]);
-	avf_nl_nest_end(n, nest);
-	avf_nl_put_str(n, AVFENCE_A_DEFAULT_LEVEL, "L0");
-	nest = avf_nl_nest(n, AVFENCE_A_SUBJECTS);
-	sub = avf_nl_nest(n, AVFENCE_A_SUBJECT);
-	avf_nl_put_str(n, AVFENCE_SUBJECT_A_PATH, SCANNER);
-	avf_nl_put_str(n, AVFENCE_SUBJECT_A_CLEARANCE, "L1");
+	avf_nl_one_subject(n, levels, SCANNER, "L1", nests);
 	list = avf_nl_nest(n, r->list_type);
 	for (i = 0; r->entries[i]; i++)
 		avf_nl_put_str(n, r->entry_type, r->entries[i]);
 	avf_nl_nest_end(n, list);
-	avf_nl_nest_end(n, sub);
-	avf_nl_nest_end(n, nest);
+	avf_nl_one_subject_end(n, nests);
 }
 
 static int load_raw(int list_type, int entry_type,
