@@ -20,19 +20,19 @@
 #define NL_COMM_NAME	"c\nx"
 #define NL_COMM		TMP "/" NL_COMM_NAME
 
+static const struct tree_entry tree[] = {
+	TREE_FILE("secret", "secret\n", "SECRET"),
+	TREE_FILE(INJECTED_NAME, "secret\n", "SECRET"),
+	TREE_COPY(NL_COMM_NAME, PLAIN, NULL),
+	{ NULL }
+};
+
 FIXTURE(log) {
 	struct kmark mark;
 };
 
 FIXTURE_SETUP(log)
 {
-	static const struct tree_entry tree[] = {
-		TREE_FILE("secret", "secret\n", "SECRET"),
-		TREE_FILE(INJECTED_NAME, "secret\n", "SECRET"),
-		TREE_COPY(NL_COMM_NAME, PLAIN, NULL),
-		{ NULL }
-	};
-
 	setup_tree(_metadata, tree, "OFFICIAL");
 	kmsg_mark(&self->mark);
 }
