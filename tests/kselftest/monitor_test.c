@@ -18,6 +18,12 @@
 #define ODD		TMP "/" ODD_NAME
 #define SEC	1000000000ull
 
+static const struct tree_entry tree[] = {
+	TREE_FILE("secret", "secret\n", "SECRET"),
+	TREE_FILE(ODD_NAME, "odd\n", "SECRET"),
+	{ NULL }
+};
+
 static struct output o;
 
 /* A JSON event line's field, or "" if absent. */
@@ -53,12 +59,6 @@ FIXTURE(monitor) {
 
 FIXTURE_SETUP(monitor)
 {
-	static const struct tree_entry tree[] = {
-		TREE_FILE("secret", "secret\n", "SECRET"),
-		TREE_FILE(ODD_NAME, "odd\n", "SECRET"),
-		{ NULL }
-	};
-
 	setup_tree(_metadata, tree, "OFFICIAL");
 	self->m.pid = -1;
 }
