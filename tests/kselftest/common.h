@@ -460,20 +460,6 @@ static inline uint64_t generation(void)
 	return avf_get_status(&st) ? ~0ull : st.generation;
 }
 
-/* Module */
-
-static inline int module_loaded(void)
-{
-	return access("/sys/module/avfence", F_OK) == 0;
-}
-
-static inline int insmod_avfence(void)
-{
-	if (module_loaded())
-		return 0;
-	return run("/bin/insmod", MODULE_KO, NULL);
-}
-
 /* fx2: fixtures shared by several tests (issue 17) */
 
 #include <stdatomic.h>
@@ -533,6 +519,20 @@ static inline void note_print(struct __test_metadata *_metadata,
 
 	for (i = 0; i < atomic_load(&l->n) && i < NOTE_LINES; i++)
 		TH_LOG("%s", l->line[i]);
+}
+
+/* Module */
+
+static inline int module_loaded(void)
+{
+	return access("/sys/module/avfence", F_OK) == 0;
+}
+
+static inline int insmod_avfence(void)
+{
+	if (module_loaded())
+		return 0;
+	return run("/bin/insmod", MODULE_KO, NULL);
 }
 
 #endif /* AVF_TEST_COMMON_H */
