@@ -61,6 +61,23 @@ check() { # check TEXT COMMAND...
 	if "$@" >> "$log" 2>&1; then ok "$t"; else notok "$t (see build/deploy/run.log)"; fi
 }
 note() { echo "# $*"; echo "# $*" >> "$log"; }
+# modprobe_finds ROOT KVER WANT TEXT: with KVER's modules.order & co
+# copied into ROOT, depmod -b ROOT, and modprobe -d ROOT resolves avfence
+# to the path WANT.  (Output captured first: grep -q closing a pipe early
+# fails tee under pipefail.)
+modprobe_finds() {
+	local root=$1 k=$2 want=$3 t=$4 f out
+	for f in modules.order modules.builtin modules.builtin.modinfo; do
+		cp "$top/build/kernels/$k/modules/$f" "$root/lib/modules/$k/" 2>/dev/null || true
+	done
+	if depmod -b "$root" "$k" >> "$log" 2>&1 &&
+		out=$(modprobe -d "$root" -S "$k" --show-depends avfence 2>>"$log") &&
+		echo "$out" >> "$log" && grep -q "$want" <<< "$out"; then
+		ok "$t"
+	else
+		notok "$t"
+	fi
+}
 
 mapfile -t kvers < <(cat "$top/build/kernels/list" 2>/dev/null)
 
@@ -125,17 +142,8 @@ else
 	check "make install again: the edited /etc/avfence/policy.conf is kept" \
 		grep -q '^# edited by the administrator' "$dest/etc/avfence/policy.conf"
 	cp -a "$dest" "$w/destdir.depmod"
-	for f in modules.order modules.builtin modules.builtin.modinfo; do
-		cp "$top/build/kernels/$k0/modules/$f" "$w/destdir.depmod/lib/modules/$k0/" 2>/dev/null || true
-	done
-	# (Output captured first: grep -q closing a pipe early fails tee under pipefail.)
-	if depmod -b "$w/destdir.depmod" "$k0" >> "$log" 2>&1 &&
-		out=$(modprobe -d "$w/destdir.depmod" -S "$k0" --show-depends avfence 2>>"$log") &&
-		echo "$out" >> "$log" && grep -q "/lib/modules/$k0/updates/avfence.ko" <<< "$out"; then
-		ok "depmod -b + modprobe --show-depends avfence: found in /lib/modules/$k0/updates/"
-	else
-		notok "depmod -b + modprobe --show-depends avfence: found in /lib/modules/$k0/updates/"
-	fi
+	modprobe_finds "$w/destdir.depmod" "$k0" "/lib/modules/$k0/updates/avfence.ko" \
+		"depmod -b + modprobe --show-depends avfence: found in /lib/modules/$k0/updates/"
 	rm -rf "$w/destdir.depmod"
 
 	# --- 3. the unit, as installed: exec paths and man pages in DESTDIR.
@@ -244,16 +252,8 @@ else
 		else
 			notok "$k: the DKMS module is signed with the DKMS MOK key"
 		fi
-		for f in modules.order modules.builtin modules.builtin.modinfo; do
-			cp "$top/build/kernels/$k/modules/$f" "$d/root/lib/modules/$k/" 2>/dev/null || true
-		done
-		if depmod -b "$d/root" "$k" >> "$log" 2>&1 &&
-			out=$(modprobe -d "$d/root" -S "$k" --show-depends avfence 2>>"$log") &&
-			echo "$out" >> "$log" && grep -q "/lib/modules/$k/updates/dkms/avfence.ko" <<< "$out"; then
-			ok "$k: modprobe resolves avfence to the DKMS module in updates/dkms/"
-		else
-			notok "$k: modprobe resolves avfence to the DKMS module in updates/dkms/"
-		fi
+		modprobe_finds "$d/root" "$k" "/lib/modules/$k/updates/dkms/avfence.ko" \
+			"$k: modprobe resolves avfence to the DKMS module in updates/dkms/"
 	done
 	dkms status -m avfence "${dk[@]}" 2>/dev/null | sed 's/^/# /'
 	unset mok_signing_key mok_certificate
@@ -275,16 +275,24 @@ else
 	rm -rf "$d" && mkdir -p "$d/keys"
 	# apt-get waits for the dpkg lock (other apt users on this host).
 	apt=(env DEBIAN_FRONTEND=noninteractive apt-get -y -q -o DPkg::Lock::Timeout=900)
+	# apt_step TEXT VERB ARG...: apt-get VERB ARG..., logged to
+	# build/deploy/dpkg/VERB.log, whose tail is shown if it fails.
+	apt_step() {
+		local t=$1 l="$d/$2.log"
+		shift
+		if "${apt[@]}" "$@" > "$l" 2>&1; then
+			ok "$t"
+		else
+			tail -n 20 "$l" | sed 's/^/# /'
+			notok "$t (see build/deploy/dpkg/${l##*/})"
+		fi
+	}
 	export mok_signing_key="$d/keys/mok.key" mok_certificate="$d/keys/mok.pub"
 	# depmod, run by dkms, writes modules.* index files for kernels whose
 	# image is not installed here: remember which exist, to remove only ours.
 	ls -d /lib/modules/*/modules.* 2>/dev/null | sort > "$d/depmod.before"
-	if "${apt[@]}" install --no-install-recommends "$deb_dkms" "$deb_tools" > "$d/install.log" 2>&1; then
-		ok "apt-get install ./avfence-dkms_*.deb ./avfence-tools_*.deb"
-	else
-		tail -n 20 "$d/install.log" | sed 's/^/# /'
-		notok "apt-get install of both packages (see build/deploy/dpkg/install.log)"
-	fi
+	apt_step "apt-get install ./avfence-dkms_*.deb ./avfence-tools_*.deb" install \
+		--no-install-recommends "$deb_dkms" "$deb_tools"
 	grep -E '^Building|Installing to|skipped|Error' "$d/install.log" | sed 's/^/# /'
 	check "postinst created /etc/avfence/policy.conf (the initial policy)" \
 		cmp /etc/avfence/policy.conf /usr/share/avfence/policy.conf
@@ -303,23 +311,13 @@ else
 	fi
 	check "avfence.service enabled (sysinit.target.wants)" test -L /etc/systemd/system/sysinit.target.wants/avfence.service
 	echo "# edited by the administrator" >> /etc/avfence/policy.conf
-	if "${apt[@]}" remove avfence-tools avfence-dkms > "$d/remove.log" 2>&1; then
-		ok "apt-get remove avfence-tools avfence-dkms"
-	else
-		tail -n 20 "$d/remove.log" | sed 's/^/# /'
-		notok "apt-get remove avfence-tools avfence-dkms"
-	fi
+	apt_step "apt-get remove avfence-tools avfence-dkms" remove avfence-tools avfence-dkms
 	check "remove: configuration kept (edited policy.conf, /etc/default/avfence)" \
 		sh -c "grep -q '^# edited by the administrator' /etc/avfence/policy.conf && test -e /etc/default/avfence"
 	check "remove: no module left (/usr/src/avfence-*, /lib/modules/*/updates/dkms/avfence.ko*, dkms status)" \
 		sh -c "! ls -d /usr/src/avfence-* /lib/modules/*/updates/dkms/avfence.ko* 2>/dev/null | grep -q . &&
 			[ -z \"\$(dkms status -m avfence 2>/dev/null)\" ]"
-	if "${apt[@]}" purge avfence-tools avfence-dkms > "$d/purge.log" 2>&1; then
-		ok "apt-get purge avfence-tools avfence-dkms"
-	else
-		tail -n 20 "$d/purge.log" | sed 's/^/# /'
-		notok "apt-get purge avfence-tools avfence-dkms"
-	fi
+	apt_step "apt-get purge avfence-tools avfence-dkms" purge avfence-tools avfence-dkms
 	check "purge: /etc/avfence, /etc/default/avfence and the enable link are gone" \
 		sh -c "[ ! -e /etc/avfence ] && [ ! -e /etc/default/avfence ] &&
 			[ ! -e /etc/systemd/system/sysinit.target.wants/avfence.service ]"

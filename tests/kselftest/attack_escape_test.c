@@ -25,12 +25,12 @@
  * AGENT_BIN has clearance OFFICIAL.  Variant "tagged" attacks, "untagged"
  * is the control.
  */
-#include <linux/io_uring.h>
 #include <linux/openat2.h>
 #include <sched.h>
 #include <sys/prctl.h>
 
 #include "doors.h"
+#include "uring.h"
 
 #define SECRET_FILE TMP "/secret"
 #define SEC TMP "/dir_secret"
@@ -306,59 +306,18 @@ AGENT(handle)
 /* uring PATH inline|async|sqpoll: IORING_OP_OPENAT, read the fd it gives. */
 AGENT(uring)
 {
-	struct io_uring_params p;
-	struct io_uring_sqe *sqes;
-	struct io_uring_cqe *cqe;
-	unsigned int *tail, *head, mask;
-	char *sq, *cq;
-	size_t sq_len, cq_len;
-	int ring, res, i;
+	struct uring u;
+	int res;
 
-	memset(&p, 0, sizeof(p));
-	if (!strcmp(argv[2], "sqpoll")) {
-		p.flags = IORING_SETUP_SQPOLL;
-		p.sq_thread_idle = 2000;
-	}
-	ring = result("setup", syscall(__NR_io_uring_setup, 4, &p));
-	if (ring < 0)
+	if (result("setup", uring_setup(&u, !strcmp(argv[2], "sqpoll") ?
+					IORING_SETUP_SQPOLL : 0)) < 0)
 		return 0;
-	sq_len = p.sq_off.array + p.sq_entries * sizeof(unsigned int);
-	cq_len = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
-	if (p.features & IORING_FEAT_SINGLE_MMAP)
-		sq_len = cq_len = sq_len > cq_len ? sq_len : cq_len;
-	sq = mmap(NULL, sq_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE,
-		  ring, IORING_OFF_SQ_RING);
-	cq = (p.features & IORING_FEAT_SINGLE_MMAP) ? sq :
-	     mmap(NULL, cq_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE,
-		  ring, IORING_OFF_CQ_RING);
-	sqes = mmap(NULL, p.sq_entries * sizeof(*sqes), PROT_READ | PROT_WRITE,
-		    MAP_SHARED | MAP_POPULATE, ring, IORING_OFF_SQES);
-	if (sq == MAP_FAILED || cq == MAP_FAILED || sqes == MAP_FAILED)
+	if (uring_map(&u))
 		return SETUP_FAILED;
-	memset(&sqes[0], 0, sizeof(sqes[0]));
-	sqes[0].opcode = IORING_OP_OPENAT;
-	sqes[0].fd = AT_FDCWD;
-	sqes[0].addr = (unsigned long)argv[1];
-	sqes[0].open_flags = O_RDONLY | O_CLOEXEC;
-	sqes[0].flags = !strcmp(argv[2], "async") ? IOSQE_ASYNC : 0;
-	tail = (unsigned int *)(sq + p.sq_off.tail);
-	mask = *(unsigned int *)(sq + p.sq_off.ring_mask);
-	((unsigned int *)(sq + p.sq_off.array))[*tail & mask] = 0;
-	__atomic_store_n(tail, *tail + 1, __ATOMIC_RELEASE);
-	if (syscall(__NR_io_uring_enter, ring, 1, 1,
-		    IORING_ENTER_GETEVENTS | (p.flags & IORING_SETUP_SQPOLL ?
-					      IORING_ENTER_SQ_WAKEUP : 0),
-		    NULL, 0) < 0)
+	uring_openat(&u, argv[1], O_RDONLY | O_CLOEXEC,
+		     !strcmp(argv[2], "async") ? IOSQE_ASYNC : 0);
+	if (uring_run(&u, &res))
 		return SETUP_FAILED;
-	head = (unsigned int *)(cq + p.cq_off.head);
-	tail = (unsigned int *)(cq + p.cq_off.tail);
-	for (i = 0; i < 500 && *head == __atomic_load_n(tail, __ATOMIC_ACQUIRE); i++)
-		usleep(10000);
-	if (*head == *tail)
-		return SETUP_FAILED;
-	mask = *(unsigned int *)(cq + p.cq_off.ring_mask);
-	cqe = (struct io_uring_cqe *)(cq + p.cq_off.cqes) + (*head & mask);
-	res = cqe->res;
 	say("openat=%d\n", res < 0 ? -res : 0);
 	if (res >= 0)
 		read_emit("read", res);
@@ -468,34 +427,33 @@ FIXTURE(escape) {
 	char modprobe[256];
 };
 
-FIXTURE_VARIANT(escape) {
-	int tagged;
-};
+FIXTURE_TAGGED_VARIANTS(escape);
 
-FIXTURE_VARIANT_ADD(escape, tagged) { .tagged = 1 };
-FIXTURE_VARIANT_ADD(escape, untagged) { .tagged = 0 };
+/* The tree above but for ext4 and the symlink: SECRET_FILE, SEC, PUB, OUT. */
+static const struct tree_entry escape_tree[] = {
+	TREE_FILE("secret", CANARY_LINE, "SECRET"),
+	TREE_DIR("dir_secret/sub", NULL),
+	TREE_DIR("dir_secret", "SECRET"),
+	TREE_FILE("dir_secret/inner", CANARY_LINE, NULL),
+	TREE_FILE("dir_secret/sub/f", CANARY_LINE, NULL),
+	TREE_DIR("dir_public", "UNCLASSIFIED"),
+	TREE_DIR("mnt", NULL),
+	TREE_DIR("ovl/merged", NULL),
+	TREE_DIR("ovl/empty", NULL),
+	TREE_DIR("cg", NULL),
+	TREE_DIR("mc/upper", NULL),
+	TREE_DIR("mc/work", NULL),
+	TREE_DIR("mc/merged", NULL),
+	TREE_DIR("out", NULL),
+	{ NULL }
+};
 
 FIXTURE_SETUP(escape)
 {
 	read_small(CORE_PATTERN, self->core_pattern, sizeof(self->core_pattern));
 	read_small(MODPROBE, self->modprobe, sizeof(self->modprobe));
-	ASSERT_EQ(0, mount_tmpfs(TMP));
-	ASSERT_EQ(0, make_secret(SECRET_FILE, "SECRET"));
-	ASSERT_EQ(0, mkdirs(SEC "/sub"));
-	ASSERT_EQ(0, set_label(SEC, "SECRET"));
-	ASSERT_EQ(0, make_secret(SEC "/inner", NULL));
-	ASSERT_EQ(0, make_secret(SEC "/sub/f", NULL));
-	ASSERT_EQ(0, mkdirs(PUB));
-	ASSERT_EQ(0, set_label(PUB, "UNCLASSIFIED"));
+	ASSERT_EQ(0, build_tree(TMP, escape_tree));
 	ASSERT_EQ(0, symlink("../secret", PUB "/link"));
-	ASSERT_EQ(0, mkdirs(TMP "/mnt"));
-	ASSERT_EQ(0, mkdirs(TMP "/ovl/merged"));
-	ASSERT_EQ(0, mkdirs(TMP "/ovl/empty"));
-	ASSERT_EQ(0, mkdirs(TMP "/cg"));
-	ASSERT_EQ(0, mkdirs(TMP "/mc/upper"));
-	ASSERT_EQ(0, mkdirs(TMP "/mc/work"));
-	ASSERT_EQ(0, mkdirs(TMP "/mc/merged"));
-	ASSERT_EQ(0, mkdirs(OUT));
 	ASSERT_EQ(0, agent_policy("OFFICIAL", NULL));
 }
 
@@ -510,8 +468,12 @@ FIXTURE_TEARDOWN(escape)
 	teardown_tree();
 }
 
-/* The agent @name must not get the secret; the untagged one must. */
-#define ESCAPE(route, name, ...) do {					\
+/*
+ * The agent @name must not get the secret, and route @r1 (or @r2, when
+ * they differ) must have counted and logged the refusal (@r1 < 0: no
+ * route to check); the untagged one must get the secret.
+ */
+#define ESCAPE_EITHER(r1, r2, name, ...) do {				\
 	struct agent a;							\
 	struct watch w;							\
 									\
@@ -520,12 +482,16 @@ FIXTURE_TEARDOWN(escape)
 	agent_finish(&a);						\
 	if (variant->tagged) {						\
 		EXPECT_NO_SECRET(&a);					\
-		if ((route) >= 0)					\
-			EXPECT_EQ(0, watch_denied(&w, route));		\
+		if ((r1) >= 0)						\
+			EXPECT_EQ(0, (r1) == (r2) ?			\
+				  watch_denied(&w, r1) :		\
+				  watch_denied2(&w, r1, r2));		\
 	} else {							\
 		EXPECT_SECRET(&a);					\
 	}								\
 } while (0)
+
+#define ESCAPE(route, name, ...) ESCAPE_EITHER(route, route, name, __VA_ARGS__)
 
 /*
  * A mount by a fenced agent in a mount namespace of the initial user
@@ -533,21 +499,8 @@ FIXTURE_TEARDOWN(escape)
  * the label would still be found through it (route open).  Either way the
  * fence refused, and the secret must not arrive.
  */
-#define ESCAPE_MOUNT(name, ...) do {					\
-	struct agent a;							\
-	struct watch w;							\
-									\
-	watch_start(&w);						\
-	ASSERT_EQ(0, agent_start(&a, variant->tagged, name, __VA_ARGS__)); \
-	agent_finish(&a);						\
-	if (variant->tagged) {						\
-		EXPECT_NO_SECRET(&a);					\
-		EXPECT_EQ(0, watch_denied2(&w, AVFENCE_ROUTE_MOUNT,	\
-					   AVFENCE_ROUTE_OPEN));	\
-	} else {							\
-		EXPECT_SECRET(&a);					\
-	}								\
-} while (0)
+#define ESCAPE_MOUNT(name, ...) \
+	ESCAPE_EITHER(AVFENCE_ROUTE_MOUNT, AVFENCE_ROUTE_OPEN, name, __VA_ARGS__)
 
 TEST_F(escape, exec_untagged_binary)
 {

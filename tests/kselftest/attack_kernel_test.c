@@ -341,22 +341,21 @@ FIXTURE(kernel) {
 	char modprobe[256];
 };
 
-FIXTURE_VARIANT(kernel) {
-	int tagged;
-};
+FIXTURE_TAGGED_VARIANTS(kernel);
 
-FIXTURE_VARIANT_ADD(kernel, tagged) { .tagged = 1 };
-FIXTURE_VARIANT_ADD(kernel, untagged) { .tagged = 0 };
+static const struct tree_entry kernel_tree[] = {
+	TREE_FILE("secret", CANARY_LINE, "SECRET"),
+	TREE_FILE("mine", CANARY_LINE, "SECRET"),
+	TREE_FILE("plain", "plain\n", NULL),
+	{ NULL }
+};
 
 FIXTURE_SETUP(kernel)
 {
 	ASSERT_EQ(0, insmod_avfence());
 	read_small(MODPROBE, self->modprobe, sizeof(self->modprobe));
-	ASSERT_EQ(0, mount_tmpfs(TMP));
-	ASSERT_EQ(0, make_secret(TMP "/secret", "SECRET"));
-	ASSERT_EQ(0, make_secret(TMP "/mine", "SECRET"));
+	ASSERT_EQ(0, build_tree(TMP, kernel_tree));
 	ASSERT_EQ(0, chown(TMP "/mine", 1000, 1000));
-	ASSERT_EQ(0, write_file(TMP "/plain", "plain\n"));
 	ASSERT_EQ(0, agent_policy("OFFICIAL", NULL));
 }
 

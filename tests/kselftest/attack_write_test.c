@@ -234,29 +234,28 @@ AGENT(userns_bind)
 FIXTURE(write) {
 };
 
-FIXTURE_VARIANT(write) {
-	int tagged;
-};
+FIXTURE_TAGGED_VARIANTS(write);
 
-FIXTURE_VARIANT_ADD(write, tagged) { .tagged = 1 };
-FIXTURE_VARIANT_ADD(write, untagged) { .tagged = 0 };
+/* The tree above; names as in W, TOOL, MODPROBE, SECRET_F, SECDIR, MNT. */
+static const struct tree_entry write_tree[] = {
+	TREE_DIR("w", NULL),
+	TREE_FILE("w/mine", "mine\n", NULL),
+	TREE_FILE("w/evil", "evil\n", NULL),
+	TREE_DIR("bin", NULL),
+	TREE_COPY("bin/tool", PLAIN, NULL),
+	TREE_DIR("sbin", NULL),
+	TREE_COPY("sbin/modprobe", PLAIN, NULL),
+	TREE_FILE("secret", CANARY_LINE, "SECRET"),
+	TREE_DIR("dir_secret", "SECRET"),
+	TREE_FILE("dir_secret/inner", CANARY_LINE, NULL),
+	TREE_DIR("mnt", NULL),
+	{ NULL }
+};
 
 FIXTURE_SETUP(write)
 {
-	ASSERT_EQ(0, mount_tmpfs(TMP));
-	ASSERT_EQ(0, mkdirs(W));
-	ASSERT_EQ(0, mkdirs(TMP "/bin"));
-	ASSERT_EQ(0, mkdirs(TMP "/sbin"));
-	ASSERT_EQ(0, mkdirs(SECDIR));
-	ASSERT_EQ(0, mkdirs(MNT));
+	ASSERT_EQ(0, build_tree(TMP, write_tree));
 	ASSERT_EQ(0, chmod(TMP "/sbin", 0700));
-	ASSERT_EQ(0, write_file(W "/mine", "mine\n"));
-	ASSERT_EQ(0, write_file(W "/evil", "evil\n"));
-	ASSERT_EQ(0, copy_file(PLAIN, TOOL, 0755));
-	ASSERT_EQ(0, copy_file(PLAIN, MODPROBE, 0755));
-	ASSERT_EQ(0, make_secret(SECRET_F, "SECRET"));
-	ASSERT_EQ(0, set_label(SECDIR, "SECRET"));
-	ASSERT_EQ(0, make_secret(SECDIR "/inner", NULL));
 	ASSERT_EQ(0, setxattr(TOOL, "trusted.avftest", "0", 1, 0));
 	ASSERT_EQ(0, agent_policy_write("OFFICIAL", W, NULL));
 }
@@ -296,6 +295,19 @@ static void do_change(struct __test_metadata *_metadata, int tagged,
 	CHANGE(op, a, b, EACCES, AVFENCE_ROUTE_WRITE)
 #define CHANGE_M(op, a, b) \
 	CHANGE(op, a, b, EPERM, AVFENCE_ROUTE_MOUNT)
+
+/* Cases that are one change and nothing more: TEST_F(write, @name). */
+#define CHANGE_W_TEST(name, op, a, b) \
+	TEST_F(write, name) { CHANGE_W(op, a, b); }
+#define CHANGE_M_TEST(name, op, a, b) \
+	TEST_F(write, name) { CHANGE_M(op, a, b); }
+/* ... and one change of a tmpfs mounted on MNT first. */
+#define CHANGE_M_MOUNTED_TEST(name, op)					\
+	TEST_F(write, name)						\
+	{								\
+		ASSERT_EQ(0, mount("tmpfs", MNT, "tmpfs", 0, NULL));	\
+		CHANGE_M(op, MNT, NULL);				\
+	}
 
 /* What is in @path: its first line, or "" (missing). */
 static const char *contents(const char *path)
@@ -383,10 +395,7 @@ TEST_F(write, overwrite_binary)
 	EXPECT_EQ(variant->tagged, contents(TOOL)[0] != '\0');
 }
 
-TEST_F(write, append_to_helper)
-{
-	CHANGE_W("append", MODPROBE, "#!/bin/sh\ncat /secret\n");
-}
+CHANGE_W_TEST(append_to_helper, "append", MODPROBE, "#!/bin/sh\ncat /secret\n")
 
 TEST_F(write, rename_over_binary)
 {
@@ -394,10 +403,7 @@ TEST_F(write, rename_over_binary)
 	EXPECT_EQ(variant->tagged ? 0 : 1, !strcmp(contents(TOOL), "evil\n"));
 }
 
-TEST_F(write, rename_over_helper)
-{
-	CHANGE_W("rename", W "/evil", MODPROBE);
-}
+CHANGE_W_TEST(rename_over_helper, "rename", W "/evil", MODPROBE)
 
 TEST_F(write, hard_link_onto_binary)
 {
@@ -425,35 +431,17 @@ TEST_F(write, bind_mount_over_binary)
 	EXPECT_EQ(variant->tagged ? 0 : 1, !strcmp(contents(TOOL), "evil\n"));
 }
 
-TEST_F(write, chmod_setuid_binary)
-{
-	CHANGE_W("chmod", TOOL, NULL);
-}
+CHANGE_W_TEST(chmod_setuid_binary, "chmod", TOOL, NULL)
 
-TEST_F(write, chown_binary)
-{
-	CHANGE_W("chown", TOOL, NULL);
-}
+CHANGE_W_TEST(chown_binary, "chown", TOOL, NULL)
 
-TEST_F(write, utimes_binary)
-{
-	CHANGE_W("utimes", TOOL, NULL);
-}
+CHANGE_W_TEST(utimes_binary, "utimes", TOOL, NULL)
 
-TEST_F(write, setxattr_binary)
-{
-	CHANGE_W("setxattr", TOOL, NULL);
-}
+CHANGE_W_TEST(setxattr_binary, "setxattr", TOOL, NULL)
 
-TEST_F(write, removexattr_binary)
-{
-	CHANGE_W("removexattr", TOOL, NULL);
-}
+CHANGE_W_TEST(removexattr_binary, "removexattr", TOOL, NULL)
 
-TEST_F(write, mkfifo_outside)
-{
-	CHANGE_W("mkfifo", TMP "/fifo", NULL);
-}
+CHANGE_W_TEST(mkfifo_outside, "mkfifo", TMP "/fifo", NULL)
 
 /* What a reader of the fifo at @path gets from a "fifo" change. */
 static void fifo_change(struct __test_metadata *_metadata, int tagged,
@@ -498,15 +486,9 @@ TEST_F(write, unlink_classified)
 	EXPECT_EQ(variant->tagged ? 0 : -1, access(SECRET_F, F_OK));
 }
 
-TEST_F(write, truncate_classified)
-{
-	CHANGE_W("truncate", SECRET_F, NULL);
-}
+CHANGE_W_TEST(truncate_classified, "truncate", SECRET_F, NULL)
 
-TEST_F(write, chmod_classified)
-{
-	CHANGE_W("chmod", SECRET_F, NULL);
-}
+CHANGE_W_TEST(chmod_classified, "chmod", SECRET_F, NULL)
 
 TEST_F(write, rename_classified_away)
 {
@@ -524,10 +506,7 @@ TEST_F(write, rename_labelled_dir_then_mkdir)
 	EXPECT_EQ(variant->tagged ? -1 : 0, access(SECDIR, F_OK));
 }
 
-TEST_F(write, rmdir_outside)
-{
-	CHANGE_W("rmdir", MNT, NULL);
-}
+CHANGE_W_TEST(rmdir_outside, "rmdir", MNT, NULL)
 
 /* Inside write=: allowed to both. */
 
@@ -576,37 +555,17 @@ TEST_F(write, other_proc_entry)
 
 /* Mounts: none in a namespace untagged tasks use. */
 
-TEST_F(write, mount_tmpfs)
-{
-	CHANGE_M("mount", MNT, NULL);
-}
+CHANGE_M_TEST(mount_tmpfs, "mount", MNT, NULL)
 
-TEST_F(write, mount_inside_write_dir)
-{
-	CHANGE_M("mount", W, NULL);
-}
+CHANGE_M_TEST(mount_inside_write_dir, "mount", W, NULL)
 
-TEST_F(write, remount)
-{
-	ASSERT_EQ(0, mount("tmpfs", MNT, "tmpfs", 0, NULL));
-	CHANGE_M("remount", MNT, NULL);
-}
+CHANGE_M_MOUNTED_TEST(remount, "remount")
 
-TEST_F(write, umount)
-{
-	ASSERT_EQ(0, mount("tmpfs", MNT, "tmpfs", 0, NULL));
-	CHANGE_M("umount", MNT, NULL);
-}
+CHANGE_M_MOUNTED_TEST(umount, "umount")
 
-TEST_F(write, open_tree_move_mount)
-{
-	CHANGE_M("open_tree", W, MNT);
-}
+CHANGE_M_TEST(open_tree_move_mount, "open_tree", W, MNT)
 
-TEST_F(write, fsmount_move_mount)
-{
-	CHANGE_M("fsmount", MNT, NULL);
-}
+CHANGE_M_TEST(fsmount_move_mount, "fsmount", MNT, NULL)
 
 TEST_F(write, fspick_reconfigure)
 {
@@ -617,11 +576,7 @@ TEST_F(write, fspick_reconfigure)
 		EXPECT_EQ(0, write_file(MNT "/f", "x"));
 }
 
-TEST_F(write, mount_setattr)
-{
-	ASSERT_EQ(0, mount("tmpfs", MNT, "tmpfs", 0, NULL));
-	CHANGE_M("mount_setattr", MNT, NULL);
-}
+CHANGE_M_MOUNTED_TEST(mount_setattr, "mount_setattr")
 
 /* Its own user and mount namespace: its business. */
 TEST_F(write, private_userns_mount)

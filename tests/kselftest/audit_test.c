@@ -27,7 +27,8 @@
 #define AUDIT_LOGDIR	"/var/log/audit"
 #define AUDIT_LOG	AUDIT_LOGDIR "/audit.log"
 #define AUDITD_ERR	"/tmp/auditd.stderr"
-#define ODD		TMP "/odd name"
+#define ODD_NAME	"odd name"
+#define ODD		TMP "/" ODD_NAME
 
 static struct output o;
 
@@ -118,6 +119,12 @@ static pid_t start_auditd(void)
 	return pid;
 }
 
+static const struct tree_entry audit_tree[] = {
+	TREE_FILE("secret", "secret\n", "SECRET"),
+	TREE_FILE(ODD_NAME, "odd\n", "SECRET"),
+	{ NULL }
+};
+
 FIXTURE_SETUP(audit)
 {
 	static char err[65536];
@@ -159,12 +166,7 @@ FIXTURE_SETUP(audit)
 	TH_LOG("auditctl -s: %s", o.out);
 	ASSERT_NE(NULL, strstr(o.out, "enabled 1"));
 
-	ASSERT_EQ(0, mount_tmpfs(TMP));
-	ASSERT_EQ(0, write_file(TMP "/secret", "secret\n"));
-	ASSERT_EQ(0, set_label(TMP "/secret", "SECRET"));
-	ASSERT_EQ(0, write_file(ODD, "odd\n"));
-	ASSERT_EQ(0, set_label(ODD, "SECRET"));
-	ASSERT_EQ(0, load_scanner("enforce", "OFFICIAL"));
+	setup_tree(_metadata, audit_tree, "OFFICIAL");
 }
 
 FIXTURE_TEARDOWN(audit)

@@ -460,6 +460,67 @@ static inline uint64_t generation(void)
 	return avf_get_status(&st) ? ~0ull : st.generation;
 }
 
+/* fx2: fixtures shared by several tests (issue 17) */
+
+#include <stdatomic.h>
+#include <time.h>
+
+/*
+ * FIXTURE_TAGGED_VARIANTS(f): variants "tagged" (the agent runs fenced,
+ * variant->tagged == 1) and "untagged" (the control: the same agent, not a
+ * subject) of fixture @f.
+ */
+#define FIXTURE_TAGGED_VARIANTS(f)					\
+	FIXTURE_VARIANT(f) {						\
+		int tagged;						\
+	};								\
+	FIXTURE_VARIANT_ADD(f, tagged) { .tagged = 1 };			\
+	FIXTURE_VARIANT_ADD(f, untagged) { .tagged = 0 }
+
+/* CLOCK_MONOTONIC in ns. */
+static inline uint64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/*
+ * A few lines of text that forked workers note for the parent, in shared
+ * memory (mmap MAP_SHARED): the first NOTE_LINES are kept, the rest
+ * counted.
+ */
+#define NOTE_LINES	12
+
+struct note_log {
+	_Atomic uint32_t n;
+	char line[NOTE_LINES][240];
+};
+
+static inline void __attribute__((format(printf, 2, 3)))
+note_to(struct note_log *l, const char *fmt, ...)
+{
+	uint32_t i = atomic_fetch_add(&l->n, 1);
+	va_list ap;
+
+	if (i >= NOTE_LINES)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(l->line[i], sizeof(l->line[i]), fmt, ap);
+	va_end(ap);
+}
+
+/* TH_LOG() each line kept. */
+static inline void note_print(struct __test_metadata *_metadata,
+			      struct note_log *l)
+{
+	uint32_t i;
+
+	for (i = 0; i < atomic_load(&l->n) && i < NOTE_LINES; i++)
+		TH_LOG("%s", l->line[i]);
+}
+
 /* Module */
 
 static inline int module_loaded(void)

@@ -7,6 +7,7 @@
  * load (split over several netlink attributes), 16385 are refused.
  *
  * TMP (tmpfs)
+ * ├── policies/     the policy files of the tests
  * ├── secret        SECRET
  * ├── bin/agent     a second subject (a copy of the probe)
  * └── many/s0...    16384 empty files, subjects of the large policies
@@ -57,12 +58,15 @@ FIXTURE(ctl) {
 
 FIXTURE_SETUP(ctl)
 {
-	ASSERT_EQ(0, mount_tmpfs(TMP));
-	ASSERT_EQ(0, mkdirs(POLICY_DIR));
-	ASSERT_EQ(0, mkdirs(TMP "/bin"));
-	ASSERT_EQ(0, copy_file(PLAIN, TMP "/bin/agent", 0755));
-	ASSERT_EQ(0, write_file(TMP "/secret", "secret\n"));
-	ASSERT_EQ(0, set_label(TMP "/secret", "SECRET"));
+	static const struct tree_entry tree[] = {
+		TREE_DIR("policies", NULL),
+		TREE_DIR("bin", NULL),
+		TREE_COPY("bin/agent", PLAIN, NULL),
+		TREE_FILE("secret", "secret\n", "SECRET"),
+		{ NULL }
+	};
+
+	ASSERT_EQ(0, build_tree(TMP, tree));
 	ASSERT_EQ(0, mount_securityfs());
 	ASSERT_EQ(0, write_policy("example.conf",
 				  LEVELS "default UNCLASSIFIED\nmode enforce\n"
@@ -334,21 +338,13 @@ TEST_F(ctl, status_want_flags)
 /* A load with a subject resolved by hand: the identity only comes back. */
 static void fill_load_with_ino(struct nlmsghdr *n, const void *arg)
 {
-	struct nlattr *nest, *sub;
+	static const char *const levels[] = { "LOW", NULL };
+	struct nlattr *nests[2];
 	uint64_t ino = 1;
 
-	avf_nl_put_u32(n, AVFENCE_A_MODE, AVFENCE_MODE_ENFORCE);
-	nest = avf_nl_nest(n, AVFENCE_A_LEVELS);
-	avf_nl_put_str(n, AVFENCE_LEVEL_A_NAME, "LOW");
-	avf_nl_nest_end(n, nest);
-	avf_nl_put_str(n, AVFENCE_A_DEFAULT_LEVEL, "LOW");
-	nest = avf_nl_nest(n, AVFENCE_A_SUBJECTS);
-	sub = avf_nl_nest(n, AVFENCE_A_SUBJECT);
-	avf_nl_put_str(n, AVFENCE_SUBJECT_A_PATH, SCANNER);
-	avf_nl_put_str(n, AVFENCE_SUBJECT_A_CLEARANCE, "LOW");
+	avf_nl_one_subject(n, levels, SCANNER, "LOW", nests);
 	avf_nl_put(n, *(const int *)arg, &ino, sizeof(ino));
-	avf_nl_nest_end(n, sub);
-	avf_nl_nest_end(n, nest);
+	avf_nl_one_subject_end(n, nests);
 }
 
 /* Attributes only sent in status replies are refused in requests. */

@@ -156,10 +156,23 @@ static inline void avf_nl_init(struct avf_nl_req *req, uint16_t family,
 	req->g.version = version;
 }
 
+/*
+ * Ask the generic netlink controller about the avfence family on @fd:
+ * CTRL_ATTR_* attributes into @reply (AVF_NL_BUF), their length in @len.
+ * Return: 0 or -errno.
+ */
+static inline int avf_nl_get_family(int fd, char *reply, int *len)
+{
+	static struct avf_nl_req req;
+
+	avf_nl_init(&req, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1);
+	avf_nl_put_str(&req.n, CTRL_ATTR_FAMILY_NAME, AVFENCE_GENL_NAME);
+	return avf_nl_talk(fd, &req, reply, len);
+}
+
 /* Open a generic netlink socket and resolve the avfence family. */
 static inline int avf_nl_open(uint16_t *family)
 {
-	static struct avf_nl_req req;
 	static char reply[AVF_NL_BUF];
 	struct nlattr *tb[CTRL_ATTR_MAX + 1];
 	int fd, err, len = 0;
@@ -167,9 +180,7 @@ static inline int avf_nl_open(uint16_t *family)
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
 	if (fd < 0)
 		return -errno;
-	avf_nl_init(&req, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1);
-	avf_nl_put_str(&req.n, CTRL_ATTR_FAMILY_NAME, AVFENCE_GENL_NAME);
-	err = avf_nl_talk(fd, &req, reply, &len);
+	err = avf_nl_get_family(fd, reply, &len);
 	if (err) {
 		close(fd);
 		return err;
@@ -349,6 +360,39 @@ static inline void avf_fill_policy(struct nlmsghdr *n, const void *arg)
 		}
 		avf_nl_nest_end(n, nest);
 	}
+}
+
+/*
+ * A LOAD_POLICY built by hand around one subject: mode enforce, @levels
+ * (NULL-terminated; the default is the first), and the subject @path at
+ * @clearance, whose nest stays open for the caller's own attributes.
+ * @nests[2] remembers the open nests for avf_nl_one_subject_end().
+ */
+static inline void avf_nl_one_subject(struct nlmsghdr *n,
+				      const char *const *levels,
+				      const char *path, const char *clearance,
+				      struct nlattr *nests[2])
+{
+	struct nlattr *nest;
+	int i;
+
+	avf_nl_put_u32(n, AVFENCE_A_MODE, AVFENCE_MODE_ENFORCE);
+	nest = avf_nl_nest(n, AVFENCE_A_LEVELS);
+	for (i = 0; levels[i]; i++)
+		avf_nl_put_str(n, AVFENCE_LEVEL_A_NAME, levels[i]);
+	avf_nl_nest_end(n, nest);
+	avf_nl_put_str(n, AVFENCE_A_DEFAULT_LEVEL, levels[0]);
+	nests[0] = avf_nl_nest(n, AVFENCE_A_SUBJECTS);
+	nests[1] = avf_nl_nest(n, AVFENCE_A_SUBJECT);
+	avf_nl_put_str(n, AVFENCE_SUBJECT_A_PATH, path);
+	avf_nl_put_str(n, AVFENCE_SUBJECT_A_CLEARANCE, clearance);
+}
+
+static inline void avf_nl_one_subject_end(struct nlmsghdr *n,
+					  struct nlattr *nests[2])
+{
+	avf_nl_nest_end(n, nests[1]);
+	avf_nl_nest_end(n, nests[0]);
 }
 
 /* AVFENCE_CMD_LOAD_POLICY.  Return 0 or a negative errno. */

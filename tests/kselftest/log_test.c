@@ -15,8 +15,17 @@
  */
 #include "doors.h"
 
-#define INJECTED	TMP "/in\navfence: forged line"
-#define NL_COMM		TMP "/c\nx"
+#define INJECTED_NAME	"in\navfence: forged line"
+#define INJECTED	TMP "/" INJECTED_NAME
+#define NL_COMM_NAME	"c\nx"
+#define NL_COMM		TMP "/" NL_COMM_NAME
+
+static const struct tree_entry tree[] = {
+	TREE_FILE("secret", "secret\n", "SECRET"),
+	TREE_FILE(INJECTED_NAME, "secret\n", "SECRET"),
+	TREE_COPY(NL_COMM_NAME, PLAIN, NULL),
+	{ NULL }
+};
 
 FIXTURE(log) {
 	struct kmark mark;
@@ -24,20 +33,13 @@ FIXTURE(log) {
 
 FIXTURE_SETUP(log)
 {
-	ASSERT_EQ(0, mount_tmpfs(TMP));
-	ASSERT_EQ(0, write_file(TMP "/secret", "secret\n"));
-	ASSERT_EQ(0, set_label(TMP "/secret", "SECRET"));
-	ASSERT_EQ(0, write_file(INJECTED, "secret\n"));
-	ASSERT_EQ(0, set_label(INJECTED, "SECRET"));
-	ASSERT_EQ(0, copy_file(PLAIN, NL_COMM, 0755));
-	ASSERT_EQ(0, load_scanner("enforce", "OFFICIAL"));
+	setup_tree(_metadata, tree, "OFFICIAL");
 	kmsg_mark(&self->mark);
 }
 
 FIXTURE_TEARDOWN(log)
 {
-	load_no_subject();
-	umount_tmpfs(TMP);
+	teardown_tree();
 }
 
 struct find {

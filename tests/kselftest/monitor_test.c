@@ -14,8 +14,15 @@
  */
 #include "ctl.h"
 
-#define ODD	TMP "/odd \"name\"\n\x01"
+#define ODD_NAME	"odd \"name\"\n\x01"
+#define ODD		TMP "/" ODD_NAME
 #define SEC	1000000000ull
+
+static const struct tree_entry tree[] = {
+	TREE_FILE("secret", "secret\n", "SECRET"),
+	TREE_FILE(ODD_NAME, "odd\n", "SECRET"),
+	{ NULL }
+};
 
 static struct output o;
 
@@ -52,12 +59,7 @@ FIXTURE(monitor) {
 
 FIXTURE_SETUP(monitor)
 {
-	ASSERT_EQ(0, mount_tmpfs(TMP));
-	ASSERT_EQ(0, write_file(TMP "/secret", "secret\n"));
-	ASSERT_EQ(0, set_label(TMP "/secret", "SECRET"));
-	ASSERT_EQ(0, write_file(ODD, "odd\n"));
-	ASSERT_EQ(0, set_label(ODD, "SECRET"));
-	ASSERT_EQ(0, load_scanner("enforce", "OFFICIAL"));
+	setup_tree(_metadata, tree, "OFFICIAL");
 	self->m.pid = -1;
 }
 

@@ -43,7 +43,6 @@
 #define FZ_SECRET	FZ "/secret"
 #define POISON_PATH	"/nonexistent-avf-fuzz/\xff\xfe-poison"
 #define NROOT		3
-#define NLOG		12
 #define MAXMSG		(2 << 20)
 
 enum cat {
@@ -55,40 +54,28 @@ static const char *const cat_name[NCATS] = {
 	"unknown-cmd", "get-status-junk", "get-label", "get-tagged-dump",
 	"bad-header", "batch",
 };
+/*
+ * The mix, in percent: R(100) below cat_below[c] and not below the one
+ * before draws category c; C_BATCH takes the rest.
+ */
+static const uint32_t cat_below[C_BATCH] = {
+	40, 42, 44, 54, 62, 70, 82, 86, 93,
+};
 
 struct shared {
 	_Atomic int stop;
 	_Atomic uint64_t sent[NCATS], errors[NCATS], replies[NCATS];
 	_Atomic uint64_t unpriv_sent, tagged_sent, violations, hangs;
 	_Atomic uint64_t err_by_errno[160];
-	_Atomic uint32_t nlog;
-	char log[NLOG][200];
+	struct note_log log;
 };
 
 static struct shared *sh;
 static uint16_t family;
 
-static void note(const char *fmt, ...)
-{
-	uint32_t i = atomic_fetch_add(&sh->nlog, 1);
-	va_list ap;
-
-	if (i >= NLOG)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(sh->log[i], sizeof(sh->log[i]), fmt, ap);
-	va_end(ap);
-}
+#define note(...) note_to(&sh->log, __VA_ARGS__)
 
 #define R(n) ((uint32_t)(rnd(seed) % (n)))
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 /* Message builder */
 
@@ -269,6 +256,13 @@ static const char *rand_path(uint64_t *seed, char *buf, size_t cap)
 	}
 }
 
+/* @n u32 attributes of random, kernel-only or unknown, types. */
+static void put_junk(uint64_t *seed, struct mb *m, uint32_t n)
+{
+	for (; n; n--)
+		mb_u32(m, R(AVFENCE_A_MAX + 10), (uint32_t)rnd(seed));
+}
+
 static void put_mode(uint64_t *seed, struct mb *m, int may_be_valid)
 {
 	static const uint32_t modes[] = { 0, 3, 4, 255, 0x80000001u, 0xffffffffu };
@@ -444,7 +438,7 @@ static void build_load(uint64_t *seed, struct mb *m, int poison)
 			mb_end(m, nest);
 			break;
 		case 6:		/* a kernel-only or unknown attribute */
-			mb_u32(m, R(AVFENCE_A_MAX + 10), (uint32_t)rnd(seed));
+			put_junk(seed, m, 1);
 			break;
 		default:	/* the well-formed ones, so the parser gets deep */
 			mb_u32(m, AVFENCE_A_MODE, AVFENCE_MODE_ENFORCE);
@@ -613,6 +607,30 @@ static uint8_t rand_version(uint64_t *seed)
 	return R(8) ? AVFENCE_GENL_VERSION : (uint8_t)rnd(seed);
 }
 
+/* A LOAD_POLICY of the right version, with random flags. */
+static void start_load(uint64_t *seed, struct mb *m)
+{
+	mb_start(m, family, rand_flags(seed), AVFENCE_CMD_LOAD_POLICY,
+		 AVFENCE_GENL_VERSION);
+}
+
+/* The start of a load of huge lists: the poison if @privileged, enforce. */
+static void start_huge_load(uint64_t *seed, struct mb *m, int privileged)
+{
+	start_load(seed, m);
+	if (privileged)
+		put_poison(m);
+	mb_u32(m, AVFENCE_A_MODE, AVFENCE_MODE_ENFORCE);
+}
+
+/* A whole random load with the poison, finished. */
+static void poisoned_load(uint64_t *seed, struct mb *m)
+{
+	start_load(seed, m);
+	build_load(seed, m, 1);
+	mb_finish(m);
+}
+
 /*
  * One fuzz message of a random category.  @privileged: root with every
  * capability and untagged, so loads carry the poison.
@@ -631,26 +649,8 @@ static int fuzz_one(uint64_t *seed, int fd, struct mb *m, uint32_t *seq,
 	size_t nest;
 	int err;
 
-	if (r < 40)
-		c = C_LOAD;
-	else if (r < 42)
-		c = C_LOAD_LEVELS;
-	else if (r < 44)
-		c = C_LOAD_SUBJECTS;
-	else if (r < 54)
-		c = C_SET_MODE;
-	else if (r < 62)
-		c = C_UNKNOWN_CMD;
-	else if (r < 70)
-		c = C_STATUS;
-	else if (r < 82)
-		c = C_LABEL;
-	else if (r < 86)
-		c = C_DUMP;
-	else if (r < 93)
-		c = C_BAD_HDR;
-	else
-		c = C_BATCH;
+	for (c = 0; c < C_BATCH && r >= cat_below[c]; c++)
+		;
 
 	switch (c) {
 	case C_LOAD:
@@ -659,11 +659,7 @@ static int fuzz_one(uint64_t *seed, int fd, struct mb *m, uint32_t *seq,
 		build_load(seed, m, privileged);
 		break;
 	case C_LOAD_LEVELS:	/* thousands of levels (a nest holds 64 KiB) */
-		mb_start(m, family, rand_flags(seed), AVFENCE_CMD_LOAD_POLICY,
-			 AVFENCE_GENL_VERSION);
-		if (privileged)
-			put_poison(m);
-		mb_u32(m, AVFENCE_A_MODE, AVFENCE_MODE_ENFORCE);
+		start_huge_load(seed, m, privileged);
 		nest = mb_nest(m, AVFENCE_A_LEVELS | NLA_F_NESTED);
 		for (i = 0; i < 33 + R(5000); i++) {
 			char name[16];
@@ -675,11 +671,7 @@ static int fuzz_one(uint64_t *seed, int fd, struct mb *m, uint32_t *seq,
 		mb_str(m, AVFENCE_A_DEFAULT_LEVEL, "L0");
 		break;
 	case C_LOAD_SUBJECTS:	/* more than AVFENCE_SUBJECTS_MAX, or about */
-		mb_start(m, family, rand_flags(seed), AVFENCE_CMD_LOAD_POLICY,
-			 AVFENCE_GENL_VERSION);
-		if (privileged)
-			put_poison(m);
-		mb_u32(m, AVFENCE_A_MODE, AVFENCE_MODE_ENFORCE);
+		start_huge_load(seed, m, privileged);
 		nest = mb_nest(m, AVFENCE_A_LEVELS | NLA_F_NESTED);
 		mb_str(m, AVFENCE_LEVEL_A_NAME, "UNCLASSIFIED");
 		mb_end(m, nest);
@@ -706,8 +698,7 @@ static int fuzz_one(uint64_t *seed, int fd, struct mb *m, uint32_t *seq,
 		mb_start(m, family, rand_flags(seed), AVFENCE_CMD_SET_MODE,
 			 rand_version(seed));
 		put_mode(seed, m, !privileged);
-		if (R(4) == 0)
-			mb_u32(m, R(AVFENCE_A_MAX + 10), (uint32_t)rnd(seed));
+		put_junk(seed, m, R(4) == 0);
 		break;
 	case C_UNKNOWN_CMD:
 		mb_start(m, family, rand_flags(seed), unknown_cmds[R(sizeof(unknown_cmds))],
@@ -719,8 +710,7 @@ static int fuzz_one(uint64_t *seed, int fd, struct mb *m, uint32_t *seq,
 		e = MAY_REPLY;
 		mb_start(m, family, rand_flags(seed), AVFENCE_CMD_GET_STATUS,
 			 rand_version(seed));
-		for (i = R(3); i; i--)
-			mb_u32(m, R(AVFENCE_A_MAX + 10), (uint32_t)rnd(seed));
+		put_junk(seed, m, R(3));
 		break;
 	case C_LABEL: {
 		char pbuf[AVFENCE_PATH_MAX + 16];
@@ -739,15 +729,11 @@ static int fuzz_one(uint64_t *seed, int fd, struct mb *m, uint32_t *seq,
 		e = MAY_REPLY;
 		mb_start(m, family, NLM_F_REQUEST | NLM_F_ACK | (R(4) ? NLM_F_DUMP : 0),
 			 AVFENCE_CMD_GET_TAGGED, rand_version(seed));
-		for (i = R(3); i; i--)
-			mb_u32(m, R(AVFENCE_A_MAX + 10), (uint32_t)rnd(seed));
+		put_junk(seed, m, R(3));
 		break;
 	case C_BAD_HDR:
 		e = NO_ANSWER_OK;
-		mb_start(m, family, rand_flags(seed), AVFENCE_CMD_LOAD_POLICY,
-			 AVFENCE_GENL_VERSION);
-		build_load(seed, m, 1);
-		mb_finish(m);
+		poisoned_load(seed, m);
 		switch (R(4)) {
 		case 0:	/* shorter than the genl header */
 			((struct nlmsghdr *)m->buf)->nlmsg_len = NLMSG_HDRLEN + R(GENL_HDRLEN);
@@ -767,10 +753,7 @@ static int fuzz_one(uint64_t *seed, int fd, struct mb *m, uint32_t *seq,
 		/* A poisoned load and junk in one datagram. */
 		size_t first;
 
-		mb_start(m, family, rand_flags(seed), AVFENCE_CMD_LOAD_POLICY,
-			 AVFENCE_GENL_VERSION);
-		build_load(seed, m, 1);
-		mb_finish(m);
+		poisoned_load(seed, m);
 		((struct nlmsghdr *)m->buf)->nlmsg_seq = *seq + 1;
 		first = m->len;
 		{
@@ -1014,7 +997,7 @@ TEST_F_TIMEOUT(fuzz, hostile_messages, 600)
 	ASSERT_EQ(4, before.nlevels);
 	ASSERT_EQ(2, before.nsubjects);
 
-	t0 = now_ns();
+	t0 = monotonic_ns();
 	for (i = 0; i < NROOT; i++) {
 		uint64_t s = rnd(&seed);
 
@@ -1051,16 +1034,15 @@ TEST_F_TIMEOUT(fuzz, hostile_messages, 600)
 		_exit(127);
 	}
 	n++;
-	while (now_ns() - t0 < (uint64_t)secs * 1000000000ULL)
+	while (monotonic_ns() - t0 < (uint64_t)secs * 1000000000ULL)
 		usleep(100000);
 	atomic_store(&sh->stop, 1);
 	for (i = 0; i < n; i++) {
 		ASSERT_EQ(pids[i], waitpid(pids[i], &status, 0));
 		EXPECT_EQ(0, exit_code(status));
 	}
-	print_stats((now_ns() - t0) / 1e9);
-	for (i = 0; i < (int)atomic_load(&sh->nlog) && i < NLOG; i++)
-		TH_LOG("%s", sh->log[i]);
+	print_stats((monotonic_ns() - t0) / 1e9);
+	note_print(_metadata, &sh->log);
 	violations = sh->violations;
 	EXPECT_EQ(0, violations);
 	EXPECT_EQ(0, (uint64_t)sh->hangs);

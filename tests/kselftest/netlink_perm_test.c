@@ -21,7 +21,6 @@ static int read_only(uint32_t cmd)
 /* The commands of the family that have a doit handler; their count. */
 static int family_cmds(uint32_t *cmds, int max)
 {
-	static struct avf_nl_req req;
 	static char reply[AVF_NL_BUF];
 	struct nlattr *tb[CTRL_ATTR_MAX + 1], *op, *ot[CTRL_ATTR_OP_MAX + 1];
 	int fd, err, len = 0, l, n = 0;
@@ -29,9 +28,7 @@ static int family_cmds(uint32_t *cmds, int max)
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
 	if (fd < 0)
 		return -errno;
-	avf_nl_init(&req, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1);
-	avf_nl_put_str(&req.n, CTRL_ATTR_FAMILY_NAME, AVFENCE_GENL_NAME);
-	err = avf_nl_talk(fd, &req, reply, &len);
+	err = avf_nl_get_family(fd, reply, &len);
 	close(fd);
 	if (err)
 		return err;

@@ -25,19 +25,22 @@ FIXTURE(lists) {
 
 FIXTURE_SETUP(lists)
 {
-	ASSERT_EQ(0, mount_tmpfs(TMP));
-	ASSERT_EQ(0, mkdirs(POLICY_DIR));
-	ASSERT_EQ(0, mkdirs(TMP "/out"));
-	ASSERT_EQ(0, mkdirs(TMP "/var"));
-	ASSERT_EQ(0, write_file(TMP "/file", "x\n"));
+	static const struct tree_entry tree[] = {
+		TREE_DIR("out", NULL),
+		TREE_DIR("var", NULL),
+		TREE_FILE("file", "x\n", NULL),
+		TREE_DIR("policies", NULL),
+		{ NULL }
+	};
+
+	ASSERT_EQ(0, build_tree(TMP, tree));
 	ASSERT_EQ(0, mount_securityfs());
 	snprintf(self->policy, sizeof(self->policy), POLICY_DIR "/p.conf");
 }
 
 FIXTURE_TEARDOWN(lists)
 {
-	load_no_subject();
-	umount_tmpfs(TMP);
+	teardown_tree();
 }
 
 #define LISTS_POLICY							\
@@ -165,25 +168,15 @@ static void fill_raw(struct nlmsghdr *n, const void *arg)
 {
 	static const char *const levels[] = { "L0", "L1", NULL };
 	const struct raw_lists *r = arg;
-	struct nlattr *nest, *sub, *list;
+	struct nlattr *nests[2], *list;
 	int i;
 
-	avf_nl_put_u32(n, AVFENCE_A_MODE, AVFENCE_MODE_ENFORCE);
-	nest = avf_nl_nest(n, AVFENCE_A_LEVELS);
-	for (i = 0; levels[i]; i++)
-		avf_nl_put_str(n, AVFENCE_LEVEL_A_NAME, levels[i]);
-	avf_nl_nest_end(n, nest);
-	avf_nl_put_str(n, AVFENCE_A_DEFAULT_LEVEL, "L0");
-	nest = avf_nl_nest(n, AVFENCE_A_SUBJECTS);
-	sub = avf_nl_nest(n, AVFENCE_A_SUBJECT);
-	avf_nl_put_str(n, AVFENCE_SUBJECT_A_PATH, SCANNER);
-	avf_nl_put_str(n, AVFENCE_SUBJECT_A_CLEARANCE, "L1");
+	avf_nl_one_subject(n, levels, SCANNER, "L1", nests);
 	list = avf_nl_nest(n, r->list_type);
 	for (i = 0; r->entries[i]; i++)
 		avf_nl_put_str(n, r->entry_type, r->entries[i]);
 	avf_nl_nest_end(n, list);
-	avf_nl_nest_end(n, sub);
-	avf_nl_nest_end(n, nest);
+	avf_nl_one_subject_end(n, nests);
 }
 
 static int load_raw(int list_type, int entry_type,
@@ -193,6 +186,9 @@ static int load_raw(int list_type, int entry_type,
 
 	return avf_nl_do(AVFENCE_CMD_LOAD_POLICY, fill_raw, &r, NULL, NULL);
 }
+
+#define WRITE_LIST	AVFENCE_SUBJECT_A_WRITE
+#define CONNECT_LIST	AVFENCE_SUBJECT_A_CONNECT
 
 TEST_F(lists, kernel_validates_nests)
 {
@@ -207,48 +203,49 @@ TEST_F(lists, kernel_validates_nests)
 	static const char *const conn[] = { "/run/a", "@b", NULL };
 	static const char *const conn_bad[] = { "@", NULL };
 	static const char *const conn_rel[] = { "run/a", NULL };
+	/* Each refused, with this errno, and nothing changed. */
+	static const struct {
+		int err, list_type, entry_type;
+		const char *const *entries;
+	} bad[] = {
+		{ EINVAL, WRITE_LIST, AVFENCE_A_ENTRY, unsorted },
+		{ EINVAL, WRITE_LIST, AVFENCE_A_ENTRY, dup },
+		{ EINVAL, WRITE_LIST, AVFENCE_A_ENTRY, dotdot },
+		{ EINVAL, WRITE_LIST, AVFENCE_A_ENTRY, relative },
+		{ EINVAL, WRITE_LIST, AVFENCE_A_ENTRY, none },
+		{ EINVAL, WRITE_LIST, 2, sorted },
+		/* The kernel resolves write= itself, whatever the client checked. */
+		{ ENOENT, WRITE_LIST, AVFENCE_A_ENTRY, missing },
+		{ ENOTDIR, WRITE_LIST, AVFENCE_A_ENTRY, file },
+		{ EINVAL, CONNECT_LIST, AVFENCE_A_ENTRY, conn_bad },
+		{ EINVAL, CONNECT_LIST, AVFENCE_A_ENTRY, conn_rel },
+		{ EINVAL, CONNECT_LIST, AVFENCE_A_ENTRY, unsorted },
+	};
 	char many[AVFENCE_CONNECT_MAX + 2][16];
 	const char *manyv[AVFENCE_CONNECT_MAX + 2];
 	uint64_t gen;
 	int i;
 
 	/* The control: a well-formed request loads. */
-	ASSERT_EQ(0, load_raw(AVFENCE_SUBJECT_A_WRITE, AVFENCE_A_ENTRY, sorted));
-	ASSERT_EQ(0, load_raw(AVFENCE_SUBJECT_A_CONNECT, AVFENCE_A_ENTRY, conn));
+	ASSERT_EQ(0, load_raw(WRITE_LIST, AVFENCE_A_ENTRY, sorted));
+	ASSERT_EQ(0, load_raw(CONNECT_LIST, AVFENCE_A_ENTRY, conn));
 	gen = generation();
-	EXPECT_EQ(-EINVAL, load_raw(AVFENCE_SUBJECT_A_WRITE, AVFENCE_A_ENTRY,
-				    unsorted));
-	EXPECT_EQ(-EINVAL, load_raw(AVFENCE_SUBJECT_A_WRITE, AVFENCE_A_ENTRY,
-				    dup));
-	EXPECT_EQ(-EINVAL, load_raw(AVFENCE_SUBJECT_A_WRITE, AVFENCE_A_ENTRY,
-				    dotdot));
-	EXPECT_EQ(-EINVAL, load_raw(AVFENCE_SUBJECT_A_WRITE, AVFENCE_A_ENTRY,
-				    relative));
-	EXPECT_EQ(-EINVAL, load_raw(AVFENCE_SUBJECT_A_WRITE, AVFENCE_A_ENTRY,
-				    none));
-	EXPECT_EQ(-EINVAL, load_raw(AVFENCE_SUBJECT_A_WRITE, 2, sorted));
-	/* The kernel resolves write= itself, whatever the client checked. */
-	EXPECT_EQ(-ENOENT, load_raw(AVFENCE_SUBJECT_A_WRITE, AVFENCE_A_ENTRY,
-				    missing));
-	EXPECT_EQ(-ENOTDIR, load_raw(AVFENCE_SUBJECT_A_WRITE, AVFENCE_A_ENTRY,
-				     file));
-	EXPECT_EQ(-EINVAL, load_raw(AVFENCE_SUBJECT_A_CONNECT, AVFENCE_A_ENTRY,
-				    conn_bad));
-	EXPECT_EQ(-EINVAL, load_raw(AVFENCE_SUBJECT_A_CONNECT, AVFENCE_A_ENTRY,
-				    conn_rel));
-	EXPECT_EQ(-EINVAL, load_raw(AVFENCE_SUBJECT_A_CONNECT, AVFENCE_A_ENTRY,
-				    unsorted));
+	for (i = 0; i < (int)ARRAY_SIZE(bad); i++) {
+		EXPECT_EQ(-bad[i].err, load_raw(bad[i].list_type,
+						bad[i].entry_type,
+						bad[i].entries)) {
+			TH_LOG("bad[%d]", i);
+		}
+	}
 	for (i = 0; i < AVFENCE_CONNECT_MAX + 1; i++) {
 		snprintf(many[i], sizeof(many[i]), "@n%03d", i);
 		manyv[i] = many[i];
 	}
 	manyv[AVFENCE_CONNECT_MAX + 1] = NULL;
-	EXPECT_EQ(-E2BIG, load_raw(AVFENCE_SUBJECT_A_CONNECT, AVFENCE_A_ENTRY,
-				   manyv));
+	EXPECT_EQ(-E2BIG, load_raw(CONNECT_LIST, AVFENCE_A_ENTRY, manyv));
 	EXPECT_EQ(gen, generation());
 	manyv[AVFENCE_CONNECT_MAX] = NULL;
-	EXPECT_EQ(0, load_raw(AVFENCE_SUBJECT_A_CONNECT, AVFENCE_A_ENTRY,
-			      manyv));
+	EXPECT_EQ(0, load_raw(CONNECT_LIST, AVFENCE_A_ENTRY, manyv));
 }
 
 TEST_HARNESS_MAIN

@@ -47,10 +47,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/capability.h>
-#include <linux/io_uring.h>
 #include <linux/openat2.h>
 
 #include "genl.h"
+#include "uring.h"
 
 #define SETUP_FAILED 200
 
@@ -152,71 +152,23 @@ static int do_procfd(const char *path, int flags)
 	return result(fd);
 }
 
-/* One IORING_OP_OPENAT on a fresh ring, with raw syscalls (no liburing). */
+/* One IORING_OP_OPENAT on a fresh ring (uring.h). */
 static int do_uring(const char *path, int flags, int async)
 {
-	struct io_uring_params p;
-	struct io_uring_sqe *sqes;
-	struct io_uring_cqe *cqe;
-	unsigned int *sq_tail, *sq_array, *cq_head, *cq_tail, mask;
-	char *sq, *cq;
-	size_t sq_len, cq_len;
-	int ring, res;
+	struct uring u;
+	int res;
 
-	memset(&p, 0, sizeof(p));
-	ring = syscall(__NR_io_uring_setup, 4, &p);
-	if (ring < 0) {
+	if (uring_setup(&u, 0) < 0) {
 		/* ENOSYS or EPERM (io_uring disabled): let the test skip. */
 		printf("uring-unavailable\n");
 		return errno;
 	}
-	sq_len = p.sq_off.array + p.sq_entries * sizeof(unsigned int);
-	cq_len = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
-	if (p.features & IORING_FEAT_SINGLE_MMAP)
-		sq_len = cq_len = sq_len > cq_len ? sq_len : cq_len;
-	sq = mmap(NULL, sq_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE,
-		  ring, IORING_OFF_SQ_RING);
-	if (sq == MAP_FAILED)
-		die("mmap sq");
-	cq = (p.features & IORING_FEAT_SINGLE_MMAP) ? sq :
-	     mmap(NULL, cq_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE,
-		  ring, IORING_OFF_CQ_RING);
-	if (cq == MAP_FAILED)
-		die("mmap cq");
-	sqes = mmap(NULL, p.sq_entries * sizeof(*sqes), PROT_READ | PROT_WRITE,
-		    MAP_SHARED | MAP_POPULATE, ring, IORING_OFF_SQES);
-	if (sqes == MAP_FAILED)
-		die("mmap sqes");
-
-	memset(&sqes[0], 0, sizeof(sqes[0]));
-	sqes[0].opcode = IORING_OP_OPENAT;
-	sqes[0].fd = AT_FDCWD;
-	sqes[0].addr = (unsigned long)path;
-	sqes[0].len = (flags & O_CREAT) ? 0600 : 0;
-	sqes[0].open_flags = flags;
-	sqes[0].flags = async ? IOSQE_ASYNC : 0;
-	sqes[0].user_data = 42;
-
-	sq_tail = (unsigned int *)(sq + p.sq_off.tail);
-	sq_array = (unsigned int *)(sq + p.sq_off.array);
-	mask = *(unsigned int *)(sq + p.sq_off.ring_mask);
-	sq_array[*sq_tail & mask] = 0;
-	__atomic_store_n(sq_tail, *sq_tail + 1, __ATOMIC_RELEASE);
-
-	if (syscall(__NR_io_uring_enter, ring, 1, 1, IORING_ENTER_GETEVENTS,
-		    NULL, 0) < 0)
+	if (uring_map(&u))
+		die("mmap");
+	uring_openat(&u, path, flags, async ? IOSQE_ASYNC : 0);
+	if (uring_run(&u, &res))
 		die("io_uring_enter");
-	cq_head = (unsigned int *)(cq + p.cq_off.head);
-	cq_tail = (unsigned int *)(cq + p.cq_off.tail);
-	if (*cq_head == __atomic_load_n(cq_tail, __ATOMIC_ACQUIRE)) {
-		errno = EIO;
-		die("no completion");
-	}
-	mask = *(unsigned int *)(cq + p.cq_off.ring_mask);
-	cqe = (struct io_uring_cqe *)(cq + p.cq_off.cqes) + (*cq_head & mask);
-	res = cqe->res;
-	__atomic_store_n(cq_head, *cq_head + 1, __ATOMIC_RELEASE);
-	close(ring);
+	close(u.fd);
 	if (res < 0)
 		return -res;
 	close(res);

@@ -61,7 +61,6 @@
 #define HIST		65536	/* states remembered, by epoch */
 #define MAX_SPAN	64	/* more epochs in one call: not judged */
 #define NSLOTS		8
-#define NLOG		8
 
 enum kind { K_W1, K_W2, K_CHAIN, K_FORK, K_UNTAGGED, NKINDS };
 static const char *const kind_name[NKINDS] = {
@@ -127,31 +126,12 @@ struct shared {
 	/* changes */
 	_Atomic uint64_t reloads, mode_flips, label_changes, ctl_errors;
 	_Atomic uint64_t status_calls, dumps, tagged_seen, events;
-	_Atomic uint32_t nlog;
-	char log[NLOG][240];
+	struct note_log log;
 };
 
 static struct shared *sh;
 
-static void note(const char *fmt, ...)
-{
-	uint32_t i = atomic_fetch_add(&sh->nlog, 1);
-	va_list ap;
-
-	if (i >= NLOG)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(sh->log[i], sizeof(sh->log[i]), fmt, ap);
-	va_end(ap);
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
+#define note(...) note_to(&sh->log, __VA_ARGS__)
 
 /* Expected answer */
 
@@ -274,12 +254,12 @@ static int judge(const struct window *w, enum kind k, const struct st_file *f,
 
 static int worker_loop(enum kind k, uint64_t seed, uint64_t life_ns)
 {
-	uint64_t end = now_ns() + life_ns;
+	uint64_t end = monotonic_ns() + life_ns;
 	struct window w;
 	char c;
 	int fd, err;
 
-	while (!atomic_load(&sh->stop) && now_ns() < end) {
+	while (!atomic_load(&sh->stop) && monotonic_ns() < end) {
 		const struct st_file *f = &files[rnd(&seed) % NFILES];
 
 		window_open(&w);
@@ -504,7 +484,7 @@ static int dump_tagged(void)
 	static char buf[32768];
 	struct avf_nl_req req;
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	uint16_t family;
+	uint16_t family = 0;
 	int fd, n = 0, done = 0;
 	ssize_t len;
 
@@ -573,14 +553,11 @@ static int reader(void)
 /* The multicast group id of avfence's "events", or -errno. */
 static int events_group(int fd, uint16_t *family)
 {
-	static struct avf_nl_req req;
 	static char reply[AVF_NL_BUF];
 	struct nlattr *tb[CTRL_ATTR_MAX + 1], *g, *a;
 	int err, len = 0, l, gl;
 
-	avf_nl_init(&req, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1);
-	avf_nl_put_str(&req.n, CTRL_ATTR_FAMILY_NAME, AVFENCE_GENL_NAME);
-	err = avf_nl_talk(fd, &req, reply, &len);
+	err = avf_nl_get_family(fd, reply, &len);
 	if (err)
 		return err;
 	avf_nl_parse(tb, CTRL_ATTR_MAX, (struct nlattr *)reply, len);
@@ -809,7 +786,7 @@ TEST_F_TIMEOUT(stress, decisions_under_churn, 600)
 	gen0 = generation();
 	quiet_console();
 
-	t0 = now_ns();
+	t0 = monotonic_ns();
 	helpers[nh++] = fork_fn(controller, rnd(&seed));
 	helpers[nh++] = fork_fn(labeller, rnd(&seed));
 	helpers[nh++] = fork_fn(reader_fn, 0);
@@ -817,7 +794,7 @@ TEST_F_TIMEOUT(stress, decisions_under_churn, 600)
 	for (i = 0; i < NSLOTS; i++)
 		slots[i] = spawn_worker(i, self->shmfd, &seed);
 	/* Replace every worker that exits until the time is up. */
-	while (now_ns() - t0 < (uint64_t)secs * 1000000000ULL) {
+	while (monotonic_ns() - t0 < (uint64_t)secs * 1000000000ULL) {
 		pid = waitpid(-1, &status, WNOHANG);
 		if (pid <= 0) {
 			usleep(2000);
@@ -835,7 +812,7 @@ TEST_F_TIMEOUT(stress, decisions_under_churn, 600)
 		}
 	}
 	atomic_store(&sh->stop, 1);
-	t1 = now_ns();
+	t1 = monotonic_ns();
 	for (i = 0; i < NSLOTS; i++)
 		if (slots[i] > 0)
 			waitpid(slots[i], &status, 0);
@@ -873,8 +850,7 @@ TEST_F_TIMEOUT(stress, decisions_under_churn, 600)
 	printf("# stress: %llu GET_STATUS, %llu GET_TAGGED dumps (%llu tasks listed), %llu events received\n",
 	       (unsigned long long)sh->status_calls, (unsigned long long)sh->dumps,
 	       (unsigned long long)sh->tagged_seen, (unsigned long long)sh->events);
-	for (k = 0; k < atomic_load(&sh->nlog) && k < NLOG; k++)
-		TH_LOG("%s", sh->log[k]);
+	note_print(_metadata, &sh->log);
 
 	EXPECT_EQ(0, wrong);
 	EXPECT_EQ(0, werr);

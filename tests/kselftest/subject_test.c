@@ -173,16 +173,24 @@ static int make_raw_node(void)
 	return mknod(TMP "/ram0", S_IFBLK | 0600, makedev(1, 0)) ? -errno : 0;
 }
 
+/*
+ * TMP/ram0, TMP/low (a copy of the probe), RELOAD_POLICY loaded; the
+ * controls: untagged, and LOW alone (its exception), open the node.
+ */
+static void setup_reload(struct __test_metadata *_metadata)
+{
+	ASSERT_EQ(0, make_raw_node());
+	ASSERT_EQ(0, copy_file(PLAIN, TMP "/low", 0755));
+	ASSERT_EQ(0, load_policy(RELOAD_POLICY));
+	EXPECT_EQ(0, run(PLAIN, "open", TMP "/ram0", "r", NULL));
+	EXPECT_EQ(0, run(TMP "/low", "open", TMP "/ram0", "r", NULL));
+}
+
 TEST_F(subject, lower_clearance_kept_reload)
 {
 	struct child c;
 
-	ASSERT_EQ(0, make_raw_node());
-	ASSERT_EQ(0, copy_file(PLAIN, TMP "/low", 0755));
-	ASSERT_EQ(0, load_policy(RELOAD_POLICY));
-	/* Controls: untagged, and LOW alone (its exception), open it. */
-	EXPECT_EQ(0, run(PLAIN, "open", TMP "/ram0", "r", NULL));
-	EXPECT_EQ(0, run(TMP "/low", "open", TMP "/ram0", "r", NULL));
+	setup_reload(_metadata);
 	EXPECT_EQ(EPERM, run(SCANNER, "open", TMP "/ram0", "r", NULL));
 
 	ASSERT_EQ(0, spawn(&c, SCANNER, "exec", TMP "/low",
@@ -212,12 +220,7 @@ TEST_F(subject, flags_intersected_reload)
 {
 	struct child c;
 
-	ASSERT_EQ(0, make_raw_node());
-	ASSERT_EQ(0, copy_file(PLAIN, TMP "/low", 0755));
-	ASSERT_EQ(0, load_policy(RELOAD_POLICY));
-	/* Controls: untagged, and LOW alone, open it. */
-	EXPECT_EQ(0, run(PLAIN, "open", TMP "/ram0", "r", NULL));
-	EXPECT_EQ(0, run(TMP "/low", "open", TMP "/ram0", "r", NULL));
+	setup_reload(_metadata);
 	ASSERT_EQ(0, spawn(&c, TMP "/low", "exec", SCANNER,
 			   "open", TMP "/ram0", "r", "--",
 			   "wait", "--", "open", TMP "/ram0", "r", "--",

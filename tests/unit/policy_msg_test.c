@@ -77,6 +77,16 @@ static struct nl_msg *build(const struct policy *pol, bool split,
 	return msg;
 }
 
+/* Parse @text (then freed) into @pol and build() its message. */
+static struct nl_msg *build_text(struct __test_metadata *_metadata, char *text,
+				 struct policy *pol, bool split,
+				 struct policy_msg_map *map)
+{
+	EXPECT_EQ(0, parse_policy(text, pol));
+	free(text);
+	return build(pol, split, map);
+}
+
 TEST(load_message_layout)
 {
 	struct nlattr *tb[AVFENCE_A_MAX + 1], *stb[AVFENCE_SUBJECT_A_MAX + 1];
@@ -234,16 +244,11 @@ TEST(offsets_map_to_lines)
 	policy_free(&pol);
 }
 
-static char *subjects_text(size_t n)
+/* A policy of @n subjects with 23-byte paths. */
+static char *subjects_text(int n)
 {
-	char *text = malloc(64 + n * 48);
-	size_t i;
-	int o;
-
-	o = sprintf(text, "levels A B\ndefault A\nmode enforce\n");
-	for (i = 0; i < n; i++)
-		o += sprintf(text + o, "subject /opt/av/bin/agent-%05zu B\n", i);
-	return text;
+	return numbered_text("levels A B\ndefault A\nmode enforce\n",
+			     "subject /opt/av/bin/agent-%05d B\n", n);
 }
 
 /*
@@ -261,9 +266,7 @@ TEST(one_nest_limit)
 	char *text;
 
 	text = subjects_text(fit);
-	EXPECT_EQ(0, parse_policy(text, &pol));
-	free(text);
-	msg = build(&pol, false, &map);
+	msg = build_text(_metadata, text, &pol, false, &map);
 	EXPECT_TRUE(msg != NULL);
 	if (msg) {
 		printf("# one nest holds %zu subjects of 23-byte paths\n", fit);
@@ -273,9 +276,7 @@ TEST(one_nest_limit)
 	policy_free(&pol);
 
 	text = subjects_text(fit + 1);
-	EXPECT_EQ(0, parse_policy(text, &pol));
-	free(text);
-	msg = build(&pol, false, &map);
+	msg = build_text(_metadata, text, &pol, false, &map);
 	EXPECT_TRUE(msg == NULL);
 	EXPECT_EQ(-E2BIG, build_err);
 	policy_msg_map_free(&map);
@@ -292,9 +293,7 @@ TEST(largest_policy_split)
 	char *text = subjects_text(AVFENCE_SUBJECTS_MAX), want[64];
 	int rem, rem2, nests = 0, n = 0;
 
-	EXPECT_EQ(0, parse_policy(text, &pol));
-	free(text);
-	msg = build(&pol, false, &map);
+	msg = build_text(_metadata, text, &pol, false, &map);
 	EXPECT_TRUE(msg == NULL);
 	EXPECT_EQ(-E2BIG, build_err);
 	policy_msg_map_free(&map);
@@ -363,9 +362,7 @@ TEST(subjects_sent_in_canonical_order)
 	for (i = nr; i-- > 0;)
 		o += sprintf(text + o, "subject /opt/%s%04zu B\n",
 			     i % 3 == 0 ? "\xc3" : i % 3 == 1 ? "a" : "A", i);
-	EXPECT_EQ(0, parse_policy(text, &pol));
-	free(text);
-	msg = build(&pol, true, &map);
+	msg = build_text(_metadata, text, &pol, true, &map);
 	EXPECT_TRUE(msg != NULL);
 	if (!msg)
 		goto out;

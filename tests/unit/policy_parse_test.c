@@ -299,15 +299,10 @@ TEST(level_name_length)
 	done(&p);
 }
 
+/* "levels L0 L1 ... L@n-1" */
 static char *levels_line(int n)
 {
-	char *s = malloc(16 + n * 8);
-	int i, o;
-
-	o = sprintf(s, "levels");
-	for (i = 0; i < n; i++)
-		o += sprintf(s + o, " L%d", i);
-	return s;
+	return numbered_text("levels", " L%d", n);
 }
 
 TEST(too_many_levels)

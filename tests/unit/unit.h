@@ -9,6 +9,8 @@
 #ifndef _AVF_UNIT_H
 #define _AVF_UNIT_H
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kselftest_harness.h"
@@ -29,6 +31,25 @@ static inline void emit_text(void *ctx, const char *s, size_t len)
 		t->len += len;
 		t->buf[t->len] = '\0';
 	}
+}
+
+/*
+ * @head, then @fmt (one int conversion) for each of 0 .. @n - 1, in a
+ * string malloc'd for the caller to free.
+ */
+static inline char * __attribute__((format(printf, 2, 0)))
+numbered_text(const char *head, const char *fmt, int n)
+{
+	size_t size = strlen(head) + n * (strlen(fmt) + 16) + 1, o;
+	char *s = malloc(size);
+	int i;
+
+	if (!s)
+		abort();
+	o = snprintf(s, size, "%s", head);
+	for (i = 0; i < n; i++)
+		o += snprintf(s + o, size - o, fmt, i);
+	return s;
 }
 
 #endif /* _AVF_UNIT_H */
