@@ -14,11 +14,9 @@ cd "$top"
 res="$top/build/results"
 # One `make check` at a time in a tree: they share build/results.
 mkdir -p "$top/build"
-exec 7> "$top/build/check.lock"
-if ! flock -n 7; then
-	echo "check.sh: waiting for another make check in this tree" >&2
-	flock 7
-fi
+. "$top/scripts/one-at-a-time.sh"
+one_at_a_time "$top/build/check.lock" \
+	"check.sh: waiting for another make check in this tree"
 rm -rf "$res" && mkdir -p "$res"
 
 # stage NAME COMMAND...: run COMMAND, log to NAME.log, time it.

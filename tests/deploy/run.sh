@@ -44,11 +44,9 @@ done
 w="$top/build/deploy"
 mkdir -p "$w"
 # One run at a time: runs share build/deploy/ and the host's dpkg state.
-exec 9> "$top/build/.deploy.lock"
-if ! flock -n 9; then
-	echo "# tests/deploy/run.sh: waiting for another run to finish"
-	flock 9
-fi
+. "$top/scripts/one-at-a-time.sh"
+one_at_a_time "$top/build/.deploy.lock" \
+	"# tests/deploy/run.sh: waiting for another run to finish"
 log="$w/run.log"
 : > "$log"
 

@@ -67,11 +67,9 @@ out="$top/build/vm/$kver${AVF_RUN:+-$AVF_RUN}"
 root="$out/initramfs"
 # One run per kernel at a time: runs share build/vm/KVER and build/kmod/KVER.
 mkdir -p "$top/build/vm"
-exec 8> "$top/build/vm/$kver.lock"
-if ! flock -n 8; then
-	echo "run.sh[$kver]: waiting for another run on this kernel" >&2
-	flock 8
-fi
+. "$top/scripts/one-at-a-time.sh"
+one_at_a_time "$top/build/vm/$kver.lock" \
+	"run.sh[$kver]: waiting for another run on this kernel"
 rm -rf "$out" && mkdir -p "$out"
 
 log() { echo "run.sh[$kver]: $*" >&2; }
