@@ -69,9 +69,8 @@ int policy_canon_print(const struct policy *pol, FILE *f)
 }
 
 /*
- * The canonical form comes in small pieces (a word, a blank): gathered
- * here and hashed a buffer at a time, which saves Nettle's per-call work
- * on each of the ~6 pieces of every subject line.
+ * The canonical form comes a line at a time: gathered here and hashed a
+ * buffer at a time, which saves Nettle's per-call work on every line.
  */
 struct digest_buf {
 	struct sha256_ctx sha;
