@@ -10,7 +10,7 @@
 
 #include "decide.h"
 
-/* Receives the canonical form piece by piece. */
+/* Receives the canonical form, a line (or a long line in parts) a call. */
 typedef void (*avf_emit_fn)(void *ctx, const char *s, size_t len);
 
 /*

@@ -22,7 +22,7 @@ METAS=${AVF_KERNEL_METAS:-"linux-headers-amd64 linux-headers-6.12-amd64"}
 # The last line: the shared libraries of fapolicyd, whose package
 # tests/bench/run.sh fetches itself and copies with these into the
 # benchmark VM (without them it skips its fapolicyd peer).
-PKGS="build-essential pkg-config libnl-3-dev libnl-genl-3-dev nettle-dev
+PKGS="build-essential pkg-config libnl-3-dev libnl-genl-3-dev libgcrypt20-dev nettle-dev
       swtpm swtpm-tools tpm2-tools
       qemu-system-x86 busybox-static cpio xz-utils kmod attr rsync
       linux-source-6.1 python3 sparse cppcheck clang libclang-rt-dev

@@ -260,7 +260,6 @@ int verify_main(int argc, char **argv)
 	char path[3][4096], why[256], hex[DIGEST_HEX_SIZE];
 	uint8_t msg[4096], nonce_bin[64], pcr[32], pcr_sum[32];
 	size_t msg_len, nonce_len;
-	struct sha256_ctx sc;
 	struct mstate st;
 	struct quote q;
 	struct mlog log;
@@ -316,9 +315,7 @@ int verify_main(int argc, char **argv)
 		mlog_free(&log);
 		return verify_fail("log.bin: %s", why);
 	}
-	sha256_init(&sc);
-	sha256_update(&sc, sizeof(pcr), pcr);
-	sha256_digest(&sc, sizeof(pcr_sum), pcr_sum);
+	digest_sha256_once(pcr, sizeof(pcr), pcr_sum);
 	if (memcmp(pcr_sum, q.pcr_digest, sizeof(pcr_sum))) {
 		mlog_free(&log);
 		return verify_fail("%s", "the log does not replay to the quoted PCR value: it is not the host's log, or was changed");

@@ -11,13 +11,13 @@
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <nettle/sha2.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "digest.h"
 #include "measure_log.h"
 
 static int why_set(char *why, size_t len, const char *fmt, ...)
@@ -106,8 +106,7 @@ void mlog_free(struct mlog *log)
 int mlog_replay(const struct mlog *log, uint32_t pcr, uint8_t out[32],
 		char *why, size_t why_len)
 {
-	struct sha256_ctx c;
-	uint8_t sum[SHA256_DIGEST_SIZE];
+	uint8_t ext[2 * SHA256_DIGEST_SIZE];
 	size_t i;
 
 	memset(out, 0, SHA256_DIGEST_SIZE);
@@ -139,13 +138,10 @@ int mlog_replay(const struct mlog *log, uint32_t pcr, uint8_t out[32],
 			return why_set(why, why_len,
 				       "record %zu was extended into PCR %u, not %u",
 				       i, le32toh(r->pcr), pcr);
-		sha256_init(&c);
-		sha256_update(&c, sizeof(*r), (const uint8_t *)r);
-		sha256_digest(&c, sizeof(sum), sum);
-		sha256_init(&c);
-		sha256_update(&c, SHA256_DIGEST_SIZE, out);
-		sha256_update(&c, sizeof(sum), sum);
-		sha256_digest(&c, SHA256_DIGEST_SIZE, out);
+		/* PCR := SHA-256(PCR || SHA-256(record)) */
+		memcpy(ext, out, SHA256_DIGEST_SIZE);
+		digest_sha256_once(r, sizeof(*r), ext + SHA256_DIGEST_SIZE);
+		digest_sha256_once(ext, sizeof(ext), out);
 	}
 	return 0;
 }

@@ -233,9 +233,14 @@ static bool tok_is(const struct token *t, const char *word)
 	return t->len == n && memcmp(t->s, word, n) == 0;
 }
 
+/* A table, not five comparisons: every byte of the file is tested. */
+static const bool blank[256] = {
+	[' '] = true, ['\t'] = true, ['\r'] = true, ['\v'] = true, ['\f'] = true,
+};
+
 static bool is_blank(char c)
 {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+	return blank[(unsigned char)c];
 }
 
 static size_t tokenize(const char *s, size_t len, struct token *tok)
@@ -456,6 +461,13 @@ static const char *decode_word(struct parser *p, const struct token *t,
 	size_t i, o = 0;
 	bool bad = false;
 
+	/* Most words have no escape: copied in one piece. */
+	if (!memchr(t->s, '\\', t->len)) {
+		memcpy(p->path, t->s, t->len);
+		p->path[t->len] = '\0';
+		*len = t->len;
+		return p->path;
+	}
 	for (i = 0; i < t->len; i++) {
 		int d0, d1, d2, c;
 

@@ -8,6 +8,7 @@
  * kernel reports the same digest.  The SHA-256 itself is Nettle's; what is
  * tested here is digest.c around it: the text fed in pieces, the hex.
  */
+#include <nettle/sha2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -29,7 +29,10 @@
 # ("KEY=val ..." words for the tests' environment), AVF_TCG_THREAD=multi
 # (qemu's multi-threaded TCG instead of the default, single: one host
 # thread for both vCPUs; see Documentation/testing.rst),
-# AVF_RUN=NAME (results in build/vm/KVER-NAME, items named "KVER NAME").
+# AVF_RUN=NAME (results in build/vm/KVER-NAME, items named "KVER NAME"),
+# AVF_VM_MEM (MiB of guest RAM, default 768: the uncompressed initramfs,
+# about 155 MB with the TPM tools, is unpacked into RAM, and 512 MiB
+# failed at 158.6 MB on 6.12: "Initramfs unpacking failed: write error").
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -283,7 +286,7 @@ log "booting ($mode)"
 start=$(date +%s%N)
 set +e
 timeout -k 10 "${AVF_TIMEOUT:-900}" \
-	qemu-system-x86_64 -accel "$accel" -cpu max -smp 2 -m 512 \
+	qemu-system-x86_64 -accel "$accel" -cpu max -smp 2 -m "${AVF_VM_MEM:-768}" \
 	-nographic -no-reboot \
 	-kernel "$kdir/vmlinuz" -initrd "$out/initrd.cpio" -append "$append" \
 	-serial mon:stdio -serial "file:$out/results.raw" "${tpm_args[@]}" \
