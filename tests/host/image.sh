@@ -48,7 +48,7 @@ done
 pkgs="systemd-sysv dbus udev kmod initramfs-tools zstd ca-certificates
       dkms build-essential openssl cron at auditd sudo attr procps iproute2
       clamav clamav-daemon clamdscan ansible-core python3 python3-apt
-      libnl-3-200 libnl-genl-3-200 libnettle8"
+      libnl-3-200 libnl-genl-3-200 libgcrypt20"
 for k in "${kvers[@]}"; do pkgs="$pkgs linux-image-$k linux-headers-$k"; done
 pkgs=$(echo $pkgs | tr ' ' '\n' | sort -u | tr '\n' ',' | sed 's/,$//')
 key=$( { echo "$pkgs"; cat "$top/tests/host/customize.sh"; } | sha256sum | cut -c1-16)
