@@ -34,27 +34,33 @@
  * and the task_kill hook judges each writer's clearance.  Every kill must
  * succeed and every open give the expected answer.
  *
- * file_cache_flip (issue 15): the cache of files' own labels is one
- * table for all CPUs, each entry with its own sequence count (struct
+ * file_cache_flip (issue 15): the cache of files' effective labels is
+ * one table for all CPUs, each entry with its own sequence count (struct
  * avf_file_slot in kmod/label.c).  Two readers, tagged at C and pinned
  * one to each CPU, open in turn NFILES files (more than a per-CPU table
- * of 128 held, so that both CPUs fill and refill entries, of colliding
- * files too) and, every FLIP_EVERY of them, flip_file, while this
- * (untagged) task flips flip_file's label between C and Y (above C):
+ * of 128 held, of colliding files too) and, every FLIP_EVERY of them,
+ * the two flipped files, while this (untagged) task flips the labels of
+ * flip and of flip_dir between C and Y (above C):
  *
- * RT/f/NNNN   labelled A or C (opens must succeed) or, every eighth, Y
- *             (EACCES), never changed
- * RT/flip     C and Y in turn
- * RT/shm      unlabelled (A): one page, mapped by all, of struct shared
+ * RT/f/NNNN       labelled A or C (opens must succeed) or, every eighth,
+ *                 Y (EACCES), never changed
+ * RT/flip         C and Y in turn: its own label (avf_own_gen[])
+ * RT/flip_dir/    C and Y in turn: a directory's label (the epoch, so
+ * └── file        every entry goes: both CPUs refill the NFILES entries)
+ * RT/shm          unlabelled (A): one page, mapped by all, of struct shared
  *
- * struct shared's @seq says where the flipper is: 4k+1 before it sets Y,
- * 4k+2 once that setxattr() returned, 4k+3 before it sets C, 4k+4 once
- * that returned.  A reader reads @seq before and after each open of
- * flip_file; if it read 4k+2 twice, the open started after Y was set and
- * ended before C was: it must fail (EACCES), and one between two reads of
- * 4k+4 must succeed.  A stale entry served after the label changed (the
- * own-label generation or the epoch not compared, a memo of the level
- * kept across a new entry) lets a Y open through, whatever the timing.
+ * The flipper sets flip to Y, flip_dir to Y, flip to C, flip_dir to C,
+ * and so on, each held HOLD_NS: one at a time, so that a change of the
+ * epoch does not hide a missed change of a file's own label.  struct
+ * shared's @seq[0] (flip) and @seq[1] (flip_dir) say where it is: 4k+1
+ * before it sets Y, 4k+2 once that setxattr() returned, 4k+3 before it
+ * sets C, 4k+4 once that returned.  A reader reads the file's @seq before
+ * and after each open of a flipped file; if it read 4k+2 twice, the open
+ * started after Y was set and ended before C was: it must fail (EACCES),
+ * and one between two reads of 4k+4 must succeed.  A stale entry served
+ * after the label changed (the own-label generation or the epoch not
+ * compared, a memo of the level kept across a new entry) lets a Y open
+ * through, whatever the timing.
  *
  * Environment: AVF_RACE_SECONDS (default 5; file_cache_flip runs half
  * that, at least one second); AVF_KCSAN_SKIP_WATCH,
@@ -80,10 +86,12 @@
 #define NAME_LEN	60
 #define KCSAN_PARAMS	"/sys/module/kcsan/parameters/"
 #define FLIP_FILE	RT "/flip"
+#define FLIP_DIR	RT "/flip_dir"
+#define FLIP_DIR_FILE	FLIP_DIR "/file"
 #define SHM_FILE	RT "/shm"
 #define NFILES		512
 #define FLIP_EVERY	8
-#define HOLD_NS		2000000	/* each label of flip_file, once set */
+#define HOLD_NS		2000000	/* each label of the flipped, once set */
 
 enum { LV_A, LV_C, LV_X, LV_Y, LV_Z, NLV };
 static char level[NLV][NAME_LEN + 1];
@@ -360,20 +368,41 @@ TEST_F_TIMEOUT(race, tag_read_while_written, 600)
 
 /* file_cache_flip: the flipper's position (see the top of this file). */
 struct shared {
-	uint64_t seq;
+	uint64_t seq[2];
 	uint32_t stop;
 };
 
-/* What a file reader counts, printed on its stdout at the end. */
+/*
+ * What a file reader counts, printed on its stdout at the end.  [0]: of
+ * flip (its own label), [1]: of flip_dir/file (its directory's).
+ */
 struct flip_counts {
 	unsigned long opens;		/* of the files that never change */
 	unsigned long wrong;		/* of those: not as labelled */
-	unsigned long high;		/* flip_file opens with Y throughout */
-	unsigned long leaked;		/* of those: succeeded */
-	unsigned long low;		/* flip_file opens with C throughout */
-	unsigned long denied;		/* of those: failed */
+	unsigned long high[2];		/* opens with Y throughout */
+	unsigned long leaked[2];	/* of those: succeeded */
+	unsigned long low[2];		/* opens with C throughout */
+	unsigned long denied[2];	/* of those: failed */
 	unsigned long other;		/* an errno other than EACCES */
 };
+
+/* struct flip_counts as a reader prints it, and back: 11 numbers. */
+#define COUNTS_FMT "%lu %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu"
+
+static void print_counts(const struct flip_counts *n)
+{
+	printf(COUNTS_FMT "\n", n->opens, n->wrong, n->high[0], n->leaked[0],
+	       n->low[0], n->denied[0], n->high[1], n->leaked[1], n->low[1],
+	       n->denied[1], n->other);
+	fflush(stdout);
+}
+
+static int scan_counts(const char *buf, struct flip_counts *n)
+{
+	return sscanf(buf, COUNTS_FMT, &n->opens, &n->wrong, &n->high[0],
+		      &n->leaked[0], &n->low[0], &n->denied[0], &n->high[1],
+		      &n->leaked[1], &n->low[1], &n->denied[1], &n->other);
+}
 
 static int load_p3(void)
 {
@@ -430,22 +459,29 @@ static int make_file_tree(void)
 	if (!err)
 		err = set_label(FLIP_FILE, level[LV_C]);
 	if (!err)
+		err = mkdirs(FLIP_DIR);
+	if (!err)
+		err = write_file(FLIP_DIR_FILE, "flip\n");
+	if (!err)
+		err = set_label(FLIP_DIR, level[LV_C]);
+	if (!err)
 		err = write_file(SHM_FILE, "");
 	if (!err && truncate(SHM_FILE, 4096))
 		err = -errno;
 	return err;
 }
 
-/* One open of flip_file between two reads of the flipper's position. */
-static void open_flip(struct shared *sh, struct flip_counts *n)
+/* One open of flipped file @f between two reads of its @seq. */
+static void open_flip(struct shared *sh, struct flip_counts *n, int f)
 {
+	static const char *const path[2] = { FLIP_FILE, FLIP_DIR_FILE };
 	uint64_t before, after;
 	int fd, err;
 
-	before = __atomic_load_n(&sh->seq, __ATOMIC_SEQ_CST);
-	fd = open(FLIP_FILE, O_RDONLY);
+	before = __atomic_load_n(&sh->seq[f], __ATOMIC_SEQ_CST);
+	fd = open(path[f], O_RDONLY);
 	err = errno;
-	after = __atomic_load_n(&sh->seq, __ATOMIC_SEQ_CST);
+	after = __atomic_load_n(&sh->seq[f], __ATOMIC_SEQ_CST);
 	if (fd >= 0)
 		close(fd);
 	else if (err != EACCES)
@@ -453,21 +489,24 @@ static void open_flip(struct shared *sh, struct flip_counts *n)
 	if (before != after)
 		return;
 	if (before % 4 == 2) {
-		n->high++;
-		n->leaked += fd >= 0;
+		n->high[f]++;
+		n->leaked[f] += fd >= 0;
 	} else if (before % 4 == 0) {
-		n->low++;
-		n->denied += fd < 0;
+		n->low[f]++;
+		n->denied[f] += fd < 0;
 	}
 }
 
 /*
- * File reader, on CPU argv[2]: the files in turn, flip_file every
- * FLIP_EVERY of them, until struct shared's @stop; then its counts on
- * stdout.  Exit status 0, or 1 if the set-up failed.
+ * File reader, on CPU argv[2]: the files in turn, the flipped ones
+ * every FLIP_EVERY of them, until struct shared's @stop (or stdin's EOF:
+ * the test is gone); "r" on stdout
+ * after the first pass, its counts at the end.  Exit status 0, or 1 if
+ * the set-up failed.
  */
 static int file_reader_main(int argc, char **argv)
 {
+	struct pollfd pfd = { .fd = 0, .events = POLLIN };
 	struct flip_counts n = { 0 };
 	struct shared *sh;
 	char name[NFILES][16];
@@ -503,12 +542,14 @@ static int file_reader_main(int argc, char **argv)
 			    f < 0)
 				n.wrong++;
 			if (i % FLIP_EVERY == 0)
-				open_flip(sh, &n);
+				open_flip(sh, &n, i / FLIP_EVERY % 2);
 		}
+		if (n.opens == NFILES && write(1, "r", 1) != 1)
+			return 1;
+		if (poll(&pfd, 1, 0) > 0)
+			break;
 	}
-	printf("%lu %lu %lu %lu %lu %lu %lu\n", n.opens, n.wrong, n.high,
-	       n.leaked, n.low, n.denied, n.other);
-	fflush(stdout);
+	print_counts(&n);
 	return 0;
 }
 
@@ -535,7 +576,7 @@ TEST_F_TIMEOUT(file_cache, file_cache_flip, 600)
 	struct flip_counts n[NREADERS] = { { 0 } }, sum = { 0 };
 	char cpu[NREADERS][8], buf[256];
 	char *argv[] = { READER, "--file-reader", NULL, NULL };
-	int in[NREADERS], out[NREADERS], i, status, set_err = 0;
+	int in[NREADERS], out[NREADERS], i, f, step, status, set_err = 0;
 	unsigned long flips = 0;
 	struct shared *sh;
 	pid_t pid[NREADERS];
@@ -555,19 +596,27 @@ TEST_F_TIMEOUT(file_cache, file_cache_flip, 600)
 		pid[i] = start(argv, &in[i], &out[i]);
 		ASSERT_LT(0, pid[i]);
 	}
+	/*
+	 * Both running, their entries filled (and the level memos of the
+	 * flipped files' at C: one kept across a new entry is seen at Y).
+	 */
+	for (i = 0; i < NREADERS; i++) {
+		ASSERT_EQ(1, read(out[i], buf, 1));
+		ASSERT_EQ('r', buf[0]);
+	}
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	end = t.tv_sec + (seconds > 1 ? seconds / 2 : 1);
 	do {
 		/* Y, then C, each held HOLD_NS once its setxattr() returned. */
-		__atomic_add_fetch(&sh->seq, 1, __ATOMIC_SEQ_CST);
-		set_err += !!set_label(FLIP_FILE, level[LV_Y]);
-		__atomic_add_fetch(&sh->seq, 1, __ATOMIC_SEQ_CST);
-		nanosleep(&hold, NULL);
-		__atomic_add_fetch(&sh->seq, 1, __ATOMIC_SEQ_CST);
-		set_err += !!set_label(FLIP_FILE, level[LV_C]);
-		__atomic_add_fetch(&sh->seq, 1, __ATOMIC_SEQ_CST);
-		nanosleep(&hold, NULL);
+		for (step = 0; step < 4; step++) {
+			f = step % 2;
+			__atomic_add_fetch(&sh->seq[f], 1, __ATOMIC_SEQ_CST);
+			set_err += !!set_label(f ? FLIP_DIR : FLIP_FILE,
+					       level[step < 2 ? LV_Y : LV_C]);
+			__atomic_add_fetch(&sh->seq[f], 1, __ATOMIC_SEQ_CST);
+			nanosleep(&hold, NULL);
+		}
 		flips++;
 		clock_gettime(CLOCK_MONOTONIC, &t);
 	} while (t.tv_sec < end);
@@ -576,33 +625,37 @@ TEST_F_TIMEOUT(file_cache, file_cache_flip, 600)
 	for (i = 0; i < NREADERS; i++) {
 		len = read(out[i], buf, sizeof(buf) - 1);
 		buf[len > 0 ? len : 0] = '\0';
-		EXPECT_EQ(7, sscanf(buf, "%lu %lu %lu %lu %lu %lu %lu",
-				    &n[i].opens, &n[i].wrong, &n[i].high,
-				    &n[i].leaked, &n[i].low, &n[i].denied,
-				    &n[i].other));
+		EXPECT_EQ(11, scan_counts(buf, &n[i]));
 		EXPECT_EQ(pid[i], waitpid(pid[i], &status, 0));
 		EXPECT_EQ(0, exit_code(status));
 		close(in[i]);
 		close(out[i]);
-		TH_LOG("reader %d: %lu opens, %lu wrong; at Y %lu, %lu open, at C %lu, %lu not",
-		       i, n[i].opens, n[i].wrong, n[i].high, n[i].leaked,
-		       n[i].low, n[i].denied);
+		TH_LOG("reader %d: %lu opens, %lu wrong; flip at Y %lu (%lu open), C %lu (%lu not)",
+		       i, n[i].opens, n[i].wrong, n[i].high[0], n[i].leaked[0],
+		       n[i].low[0], n[i].denied[0]);
+		TH_LOG("reader %d: flip_dir/file at Y %lu (%lu open), C %lu (%lu not)",
+		       i, n[i].high[1], n[i].leaked[1], n[i].low[1],
+		       n[i].denied[1]);
 		sum.wrong += n[i].wrong;
-		sum.leaked += n[i].leaked;
-		sum.denied += n[i].denied;
 		sum.other += n[i].other;
-		/* It did race something (the KCSAN kernel is slow: low bars). */
+		for (f = 0; f < 2; f++) {
+			sum.leaked[f] += n[i].leaked[f];
+			sum.denied[f] += n[i].denied[f];
+			/* It did race (the KCSAN kernel is slow: low bars). */
+			EXPECT_LT(0, n[i].high[f]);
+			EXPECT_LT(0, n[i].low[f]);
+		}
 		EXPECT_LT((unsigned long)NFILES, n[i].opens);
-		EXPECT_LT(0, n[i].high);
-		EXPECT_LT(0, n[i].low);
 	}
 	munmap(sh, sizeof(*sh));
 	TH_LOG("%lu flips, %d setxattr errors, %lu other errnos", flips,
 	       set_err, sum.other);
 	EXPECT_EQ(0, set_err);
 	EXPECT_LE(2, flips);
-	EXPECT_EQ(0, sum.leaked);
-	EXPECT_EQ(0, sum.denied);
+	EXPECT_EQ(0, sum.leaked[0]);
+	EXPECT_EQ(0, sum.leaked[1]);
+	EXPECT_EQ(0, sum.denied[0]);
+	EXPECT_EQ(0, sum.denied[1]);
 	EXPECT_EQ(0, sum.wrong);
 	EXPECT_EQ(0, sum.other);
 }
