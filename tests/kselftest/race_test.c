@@ -65,7 +65,7 @@
  * Environment: AVF_RACE_SECONDS (default 5; file_cache_flip runs half
  * that, at least one second); AVF_KCSAN_SKIP_WATCH,
  * AVF_KCSAN_UDELAY: values written to /sys/module/kcsan/parameters/
- * skip_watch and udelay_task for the duration of the race, if that
+ * skip_watch and udelay_task for the duration of each race, if that
  * directory exists (the KCSAN kernel), restored after.
  */
 #include <poll.h>
@@ -574,7 +574,7 @@ TEST_F_TIMEOUT(file_cache, file_cache_flip, 600)
 	int seconds = env_seconds("AVF_RACE_SECONDS", 5);
 	const struct timespec hold = { .tv_nsec = HOLD_NS };
 	struct flip_counts n[NREADERS] = { { 0 } }, sum = { 0 };
-	char cpu[NREADERS][8], buf[256];
+	char cpu[NREADERS][8], buf[256], old_skip[32], old_delay[32];
 	char *argv[] = { READER, "--file-reader", NULL, NULL };
 	int in[NREADERS], out[NREADERS], i, f, step, status, set_err = 0;
 	unsigned long flips = 0;
@@ -605,6 +605,8 @@ TEST_F_TIMEOUT(file_cache, file_cache_flip, 600)
 		ASSERT_EQ('r', buf[0]);
 	}
 
+	kcsan_set("skip_watch", "AVF_KCSAN_SKIP_WATCH", old_skip, sizeof(old_skip));
+	kcsan_set("udelay_task", "AVF_KCSAN_UDELAY", old_delay, sizeof(old_delay));
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	end = t.tv_sec + (seconds > 1 ? seconds / 2 : 1);
 	do {
@@ -621,6 +623,8 @@ TEST_F_TIMEOUT(file_cache, file_cache_flip, 600)
 		clock_gettime(CLOCK_MONOTONIC, &t);
 	} while (t.tv_sec < end);
 	__atomic_store_n(&sh->stop, 1, __ATOMIC_SEQ_CST);
+	kcsan_restore("skip_watch", old_skip);
+	kcsan_restore("udelay_task", old_delay);
 
 	for (i = 0; i < NREADERS; i++) {
 		len = read(out[i], buf, sizeof(buf) - 1);
