@@ -213,19 +213,27 @@ static void kcsan_restore(const char *param, const char *old)
 	write_file(path, old);
 }
 
-static int make_tree(void)
+/*
+ * RT as a fresh tmpfs with RT/bin, and this program's path in @self
+ * (PATH_MAX bytes), which the agents in RT/bin are copies of.
+ */
+static int start_tree(char *self)
 {
-	char self[PATH_MAX];
-	ssize_t n;
+	ssize_t n = readlink("/proc/self/exe", self, PATH_MAX - 1);
 	int err;
 
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (n < 0)
 		return -errno;
 	self[n] = '\0';
 	err = mount_tmpfs(RT);
-	if (!err)
-		err = mkdirs(RT "/bin");
+	return err ? err : mkdirs(RT "/bin");
+}
+
+static int make_tree(void)
+{
+	char self[PATH_MAX];
+	int err = start_tree(self);
+
 	if (!err)
 		err = copy_file(self, WRITER, 0755);
 	if (!err)
@@ -434,16 +442,9 @@ static int file_level(int i)
 static int make_file_tree(void)
 {
 	char self[PATH_MAX], name[64];
-	ssize_t n;
 	int err, i;
 
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n < 0)
-		return -errno;
-	self[n] = '\0';
-	err = mount_tmpfs(RT);
-	if (!err)
-		err = mkdirs(RT "/bin");
+	err = start_tree(self);
 	if (!err)
 		err = mkdirs(RT "/f");
 	if (!err)
