@@ -621,6 +621,21 @@ static struct avf_file_set *file_set(const struct dentry *dentry)
 	return &avf_file_cache[hash_ptr(dentry, FILE_SET_BITS)];
 }
 
+/*
+ * An entry's sequence, read as a reader that never waits: the bare
+ * seqcount_t, as a seqcount_spinlock_t reader that finds a write in
+ * progress takes the lock on PREEMPT_RT.  Writers hold @lock.
+ */
+static unsigned int file_seq(const struct avf_file_slot *s)
+{
+	return raw_read_seqcount(&s->seq.seqcount);
+}
+
+static bool file_seq_changed(const struct avf_file_slot *s, unsigned int seq)
+{
+	return read_seqcount_retry(&s->seq.seqcount, seq);
+}
+
 /* The way that holds @dentry's entry, if any does. */
 static struct avf_file_slot *file_find(const struct dentry *dentry)
 {
@@ -646,12 +661,12 @@ static bool file_get(const struct avf_dir_id *id, const struct avf_stamp *st,
 
 	if (!s)
 		return false;
-	seq = raw_read_seqcount(&s->seq);
+	seq = file_seq(s);
 	if (seq & 1 || !stamp_is(&s->e, st) ||
 	    !slot_is(&s->e, id->dentry, id->parent, id->inode, id->mnt))
 		return false;
 	found = s->e.label;
-	if (read_seqcount_retry(&s->seq, seq))
+	if (file_seq_changed(s, seq))
 		return false;
 	*label = found;
 	return true;
@@ -871,7 +886,8 @@ static bool file_id_of(struct dentry *dentry, const struct vfsmount *mnt,
  * anything from the filesystem.  The level is computed from the entry's
  * label once per entry and policy, then kept in the entry.
  *
- * Context: rcu_read_lock() held (for @policy); never sleeps or waits.
+ * Context: rcu_read_lock() held (for @policy); never sleeps, and waits
+ * only as read_seqbegin() does, while a rename or a mount is in progress.
  * Return: true on a hit.
  */
 bool avf_label_cached_level(struct dentry *dentry, const struct vfsmount *mnt,
@@ -890,7 +906,7 @@ bool avf_label_cached_level(struct dentry *dentry, const struct vfsmount *mnt,
 	s = file_find(dentry);
 	if (!s)
 		return false;
-	seq = raw_read_seqcount(&s->seq);
+	seq = file_seq(s);
 	/*
 	 * What file_get() compares, without building the identity and the
 	 * stamp first: the stamp's counters in stamp_begin()'s order.
@@ -906,10 +922,10 @@ bool avf_label_cached_level(struct dentry *dentry, const struct vfsmount *mnt,
 	if (s->memo_gen == policy->generation) {
 		*level = s->memo_level;
 		*unknown = s->memo_unknown;
-		return !read_seqcount_retry(&s->seq, seq);
+		return !file_seq_changed(s, seq);
 	}
 	label = s->e.label;
-	if (read_seqcount_retry(&s->seq, seq))
+	if (file_seq_changed(s, seq))
 		return false;
 	*unknown = false;
 	*level = label.source == AVFENCE_LABEL_DEFAULT ?
@@ -918,7 +934,7 @@ bool avf_label_cached_level(struct dentry *dentry, const struct vfsmount *mnt,
 				 unknown);
 	/* Kept for the next hit, if the entry is still the one read. */
 	if (spin_trylock(&s->lock)) {
-		if (!read_seqcount_retry(&s->seq, seq)) {
+		if (!file_seq_changed(s, seq)) {
 			write_seqcount_begin(&s->seq);
 			s->memo_level = *level;
 			s->memo_unknown = *unknown;
