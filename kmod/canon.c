@@ -80,11 +80,8 @@ static void w_str(struct canon_writer *w, const char *s)
 	w_put(w, s, strlen(s));
 }
 
-/*
- * avf_canon_plain() as a table: a path is scanned a byte at a time, and
- * the table costs one load where the test costs six comparisons.
- */
-static const bool canon_plain[256] = {
+/* avf_canon_plain()'s table (canon.h). */
+const bool avf_canon_plain_byte[256] = {
 	/* '!' to '~' but '#' (0x23), ',' (0x2c), '=' (0x3d), '\\' (0x5c) */
 	[0x21 ... 0x22] = true, [0x24 ... 0x2b] = true, [0x2d ... 0x3c] = true,
 	[0x3e ... 0x5b] = true, [0x5d ... 0x7e] = true,
@@ -101,7 +98,7 @@ static void w_path(struct canon_writer *w, const char *path)
 	char esc[4];
 
 	for (;;) {
-		for (run = p; canon_plain[*p]; p++)
+		for (run = p; avf_canon_plain(*p); p++)
 			;
 		w_put(w, (const char *)run, p - run);
 		if (!*p)
