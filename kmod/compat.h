@@ -23,6 +23,25 @@
 #define avf_ftrace_arg(fregs, n) regs_get_kernel_argument(&(fregs)->regs, n)
 #endif
 
+/*
+ * Direct calls (hook.c): 6.5 renamed the _multi functions of 6.1, and
+ * unregistering may free the filter; avfence frees it itself.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+#define avf_register_direct(ops, addr) register_ftrace_direct(ops, addr)
+#define avf_unregister_direct(ops, addr) \
+	unregister_ftrace_direct(ops, addr, false)
+#else
+#define avf_register_direct(ops, addr) register_ftrace_direct_multi(ops, addr)
+#define avf_unregister_direct(ops, addr) \
+	unregister_ftrace_direct_multi(ops, addr)
+#endif
+/* A trampoline's call depth accounting (retbleed's stuffing) since 6.2. */
+#include <asm/nospec-branch.h>
+#ifndef CALL_DEPTH_ACCOUNT
+#define CALL_DEPTH_ACCOUNT ""
+#endif
+
 /* The first argument of the xattr hooks became a struct mnt_idmap in 6.3. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
 typedef struct mnt_idmap avf_idmap_t;

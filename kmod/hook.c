@@ -12,6 +12,12 @@
  * and then calls the original function (whose ftrace callback sees the
  * call coming from this module and lets it through).
  *
+ * The two functions every read of a file meets, security_file_open() and
+ * security_file_permission(), are attached by a direct call instead
+ * (avf_direct_tramp below): ftrace calls avfence's own trampoline, which
+ * saves only the two argument registers, where its generic trampoline
+ * saves all of pt_regs for the callback.
+ *
  * This file is the only one that knows about ftrace: the rest of the module
  * sees plain hook functions (hook_file_open(), ...) and avf_orig.
  */
@@ -21,6 +27,10 @@
 #include <linux/delay.h>
 #include <linux/hash.h>
 #include <linux/sort.h>
+#include <asm/asm-offsets.h>
+#include <asm/ibt.h>
+#include <asm/linkage.h>
+#include <asm/nospec-branch.h>
 
 #include "common.h"
 #include "compat.h"
@@ -186,9 +196,18 @@ static struct avf_hook avf_hooks[] __ro_after_init = {
 static unsigned long avf_text_base __ro_after_init;
 static unsigned long avf_text_size __ro_after_init;
 
-/* One ftrace_ops for every hook: one registration, one shutdown. */
+/*
+ * One ftrace_ops for the hooks with a fast path, attached by direct call,
+ * one for every other hook (and for those too if direct calls are off or
+ * refused).
+ */
+static struct ftrace_ops avf_direct_ops;
 static struct ftrace_ops avf_ftrace_ops;
-static bool avf_attached;
+static bool avf_attached, avf_direct_attached;
+
+static bool direct = true;
+module_param(direct, bool, 0444);
+MODULE_PARM_DESC(direct, "attach security_file_open and security_file_permission by ftrace direct call (default), else through the ftrace callback like the other hooks");
 
 /*
  * The callback finds its hook from the call site @ip in one probe of a
@@ -273,22 +292,106 @@ static void build_slots(void)
  * is untagged, or the access is allowed on a cached label).  Asked before
  * the tag is looked up: it looks it up itself.
  */
-static bool notrace fast_done(const struct avf_hook *hook,
-			      struct ftrace_regs *fregs)
+static bool notrace fast_done(const struct avf_hook *hook, struct file *file,
+			      int mask)
 {
-	struct file *file = (struct file *)avf_ftrace_arg(fregs, 0);
-
 	switch (hook->fast) {
 	case AVF_FAST_FILE_OPEN:
 		return avf_fast_file_open(file);
 	case AVF_FAST_FILE_PERMISSION:
-		return avf_fast_file_permission(file,
-						(int)avf_ftrace_arg(fregs, 1));
+		return avf_fast_file_permission(file, mask);
 	case AVF_FAST_NONE:
 		break;
 	}
 	return false;
 }
+
+/*
+ * The call is to enter its wrapper: false for any other call from the
+ * module (its init or exit code), which goes through.  Only then:
+ * within_module() walks the module's memory regions (7 on 6.12).
+ */
+static bool notrace enter_wrapper(unsigned long parent_ip)
+{
+	if (unlikely(READ_ONCE(THIS_MODULE->state) != MODULE_STATE_LIVE) &&
+	    within_module(parent_ip, THIS_MODULE))
+		return false;
+	this_cpu_inc(avf_inflight);
+	return true;
+}
+
+/* Called from avf_direct_tramp only. */
+unsigned long notrace avf_direct_call(struct file *file, int mask,
+				      unsigned long ret_ip,
+				      unsigned long parent_ip);
+
+/**
+ * avf_direct_call - the direct call's decision
+ * @file: the hooked function's first argument
+ * @mask: its second (security_file_permission()'s; not set for
+ *        security_file_open())
+ * @ret_ip: where the call returns to, just after the hooked function's
+ *          ftrace call site
+ * @parent_ip: where the hooked function returns to
+ *
+ * What avf_ftrace_thunk() decides for a hook with a fast path.
+ *
+ * Context: the hooked function's entry, possibly preemptible.
+ * Return: the wrapper to continue in, or 0 to run the hooked function.
+ */
+unsigned long notrace avf_direct_call(struct file *file, int mask,
+				      unsigned long ret_ip,
+				      unsigned long parent_ip)
+{
+	const struct avf_hook *hook;
+
+	/* A wrapper calling the original, as in avf_ftrace_thunk(). */
+	if (parent_ip - avf_text_base < avf_text_size)
+		return 0;
+	if (!avf_any_tagged() || !avf_current_maybe_tagged())
+		return 0;
+	hook = find_hook(ret_ip - MCOUNT_INSN_SIZE);
+	if (WARN_ON_ONCE(!hook) || fast_done(hook, file, mask) ||
+	    !enter_wrapper(parent_ip))
+		return 0;
+	return hook->wrapper;
+}
+
+/*
+ * ftrace calls this from the hooked function's entry, where the return
+ * address on the stack leads into the function's body and the one above
+ * it back to its caller; the function's arguments are in their
+ * registers.  Both hooked functions take at most two, %rdi and %rsi (the
+ * other registers a call may change hold nothing at a function's entry).
+ * If avf_direct_call() names a wrapper, the return address is replaced by
+ * it: the wrapper runs with the function's arguments, and returns to the
+ * function's caller.
+ */
+extern void avf_direct_tramp(void);
+asm(
+"	.pushsection .text, \"ax\", @progbits\n"
+"	.type avf_direct_tramp, @function\n"
+"	.globl avf_direct_tramp\n"
+"avf_direct_tramp:\n"
+	ASM_ENDBR
+"	pushq %rbp\n"
+"	movq %rsp, %rbp\n"
+	CALL_DEPTH_ACCOUNT
+"	pushq %rdi\n"
+"	pushq %rsi\n"
+"	movq 8(%rbp), %rdx\n"
+"	movq 16(%rbp), %rcx\n"
+"	call avf_direct_call\n"
+"	popq %rsi\n"
+"	popq %rdi\n"
+"	testq %rax, %rax\n"
+"	jz 1f\n"
+"	movq %rax, 8(%rbp)\n"
+"1:	leave\n"
+	ASM_RET
+"	.size avf_direct_tramp, .-avf_direct_tramp\n"
+"	.popsection\n"
+);
 
 static void notrace avf_ftrace_thunk(unsigned long ip, unsigned long parent_ip,
 				     struct ftrace_ops *ops,
@@ -312,11 +415,14 @@ static void notrace avf_ftrace_thunk(unsigned long ip, unsigned long parent_ip,
 		if (!avf_any_tagged() || !avf_current_maybe_tagged())
 			return;
 		/*
-		 * A few hooks decide their common case here, and look up
-		 * the tag themselves (once for both questions).
+		 * The hooks with a fast path, when they are not attached by
+		 * direct call (avf_direct_call() otherwise): they decide
+		 * their common case here, and look up the tag themselves.
 		 */
 		if (hook->fast) {
-			if (fast_done(hook, fregs))
+			if (fast_done(hook,
+				      (struct file *)avf_ftrace_arg(fregs, 0),
+				      (int)avf_ftrace_arg(fregs, 1)))
 				return;
 			break;
 		}
@@ -344,16 +450,8 @@ static void notrace avf_ftrace_thunk(unsigned long ip, unsigned long parent_ip,
 	case AVF_WHEN_ALWAYS:
 		break;
 	}
-	/*
-	 * Any other call from the module (its init or exit code): let it
-	 * through.  Only then: within_module() walks the module's memory
-	 * regions (7 on 6.12).
-	 */
-	if (unlikely(READ_ONCE(THIS_MODULE->state) != MODULE_STATE_LIVE) &&
-	    within_module(parent_ip, THIS_MODULE))
-		return;
-	this_cpu_inc(avf_inflight);
-	avf_ftrace_set_ip(fregs, hook->wrapper);
+	if (enter_wrapper(parent_ip))
+		avf_ftrace_set_ip(fregs, hook->wrapper);
 }
 
 /**
@@ -424,8 +522,13 @@ void avf_hooks_detach(void)
 
 	if (avf_attached)
 		unregister_ftrace_function(&avf_ftrace_ops);
+	if (avf_direct_attached)
+		avf_unregister_direct(&avf_direct_ops,
+				      (unsigned long)avf_direct_tramp);
 	ftrace_free_filter(&avf_ftrace_ops);
+	ftrace_free_filter(&avf_direct_ops);
 	avf_attached = false;
+	avf_direct_attached = false;
 	/* No new redirections now; wait for the ones under way. */
 	while (inflight() > 0) {
 		if (++waited % 500 == 0)
@@ -435,6 +538,46 @@ void avf_hooks_detach(void)
 	}
 	/* A task may sit between avf_hook_leave() and its return. */
 	synchronize_rcu_tasks();
+}
+
+/* Add the hooks with a fast path (@fast) or the others to @ops's filter. */
+static int filter_hooks(struct ftrace_ops *ops, bool fast)
+{
+	const struct avf_hook *hook;
+	int err;
+
+	for (hook = avf_hooks; hook < avf_hooks + ARRAY_SIZE(avf_hooks); hook++) {
+		if (!hook->fast != !fast)
+			continue;
+		err = ftrace_set_filter_ip(ops, hook->addr, 0, 0);
+		if (err) {
+			pr_err("cannot trace %s: %d\n", hook->name, err);
+			return err;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Attach the hooks with a fast path by direct call.  ftrace refuses if
+ * another direct call (a BPF trampoline: fentry, fexit) or an IPMODIFY
+ * user already holds one of them; then they go through the callback.
+ */
+static bool attach_direct(void)
+{
+	int err = filter_hooks(&avf_direct_ops, true);
+
+	if (!err)
+		err = avf_register_direct(&avf_direct_ops,
+					  (unsigned long)avf_direct_tramp);
+	if (err) {
+		pr_warn("direct calls refused (%d%s): security_file_open and security_file_permission attached through the ftrace callback\n",
+			err, err == -EBUSY ? ", another direct call or IPMODIFY user holds one of them" : "");
+		ftrace_free_filter(&avf_direct_ops);
+		return false;
+	}
+	avf_direct_attached = true;
+	return true;
 }
 
 /**
@@ -468,14 +611,21 @@ int avf_hooks_attach(void)
 	     NULL);
 	avf_module_text(&avf_text_base, &avf_text_size);
 	build_slots();
-	for (hook = avf_hooks; hook < avf_hooks + ARRAY_SIZE(avf_hooks); hook++) {
+	for (hook = avf_hooks; hook < avf_hooks + ARRAY_SIZE(avf_hooks); hook++)
 		*hook->orig = (void *)hook->addr;
-		err = ftrace_set_filter_ip(&avf_ftrace_ops, hook->addr, 0, 0);
-		if (err) {
-			pr_err("cannot trace %s: %d\n", hook->name, err);
-			goto out_free;
-		}
-	}
+	/*
+	 * No task is tagged before a policy is loaded: neither ops redirects
+	 * a call before then, whichever is registered first.  The direct
+	 * ops cannot be PERMANENT (ftrace sets its flags), but while the
+	 * other one is registered the sysctl cannot switch ftrace off.
+	 */
+	if (!direct)
+		pr_info("security_file_open and security_file_permission attached through the ftrace callback (direct=0)\n");
+	err = filter_hooks(&avf_ftrace_ops, false);
+	if (!err && !(direct && attach_direct()))
+		err = filter_hooks(&avf_ftrace_ops, true);
+	if (err)
+		goto out_free;
 	avf_ftrace_ops.func = avf_ftrace_thunk;
 	/*
 	 * PERMANENT: while avfence is loaded, root cannot switch it off with
@@ -498,6 +648,11 @@ int avf_hooks_attach(void)
 	return 0;
 
 out_free:
+	if (avf_direct_attached)
+		avf_unregister_direct(&avf_direct_ops,
+				      (unsigned long)avf_direct_tramp);
+	avf_direct_attached = false;
 	ftrace_free_filter(&avf_ftrace_ops);
+	ftrace_free_filter(&avf_direct_ops);
 	return err;
 }
