@@ -69,6 +69,8 @@ def main():
     ap.add_argument("--kver", required=True)
     ap.add_argument("--qemu-rc", type=int, default=0)
     ap.add_argument("--expect", default="", help="comma-separated tests")
+    ap.add_argument("--expect-log", default="",
+                    help="text the kernel log must contain")
     ap.add_argument("results")
     ap.add_argument("console")
     a = ap.parse_args()
@@ -175,6 +177,9 @@ def main():
          ("" if end else " (no kernel log: VM did not finish)"))
     for l in bad[:40]:
         diag.append(f"kernel log: {l}")
+    if a.expect_log:
+        item(any(a.expect_log in l for l in dmesg),
+             f"{k}: kernel log says \"{a.expect_log}\"")
 
     for st, text, skip in items:
         if st == "ok":

@@ -3,7 +3,7 @@
 #
 # Boot one Debian kernel in qemu (TCG) with avfence and the kselftests.
 #
-#   tests/vm/run.sh [--demo] [--no-build] [--unload-stress] [--tpm] KVER
+#   tests/vm/run.sh [--demo] [--no-build] [--unload-stress] [--tpm] [--no-direct] KVER
 #
 # KVER is a line of build/kernels/list.  Builds kmod/avfence.ko against
 # build/kernels/KVER/build, the static kselftests and avfencectl, packs an
@@ -19,6 +19,10 @@
 # --tpm: boot with a software TPM (swtpm, tpm-tis) and tpm2-tools in the
 # initramfs; runs measure_test and tpm_test (last: it locks) on the module
 # loaded at boot (AVF_KEEP_MODULE=1), results in build/vm/KVER-tpm.  Needs swtpm and tpm2-tools (scripts/deps.sh).
+# --no-direct: the module loaded with direct=0 (the file hooks through the
+# ftrace callback, as when ftrace refuses their direct calls); runs the file
+# tests (open, cache, attack_fd, race, label) and checks that the kernel log
+# says so; results in build/vm/KVER-nodirect.
 # --no-build: use what is built (build/kmod/KVER/avfence.ko from
 # scripts/kmod-build.sh, build/kselftest, userspace/avfencectl.static).
 #
@@ -40,6 +44,7 @@ here="$top/tests/vm"
 mode=test
 build=1
 tpm=0
+expect_log=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--demo) mode=demo; shift ;;
@@ -56,11 +61,19 @@ while [ $# -gt 0 ]; do
 		# no longer replays to the PCR (as it should)
 		export AVF_GUEST_ENV="${AVF_GUEST_ENV:-} AVF_KEEP_MODULE=1"
 		shift ;;
-	-*) echo "usage: $0 [--demo] [--no-build] [--unload-stress] [--tpm] KVER" >&2; exit 2 ;;
+	--no-direct)
+		# The file hooks through the ftrace callback, as when ftrace
+		# refuses the direct calls (another one holds the function).
+		export AVF_RUN=nodirect
+		export AVF_TESTS=${AVF_TESTS:-open_test,cache_test,attack_fd_test,race_test,label_test}
+		export AVF_GUEST_ENV="${AVF_GUEST_ENV:-} AVF_INSMOD_ARGS=direct=0"
+		expect_log="through the ftrace callback (direct=0)"
+		shift ;;
+	-*) echo "usage: $0 [--demo] [--no-build] [--unload-stress] [--tpm] [--no-direct] KVER" >&2; exit 2 ;;
 	*) break ;;
 	esac
 done
-[ $# -eq 1 ] || { echo "usage: $0 [--demo] [--no-build] [--unload-stress] [--tpm] KVER" >&2; exit 2; }
+[ $# -eq 1 ] || { echo "usage: $0 [--demo] [--no-build] [--unload-stress] [--tpm] [--no-direct] KVER" >&2; exit 2; }
 kver=$1
 kdir="$top/build/kernels/$kver"
 [ -f "$kdir/vmlinuz" ] || { echo "run.sh: no kernel $kver in build/kernels (make deps)" >&2; exit 2; }
@@ -313,6 +326,7 @@ fi
 prc=0
 python3 "$here/parse.py" --kver "$kver${AVF_RUN:+ $AVF_RUN}" --qemu-rc "$qrc" \
 	--expect "${AVF_TESTS:-$(tr '\n' ',' < "$root/opt/tests/list")}" \
+	${expect_log:+--expect-log "$expect_log"} \
 	"$out/results.raw" "$out/console.log" > "$out/results.tap" || prc=$?
 cat "$out/results.tap"
 exit $prc
