@@ -81,6 +81,7 @@ struct avf_clearance {
 
 bool avf_current_clearance(const struct avf_policy *policy,
 			   struct avf_clearance *c);
+int avf_current_level(const struct avf_policy *policy);
 bool avf_task_clearance(const struct task_struct *task,
 			const struct avf_policy *policy,
 			struct avf_clearance *c);

@@ -432,23 +432,30 @@ bool avf_fence_fast(struct dentry *dentry, const struct vfsmount *mnt,
 		    bool read)
 {
 	struct avf_policy *policy;
-	struct avf_clearance c;
-	bool unknown, ok = true;
-	u32 level;
+	bool ok = true;
+	int level;
 
-	rcu_read_lock();
-	policy = rcu_dereference(avf_policy);
-	if (policy && avf_current_clearance(policy, &c)) {
+	/*
+	 * Preemption off, not rcu_read_lock(): on a PREEMPT_RCU kernel
+	 * (Debian's 6.1 and 6.12 both) that is two calls, and since the
+	 * RCU flavours were merged (v5.0) synchronize_rcu() and kfree_rcu(),
+	 * which free the policy and the tags, wait for preempt-disabled
+	 * regions too.  Nothing below sleeps.
+	 */
+	rcu_read_lock_sched();
+	policy = rcu_dereference_sched(avf_policy);
+	if (policy) {
+		level = avf_current_level(policy);
 		/*
 		 * A hit even for a task cleared for everything: only files
 		 * on filesystems whose labels are cached, none of the
 		 * kernel's own files the callers single out (/proc/kcore).
 		 */
-		ok = read && avf_label_cached_level(dentry, mnt, policy,
-						    &level, &unknown) &&
-		     !unknown && level <= c.level;
+		if (level >= 0)
+			ok = read && avf_label_cached_within(dentry, mnt,
+							     policy, level);
 	}
-	rcu_read_unlock();
+	rcu_read_unlock_sched();
 	return ok;
 }
 

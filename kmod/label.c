@@ -458,7 +458,7 @@ struct avf_cache_slot {
  * @memo_gen, @memo_level, @memo_unknown: the level @e's label stands for
  * under the policy of generation @memo_gen (0: not computed yet), so that
  * a hit of the fast path compares no level names
- * (avf_label_cached_level()).
+ * (avf_label_cached_within()).
  */
 struct avf_file_slot {
 	spinlock_t lock;	/* serialises writers of @seq */
@@ -873,35 +873,78 @@ static bool file_id_of(struct dentry *dentry, const struct vfsmount *mnt,
 	return true;
 }
 
-/**
- * avf_label_cached_level - the level of a file's cached effective label
- * @dentry: a positive dentry, held by the caller
- * @mnt: the mount it is reached through, as avf_label_effective() had it
- * @policy: the policy in force, dereferenced under rcu_read_lock()
- * @level: on a hit, the level index the label stands for under @policy
- *         (its default level for an unlabelled file)
- * @unknown: on a hit, set if the label names no level of @policy
- *
- * The level of what avf_label_effective() would return, without reading
- * anything from the filesystem.  The level is computed from the entry's
- * label once per entry and policy, then kept in the entry.
- *
- * Context: rcu_read_lock() held (for @policy); never sleeps, and waits
- * only as read_seqbegin() does, while a rename or a mount is in progress.
- * Return: true on a hit.
+/*
+ * The first hit of entry @s (read at @seq) under @policy: the level its
+ * label stands for, computed from the label and kept in the entry if it
+ * is still the one read.  Out of line, so that the hit path of
+ * avf_label_cached_within() copies no label and needs no stack.
+ * Return: as avf_label_cached_within(), for @clearance.
  */
-bool avf_label_cached_level(struct dentry *dentry, const struct vfsmount *mnt,
-			    const struct avf_policy *policy, u32 *level,
-			    bool *unknown)
+static noinline bool memo_fill(struct avf_file_slot *s, unsigned int seq,
+			       const struct avf_policy *policy, u32 clearance)
+{
+	struct avf_label label = s->e.label;
+	bool unknown = false;
+	u32 level;
+
+	if (file_seq_changed(s, seq))
+		return false;
+	level = label.source == AVFENCE_LABEL_DEFAULT ?
+		policy->default_level :
+		avf_label_level(&policy->levels, label.name, label.len,
+				&unknown);
+	/* Kept for the next hit, if the entry is still the one read. */
+	if (spin_trylock(&s->lock)) {
+		if (!file_seq_changed(s, seq)) {
+			write_seqcount_begin(&s->seq);
+			s->memo_level = level;
+			s->memo_unknown = unknown;
+			s->memo_gen = policy->generation;
+			write_seqcount_end(&s->seq);
+		}
+		spin_unlock(&s->lock);
+	}
+	return !unknown && level <= clearance;
+}
+
+/**
+ * avf_label_cached_within - is a file's cached effective label within a
+ * clearance?
+ * @dentry: a positive dentry of a regular file, held by the caller
+ * @mnt: the mount it is reached through, as avf_label_effective() had it
+ * @policy: the policy in force, dereferenced under an RCU read-side
+ *          critical section
+ * @clearance: the level index the caller is cleared for under @policy
+ *
+ * What avf_label_effective() would return, without reading anything from
+ * the filesystem: true only if the file's entry is cached and valid, and
+ * the level its label stands for under @policy is known and no higher
+ * than @clearance.  That level is computed from the entry's label once
+ * per entry and policy (memo_fill()), then kept in the entry.
+ *
+ * Not asked again here, as file_id_of() asks before an entry is stored:
+ * a directory (the caller asks S_ISREG()), a root (its parent is itself,
+ * never the parent an entry was stored with) and a filesystem whose
+ * labels are not cached (an entry of that dentry, inode and super block
+ * was stored while they were a cacheable file's, and none of them is
+ * freed and reused without the mount_lock sequence moving: an unmount
+ * bumps it, and a pointer reused by a new dentry or inode must still
+ * match the inode's number and generation).
+ *
+ * Context: an RCU read-side critical section (for @policy); never
+ * sleeps, and waits only as read_seqbegin() does, while a rename or a
+ * mount is in progress.
+ * Return: true if allowed on the cached label alone.
+ */
+bool avf_label_cached_within(struct dentry *dentry, const struct vfsmount *mnt,
+			     const struct avf_policy *policy, u32 clearance)
 {
 	struct inode *inode = d_inode(dentry);
 	struct avf_file_slot *s;
-	struct avf_label label;
 	unsigned int seq;
+	bool ok;
 
-	/* As file_id_of(). */
-	if (!inode || d_is_dir(dentry) || IS_ROOT(dentry) ||
-	    !cacheable(dentry))
+	if (!inode)
 		return false;
 	s = file_find(dentry);
 	if (!s)
@@ -919,31 +962,10 @@ bool avf_label_cached_level(struct dentry *dentry, const struct vfsmount *mnt,
 	    s->e.stamp.rename_seq != read_seqbegin(&rename_lock) ||
 	    s->e.stamp.mount_seq != read_seqbegin(avf_mount_lock))
 		return false;
-	if (s->memo_gen == policy->generation) {
-		*level = s->memo_level;
-		*unknown = s->memo_unknown;
-		return !file_seq_changed(s, seq);
-	}
-	label = s->e.label;
-	if (file_seq_changed(s, seq))
-		return false;
-	*unknown = false;
-	*level = label.source == AVFENCE_LABEL_DEFAULT ?
-		 policy->default_level :
-		 avf_label_level(&policy->levels, label.name, label.len,
-				 unknown);
-	/* Kept for the next hit, if the entry is still the one read. */
-	if (spin_trylock(&s->lock)) {
-		if (!file_seq_changed(s, seq)) {
-			write_seqcount_begin(&s->seq);
-			s->memo_level = *level;
-			s->memo_unknown = *unknown;
-			s->memo_gen = policy->generation;
-			write_seqcount_end(&s->seq);
-		}
-		spin_unlock(&s->lock);
-	}
-	return true;
+	if (unlikely(s->memo_gen != policy->generation))
+		return memo_fill(s, seq, policy, clearance);
+	ok = !s->memo_unknown && s->memo_level <= clearance;
+	return !file_seq_changed(s, seq) && ok;
 }
 
 /*

@@ -476,6 +476,47 @@ bool avf_current_clearance(const struct avf_policy *policy,
 }
 
 /*
+ * The clearance of @tag under a policy it was not computed for: computed
+ * and cached (only current writes its own tag).  Out of line, so that
+ * avf_current_level()'s common case needs no stack.
+ */
+static noinline u32 current_level_new(struct avf_tag *tag,
+				      const struct avf_policy *policy)
+{
+	struct avf_clearance c;
+
+	tag_compute(tag, policy, &c);
+	tag_set(tag, policy, &c);
+	return c.level;
+}
+
+/**
+ * avf_current_level - the clearance level of the current task, for the
+ * fast path
+ * @policy: the policy in force
+ *
+ * avf_current_clearance() without the allow flags, which a read of a
+ * file on a cached label does not need.
+ *
+ * Context: an RCU read-side critical section (rcu_read_lock() or
+ * rcu_read_lock_sched()), @policy dereferenced under it.
+ * Return: the level index current is cleared for, or -1 if it is
+ * untagged.
+ */
+int avf_current_level(const struct avf_policy *policy)
+{
+	struct avf_tag *tag = tag_find(current);
+	u64 cached;
+
+	if (!tag)
+		return -1;
+	cached = atomic64_read(&tag->cached);
+	if (likely(cached_current(cached, policy)))
+		return cached & TAG_LEVEL_MASK;
+	return current_level_new(tag, policy);
+}
+
+/*
  * A tagged task that follows /proc/PID/root reaches PID's root directory;
  * procfs asks ptrace_access_check(PTRACE_MODE_READ_FSCREDS) first.  The
  * link is noted here at inode_follow_link and taken by the next ptrace
