@@ -428,8 +428,8 @@ int avf_fence_dentry(enum avfence_route route, struct dentry *dentry,
  * Return: true if allowed so, or current is untagged; false if the
  * wrapper must decide.
  */
-bool avf_fence_fast(struct dentry *dentry, const struct vfsmount *mnt,
-		    bool read)
+bool notrace avf_fence_fast(struct dentry *dentry, const struct vfsmount *mnt,
+			    bool read)
 {
 	struct avf_policy *policy;
 	bool ok = true;

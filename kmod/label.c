@@ -616,9 +616,21 @@ static void cache_put(const struct avf_dir_id *id, const struct avf_stamp *st,
 	put_cpu_ptr(avf_cache);
 }
 
-static struct avf_file_set *file_set(const struct dentry *dentry)
+/*
+ * The set @dentry hashes to, and the way it tries first: each lookup and
+ * each store starts at its own first way and goes round the set from
+ * there, so that a dentry is usually found at the first compare, not
+ * after the ways filled before it.
+ */
+#define FILE_WAY_BITS 3
+static struct avf_file_set *file_set(const struct dentry *dentry,
+				     unsigned int *first)
 {
-	return &avf_file_cache[hash_ptr(dentry, FILE_SET_BITS)];
+	u32 h = hash_ptr(dentry, FILE_SET_BITS + FILE_WAY_BITS);
+
+	BUILD_BUG_ON(FILE_WAYS != 1 << FILE_WAY_BITS);
+	*first = h & (FILE_WAYS - 1);
+	return &avf_file_cache[h >> FILE_WAY_BITS];
 }
 
 /*
@@ -639,12 +651,14 @@ static bool file_seq_changed(const struct avf_file_slot *s, unsigned int seq)
 /* The way that holds @dentry's entry, if any does. */
 static struct avf_file_slot *file_find(const struct dentry *dentry)
 {
-	struct avf_file_set *set = file_set(dentry);
-	unsigned int i;
+	unsigned int i, first, w;
+	struct avf_file_set *set = file_set(dentry, &first);
 
-	for (i = 0; i < FILE_WAYS; i++)
-		if (READ_ONCE(set->hint[i]) == dentry)
-			return &set->way[i];
+	for (i = 0; i < FILE_WAYS; i++) {
+		w = (first + i) & (FILE_WAYS - 1);
+		if (READ_ONCE(set->hint[w]) == dentry)
+			return &set->way[w];
+	}
 	return NULL;
 }
 
@@ -674,18 +688,21 @@ static bool file_get(const struct avf_dir_id *id, const struct avf_stamp *st,
 
 /*
  * Keep @label as @id's entry: in the way that holds the dentry already,
- * else a free one, else one at random; not if another CPU is writing it.
+ * else a free one (from its first way on), else one at random; not if
+ * another CPU is writing it.
  */
 static void file_put(const struct avf_dir_id *id, const struct avf_stamp *st,
 		     const struct avf_label *label)
 {
-	struct avf_file_set *set = file_set(id->dentry);
 	struct avf_file_slot *s = file_find(id->dentry);
-	unsigned int i;
+	unsigned int i, first, w;
+	struct avf_file_set *set = file_set(id->dentry, &first);
 
-	for (i = 0; !s && i < FILE_WAYS; i++)
-		if (!READ_ONCE(set->hint[i]))
-			s = &set->way[i];
+	for (i = 0; !s && i < FILE_WAYS; i++) {
+		w = (first + i) & (FILE_WAYS - 1);
+		if (!READ_ONCE(set->hint[w]))
+			s = &set->way[w];
+	}
 	if (!s)
 		s = &set->way[get_random_u32() % FILE_WAYS];
 	if (!spin_trylock(&s->lock))
@@ -936,8 +953,10 @@ static noinline bool memo_fill(struct avf_file_slot *s, unsigned int seq,
  * mount is in progress.
  * Return: true if allowed on the cached label alone.
  */
-bool avf_label_cached_within(struct dentry *dentry, const struct vfsmount *mnt,
-			     const struct avf_policy *policy, u32 clearance)
+bool notrace avf_label_cached_within(struct dentry *dentry,
+				     const struct vfsmount *mnt,
+				     const struct avf_policy *policy,
+				     u32 clearance)
 {
 	struct inode *inode = d_inode(dentry);
 	struct avf_file_slot *s;

@@ -503,7 +503,7 @@ static noinline u32 current_level_new(struct avf_tag *tag,
  * Return: the level index current is cleared for, or -1 if it is
  * untagged.
  */
-int avf_current_level(const struct avf_policy *policy)
+int notrace avf_current_level(const struct avf_policy *policy)
 {
 	struct avf_tag *tag = tag_find(current);
 	u64 cached;
