@@ -7,6 +7,8 @@
 
 #include <linux/atomic.h>
 #include <linux/fs.h>
+#include <linux/hash.h>
+#include <linux/rculist.h>
 #include <linux/sched.h>
 #include <linux/types.h>
 
@@ -81,7 +83,67 @@ struct avf_clearance {
 
 bool avf_current_clearance(const struct avf_policy *policy,
 			   struct avf_clearance *c);
-int avf_current_level(const struct avf_policy *policy);
+
+/*
+ * The part of a tag (struct avf_tag, subject.c) that the fast path of the
+ * file hooks reads inline (avf_current_tag_head()): its link in the tag
+ * table, its task (only compared) and the clearance cached for one
+ * policy generation (bits 63-32) with its level index (bits 15-0).
+ */
+struct avf_tag_head {
+	struct hlist_node node;
+	const struct task_struct *task;
+	atomic64_t cached;
+};
+
+#define AVF_TAG_HASH_BITS	14
+#define AVF_TAG_GEN_SHIFT	32
+#define AVF_TAG_LEVEL_MASK	0xffffULL
+extern struct hlist_head avf_tags[1 << AVF_TAG_HASH_BITS];
+int avf_current_level_new(struct avf_tag_head *tag,
+			  const struct avf_policy *policy);
+
+/**
+ * avf_current_tag_head - the tag of the current task, for the fast path
+ * of the file hooks
+ *
+ * avf_current_clearance()'s lookup, inline, so that the callback's hit
+ * makes one call fewer.
+ *
+ * Context: an RCU read-side critical section (rcu_read_lock() or
+ * rcu_read_lock_sched()).
+ * Return: the tag, or NULL if current is untagged.
+ */
+static __always_inline struct avf_tag_head *avf_current_tag_head(void)
+{
+	struct avf_tag_head *tag;
+
+	hlist_for_each_entry_rcu(tag, &avf_tags[hash_ptr(current,
+							 AVF_TAG_HASH_BITS)],
+				 node) {
+		if (tag->task == current)
+			return tag;
+	}
+	return NULL;
+}
+
+/**
+ * avf_tag_head_level - the clearance level a tag caches
+ * @tag: a tag from avf_current_tag_head()
+ * @generation: the generation of the policy in force
+ *
+ * Return: the level index, or -1 if it was computed under another policy
+ * (then avf_current_level_new() computes it).
+ */
+static __always_inline int avf_tag_head_level(const struct avf_tag_head *tag,
+					      u64 generation)
+{
+	u64 cached = atomic64_read(&tag->cached);
+
+	if (unlikely((u32)(cached >> AVF_TAG_GEN_SHIFT) != (u32)generation))
+		return -1;
+	return cached & AVF_TAG_LEVEL_MASK;
+}
 bool avf_task_clearance(const struct task_struct *task,
 			const struct avf_policy *policy,
 			struct avf_clearance *c);

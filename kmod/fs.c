@@ -178,9 +178,10 @@ static int check_file(enum avfence_route route, struct file *file, bool write)
  * Asked without looking up the tag first (hook.c): for an untagged task
  * it returns true.
  *
- * This and what it calls on a hit (avf_fence_fast(), avf_current_level(),
- * avf_label_cached_within()) are notrace, as the callback is: no
- * __fentry__ NOP on the hottest path, and no tracer entered from it.
+ * This and what it calls on a hit (avf_fence_fast(), which looks the tag
+ * up inline, and avf_label_cached_within()) are notrace, as the callback
+ * is: no __fentry__ NOP on the hottest path, and no tracer entered from
+ * it.
  *
  * Context: the ftrace callback: never sleeps, may be preemptible.
  * Return: true if the call needs no wrapper: allowed, or current untagged.

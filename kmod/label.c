@@ -455,8 +455,9 @@ struct avf_cache_slot {
  * reader never waits (an entry being written is a miss) and a writer
  * skips an entry that another CPU is writing.
  *
- * @memo_gen, @memo_level, @memo_unknown: the level @e's label stands for
- * under the policy of generation @memo_gen (0: not computed yet), so that
+ * @memo_gen, @memo_level: the level @e's label stands for under the
+ * policy of generation @memo_gen (0: not computed yet; U32_MAX: a label
+ * that names no level, above every clearance), so that
  * a hit of the fast path compares no level names
  * (avf_label_cached_within()).
  */
@@ -466,7 +467,6 @@ struct avf_file_slot {
 	struct avf_cache_slot e;
 	u64 memo_gen;
 	u32 memo_level;
-	bool memo_unknown;
 };
 
 /* Too large for a module's static per-CPU area: allocated at load. */
@@ -910,18 +910,20 @@ static noinline bool memo_fill(struct avf_file_slot *s, unsigned int seq,
 		policy->default_level :
 		avf_label_level(&policy->levels, label.name, label.len,
 				&unknown);
+	/* An unknown level is above every clearance. */
+	if (unknown)
+		level = U32_MAX;
 	/* Kept for the next hit, if the entry is still the one read. */
 	if (spin_trylock(&s->lock)) {
 		if (!file_seq_changed(s, seq)) {
 			write_seqcount_begin(&s->seq);
 			s->memo_level = level;
-			s->memo_unknown = unknown;
 			s->memo_gen = policy->generation;
 			write_seqcount_end(&s->seq);
 		}
 		spin_unlock(&s->lock);
 	}
-	return !unknown && level <= clearance;
+	return level <= clearance;
 }
 
 /**
@@ -983,7 +985,7 @@ bool notrace avf_label_cached_within(struct dentry *dentry,
 		return false;
 	if (unlikely(s->memo_gen != policy->generation))
 		return memo_fill(s, seq, policy, clearance);
-	ok = !s->memo_unknown && s->memo_level <= clearance;
+	ok = s->memo_level <= clearance;
 	return !file_seq_changed(s, seq) && ok;
 }
 
