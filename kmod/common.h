@@ -42,47 +42,7 @@ static inline struct avf_subject_key avf_key_of_inode(const struct inode *inode)
 int avf_subject_init(void);
 void avf_subject_exit(void);
 bool avf_current_tag_lookup(void);
-bool avf_current_maybe_tagged(void);
 extern atomic_t avf_ntagged;
-
-/**
- * avf_any_tagged - is any task tagged?
- *
- * Inline: the ftrace callback asks it on every call of every hooked
- * function, and a call costs more than the read.
- *
- * Return: false only when no task is fenced, which is the fast path of
- * every hook on a host without a policy.
- */
-static inline bool avf_any_tagged(void)
-{
-	return atomic_read(&avf_ntagged) != 0;
-}
-
-/**
- * avf_current_tagged - is the current task fenced?
- *
- * Context: any; called from the ftrace callback, possibly preemptible.
- * Return: true if current carries a tag.
- */
-static inline bool avf_current_tagged(void)
-{
-	return avf_any_tagged() && avf_current_tag_lookup();
-}
-
-u32 avf_tagged_count(void);
-/**
- * struct avf_clearance - what a tagged task may reach
- * @level: the highest level it may open
- * @allow: AVFENCE_ALLOW_* side doors its policy opens to it
- */
-struct avf_clearance {
-	u32 level;
-	u32 allow;
-};
-
-bool avf_current_clearance(const struct avf_policy *policy,
-			   struct avf_clearance *c);
 
 /*
  * The part of a tag (struct avf_tag, subject.c) that the fast path of the
@@ -144,6 +104,62 @@ static __always_inline int avf_tag_head_level(const struct avf_tag_head *tag,
 		return -1;
 	return cached & AVF_TAG_LEVEL_MASK;
 }
+
+/**
+ * avf_current_maybe_tagged - might the current task carry a tag?
+ *
+ * Inline: the ftrace callback asks it of every call of a hooked function
+ * while any task is tagged, and a call costs more than the hash.
+ *
+ * Context: any; called from the ftrace callback, possibly preemptible.
+ * Return: false if it certainly does not (its bucket is empty); true if
+ * a lookup must tell.
+ */
+static __always_inline bool avf_current_maybe_tagged(void)
+{
+	/* Only compared with NULL, never followed: no RCU needed. */
+	return !hlist_empty(&avf_tags[hash_ptr(current, AVF_TAG_HASH_BITS)]);
+}
+
+/**
+ * avf_any_tagged - is any task tagged?
+ *
+ * Inline: the ftrace callback asks it on every call of every hooked
+ * function, and a call costs more than the read.
+ *
+ * Return: false only when no task is fenced, which is the fast path of
+ * every hook on a host without a policy.
+ */
+static inline bool avf_any_tagged(void)
+{
+	return atomic_read(&avf_ntagged) != 0;
+}
+
+/**
+ * avf_current_tagged - is the current task fenced?
+ *
+ * Context: any; called from the ftrace callback, possibly preemptible.
+ * Return: true if current carries a tag.
+ */
+static inline bool avf_current_tagged(void)
+{
+	return avf_any_tagged() && avf_current_tag_lookup();
+}
+
+u32 avf_tagged_count(void);
+/**
+ * struct avf_clearance - what a tagged task may reach
+ * @level: the highest level it may open
+ * @allow: AVFENCE_ALLOW_* side doors its policy opens to it
+ */
+struct avf_clearance {
+	u32 level;
+	u32 allow;
+};
+
+bool avf_current_clearance(const struct avf_policy *policy,
+			   struct avf_clearance *c);
+
 bool avf_task_clearance(const struct task_struct *task,
 			const struct avf_policy *policy,
 			struct avf_clearance *c);

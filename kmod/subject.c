@@ -423,34 +423,23 @@ u32 avf_tagged_count(void)
 }
 
 /**
- * avf_current_maybe_tagged - might the current task carry a tag?
- *
- * Context: any; called from the ftrace callback, possibly preemptible.
- * Return: false if it certainly does not (its bucket is empty); true if
- * a lookup must tell.
- */
-bool avf_current_maybe_tagged(void)
-{
-	/* Only compared with NULL, never followed: no RCU needed. */
-	return !hlist_empty(bucket(current));
-}
-
-/**
  * avf_current_tag_lookup - look up the current task's tag
+ *
+ * Under rcu_read_lock_sched(), as the fast path (fence.c): on a
+ * PREEMPT_RCU kernel rcu_read_lock() and its unlock are two calls.
  *
  * Context: any; called from the ftrace callback, possibly preemptible.
  * Return: true if current carries a tag.
  */
-bool avf_current_tag_lookup(void)
+bool notrace avf_current_tag_lookup(void)
 {
 	bool tagged;
 
-	/* Only compared with NULL, never followed: no RCU needed. */
-	if (hlist_empty(bucket(current)))
+	if (!avf_current_maybe_tagged())
 		return false;
-	rcu_read_lock();
-	tagged = tag_find(current) != NULL;
-	rcu_read_unlock();
+	rcu_read_lock_sched();
+	tagged = avf_current_tag_head() != NULL;
+	rcu_read_unlock_sched();
 	return tagged;
 }
 
