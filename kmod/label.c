@@ -891,6 +891,18 @@ static bool file_id_of(struct dentry *dentry, const struct vfsmount *mnt,
 }
 
 /*
+ * The sequence of one of the kernel's seqlocks (rename_lock, mount_lock)
+ * as the fast path compares it with an entry's stamp: the bare seqcount_t,
+ * never waiting as read_seqbegin() does while a write is in progress.  A
+ * write in progress (odd) matches no stamp (stamp_begin() took them even
+ * with read_seqbegin()): a miss, as it would be once the write is done.
+ */
+static unsigned int seq_now(const seqlock_t *sl)
+{
+	return raw_read_seqcount(&sl->seqcount.seqcount);
+}
+
+/*
  * The first hit of entry @s (read at @seq) under @policy: the level its
  * label stands for, computed from the label and kept in the entry if it
  * is still the one read.  Out of line, so that the hit path of
@@ -951,8 +963,7 @@ static noinline bool memo_fill(struct avf_file_slot *s, unsigned int seq,
  * match the inode's number and generation).
  *
  * Context: an RCU read-side critical section (for @policy); never
- * sleeps, and waits only as read_seqbegin() does, while a rename or a
- * mount is in progress.
+ * sleeps or waits: a rename or a mount in progress is a miss.
  * Return: true if allowed on the cached label alone.
  */
 bool notrace avf_label_cached_within(struct dentry *dentry,
@@ -980,8 +991,8 @@ bool notrace avf_label_cached_within(struct dentry *dentry,
 	    s->e.stamp.epoch != atomic64_read(&avf_label_epoch) ||
 	    s->e.stamp.own != atomic_read(&avf_own_gen[hash_ptr(inode,
 							   OWN_GEN_BITS)]) ||
-	    s->e.stamp.rename_seq != read_seqbegin(&rename_lock) ||
-	    s->e.stamp.mount_seq != read_seqbegin(avf_mount_lock))
+	    s->e.stamp.rename_seq != seq_now(&rename_lock) ||
+	    s->e.stamp.mount_seq != seq_now(avf_mount_lock))
 		return false;
 	if (unlikely(s->memo_gen != policy->generation))
 		return memo_fill(s, seq, policy, clearance);
