@@ -7,6 +7,8 @@
 
 #include <linux/atomic.h>
 #include <linux/fs.h>
+#include <linux/hash.h>
+#include <linux/rculist.h>
 #include <linux/sched.h>
 #include <linux/types.h>
 
@@ -40,8 +42,84 @@ static inline struct avf_subject_key avf_key_of_inode(const struct inode *inode)
 int avf_subject_init(void);
 void avf_subject_exit(void);
 bool avf_current_tag_lookup(void);
-bool avf_current_maybe_tagged(void);
 extern atomic_t avf_ntagged;
+
+/*
+ * The part of a tag (struct avf_tag, subject.c) that the fast path of the
+ * file hooks reads inline (avf_current_tag_head()): its link in the tag
+ * table, its task (only compared) and the clearance cached for one
+ * policy generation (bits 63-32) with its level index (bits 15-0).
+ */
+struct avf_tag_head {
+	struct hlist_node node;
+	const struct task_struct *task;
+	atomic64_t cached;
+};
+
+#define AVF_TAG_HASH_BITS	14
+#define AVF_TAG_GEN_SHIFT	32
+#define AVF_TAG_LEVEL_MASK	0xffffULL
+extern struct hlist_head avf_tags[1 << AVF_TAG_HASH_BITS];
+int avf_current_level_new(struct avf_tag_head *tag,
+			  const struct avf_policy *policy);
+
+/**
+ * avf_current_tag_head - the tag of the current task, for the fast path
+ * of the file hooks
+ *
+ * avf_current_clearance()'s lookup, inline, so that the callback's hit
+ * makes one call fewer.
+ *
+ * Context: an RCU read-side critical section (rcu_read_lock() or
+ * rcu_read_lock_sched()).
+ * Return: the tag, or NULL if current is untagged.
+ */
+static __always_inline struct avf_tag_head *avf_current_tag_head(void)
+{
+	struct avf_tag_head *tag;
+
+	hlist_for_each_entry_rcu(tag, &avf_tags[hash_ptr(current,
+							 AVF_TAG_HASH_BITS)],
+				 node) {
+		if (tag->task == current)
+			return tag;
+	}
+	return NULL;
+}
+
+/**
+ * avf_tag_head_level - the clearance level a tag caches
+ * @tag: a tag from avf_current_tag_head()
+ * @generation: the generation of the policy in force
+ *
+ * Return: the level index, or -1 if it was computed under another policy
+ * (then avf_current_level_new() computes it).
+ */
+static __always_inline int avf_tag_head_level(const struct avf_tag_head *tag,
+					      u64 generation)
+{
+	u64 cached = atomic64_read(&tag->cached);
+
+	if (unlikely((u32)(cached >> AVF_TAG_GEN_SHIFT) != (u32)generation))
+		return -1;
+	return cached & AVF_TAG_LEVEL_MASK;
+}
+
+/**
+ * avf_current_maybe_tagged - might the current task carry a tag?
+ *
+ * Inline: the ftrace callback asks it of every call of a hooked function
+ * while any task is tagged, and a call costs more than the hash.
+ *
+ * Context: any; called from the ftrace callback, possibly preemptible.
+ * Return: false if it certainly does not (its bucket is empty); true if
+ * a lookup must tell.
+ */
+static __always_inline bool avf_current_maybe_tagged(void)
+{
+	/* Only compared with NULL, never followed: no RCU needed. */
+	return !hlist_empty(&avf_tags[hash_ptr(current, AVF_TAG_HASH_BITS)]);
+}
 
 /**
  * avf_any_tagged - is any task tagged?
@@ -81,6 +159,7 @@ struct avf_clearance {
 
 bool avf_current_clearance(const struct avf_policy *policy,
 			   struct avf_clearance *c);
+
 bool avf_task_clearance(const struct task_struct *task,
 			const struct avf_policy *policy,
 			struct avf_clearance *c);

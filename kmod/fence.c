@@ -411,6 +411,16 @@ int avf_fence_dentry(enum avfence_route route, struct dentry *dentry,
 	return report_path(&r, path, dentry);
 }
 
+/* avf_fence_fast() under a policy current's tag was not computed for. */
+static noinline bool notrace fast_new_policy(struct avf_tag_head *tag,
+					     const struct avf_policy *policy,
+					     struct dentry *dentry,
+					     const struct vfsmount *mnt)
+{
+	return avf_label_cached_within(dentry, mnt, policy,
+				       avf_current_level_new(tag, policy));
+}
+
 /**
  * avf_fence_fast - may current reach @dentry, on what is cached alone?
  * @dentry: the file, held by the caller
@@ -428,27 +438,42 @@ int avf_fence_dentry(enum avfence_route route, struct dentry *dentry,
  * Return: true if allowed so, or current is untagged; false if the
  * wrapper must decide.
  */
-bool avf_fence_fast(struct dentry *dentry, const struct vfsmount *mnt,
-		    bool read)
+bool notrace avf_fence_fast(struct dentry *dentry, const struct vfsmount *mnt,
+			    bool read)
 {
 	struct avf_policy *policy;
-	struct avf_clearance c;
-	bool unknown, ok = true;
-	u32 level;
+	struct avf_tag_head *tag;
+	bool ok = true;
+	int level;
 
-	rcu_read_lock();
-	policy = rcu_dereference(avf_policy);
-	if (policy && avf_current_clearance(policy, &c)) {
-		/*
-		 * A hit even for a task cleared for everything: only files
-		 * on filesystems whose labels are cached, none of the
-		 * kernel's own files the callers single out (/proc/kcore).
-		 */
-		ok = read && avf_label_cached_level(dentry, mnt, policy,
-						    &level, &unknown) &&
-		     !unknown && level <= c.level;
+	/*
+	 * Preemption off, not rcu_read_lock(): on a PREEMPT_RCU kernel
+	 * (Debian's 6.1 and 6.12 both) that is two calls, and since the
+	 * RCU flavours were merged (v5.0) synchronize_rcu() and kfree_rcu(),
+	 * which free the policy and the tags, wait for preempt-disabled
+	 * regions too.  Nothing below sleeps.  Each call below is the last
+	 * thing done before the unlock, so that nothing needs saving
+	 * across it.
+	 */
+	rcu_read_lock_sched();
+	policy = rcu_dereference_sched(avf_policy);
+	tag = policy ? avf_current_tag_head() : NULL;
+	/*
+	 * A hit even for a task cleared for everything: only files on
+	 * filesystems whose labels are cached, none of the kernel's own
+	 * files the callers single out (/proc/kcore).
+	 */
+	if (tag && !read) {
+		ok = false;
+	} else if (tag) {
+		level = avf_tag_head_level(tag, policy->generation);
+		if (likely(level >= 0))
+			ok = avf_label_cached_within(dentry, mnt, policy,
+						     level);
+		else
+			ok = fast_new_policy(tag, policy, dentry, mnt);
 	}
-	rcu_read_unlock();
+	rcu_read_unlock_sched();
 	return ok;
 }
 

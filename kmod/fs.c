@@ -178,23 +178,28 @@ static int check_file(enum avfence_route route, struct file *file, bool write)
  * Asked without looking up the tag first (hook.c): for an untagged task
  * it returns true.
  *
+ * This and what it calls on a hit (avf_fence_fast(), which looks the tag
+ * up inline, and avf_label_cached_within()) are notrace, as the callback
+ * is: no __fentry__ NOP on the hottest path, and no tracer entered from
+ * it.
+ *
  * Context: the ftrace callback: never sleeps, may be preemptible.
  * Return: true if the call needs no wrapper: allowed, or current untagged.
  */
-static bool fast_read(struct file *file, bool read)
+static bool notrace fast_read(struct file *file, bool read)
 {
 	read = read && S_ISREG(file_inode(file)->i_mode) &&
 	       !(file->f_mode & (FMODE_WRITE | FMODE_EXEC));
 	return avf_fence_fast(file_dentry(file), file->f_path.mnt, read);
 }
 
-bool avf_fast_file_open(struct file *file)
+bool notrace avf_fast_file_open(struct file *file)
 {
 	/* O_TRUNC without FMODE_WRITE still changes the file (write.c). */
 	return fast_read(file, !(file->f_flags & O_TRUNC));
 }
 
-bool avf_fast_file_permission(struct file *file, int mask)
+bool notrace avf_fast_file_permission(struct file *file, int mask)
 {
 	return fast_read(file, !(mask & (MAY_WRITE | MAY_APPEND | MAY_EXEC)));
 }

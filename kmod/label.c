@@ -455,10 +455,11 @@ struct avf_cache_slot {
  * reader never waits (an entry being written is a miss) and a writer
  * skips an entry that another CPU is writing.
  *
- * @memo_gen, @memo_level, @memo_unknown: the level @e's label stands for
- * under the policy of generation @memo_gen (0: not computed yet), so that
+ * @memo_gen, @memo_level: the level @e's label stands for under the
+ * policy of generation @memo_gen (0: not computed yet; U32_MAX: a label
+ * that names no level, above every clearance), so that
  * a hit of the fast path compares no level names
- * (avf_label_cached_level()).
+ * (avf_label_cached_within()).
  */
 struct avf_file_slot {
 	spinlock_t lock;	/* serialises writers of @seq */
@@ -466,7 +467,6 @@ struct avf_file_slot {
 	struct avf_cache_slot e;
 	u64 memo_gen;
 	u32 memo_level;
-	bool memo_unknown;
 };
 
 /* Too large for a module's static per-CPU area: allocated at load. */
@@ -616,9 +616,21 @@ static void cache_put(const struct avf_dir_id *id, const struct avf_stamp *st,
 	put_cpu_ptr(avf_cache);
 }
 
-static struct avf_file_set *file_set(const struct dentry *dentry)
+/*
+ * The set @dentry hashes to, and the way it tries first: each lookup and
+ * each store starts at its own first way and goes round the set from
+ * there, so that a dentry is usually found at the first compare, not
+ * after the ways filled before it.
+ */
+#define FILE_WAY_BITS 3
+static struct avf_file_set *file_set(const struct dentry *dentry,
+				     unsigned int *first)
 {
-	return &avf_file_cache[hash_ptr(dentry, FILE_SET_BITS)];
+	u32 h = hash_ptr(dentry, FILE_SET_BITS + FILE_WAY_BITS);
+
+	BUILD_BUG_ON(FILE_WAYS != 1 << FILE_WAY_BITS);
+	*first = h & (FILE_WAYS - 1);
+	return &avf_file_cache[h >> FILE_WAY_BITS];
 }
 
 /*
@@ -639,12 +651,14 @@ static bool file_seq_changed(const struct avf_file_slot *s, unsigned int seq)
 /* The way that holds @dentry's entry, if any does. */
 static struct avf_file_slot *file_find(const struct dentry *dentry)
 {
-	struct avf_file_set *set = file_set(dentry);
-	unsigned int i;
+	unsigned int i, first, w;
+	struct avf_file_set *set = file_set(dentry, &first);
 
-	for (i = 0; i < FILE_WAYS; i++)
-		if (READ_ONCE(set->hint[i]) == dentry)
-			return &set->way[i];
+	for (i = 0; i < FILE_WAYS; i++) {
+		w = (first + i) & (FILE_WAYS - 1);
+		if (READ_ONCE(set->hint[w]) == dentry)
+			return &set->way[w];
+	}
 	return NULL;
 }
 
@@ -674,18 +688,21 @@ static bool file_get(const struct avf_dir_id *id, const struct avf_stamp *st,
 
 /*
  * Keep @label as @id's entry: in the way that holds the dentry already,
- * else a free one, else one at random; not if another CPU is writing it.
+ * else a free one (from its first way on), else one at random; not if
+ * another CPU is writing it.
  */
 static void file_put(const struct avf_dir_id *id, const struct avf_stamp *st,
 		     const struct avf_label *label)
 {
-	struct avf_file_set *set = file_set(id->dentry);
 	struct avf_file_slot *s = file_find(id->dentry);
-	unsigned int i;
+	unsigned int i, first, w;
+	struct avf_file_set *set = file_set(id->dentry, &first);
 
-	for (i = 0; !s && i < FILE_WAYS; i++)
-		if (!READ_ONCE(set->hint[i]))
-			s = &set->way[i];
+	for (i = 0; !s && i < FILE_WAYS; i++) {
+		w = (first + i) & (FILE_WAYS - 1);
+		if (!READ_ONCE(set->hint[w]))
+			s = &set->way[w];
+	}
 	if (!s)
 		s = &set->way[get_random_u32() % FILE_WAYS];
 	if (!spin_trylock(&s->lock))
@@ -873,35 +890,93 @@ static bool file_id_of(struct dentry *dentry, const struct vfsmount *mnt,
 	return true;
 }
 
-/**
- * avf_label_cached_level - the level of a file's cached effective label
- * @dentry: a positive dentry, held by the caller
- * @mnt: the mount it is reached through, as avf_label_effective() had it
- * @policy: the policy in force, dereferenced under rcu_read_lock()
- * @level: on a hit, the level index the label stands for under @policy
- *         (its default level for an unlabelled file)
- * @unknown: on a hit, set if the label names no level of @policy
- *
- * The level of what avf_label_effective() would return, without reading
- * anything from the filesystem.  The level is computed from the entry's
- * label once per entry and policy, then kept in the entry.
- *
- * Context: rcu_read_lock() held (for @policy); never sleeps, and waits
- * only as read_seqbegin() does, while a rename or a mount is in progress.
- * Return: true on a hit.
+/*
+ * The sequence of one of the kernel's seqlocks (rename_lock, mount_lock)
+ * as the fast path compares it with an entry's stamp: the bare seqcount_t,
+ * never waiting as read_seqbegin() does while a write is in progress.  A
+ * write in progress (odd) matches no stamp (stamp_begin() took them even
+ * with read_seqbegin()): a miss, as it would be once the write is done.
  */
-bool avf_label_cached_level(struct dentry *dentry, const struct vfsmount *mnt,
-			    const struct avf_policy *policy, u32 *level,
-			    bool *unknown)
+static unsigned int seq_now(const seqlock_t *sl)
+{
+	return raw_read_seqcount(&sl->seqcount.seqcount);
+}
+
+/*
+ * The first hit of entry @s (read at @seq) under @policy: the level its
+ * label stands for, computed from the label and kept in the entry if it
+ * is still the one read.  Out of line, so that the hit path of
+ * avf_label_cached_within() copies no label and needs no stack.
+ * Return: as avf_label_cached_within(), for @clearance.
+ */
+static noinline bool memo_fill(struct avf_file_slot *s, unsigned int seq,
+			       const struct avf_policy *policy, u32 clearance)
+{
+	struct avf_label label = s->e.label;
+	bool unknown = false;
+	u32 level;
+
+	if (file_seq_changed(s, seq))
+		return false;
+	level = label.source == AVFENCE_LABEL_DEFAULT ?
+		policy->default_level :
+		avf_label_level(&policy->levels, label.name, label.len,
+				&unknown);
+	/* An unknown level is above every clearance. */
+	if (unknown)
+		level = U32_MAX;
+	/* Kept for the next hit, if the entry is still the one read. */
+	if (spin_trylock(&s->lock)) {
+		if (!file_seq_changed(s, seq)) {
+			write_seqcount_begin(&s->seq);
+			s->memo_level = level;
+			s->memo_gen = policy->generation;
+			write_seqcount_end(&s->seq);
+		}
+		spin_unlock(&s->lock);
+	}
+	return level <= clearance;
+}
+
+/**
+ * avf_label_cached_within - is a file's cached effective label within a
+ * clearance?
+ * @dentry: a positive dentry of a regular file, held by the caller
+ * @mnt: the mount it is reached through, as avf_label_effective() had it
+ * @policy: the policy in force, dereferenced under an RCU read-side
+ *          critical section
+ * @clearance: the level index the caller is cleared for under @policy
+ *
+ * What avf_label_effective() would return, without reading anything from
+ * the filesystem: true only if the file's entry is cached and valid, and
+ * the level its label stands for under @policy is known and no higher
+ * than @clearance.  That level is computed from the entry's label once
+ * per entry and policy (memo_fill()), then kept in the entry.
+ *
+ * Not asked again here, as file_id_of() asks before an entry is stored:
+ * a directory (the caller asks S_ISREG()), a root (its parent is itself,
+ * never the parent an entry was stored with) and a filesystem whose
+ * labels are not cached (an entry of that dentry, inode and super block
+ * was stored while they were a cacheable file's, and none of them is
+ * freed and reused without the mount_lock sequence moving: an unmount
+ * bumps it, and a pointer reused by a new dentry or inode must still
+ * match the inode's number and generation).
+ *
+ * Context: an RCU read-side critical section (for @policy); never
+ * sleeps or waits: a rename or a mount in progress is a miss.
+ * Return: true if allowed on the cached label alone.
+ */
+bool notrace avf_label_cached_within(struct dentry *dentry,
+				     const struct vfsmount *mnt,
+				     const struct avf_policy *policy,
+				     u32 clearance)
 {
 	struct inode *inode = d_inode(dentry);
 	struct avf_file_slot *s;
-	struct avf_label label;
 	unsigned int seq;
+	bool ok;
 
-	/* As file_id_of(). */
-	if (!inode || d_is_dir(dentry) || IS_ROOT(dentry) ||
-	    !cacheable(dentry))
+	if (!inode)
 		return false;
 	s = file_find(dentry);
 	if (!s)
@@ -916,34 +991,13 @@ bool avf_label_cached_level(struct dentry *dentry, const struct vfsmount *mnt,
 	    s->e.stamp.epoch != atomic64_read(&avf_label_epoch) ||
 	    s->e.stamp.own != atomic_read(&avf_own_gen[hash_ptr(inode,
 							   OWN_GEN_BITS)]) ||
-	    s->e.stamp.rename_seq != read_seqbegin(&rename_lock) ||
-	    s->e.stamp.mount_seq != read_seqbegin(avf_mount_lock))
+	    s->e.stamp.rename_seq != seq_now(&rename_lock) ||
+	    s->e.stamp.mount_seq != seq_now(avf_mount_lock))
 		return false;
-	if (s->memo_gen == policy->generation) {
-		*level = s->memo_level;
-		*unknown = s->memo_unknown;
-		return !file_seq_changed(s, seq);
-	}
-	label = s->e.label;
-	if (file_seq_changed(s, seq))
-		return false;
-	*unknown = false;
-	*level = label.source == AVFENCE_LABEL_DEFAULT ?
-		 policy->default_level :
-		 avf_label_level(&policy->levels, label.name, label.len,
-				 unknown);
-	/* Kept for the next hit, if the entry is still the one read. */
-	if (spin_trylock(&s->lock)) {
-		if (!file_seq_changed(s, seq)) {
-			write_seqcount_begin(&s->seq);
-			s->memo_level = *level;
-			s->memo_unknown = *unknown;
-			s->memo_gen = policy->generation;
-			write_seqcount_end(&s->seq);
-		}
-		spin_unlock(&s->lock);
-	}
-	return true;
+	if (unlikely(s->memo_gen != policy->generation))
+		return memo_fill(s, seq, policy, clearance);
+	ok = s->memo_level <= clearance;
+	return !file_seq_changed(s, seq) && ok;
 }
 
 /*

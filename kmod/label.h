@@ -46,9 +46,8 @@ int avf_label_effective(struct dentry *dentry, struct vfsmount *mnt,
 			struct avf_label *label);
 int avf_label_query(const struct path *path, struct avf_label_query *q);
 struct avf_policy;
-bool avf_label_cached_level(struct dentry *dentry, const struct vfsmount *mnt,
-			    const struct avf_policy *policy, u32 *level,
-			    bool *unknown);
+bool avf_label_cached_within(struct dentry *dentry, const struct vfsmount *mnt,
+			     const struct avf_policy *policy, u32 clearance);
 void avf_label_changed(void);
 void avf_label_changed_inode(const struct inode *inode);
 bool avf_label_ino_stable(const struct super_block *sb);

@@ -45,7 +45,7 @@
  * bucket is still empty about 94% of the time, and avf_current_tagged()
  * sees that without a lookup.
  */
-#define TAG_HASH_BITS 14
+#define TAG_HASH_BITS AVF_TAG_HASH_BITS
 
 /*
  * Subject binaries one tag remembers.  A task that ran more distinct
@@ -59,19 +59,20 @@
  * with one atomic load: the policy generation it is valid for, the allow
  * flags and the level index.
  */
-#define TAG_GEN_SHIFT	32
+#define TAG_GEN_SHIFT	AVF_TAG_GEN_SHIFT
 #define TAG_ALLOW_SHIFT	16
 #define TAG_ALLOW_MASK	0xffffULL
-#define TAG_LEVEL_MASK	0xffffULL
+#define TAG_LEVEL_MASK	AVF_TAG_LEVEL_MASK
 
 /**
  * struct avf_tag - the fence on one task
- * @node: link in the tag table
+ * @h: what the fast path reads inline (common.h): @h.node, the link in
+ *     the tag table; @h.task, the task, only compared, never
+ *     dereferenced; @h.cached, the policy generation (bits 63-32), allow
+ *     flags (31-16) and clearance level (15-0), valid for that
+ *     generation only
  * @rcu: for freeing after readers are done
- * @task: the task; only compared, never dereferenced
- * @cached: policy generation (bits 63-32), allow flags (31-16) and
- *          clearance level (15-0), valid for that generation only
- * @name_lock: makes @clearance_name and @cached one consistent pair for
+ * @name_lock: makes @clearance_name and @h.cached one consistent pair for
  *             other tasks' readers
  * @clearance_name: name of the clearance last computed
  * @since: CLOCK_REALTIME ns when the task was tagged
@@ -88,12 +89,12 @@
  *             (NULL: none), see avf_current_note_root_link(); only compared
  * @root_link_when: jiffies when the link was met
  *
- * After the tag is published only its own task writes @cached,
+ * After the tag is published only its own task writes @h.cached,
  * @clearance_name, @nran and @ran; other tasks read them (ptrace, kill,
  * status).  So that such a read never races with the write (defect 7 of
  * issue 17, what KCSAN would report):
  *
- * - @cached is one atomic64_t: the fast path needs nothing else;
+ * - @h.cached is one atomic64_t: the fast path needs nothing else;
  * - @clearance_name is written and read under @name_lock, a seqlock:
  *   readers never block the writer and retry if it wrote meanwhile; the
  *   writer, only ever the tag's own task, turns interrupts off, so that
@@ -103,10 +104,8 @@
  *   @nran that covers them, and never changed.
  */
 struct avf_tag {
-	struct hlist_node node;
+	struct avf_tag_head h;
 	struct rcu_head rcu;
-	const struct task_struct *task;
-	atomic64_t cached;
 	seqlock_t name_lock;	/* @clearance_name vs other tasks' readers */
 	char clearance_name[AVFENCE_LEVEL_NAME_MAX];
 	u64 since;
@@ -117,7 +116,8 @@ struct avf_tag {
 	unsigned long root_link_when;
 };
 
-static struct hlist_head avf_tags[1 << TAG_HASH_BITS];
+/* Read inline by avf_current_tag_head() (common.h). */
+struct hlist_head avf_tags[1 << TAG_HASH_BITS];
 static DEFINE_SPINLOCK(avf_tags_lock);
 /* Tagged tasks alive; read inline by every hook's fast path. */
 atomic_t avf_ntagged = ATOMIC_INIT(0);
@@ -132,9 +132,9 @@ static struct avf_tag *tag_find(const struct task_struct *task)
 {
 	struct avf_tag *tag;
 
-	hlist_for_each_entry_rcu(tag, bucket(task), node,
+	hlist_for_each_entry_rcu(tag, bucket(task), h.node,
 				 lockdep_is_held(&avf_tags_lock)) {
-		if (tag->task == task)
+		if (tag->h.task == task)
 			return tag;
 	}
 	return NULL;
@@ -174,7 +174,7 @@ static void tag_set(struct avf_tag *tag, const struct avf_policy *policy,
 	write_seqlock_irqsave(&tag->name_lock, flags);
 	strscpy(tag->clearance_name, policy->levels.name[c->level],
 		sizeof(tag->clearance_name));
-	atomic64_set(&tag->cached, pack(policy, c));
+	atomic64_set(&tag->h.cached, pack(policy, c));
 	write_sequnlock_irqrestore(&tag->name_lock, flags);
 }
 
@@ -194,7 +194,7 @@ static void tag_floor(const struct avf_tag *tag,
 	do {
 		seq = read_seqbegin(&tag->name_lock);
 		memcpy(name, tag->clearance_name, sizeof(name));
-		cached = atomic64_read(&tag->cached);
+		cached = atomic64_read(&tag->h.cached);
 	} while (read_seqretry(&tag->name_lock, seq));
 	unpack(cached, c);
 	idx = avf_levels_find(&policy->levels, name,
@@ -248,7 +248,7 @@ static bool tag_clearance(const struct avf_tag *tag,
 			  const struct avf_policy *policy,
 			  struct avf_clearance *c)
 {
-	u64 cached = atomic64_read(&tag->cached);
+	u64 cached = atomic64_read(&tag->h.cached);
 
 	if (cached_current(cached, policy)) {
 		unpack(cached, c);
@@ -275,7 +275,7 @@ static int tag_insert(const struct task_struct *task,
 		return -ENOMEM;
 	/* A copied lock is no lock: this tag gets its own. */
 	seqlock_init(&tag->name_lock);
-	tag->task = task;
+	tag->h.task = task;
 	tag->since = ktime_get_real_ns();
 	spin_lock_irqsave(&avf_tags_lock, flags);
 	if (tag_find(task)) {
@@ -283,7 +283,7 @@ static int tag_insert(const struct task_struct *task,
 		kfree(tag);
 		return 0;
 	}
-	hlist_add_head_rcu(&tag->node, bucket(task));
+	hlist_add_head_rcu(&tag->h.node, bucket(task));
 	atomic_inc(&avf_ntagged);
 	spin_unlock_irqrestore(&avf_tags_lock, flags);
 	return 0;
@@ -404,7 +404,7 @@ static void tag_remove(const struct task_struct *task)
 	spin_lock_irqsave(&avf_tags_lock, flags);
 	tag = tag_find(task);
 	if (tag) {
-		hlist_del_rcu(&tag->node);
+		hlist_del_rcu(&tag->h.node);
 		atomic_dec(&avf_ntagged);
 	}
 	spin_unlock_irqrestore(&avf_tags_lock, flags);
@@ -423,34 +423,23 @@ u32 avf_tagged_count(void)
 }
 
 /**
- * avf_current_maybe_tagged - might the current task carry a tag?
- *
- * Context: any; called from the ftrace callback, possibly preemptible.
- * Return: false if it certainly does not (its bucket is empty); true if
- * a lookup must tell.
- */
-bool avf_current_maybe_tagged(void)
-{
-	/* Only compared with NULL, never followed: no RCU needed. */
-	return !hlist_empty(bucket(current));
-}
-
-/**
  * avf_current_tag_lookup - look up the current task's tag
+ *
+ * Under rcu_read_lock_sched(), as the fast path (fence.c): on a
+ * PREEMPT_RCU kernel rcu_read_lock() and its unlock are two calls.
  *
  * Context: any; called from the ftrace callback, possibly preemptible.
  * Return: true if current carries a tag.
  */
-bool avf_current_tag_lookup(void)
+bool notrace avf_current_tag_lookup(void)
 {
 	bool tagged;
 
-	/* Only compared with NULL, never followed: no RCU needed. */
-	if (hlist_empty(bucket(current)))
+	if (!avf_current_maybe_tagged())
 		return false;
-	rcu_read_lock();
-	tagged = tag_find(current) != NULL;
-	rcu_read_unlock();
+	rcu_read_lock_sched();
+	tagged = avf_current_tag_head() != NULL;
+	rcu_read_unlock_sched();
 	return tagged;
 }
 
@@ -473,6 +462,30 @@ bool avf_current_clearance(const struct avf_policy *policy,
 	if (!tag_clearance(tag, policy, c))
 		tag_set(tag, policy, c);
 	return true;
+}
+
+/**
+ * avf_current_level_new - the clearance level of the current task under
+ * a policy its tag was not computed for
+ * @head: the tag of current, from avf_current_tag_head()
+ * @policy: the policy in force
+ *
+ * Computed and cached (only current writes its own tag); out of line, so
+ * that the fast path's common case needs no stack.
+ *
+ * Context: an RCU read-side critical section, @policy dereferenced under
+ * it.
+ * Return: the level index.
+ */
+noinline int notrace avf_current_level_new(struct avf_tag_head *head,
+					   const struct avf_policy *policy)
+{
+	struct avf_tag *tag = container_of(head, struct avf_tag, h);
+	struct avf_clearance c;
+
+	tag_compute(tag, policy, &c);
+	tag_set(tag, policy, &c);
+	return c.level;
 }
 
 /*
@@ -843,8 +856,8 @@ void avf_subject_exit(void)
 	struct avf_tag *tag;
 	size_t i;
 
-	hash_for_each_safe(avf_tags, i, tmp, tag, node) {
-		hlist_del(&tag->node);
+	hash_for_each_safe(avf_tags, i, tmp, tag, h.node) {
+		hlist_del(&tag->h.node);
 		kfree(tag);
 	}
 	atomic_set(&avf_ntagged, 0);
