@@ -634,8 +634,9 @@ int avf_hooks_attach(void)
 	 * avfence hooks, so it cannot recurse through this ops, and the
 	 * guard ftrace would wrap around it cost about a third of what the
 	 * callback adds to an untagged open on 6.12.  Without it the
-	 * callback may run preemptible, which it allows: it takes
-	 * rcu_read_lock() itself and only increments a per-CPU counter.
+	 * callback may run preemptible, which it allows: it enters its own
+	 * RCU read-side sections (rcu_read_lock(), or preemption off on
+	 * the file hooks' fast path) and only increments a per-CPU counter.
 	 */
 	avf_ftrace_ops.flags = FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_PERMANENT;
 	err = register_ftrace_function(&avf_ftrace_ops);
