@@ -105,33 +105,31 @@ for k in "${kvers[@]}"; do
 	n=$((n + 1))
 done
 
+# vm_runs RUN OPTION: one more VM run on every kernel, tests/vm/run.sh
+# --no-build OPTION KVER, whose results are in build/vm/KVER-RUN.
+vm_runs() {
+	local run=$1 opt=$2 k
+
+	for k in "${kvers[@]}"; do
+		stage "0$n-vm-$k-$run" tests/vm/run.sh --no-build "$opt" "$k"
+		cp "build/vm/$k-$run/results.tap" "$res/0$n-vm-$k-$run.tap" 2>/dev/null ||
+			echo "not ok - $k $run: VM run produced no results" > "$res/0$n-vm-$k-$run.tap"
+		n=$((n + 1))
+	done
+}
+
 # 4b. unload under load, in a VM on single-threaded TCG: multi-threaded
 #     TCG can run stale code after text patching (tests/vm/ftrace-toggle.sh),
 #     which every insmod and rmmod does while the stress tests run.
-for k in "${kvers[@]}"; do
-	stage "0$n-vm-$k-unload" tests/vm/run.sh --no-build --unload-stress "$k"
-	cp "build/vm/$k-unload/results.tap" "$res/0$n-vm-$k-unload.tap" 2>/dev/null ||
-		echo "not ok - $k unload: VM run produced no results" > "$res/0$n-vm-$k-unload.tap"
-	n=$((n + 1))
-done
+vm_runs unload --unload-stress
 
-# 4b'. the file hooks through the ftrace callback (avfence.direct=0), as
-#      when ftrace refuses their direct calls: the file tests again.
-for k in "${kvers[@]}"; do
-	stage "0$n-vm-$k-nodirect" tests/vm/run.sh --no-build --no-direct "$k"
-	cp "build/vm/$k-nodirect/results.tap" "$res/0$n-vm-$k-nodirect.tap" 2>/dev/null ||
-		echo "not ok - $k nodirect: VM run produced no results" > "$res/0$n-vm-$k-nodirect.tap"
-	n=$((n + 1))
-done
+# 4c. the file hooks through the ftrace callback (avfence.direct=0), as
+#     when ftrace refuses their direct calls: the file tests again.
+vm_runs nodirect --no-direct
 
-# 4c. measurement and attestation with a software TPM (swtpm, tpm-tis):
+# 4d. measurement and attestation with a software TPM (swtpm, tpm-tis):
 #     measure_test and tpm_test, which locks the fence last.
-for k in "${kvers[@]}"; do
-	stage "0$n-vm-$k-tpm" tests/vm/run.sh --no-build --tpm "$k"
-	cp "build/vm/$k-tpm/results.tap" "$res/0$n-vm-$k-tpm.tap" 2>/dev/null ||
-		echo "not ok - $k tpm: VM run produced no results" > "$res/0$n-vm-$k-tpm.tap"
-	n=$((n + 1))
-done
+vm_runs tpm --tpm
 
 # 5. deployment: make install, Debian packages and lintian, DKMS against
 #    every kernel's installed headers, dpkg install/remove/purge, and a VM
