@@ -14,7 +14,7 @@
  *
  * The two functions every read of a file meets, security_file_open() and
  * security_file_permission(), are attached by a direct call instead
- * (avf_direct_tramp below): ftrace calls avfence's own trampoline, which
+ * (AVF_DIRECT_TRAMP() below): ftrace calls avfence's own trampoline, which
  * saves only the two argument registers, where its generic trampoline
  * saves all of pt_regs for the callback.
  *
@@ -197,13 +197,14 @@ static unsigned long avf_text_base __ro_after_init;
 static unsigned long avf_text_size __ro_after_init;
 
 /*
- * One ftrace_ops for the hooks with a fast path, attached by direct call,
- * one for every other hook (and for those too if direct calls are off or
- * refused).
+ * One ftrace_ops for each hook with a fast path, attached by direct call
+ * (indexed by its enum avf_fast - 1), one for every other hook (and for
+ * those too if direct calls are off or refused).
  */
-static struct ftrace_ops avf_direct_ops;
+static struct ftrace_ops avf_direct_ops[AVF_FAST_FILE_PERMISSION];
 static struct ftrace_ops avf_ftrace_ops;
-static bool avf_attached, avf_direct_attached;
+static bool avf_attached;
+static unsigned int avf_direct_attached;	/* bit (fast - 1) per ops */
 
 static bool direct = true;
 module_param(direct, bool, 0444);
@@ -320,78 +321,86 @@ static bool notrace enter_wrapper(unsigned long parent_ip)
 	return true;
 }
 
-/* Called from avf_direct_tramp only. */
-unsigned long notrace avf_direct_call(struct file *file, int mask,
-				      unsigned long ret_ip,
-				      unsigned long parent_ip);
-
-/**
- * avf_direct_call - the direct call's decision
- * @file: the hooked function's first argument
- * @mask: its second (security_file_permission()'s; not set for
- *        security_file_open())
- * @ret_ip: where the call returns to, just after the hooked function's
- *          ftrace call site
- * @parent_ip: where the hooked function returns to
- *
- * What avf_ftrace_thunk() decides for a hook with a fast path.
- *
+/*
+ * The direct calls' decisions, one function per hooked function (so that
+ * neither the hook nor its arguments need to be looked for): what
+ * avf_ftrace_thunk() decides for a hook with a fast path.  Each takes the
+ * hooked function's first two arguments and where it returns to, and
+ * returns the wrapper to continue in, or 0 to run the hooked function.
  * Context: the hooked function's entry, possibly preemptible.
- * Return: the wrapper to continue in, or 0 to run the hooked function.
  */
-unsigned long notrace avf_direct_call(struct file *file, int mask,
-				      unsigned long ret_ip,
-				      unsigned long parent_ip)
+static __always_inline bool direct_through(unsigned long parent_ip)
 {
-	const struct avf_hook *hook;
+	/* A wrapper calling the original (avf_ftrace_thunk()); untagged. */
+	return parent_ip - avf_text_base < avf_text_size ||
+	       !avf_any_tagged() || !avf_current_maybe_tagged();
+}
 
-	/* A wrapper calling the original, as in avf_ftrace_thunk(). */
-	if (parent_ip - avf_text_base < avf_text_size)
-		return 0;
-	if (!avf_any_tagged() || !avf_current_maybe_tagged())
-		return 0;
-	hook = find_hook(ret_ip - MCOUNT_INSN_SIZE);
-	if (WARN_ON_ONCE(!hook) || fast_done(hook, file, mask) ||
+unsigned long notrace avf_direct_file_open(struct file *file, int mask,
+					   unsigned long parent_ip);
+unsigned long notrace avf_direct_file_open(struct file *file, int mask,
+					   unsigned long parent_ip)
+{
+	if (direct_through(parent_ip) || avf_fast_file_open(file) ||
 	    !enter_wrapper(parent_ip))
 		return 0;
-	return hook->wrapper;
+	return (unsigned long)hook_file_open;
+}
+
+unsigned long notrace avf_direct_file_permission(struct file *file, int mask,
+						 unsigned long parent_ip);
+unsigned long notrace avf_direct_file_permission(struct file *file, int mask,
+						 unsigned long parent_ip)
+{
+	if (direct_through(parent_ip) ||
+	    avf_fast_file_permission(file, mask) || !enter_wrapper(parent_ip))
+		return 0;
+	return (unsigned long)hook_file_permission;
 }
 
 /*
- * ftrace calls this from the hooked function's entry, where the return
- * address on the stack leads into the function's body and the one above
- * it back to its caller; the function's arguments are in their
- * registers.  Both hooked functions take at most two, %rdi and %rsi (the
- * other registers a call may change hold nothing at a function's entry).
- * If avf_direct_call() names a wrapper, the return address is replaced by
- * it: the wrapper runs with the function's arguments, and returns to the
- * function's caller.
+ * The trampoline @tramp calling @decide: ftrace calls it from the hooked
+ * function's entry, where the return address on the stack leads into the
+ * function's body and the one above it back to its caller; the
+ * function's arguments are in their registers.  Both hooked functions
+ * take at most two, %rdi and %rsi (the other registers a call may change
+ * hold nothing at a function's entry).  If @decide names a wrapper, the
+ * return address is replaced by it: the wrapper runs with the function's
+ * arguments, and returns to the function's caller.
  */
-extern void avf_direct_tramp(void);
-asm(
-"	.pushsection .text, \"ax\", @progbits\n"
-"	.type avf_direct_tramp, @function\n"
-"	.globl avf_direct_tramp\n"
-"avf_direct_tramp:\n"
-	ASM_ENDBR
-"	pushq %rbp\n"
-"	movq %rsp, %rbp\n"
-	CALL_DEPTH_ACCOUNT
-"	pushq %rdi\n"
-"	pushq %rsi\n"
-"	movq 8(%rbp), %rdx\n"
-"	movq 16(%rbp), %rcx\n"
-"	call avf_direct_call\n"
-"	popq %rsi\n"
-"	popq %rdi\n"
-"	testq %rax, %rax\n"
-"	jz 1f\n"
-"	movq %rax, 8(%rbp)\n"
-"1:	leave\n"
-	ASM_RET
-"	.size avf_direct_tramp, .-avf_direct_tramp\n"
-"	.popsection\n"
-);
+#define AVF_DIRECT_TRAMP(tramp, decide)					\
+	extern void tramp(void);					\
+	asm(".pushsection .text, \"ax\", @progbits\n"			\
+	    ".type " #tramp ", @function\n"				\
+	    ".globl " #tramp "\n"					\
+	    #tramp ":\n"						\
+	    ASM_ENDBR							\
+	    "pushq %rbp\n"						\
+	    "movq %rsp, %rbp\n"					\
+	    CALL_DEPTH_ACCOUNT						\
+	    "pushq %rdi\n"						\
+	    "pushq %rsi\n"						\
+	    "movq 16(%rbp), %rdx\n"					\
+	    "call " #decide "\n"					\
+	    "popq %rsi\n"						\
+	    "popq %rdi\n"						\
+	    "testq %rax, %rax\n"					\
+	    "jz 1f\n"							\
+	    "movq %rax, 8(%rbp)\n"					\
+	    "1: leave\n"						\
+	    ASM_RET							\
+	    ".size " #tramp ", .-" #tramp "\n"				\
+	    ".popsection\n")
+
+AVF_DIRECT_TRAMP(avf_direct_tramp_file_open, avf_direct_file_open);
+AVF_DIRECT_TRAMP(avf_direct_tramp_file_permission, avf_direct_file_permission);
+
+/* Indexed by enum avf_fast - 1, as avf_direct_ops[]. */
+static unsigned long direct_tramp(unsigned int i)
+{
+	return i ? (unsigned long)avf_direct_tramp_file_permission :
+		   (unsigned long)avf_direct_tramp_file_open;
+}
 
 static void notrace avf_ftrace_thunk(unsigned long ip, unsigned long parent_ip,
 				     struct ftrace_ops *ops,
@@ -416,7 +425,8 @@ static void notrace avf_ftrace_thunk(unsigned long ip, unsigned long parent_ip,
 			return;
 		/*
 		 * The hooks with a fast path, when they are not attached by
-		 * direct call (avf_direct_call() otherwise): they decide
+		 * direct call (avf_direct_file_open() and so on otherwise):
+		 * they decide
 		 * their common case here, and look up the tag themselves.
 		 */
 		if (hook->fast) {
@@ -510,6 +520,20 @@ static int cmp_addr(const void *a, const void *b)
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
+/* Unregister the direct calls attached, free their filters. */
+static void detach_direct(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(avf_direct_ops); i++) {
+		if (avf_direct_attached & BIT(i))
+			avf_unregister_direct(&avf_direct_ops[i],
+					      direct_tramp(i));
+		ftrace_free_filter(&avf_direct_ops[i]);
+	}
+	avf_direct_attached = 0;
+}
+
 /**
  * avf_hooks_detach - detach every hook and wait for calls in flight
  *
@@ -522,13 +546,9 @@ void avf_hooks_detach(void)
 
 	if (avf_attached)
 		unregister_ftrace_function(&avf_ftrace_ops);
-	if (avf_direct_attached)
-		avf_unregister_direct(&avf_direct_ops,
-				      (unsigned long)avf_direct_tramp);
+	detach_direct();
 	ftrace_free_filter(&avf_ftrace_ops);
-	ftrace_free_filter(&avf_direct_ops);
 	avf_attached = false;
-	avf_direct_attached = false;
 	/* No new redirections now; wait for the ones under way. */
 	while (inflight() > 0) {
 		if (++waited % 500 == 0)
@@ -559,25 +579,34 @@ static int filter_hooks(struct ftrace_ops *ops, bool fast)
 }
 
 /*
- * Attach the hooks with a fast path by direct call.  ftrace refuses if
+ * Attach each hook with a fast path by direct call.  ftrace refuses if
  * another direct call (a BPF trampoline: fentry, fexit) or an IPMODIFY
- * user already holds one of them; then they go through the callback.
+ * user already holds one of them; then both go through the callback.
  */
 static bool attach_direct(void)
 {
-	int err = filter_hooks(&avf_direct_ops, true);
+	const struct avf_hook *hook;
+	unsigned int i;
+	int err = 0;
 
-	if (!err)
-		err = avf_register_direct(&avf_direct_ops,
-					  (unsigned long)avf_direct_tramp);
+	for (hook = avf_hooks; !err && hook < avf_hooks + ARRAY_SIZE(avf_hooks);
+	     hook++) {
+		if (!hook->fast)
+			continue;
+		i = hook->fast - 1;
+		err = ftrace_set_filter_ip(&avf_direct_ops[i], hook->addr, 0, 0);
+		if (!err)
+			err = avf_register_direct(&avf_direct_ops[i],
+						  direct_tramp(i));
+		if (!err)
+			avf_direct_attached |= BIT(i);
+	}
 	if (err) {
 		pr_warn("direct calls refused (%d%s): security_file_open and security_file_permission attached through the ftrace callback\n",
 			err, err == -EBUSY ? ", another direct call or IPMODIFY user holds one of them" : "");
-		ftrace_free_filter(&avf_direct_ops);
-		return false;
+		detach_direct();
 	}
-	avf_direct_attached = true;
-	return true;
+	return !err;
 }
 
 /**
@@ -649,11 +678,7 @@ int avf_hooks_attach(void)
 	return 0;
 
 out_free:
-	if (avf_direct_attached)
-		avf_unregister_direct(&avf_direct_ops,
-				      (unsigned long)avf_direct_tramp);
-	avf_direct_attached = false;
+	detach_direct();
 	ftrace_free_filter(&avf_ftrace_ops);
-	ftrace_free_filter(&avf_direct_ops);
 	return err;
 }
