@@ -362,38 +362,38 @@ unsigned long notrace avf_direct_file_permission(struct file *file, int mask,
  * The trampoline @tramp calling @decide: ftrace calls it from the hooked
  * function's entry, where the return address on the stack leads into the
  * function's body and the one above it back to its caller; the
- * function's arguments are in their registers.  Both hooked functions
- * take at most two, %rdi and %rsi (the other registers a call may change
- * hold nothing at a function's entry).  If @decide names a wrapper, the
- * return address is replaced by it: the wrapper runs with the function's
- * arguments, and returns to the function's caller.
+ * function's arguments are in their registers.  @save pushes the ones it
+ * has (%rdi, and %rsi if it takes two: the other registers a call may
+ * change hold nothing at a function's entry), @restore pops them, and
+ * @ret is where the return address into the function then is, from %rsp.
+ * If @decide names a wrapper, that return address is replaced by it: the
+ * wrapper runs with the function's arguments, and returns to the
+ * function's caller.  No frame pointer: the ORC unwinder follows %rsp
+ * (objtool checks it).
  */
-#define AVF_DIRECT_TRAMP(tramp, decide)					\
-	extern void tramp(void);					\
+#define AVF_DIRECT_TRAMP(tramp, decide, save, restore, ret)		\
 	asm(".pushsection .text, \"ax\", @progbits\n"			\
 	    ".type " #tramp ", @function\n"				\
 	    ".globl " #tramp "\n"					\
 	    #tramp ":\n"						\
 	    ASM_ENDBR							\
-	    "pushq %rbp\n"						\
-	    "movq %rsp, %rbp\n"					\
 	    CALL_DEPTH_ACCOUNT						\
-	    "pushq %rdi\n"						\
-	    "pushq %rsi\n"						\
-	    "movq 16(%rbp), %rdx\n"					\
+	    save							\
+	    "movq " #ret "+8(%rsp), %rdx\n"				\
 	    "call " #decide "\n"					\
-	    "popq %rsi\n"						\
-	    "popq %rdi\n"						\
+	    restore							\
 	    "testq %rax, %rax\n"					\
 	    "jz 1f\n"							\
-	    "movq %rax, 8(%rbp)\n"					\
-	    "1: leave\n"						\
+	    "movq %rax, " #ret "(%rsp)\n"				\
+	    "1:\n"							\
 	    ASM_RET							\
 	    ".size " #tramp ", .-" #tramp "\n"				\
 	    ".popsection\n")
 
-AVF_DIRECT_TRAMP(avf_direct_tramp_file_open, avf_direct_file_open);
-AVF_DIRECT_TRAMP(avf_direct_tramp_file_permission, avf_direct_file_permission);
+AVF_DIRECT_TRAMP(avf_direct_tramp_file_open, avf_direct_file_open,
+		 "pushq %rdi\n", "popq %rdi\n", 8);
+AVF_DIRECT_TRAMP(avf_direct_tramp_file_permission, avf_direct_file_permission,
+		 "pushq %rdi\npushq %rsi\n", "popq %rsi\npopq %rdi\n", 16);
 
 /* Indexed by enum avf_fast - 1, as avf_direct_ops[]. */
 static unsigned long direct_tramp(unsigned int i)

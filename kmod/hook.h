@@ -139,6 +139,10 @@ extern struct avf_orig avf_orig;
 AVF_HOOKS(AVF_WRAPPER_DECL)
 
 void avf_hook_leave(void);
+/* hook.c's direct-call trampolines (assembly), for ftrace to call. */
+void avf_direct_tramp_file_open(void);
+void avf_direct_tramp_file_permission(void);
+
 bool avf_fast_file_open(struct file *file);
 bool avf_fast_file_permission(struct file *file, int mask);
 
