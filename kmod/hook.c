@@ -364,12 +364,12 @@ unsigned long notrace avf_direct_file_permission(struct file *file, int mask,
  * function's body and the one above it back to its caller; the
  * function's arguments are in their registers.  @save pushes the ones it
  * has (%rdi, and %rsi if it takes two: the other registers a call may
- * change hold nothing at a function's entry), @restore pops them, and
- * @ret is where the return address into the function then is, from %rsp.
- * If @decide names a wrapper, that return address is replaced by it: the
- * wrapper runs with the function's arguments, and returns to the
- * function's caller.  No frame pointer: the ORC unwinder follows %rsp
- * (objtool checks it).
+ * change hold nothing at a function's entry), @restore pops them; @ret is
+ * where the return address into the function is, from %rsp, between the
+ * two (at 0 after @restore).  If @decide names a wrapper, that return
+ * address is replaced by it: the wrapper runs with the function's
+ * arguments, and returns to the function's caller.  No frame pointer: the
+ * ORC unwinder follows %rsp (objtool checks it).
  */
 #define AVF_DIRECT_TRAMP(tramp, decide, save, restore, ret)		\
 	asm(".pushsection .text, \"ax\", @progbits\n"			\
@@ -384,7 +384,7 @@ unsigned long notrace avf_direct_file_permission(struct file *file, int mask,
 	    restore							\
 	    "testq %rax, %rax\n"					\
 	    "jz 1f\n"							\
-	    "movq %rax, " #ret "(%rsp)\n"				\
+	    "movq %rax, (%rsp)\n"					\
 	    "1:\n"							\
 	    ASM_RET							\
 	    ".size " #tramp ", .-" #tramp "\n"				\
