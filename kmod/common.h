@@ -63,6 +63,28 @@ extern struct hlist_head avf_tags[1 << AVF_TAG_HASH_BITS];
 int avf_current_level_new(struct avf_tag_head *tag,
 			  const struct avf_policy *policy);
 
+/* The bucket of the tag table current's tag would be in. */
+static __always_inline struct hlist_head *avf_current_bucket(void)
+{
+	return &avf_tags[hash_ptr(current, AVF_TAG_HASH_BITS)];
+}
+
+/*
+ * Current's tag in @bucket (avf_current_bucket(), found once by a caller
+ * that also asked whether it is empty), or NULL.  Context: as below.
+ */
+static __always_inline struct avf_tag_head *
+avf_current_tag_in(const struct hlist_head *bucket)
+{
+	struct avf_tag_head *tag;
+
+	hlist_for_each_entry_rcu(tag, bucket, node) {
+		if (tag->task == current)
+			return tag;
+	}
+	return NULL;
+}
+
 /**
  * avf_current_tag_head - the tag of the current task, for the fast path
  * of the file hooks
@@ -76,15 +98,7 @@ int avf_current_level_new(struct avf_tag_head *tag,
  */
 static __always_inline struct avf_tag_head *avf_current_tag_head(void)
 {
-	struct avf_tag_head *tag;
-
-	hlist_for_each_entry_rcu(tag, &avf_tags[hash_ptr(current,
-							 AVF_TAG_HASH_BITS)],
-				 node) {
-		if (tag->task == current)
-			return tag;
-	}
-	return NULL;
+	return avf_current_tag_in(avf_current_bucket());
 }
 
 /**
@@ -118,7 +132,7 @@ static __always_inline int avf_tag_head_level(const struct avf_tag_head *tag,
 static __always_inline bool avf_current_maybe_tagged(void)
 {
 	/* Only compared with NULL, never followed: no RCU needed. */
-	return !hlist_empty(&avf_tags[hash_ptr(current, AVF_TAG_HASH_BITS)]);
+	return !hlist_empty(avf_current_bucket());
 }
 
 /**

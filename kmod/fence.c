@@ -427,6 +427,7 @@ static noinline bool notrace fast_new_policy(struct avf_tag_head *tag,
  * @mnt: the mount it is reached through
  * @read: the access is one the fast path may decide (a read of a regular
  *        file, fs.c); if false, only an untagged current is answered
+ * @bucket: avf_current_bucket(), which the caller found not empty
  *
  * The answer of avf_fence_dentry() when it is an allowed access that
  * needs nothing read, counted or reported: current untagged, or the
@@ -439,7 +440,7 @@ static noinline bool notrace fast_new_policy(struct avf_tag_head *tag,
  * wrapper must decide.
  */
 bool notrace avf_fence_fast(struct dentry *dentry, const struct vfsmount *mnt,
-			    bool read)
+			    bool read, const struct hlist_head *bucket)
 {
 	struct avf_policy *policy;
 	struct avf_tag_head *tag;
@@ -457,7 +458,7 @@ bool notrace avf_fence_fast(struct dentry *dentry, const struct vfsmount *mnt,
 	 */
 	rcu_read_lock_sched();
 	policy = rcu_dereference_sched(avf_policy);
-	tag = policy ? avf_current_tag_head() : NULL;
+	tag = policy ? avf_current_tag_in(bucket) : NULL;
 	/*
 	 * A hit even for a task cleared for everything: only files on
 	 * filesystems whose labels are cached, none of the kernel's own

@@ -13,8 +13,9 @@
 int avf_fence_dentry(enum avfence_route route, struct dentry *dentry,
 		     const struct path *path);
 int avf_fence_file(enum avfence_route route, struct file *file);
+struct hlist_head;
 bool avf_fence_fast(struct dentry *dentry, const struct vfsmount *mnt,
-		    bool read);
+		    bool read, const struct hlist_head *bucket);
 int avf_fence_move(enum avfence_route route, struct dentry *dentry,
 		   struct dentry *new_parent, const struct path *mnt);
 int avf_fence_change(enum avfence_route route, const char *op,

@@ -186,22 +186,27 @@ static int check_file(enum avfence_route route, struct file *file, bool write)
  * Context: the ftrace callback: never sleeps, may be preemptible.
  * Return: true if the call needs no wrapper: allowed, or current untagged.
  */
-static bool notrace fast_read(struct file *file, bool read)
+static bool notrace fast_read(struct file *file, bool read,
+			      const struct hlist_head *bucket)
 {
 	read = read && S_ISREG(file_inode(file)->i_mode) &&
 	       !(file->f_mode & (FMODE_WRITE | FMODE_EXEC));
-	return avf_fence_fast(file_dentry(file), file->f_path.mnt, read);
+	return avf_fence_fast(file_dentry(file), file->f_path.mnt, read,
+			      bucket);
 }
 
-bool notrace avf_fast_file_open(struct file *file)
+bool notrace avf_fast_file_open(struct file *file,
+				const struct hlist_head *bucket)
 {
 	/* O_TRUNC without FMODE_WRITE still changes the file (write.c). */
-	return fast_read(file, !(file->f_flags & O_TRUNC));
+	return fast_read(file, !(file->f_flags & O_TRUNC), bucket);
 }
 
-bool notrace avf_fast_file_permission(struct file *file, int mask)
+bool notrace avf_fast_file_permission(struct file *file, int mask,
+				      const struct hlist_head *bucket)
 {
-	return fast_read(file, !(mask & (MAY_WRITE | MAY_APPEND | MAY_EXEC)));
+	return fast_read(file, !(mask & (MAY_WRITE | MAY_APPEND | MAY_EXEC)),
+			 bucket);
 }
 
 /* A file fanotify opened for a listener, for its event. */

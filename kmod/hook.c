@@ -294,13 +294,13 @@ static void build_slots(void)
  * the tag is looked up: it looks it up itself.
  */
 static bool notrace fast_done(const struct avf_hook *hook, struct file *file,
-			      int mask)
+			      int mask, const struct hlist_head *bucket)
 {
 	switch (hook->fast) {
 	case AVF_FAST_FILE_OPEN:
-		return avf_fast_file_open(file);
+		return avf_fast_file_open(file, bucket);
 	case AVF_FAST_FILE_PERMISSION:
-		return avf_fast_file_permission(file, mask);
+		return avf_fast_file_permission(file, mask, bucket);
 	case AVF_FAST_NONE:
 		break;
 	}
@@ -329,11 +329,17 @@ static bool notrace enter_wrapper(unsigned long parent_ip)
  * returns the wrapper to continue in, or 0 to run the hooked function.
  * Context: the hooked function's entry, possibly preemptible.
  */
-static __always_inline bool direct_through(unsigned long parent_ip)
+static __always_inline const struct hlist_head *
+direct_bucket(unsigned long parent_ip)
 {
-	/* A wrapper calling the original (avf_ftrace_thunk()); untagged. */
-	return parent_ip - avf_text_base < avf_text_size ||
-	       !avf_any_tagged() || !avf_current_maybe_tagged();
+	const struct hlist_head *bucket;
+
+	/* A wrapper calling the original (avf_ftrace_thunk()). */
+	if (parent_ip - avf_text_base < avf_text_size || !avf_any_tagged())
+		return NULL;
+	/* Current untagged if its bucket is empty; else the fast path's. */
+	bucket = avf_current_bucket();
+	return hlist_empty(bucket) ? NULL : bucket;
 }
 
 unsigned long notrace avf_direct_file_open(struct file *file, int mask,
@@ -341,7 +347,9 @@ unsigned long notrace avf_direct_file_open(struct file *file, int mask,
 unsigned long notrace avf_direct_file_open(struct file *file, int mask,
 					   unsigned long parent_ip)
 {
-	if (direct_through(parent_ip) || avf_fast_file_open(file) ||
+	const struct hlist_head *bucket = direct_bucket(parent_ip);
+
+	if (!bucket || avf_fast_file_open(file, bucket) ||
 	    !enter_wrapper(parent_ip))
 		return 0;
 	return (unsigned long)hook_file_open;
@@ -352,8 +360,10 @@ unsigned long notrace avf_direct_file_permission(struct file *file, int mask,
 unsigned long notrace avf_direct_file_permission(struct file *file, int mask,
 						 unsigned long parent_ip)
 {
-	if (direct_through(parent_ip) ||
-	    avf_fast_file_permission(file, mask) || !enter_wrapper(parent_ip))
+	const struct hlist_head *bucket = direct_bucket(parent_ip);
+
+	if (!bucket || avf_fast_file_permission(file, mask, bucket) ||
+	    !enter_wrapper(parent_ip))
 		return 0;
 	return (unsigned long)hook_file_permission;
 }
@@ -426,13 +436,14 @@ static void notrace avf_ftrace_thunk(unsigned long ip, unsigned long parent_ip,
 		/*
 		 * The hooks with a fast path, when they are not attached by
 		 * direct call (avf_direct_file_open() and so on otherwise):
-		 * they decide
-		 * their common case here, and look up the tag themselves.
+		 * they decide their common case here, and look up the tag
+		 * themselves.
 		 */
 		if (hook->fast) {
 			if (fast_done(hook,
 				      (struct file *)avf_ftrace_arg(fregs, 0),
-				      (int)avf_ftrace_arg(fregs, 1)))
+				      (int)avf_ftrace_arg(fregs, 1),
+				      avf_current_bucket()))
 				return;
 			break;
 		}

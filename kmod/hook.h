@@ -143,7 +143,8 @@ void avf_hook_leave(void);
 void avf_direct_tramp_file_open(void);
 void avf_direct_tramp_file_permission(void);
 
-bool avf_fast_file_open(struct file *file);
-bool avf_fast_file_permission(struct file *file, int mask);
+bool avf_fast_file_open(struct file *file, const struct hlist_head *bucket);
+bool avf_fast_file_permission(struct file *file, int mask,
+			      const struct hlist_head *bucket);
 
 #endif /* _AVFENCE_HOOK_H */
