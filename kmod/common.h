@@ -63,10 +63,16 @@ extern struct hlist_head avf_tags[1 << AVF_TAG_HASH_BITS];
 int avf_current_level_new(struct avf_tag_head *tag,
 			  const struct avf_policy *policy);
 
-/* The bucket of the tag table current's tag would be in. */
+/* The bucket of the tag table @task's tag would be in. */
+static __always_inline struct hlist_head *
+avf_tag_bucket(const struct task_struct *task)
+{
+	return &avf_tags[hash_ptr(task, AVF_TAG_HASH_BITS)];
+}
+
 static __always_inline struct hlist_head *avf_current_bucket(void)
 {
-	return &avf_tags[hash_ptr(current, AVF_TAG_HASH_BITS)];
+	return avf_tag_bucket(current);
 }
 
 /*
@@ -122,8 +128,9 @@ static __always_inline int avf_tag_head_level(const struct avf_tag_head *tag,
 /**
  * avf_current_maybe_tagged - might the current task carry a tag?
  *
- * Inline: the ftrace callback asks it of every call of a hooked function
- * while any task is tagged, and a call costs more than the hash.
+ * Inline: avf_current_tag_lookup() asks it first, from the ftrace
+ * callback, and a call costs more than the hash (the callback's own
+ * question is hook.c's tagged_bucket(), which keeps the bucket).
  *
  * Context: any; called from the ftrace callback, possibly preemptible.
  * Return: false if it certainly does not (its bucket is empty); true if

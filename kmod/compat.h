@@ -36,7 +36,11 @@
 #define avf_unregister_direct(ops, addr) \
 	unregister_ftrace_direct_multi(ops, addr)
 #endif
-/* A trampoline's call depth accounting (retbleed's stuffing) since 6.2. */
+/*
+ * A trampoline's call depth accounting (retbleed's stuffing) since 6.2;
+ * its per-CPU counter's offset is in asm-offsets.h.
+ */
+#include <asm/asm-offsets.h>
 #include <asm/nospec-branch.h>
 #ifndef CALL_DEPTH_ACCOUNT
 #define CALL_DEPTH_ACCOUNT ""

@@ -27,10 +27,8 @@
 #include <linux/delay.h>
 #include <linux/hash.h>
 #include <linux/sort.h>
-#include <asm/asm-offsets.h>
 #include <asm/ibt.h>
 #include <asm/linkage.h>
-#include <asm/nospec-branch.h>
 
 #include "common.h"
 #include "compat.h"
@@ -329,17 +327,31 @@ static bool notrace enter_wrapper(unsigned long parent_ip)
  * returns the wrapper to continue in, or 0 to run the hooked function.
  * Context: the hooked function's entry, possibly preemptible.
  */
-static __always_inline const struct hlist_head *
-direct_bucket(unsigned long parent_ip)
+/* A wrapper calling the original (and the module's init and exit code). */
+static __always_inline bool from_module_text(unsigned long parent_ip)
+{
+	return parent_ip - avf_text_base < avf_text_size;
+}
+
+/*
+ * Current's bucket of the tag table if current may be tagged (any task
+ * is, and the bucket is not empty), else NULL: an untagged task's call
+ * costs this.  The bucket, hashed once, is the fast path's.
+ */
+static __always_inline const struct hlist_head *tagged_bucket(void)
 {
 	const struct hlist_head *bucket;
 
-	/* A wrapper calling the original (avf_ftrace_thunk()). */
-	if (parent_ip - avf_text_base < avf_text_size || !avf_any_tagged())
+	if (!avf_any_tagged())
 		return NULL;
-	/* Current untagged if its bucket is empty; else the fast path's. */
 	bucket = avf_current_bucket();
 	return hlist_empty(bucket) ? NULL : bucket;
+}
+
+static __always_inline const struct hlist_head *
+direct_bucket(unsigned long parent_ip)
+{
+	return from_module_text(parent_ip) ? NULL : tagged_bucket();
 }
 
 unsigned long notrace avf_direct_file_open(struct file *file, int mask,
@@ -416,6 +428,7 @@ static void notrace avf_ftrace_thunk(unsigned long ip, unsigned long parent_ip,
 				     struct ftrace_ops *ops,
 				     struct ftrace_regs *fregs)
 {
+	const struct hlist_head *bucket;
 	const struct avf_hook *hook;
 
 	/*
@@ -423,15 +436,15 @@ static void notrace avf_ftrace_thunk(unsigned long ip, unsigned long parent_ip,
 	 * asked first: for a tagged task every redirected call comes back
 	 * here once more, from its wrapper.
 	 */
-	if (parent_ip - avf_text_base < avf_text_size)
+	if (from_module_text(parent_ip))
 		return;
 	hook = find_hook(ip);
 	if (WARN_ON_ONCE(!hook))
 		return;
 	switch (hook->when) {
 	case AVF_WHEN_TAGGED:
-		/* An untagged task's call: the usual case costs this. */
-		if (!avf_any_tagged() || !avf_current_maybe_tagged())
+		bucket = tagged_bucket();
+		if (!bucket)
 			return;
 		/*
 		 * The hooks with a fast path, when they are not attached by
@@ -442,8 +455,7 @@ static void notrace avf_ftrace_thunk(unsigned long ip, unsigned long parent_ip,
 		if (hook->fast) {
 			if (fast_done(hook,
 				      (struct file *)avf_ftrace_arg(fregs, 0),
-				      (int)avf_ftrace_arg(fregs, 1),
-				      avf_current_bucket()))
+				      (int)avf_ftrace_arg(fregs, 1), bucket))
 				return;
 			break;
 		}

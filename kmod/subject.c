@@ -122,17 +122,12 @@ static DEFINE_SPINLOCK(avf_tags_lock);
 /* Tagged tasks alive; read inline by every hook's fast path. */
 atomic_t avf_ntagged = ATOMIC_INIT(0);
 
-static struct hlist_head *bucket(const struct task_struct *task)
-{
-	return &avf_tags[hash_ptr(task, TAG_HASH_BITS)];
-}
-
 /* Context: rcu_read_lock() or avf_tags_lock held. */
 static struct avf_tag *tag_find(const struct task_struct *task)
 {
 	struct avf_tag *tag;
 
-	hlist_for_each_entry_rcu(tag, bucket(task), h.node,
+	hlist_for_each_entry_rcu(tag, avf_tag_bucket(task), h.node,
 				 lockdep_is_held(&avf_tags_lock)) {
 		if (tag->h.task == task)
 			return tag;
@@ -283,7 +278,7 @@ static int tag_insert(const struct task_struct *task,
 		kfree(tag);
 		return 0;
 	}
-	hlist_add_head_rcu(&tag->h.node, bucket(task));
+	hlist_add_head_rcu(&tag->h.node, avf_tag_bucket(task));
 	atomic_inc(&avf_ntagged);
 	spin_unlock_irqrestore(&avf_tags_lock, flags);
 	return 0;
