@@ -165,13 +165,15 @@ static int check_file(enum avfence_route route, struct file *file, bool write)
 
 /*
  * The fast path, asked by the ftrace callback before it enters a wrapper
- * (hook.c): a tagged task reading a regular file whose label is cached
- * and within its clearance.  Such a file is none of the devices and
- * kernel files check_file() singles out (those are not regular files, or
- * opened for writing, or, like /proc/kcore, not on a filesystem whose
- * labels are cached, which avf_fence_fast() requires even of a task
- * cleared for everything), so check_file() would come to
- * avf_fence_file() and allow it.  Any check
+ * (hook.c): a tagged task reading a regular file, or listing a
+ * directory, whose label is cached and within its clearance.  Such a file
+ * is none of the devices and kernel files check_file() singles out (those
+ * are not regular files or directories, or opened for writing, or, like
+ * /proc/kcore or /proc/sys, not on a filesystem whose labels are cached,
+ * which avf_fence_fast() requires even of a task cleared for
+ * everything), nor one avf_write_open() checks (a directory is opened
+ * for reading only), so check_file() would come to avf_fence_file() and
+ * allow it.  Any check
  * added to hook_file_open() or hook_file_permission() must either hold
  * here too or make this return false for its case.
  *
@@ -189,7 +191,9 @@ static int check_file(enum avfence_route route, struct file *file, bool write)
 static bool notrace fast_read(struct file *file, bool read,
 			      const struct hlist_head *bucket)
 {
-	read = read && S_ISREG(file_inode(file)->i_mode) &&
+	umode_t mode = file_inode(file)->i_mode;
+
+	read = read && (S_ISREG(mode) || S_ISDIR(mode)) &&
 	       !(file->f_mode & (FMODE_WRITE | FMODE_EXEC));
 	return avf_fence_fast(file_dentry(file), file->f_path.mnt, read,
 			      bucket);

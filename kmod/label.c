@@ -874,16 +874,20 @@ static void policy_floor(struct dentry *dentry, struct vfsmount *mnt,
 
 /*
  * The identity a file's entry is cached under: false if @dentry's label
- * is not cached (directories are, in the directory cache; roots depend on
- * where they are mounted).  Under rcu_read_lock() or with a reference.
+ * is not cached (roots depend on where they are mounted).  A directory
+ * has an entry here too, for the fast path of a tagged task listing it
+ * (opendir(), getdents()), besides its entry in the directory cache that
+ * walks up from below use.  Its entry goes with the same changes as a
+ * file's: a label set on a directory bumps the epoch
+ * (avf_label_changed_inode()), as do a load, a rename and a mount their
+ * counters.  Under rcu_read_lock() or with a reference.
  */
 static bool file_id_of(struct dentry *dentry, const struct vfsmount *mnt,
 		       struct avf_dir_id *id)
 {
 	struct inode *inode = d_inode(dentry);
 
-	if (!inode || d_is_dir(dentry) || IS_ROOT(dentry) ||
-	    !cacheable(dentry))
+	if (!inode || IS_ROOT(dentry) || !cacheable(dentry))
 		return false;
 	dir_id_of(dentry, inode, mnt, id);
 	id->parent = READ_ONCE(dentry->d_parent);
@@ -941,7 +945,8 @@ static noinline bool memo_fill(struct avf_file_slot *s, unsigned int seq,
 /**
  * avf_label_cached_within - is a file's cached effective label within a
  * clearance?
- * @dentry: a positive dentry of a regular file, held by the caller
+ * @dentry: a positive dentry of a regular file or a directory, held by
+ *          the caller
  * @mnt: the mount it is reached through, as avf_label_effective() had it
  * @policy: the policy in force, dereferenced under an RCU read-side
  *          critical section
@@ -954,9 +959,9 @@ static noinline bool memo_fill(struct avf_file_slot *s, unsigned int seq,
  * per entry and policy (memo_fill()), then kept in the entry.
  *
  * Not asked again here, as file_id_of() asks before an entry is stored:
- * a directory (the caller asks S_ISREG()), a root (its parent is itself,
- * never the parent an entry was stored with) and a filesystem whose
- * labels are not cached (an entry of that dentry, inode and super block
+ * a root (its parent is itself, never the parent an entry was stored
+ * with) and a filesystem whose labels are not cached (an entry of that
+ * dentry, inode and super block
  * was stored while they were a cacheable file's, and none of them is
  * freed and reused without the mount_lock sequence moving: an unmount
  * bumps it, and a pointer reused by a new dentry or inode must still
@@ -1044,8 +1049,8 @@ static int label_effective(struct dentry *dentry, struct vfsmount *mnt,
  *       covered once it has been seen there)
  * @label: filled in; source AVFENCE_LABEL_DEFAULT if no label was found
  *
- * A file's label is cached (avf_label_cached() finds it); a directory's in
- * the directory cache.
+ * The result is cached for avf_label_cached_within(), a directory's too
+ * (which walks up from below find in the directory cache).
  *
  * Context: process context, may sleep (filesystems read xattrs from disk).
  * Return: 0, or an error on which the caller must fail closed: one from
