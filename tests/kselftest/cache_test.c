@@ -55,8 +55,12 @@ static int ncpus(void)
 	return n > 0 ? (int)n : 1;
 }
 
-/* Run the scanner's open of @path on @cpu: its errno. */
-static int scan_on(int cpu, const char *path)
+/*
+ * Run the scanner's open of @path on @cpu, twice (the second may be
+ * answered from the cache), or with @list its listing of directory @path
+ * (open and getdents64): its errno.
+ */
+static int scan_on(int cpu, const char *path, bool list)
 {
 	cpu_set_t all, one;
 	int err;
@@ -67,23 +71,44 @@ static int scan_on(int cpu, const char *path)
 	CPU_SET(cpu, &one);
 	if (sched_setaffinity(0, sizeof(one), &one))
 		return SETUP_FAILED;
-	err = run(SCANNER, "open", path, "r", "--", "open", path, "r", NULL);
+	if (list)
+		err = run(SCANNER, "list", path, "--", "list", path, NULL);
+	else
+		err = run(SCANNER, "open", path, "r", "--", "open", path, "r",
+			  NULL);
 	sched_setaffinity(0, sizeof(all), &all);
 	return err;
+}
+
+static void scan_all_how(struct __test_metadata *_metadata,
+			 const char *path, bool list, int want)
+{
+	int cpu;
+
+	for (cpu = 0; cpu < ncpus(); cpu++)
+		EXPECT_EQ(want, scan_on(cpu, path, list)) {
+			TH_LOG("%s %s on CPU %d", list ? "list" : "open", path,
+			       cpu);
+		}
+	/* Control: an untagged task reads it. */
+	if (list)
+		EXPECT_EQ(0, run(PLAIN, "list", path, NULL));
+	else
+		EXPECT_EQ(0, run(PLAIN, "open", path, "r", NULL));
 }
 
 /* The scanner's opens of @path on every CPU: @want on each. */
 static void scan_all(struct __test_metadata *_metadata, const char *path,
 		     int want)
 {
-	int cpu;
+	scan_all_how(_metadata, path, false, want);
+}
 
-	for (cpu = 0; cpu < ncpus(); cpu++)
-		EXPECT_EQ(want, scan_on(cpu, path)) {
-			TH_LOG("%s on CPU %d", path, cpu);
-		}
-	/* Control: an untagged task reads it. */
-	EXPECT_EQ(0, run(PLAIN, "open", path, "r", NULL));
+/* The scanner's listings of directory @path on every CPU: @want on each. */
+static void list_all(struct __test_metadata *_metadata, const char *path,
+		     int want)
+{
+	scan_all_how(_metadata, path, true, want);
 }
 
 /* A file's own label set and removed while every CPU holds its answer. */
@@ -170,6 +195,47 @@ TEST_F(cache, ancestor_renamed)
 	scan_all(_metadata, SEC "/sub/g", EACCES);
 	ASSERT_EQ(0, rename(SEC "/sub", PUB "/sub"));
 	scan_all(_metadata, PUB "/sub/g", 0);
+}
+
+/*
+ * A directory a scanner lists (opendir, getdents) has a cached answer too:
+ * its own label, an ancestor's and a move must each reach the next
+ * listing on every CPU.
+ */
+TEST_F(cache, directory_listed_then_labelled)
+{
+	list_all(_metadata, PUB "/sub", 0);
+	ASSERT_EQ(0, set_label(PUB "/sub", "SECRET"));
+	list_all(_metadata, PUB "/sub", EACCES);
+	ASSERT_EQ(0, removexattr(PUB "/sub", "security.avfence"));
+	list_all(_metadata, PUB "/sub", 0);
+	ASSERT_EQ(0, set_label(PUB, "TOP-SECRET"));
+	list_all(_metadata, PUB "/sub", EACCES);
+	ASSERT_EQ(0, removexattr(PUB, "security.avfence"));
+	list_all(_metadata, PUB "/sub", 0);
+	ASSERT_EQ(0, rename(PUB "/sub", SEC "/sub"));
+	list_all(_metadata, SEC "/sub", EACCES);
+	ASSERT_EQ(0, rename(SEC "/sub", PUB "/sub"));
+	list_all(_metadata, PUB "/sub", 0);
+}
+
+/* A directory the agent holds open: its next getdents sees the label. */
+TEST_F(cache, held_directory_labelled)
+{
+	struct child c;
+
+	ASSERT_EQ(0, pin(0));
+	ASSERT_EQ(0, spawn(&c, SCANNER, "hold", PUB "/sub", "--", "list9",
+			   "--", "list9", "--", "wait", "--", "list9", NULL));
+	pin(-1);
+	EXPECT_EQ(0, child_result(&c));
+	EXPECT_EQ(0, child_result(&c));
+	child_settle(c.pid);
+	ASSERT_EQ(0, set_label(PUB "/sub", "SECRET"));
+	ASSERT_EQ(0, child_go(&c));
+	EXPECT_EQ(EACCES, child_result(&c));
+	child_wait(&c);
+	EXPECT_EQ(0, run(PLAIN, "list", PUB "/sub", NULL));
 }
 
 /* The file itself moved into a classified directory. */

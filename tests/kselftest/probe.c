@@ -22,6 +22,8 @@
  *   procfd PATH FLAGS       O_PATH fd, then re-open /proc/self/fd/N
  *   thread PATH FLAGS       open(2) from a new thread
  *   cat PATH                copy PATH to stdout (no "=ERRNO" line)
+ *   list PATH               open directory PATH, getdents64(2) to its end
+ *   list9                   getdents64(2) on fd 9 (hold) from its start
  *   exec PATH [ARG]...      execv(2) (takes the rest of the line)
  *   fork                    the child does the remaining steps; the parent
  *                           waits and exits with the child's status
@@ -217,6 +219,31 @@ static int do_cat(const char *path)
 	return 0;
 }
 
+/* getdents64(2) on directory @fd from its start to its end: 0 or errno. */
+static int list_fd(int fd)
+{
+	char buf[4096];
+	long n;
+
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return errno;
+	while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0)
+		;
+	return n < 0 ? errno : 0;
+}
+
+static int do_list(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int err;
+
+	if (fd < 0)
+		return errno;
+	err = list_fd(fd);
+	close(fd);
+	return err;
+}
+
 static void do_caps(const char *which)
 {
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
@@ -290,6 +317,11 @@ int main(int argc, char **argv)
 		} else if (!strcmp(cmd, "cat")) {
 			NEED(1);
 			last = do_cat(a[0]);
+		} else if (!strcmp(cmd, "list")) {
+			NEED(1);
+			err = do_list(a[0]);
+		} else if (!strcmp(cmd, "list9")) {
+			err = list_fd(9);
 		} else if (!strcmp(cmd, "exec")) {
 			NEED(1);
 			fflush(stdout);
