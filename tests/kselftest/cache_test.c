@@ -91,10 +91,11 @@ static void scan_all_how(struct __test_metadata *_metadata,
 			       cpu);
 		}
 	/* Control: an untagged task reads it. */
-	if (list)
+	if (list) {
 		EXPECT_EQ(0, run(PLAIN, "list", path, NULL));
-	else
+	} else {
 		EXPECT_EQ(0, run(PLAIN, "open", path, "r", NULL));
+	}
 }
 
 /* The scanner's opens of @path on every CPU: @want on each. */
