@@ -173,9 +173,9 @@ static int check_file(enum avfence_route route, struct file *file, bool write)
  * which avf_fence_fast() requires even of a task cleared for
  * everything), nor one avf_write_open() checks (a directory is opened
  * for reading only), so check_file() would come to avf_fence_file() and
- * allow it.  Any check
- * added to hook_file_open() or hook_file_permission() must either hold
- * here too or make this return false for its case.
+ * allow it.  Any check added to hook_file_open() or
+ * hook_file_permission() must either hold here too or make this return
+ * false for its case.
  *
  * Asked without looking up the tag first (hook.c): for an untagged task
  * it returns true.

@@ -961,11 +961,10 @@ static noinline bool memo_fill(struct avf_file_slot *s, unsigned int seq,
  * Not asked again here, as file_id_of() asks before an entry is stored:
  * a root (its parent is itself, never the parent an entry was stored
  * with) and a filesystem whose labels are not cached (an entry of that
- * dentry, inode and super block
- * was stored while they were a cacheable file's, and none of them is
- * freed and reused without the mount_lock sequence moving: an unmount
- * bumps it, and a pointer reused by a new dentry or inode must still
- * match the inode's number and generation).
+ * dentry, inode and super block was stored while they were a cacheable
+ * file's, and none of them is freed and reused without the mount_lock
+ * sequence moving: an unmount bumps it, and a pointer reused by a new
+ * dentry or inode must still match the inode's number and generation).
  *
  * Context: an RCU read-side critical section (for @policy); never
  * sleeps or waits: a rename or a mount in progress is a miss.
@@ -1050,7 +1049,7 @@ static int label_effective(struct dentry *dentry, struct vfsmount *mnt,
  * @label: filled in; source AVFENCE_LABEL_DEFAULT if no label was found
  *
  * The result is cached for avf_label_cached_within(), a directory's too
- * (which walks up from below find in the directory cache).
+ * (walks up from the files below it look in the directory cache).
  *
  * Context: process context, may sleep (filesystems read xattrs from disk).
  * Return: 0, or an error on which the caller must fail closed: one from
