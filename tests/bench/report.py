@@ -156,7 +156,7 @@ if loads:
     print(f"  load of 10,000 subjects: median {ms:.1f} ms (target < 50 ms) {'MET' if ms < 50 else 'NOT MET'}")
 else:
     print("  load of 10,000 subjects: not measured")
-for name in ("own", "relabel-file", "relabel-dir"):
+for name in ("own", "relabel-file", "relabel-dir", "rename-file"):
     v = r("tagged", "scan", name)
     if v is not None:
         print(f"  tagged scan {name}: {v:.3f}x (no target)")
