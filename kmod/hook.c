@@ -319,14 +319,6 @@ static bool notrace enter_wrapper(unsigned long parent_ip)
 	return true;
 }
 
-/*
- * The direct calls' decisions, one function per hooked function (so that
- * neither the hook nor its arguments need to be looked for): what
- * avf_ftrace_thunk() decides for a hook with a fast path.  Each takes the
- * hooked function's first two arguments and where it returns to, and
- * returns the wrapper to continue in, or 0 to run the hooked function.
- * Context: the hooked function's entry, possibly preemptible.
- */
 /* A wrapper calling the original (and the module's init and exit code). */
 static __always_inline bool from_module_text(unsigned long parent_ip)
 {
@@ -348,12 +340,21 @@ static __always_inline const struct hlist_head *tagged_bucket(void)
 	return hlist_empty(bucket) ? NULL : bucket;
 }
 
+/* tagged_bucket(), but NULL for a wrapper's own call of the original. */
 static __always_inline const struct hlist_head *
 direct_bucket(unsigned long parent_ip)
 {
 	return from_module_text(parent_ip) ? NULL : tagged_bucket();
 }
 
+/*
+ * The direct calls' decisions, one function per hooked function (so that
+ * neither the hook nor its arguments need to be looked for): what
+ * avf_ftrace_thunk() decides for a hook with a fast path.  Each takes the
+ * hooked function's first two arguments and where it returns to, and
+ * returns the wrapper to continue in, or 0 to run the hooked function.
+ * Context: the hooked function's entry, possibly preemptible.
+ */
 unsigned long notrace avf_direct_file_open(struct file *file, int mask,
 					   unsigned long parent_ip);
 unsigned long notrace avf_direct_file_open(struct file *file, int mask,
