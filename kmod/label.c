@@ -529,7 +529,7 @@ static bool cacheable(const struct dentry *d)
 static void dir_id_of(struct dentry *d, struct inode *inode,
 		      const struct vfsmount *mnt, struct avf_dir_id *id)
 {
-	/* @parent is set for files only (file_id_of()). */
+	/* @parent is set for file-table entries only (file_id_of()). */
 	memset(id, 0, sizeof(*id));
 	id->dentry = d;
 	id->inode = inode;
@@ -563,8 +563,9 @@ static bool stamp_valid(const struct avf_stamp *st, const struct inode *own)
 }
 
 /*
- * Is @slot the entry of @d (its parent @parent for a file's entry, NULL
- * for a directory's), @inode, reached through @mnt?  The one comparison
+ * Is @slot the entry of @d (its parent @parent for an entry of the file
+ * table, a directory's too; NULL for the directory cache's), @inode,
+ * reached through @mnt?  The one comparison
  * of an entry's identity: the fast paths call it without building an
  * identity first, cache_get() and file_get() with one dir_id_of() built.
  */
