@@ -489,14 +489,46 @@ static int count_plabels(struct genl_info *info, u32 *count)
 	return 0;
 }
 
+/* What a LOAD_POLICY reply holds: the generation and the digest. */
+#define LOAD_REPLY_SIZE \
+	(nla_total_size_64bit(sizeof(u64)) + nla_total_size(AVFENCE_DIGEST_LEN))
+
+/*
+ * Tell the loader which policy its request became: the generation and
+ * digest of this load, not of whatever a later load put in force.  The
+ * policy is in force already, so a reply that cannot be sent (the
+ * reader's receive buffer full) does not turn the load into an error:
+ * the ack still says it succeeded and GET_STATUS still tells the digest.
+ */
+static void load_reply(struct sk_buff *reply, struct genl_info *info,
+		       u64 generation, const u8 *digest)
+{
+	void *hdr;
+
+	hdr = genlmsg_put_reply(reply, info, &avf_family, 0,
+				AVFENCE_CMD_LOAD_POLICY);
+	if (!hdr ||
+	    nla_put_u64_64bit(reply, AVFENCE_A_GENERATION, generation,
+			      AVFENCE_A_PAD) ||
+	    nla_put(reply, AVFENCE_A_DIGEST, AVFENCE_DIGEST_LEN, digest)) {
+		nlmsg_free(reply);
+		return;
+	}
+	genlmsg_end(reply, hdr);
+	genlmsg_reply(reply, info);
+}
+
 static int avf_nl_load(struct sk_buff *skb, struct genl_info *info)
 {
 	struct netlink_ext_ack *extack = info->extack;
 	struct nlattr **attrs = info->attrs;
 	const struct nlattr *attr, *nest;
 	struct avf_resolver resolver = {};
+	u8 digest[AVFENCE_DIGEST_LEN];
 	struct avf_policy *policy;
+	struct sk_buff *reply;
 	int rem, nrem, idx, err;
+	u64 generation;
 	const char *name;
 	u32 nsubjects = 0, nlabels;
 
@@ -568,6 +600,12 @@ static int avf_nl_load(struct sk_buff *skb, struct genl_info *info)
 	err = avf_policy_digest(policy);
 	if (err)
 		goto out_free;
+	/* Allocated before the commit: after it, nothing may fail. */
+	reply = genlmsg_new(LOAD_REPLY_SIZE, GFP_KERNEL);
+	if (!reply) {
+		err = -ENOMEM;
+		goto out_free;
+	}
 
 	mutex_lock(&avf_config_lock);
 	/* Checked again under the lock: a lock may have come in between. */
@@ -575,14 +613,14 @@ static int avf_nl_load(struct sk_buff *skb, struct genl_info *info)
 		mutex_unlock(&avf_config_lock);
 		NL_SET_ERR_MSG(extack, "the policy is locked until reboot");
 		err = -EPERM;
-		goto out_free;
+		goto out_reply;
 	}
 	err = avf_measure(AVFENCE_MEASURE_POLICY_LOAD, policy->digest,
 			  avf_policy_next_generation(), policy->mode);
 	if (err) {
 		mutex_unlock(&avf_config_lock);
 		NL_SET_ERR_MSG(extack, MEASURE_FAILED);
-		goto out_free;
+		goto out_reply;
 	}
 	avf_load_policy(policy);
 	pr_info("policy loaded: generation %llu, %u levels, %u subjects, %u labels, mode %s, digest %*phN, by pid %d\n",
@@ -591,9 +629,14 @@ static int avf_nl_load(struct sk_buff *skb, struct genl_info *info)
 		mode_name(policy->mode), AVFENCE_DIGEST_LEN, policy->digest,
 		task_tgid_nr(current));
 	config_event(AVFENCE_EVENT_POLICY_LOAD, policy);
+	generation = policy->generation;
+	memcpy(digest, policy->digest, AVFENCE_DIGEST_LEN);
 	mutex_unlock(&avf_config_lock);
+	load_reply(reply, info, generation, digest);
 	return 0;
 
+out_reply:
+	nlmsg_free(reply);
 out_free:
 	avf_policy_free(policy);
 	return err;

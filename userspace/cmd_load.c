@@ -110,28 +110,60 @@ static void print_summary(const char *file, const struct policy *pol,
 	printf("mode %s\n", policy_mode_name(pol->mode));
 }
 
-/*
- * The kernel hashes what it parsed: the same digest means it holds exactly
- * this policy (unless another load came in between).
- */
-static void verify_digest(struct avf_nl *nl, const char *hex)
+/* The generation and digest the kernel gave the policy it just loaded. */
+struct load_result {
+	bool has_digest;
+	uint64_t generation;
+	uint8_t digest[AVFENCE_DIGEST_LEN];
+};
+
+static int load_reply(struct nlattr **tb, void *arg)
 {
-	char kernel_hex[2 * AVFENCE_DIGEST_LEN + 1];
+	struct load_result *res = arg;
+
+	if (tb[AVFENCE_A_GENERATION] && tb[AVFENCE_A_DIGEST] &&
+	    nla_len(tb[AVFENCE_A_DIGEST]) == AVFENCE_DIGEST_LEN) {
+		res->generation = nla_get_u64(tb[AVFENCE_A_GENERATION]);
+		memcpy(res->digest, nla_data(tb[AVFENCE_A_DIGEST]),
+		       AVFENCE_DIGEST_LEN);
+		res->has_digest = true;
+	}
+	return 0;
+}
+
+/*
+ * The digest printed is the kernel's: SHA-256 of the canonical form of
+ * what it parsed and now enforces, the figure status, securityfs and the
+ * measurement log show.  `avfencectl check FILE` prints the file's own,
+ * on any host, for comparing.  A module that does not reply to the load
+ * (older than this avfencectl) is asked with GET_STATUS instead.
+ */
+static void print_kernel_digest(struct avf_nl *nl,
+				const struct load_result *res)
+{
+	char hex[2 * AVFENCE_DIGEST_LEN + 1];
 	struct avf_status st;
 	struct avf_nl_ack ack;
 
-	if (avf_status_get(nl, &st, &ack) || !st.has_digest)
+	if (res->has_digest) {
+		digest_to_hex(res->digest, hex);
+		printf("generation: %" PRIu64 "\ndigest: %s\n",
+		       res->generation, hex);
 		return;
-	digest_to_hex(st.digest, kernel_hex);
-	if (strcmp(hex, kernel_hex))
+	}
+	if (avf_status_get(nl, &st, &ack) || !st.has_digest) {
 		fprintf(stderr,
-			"%s: load: warning: the kernel reports digest %s (generation %" PRIu64 "), not this policy's: was another policy loaded meanwhile?\n",
-			prog, kernel_hex, st.generation);
+			"%s: load: warning: loaded, but the kernel did not tell the digest\n",
+			prog);
+		return;
+	}
+	digest_to_hex(st.digest, hex);
+	printf("generation: %" PRIu64 "\ndigest: %s\n", st.generation, hex);
 }
 
-static int send_policy(const char *file, const struct policy *pol,
-		       const char *hex)
+static int send_policy(const char *file, const struct policy *pol)
 {
+	struct load_result res = { .has_digest = false };
 	struct policy_msg_map map = { 0 };
 	struct avf_nl_ack ack;
 	struct nl_msg *msg;
@@ -154,7 +186,7 @@ static int send_policy(const char *file, const struct policy *pol,
 		nlmsg_free(msg);
 		goto out;
 	}
-	ret = avf_nl_transact(&nl, msg, NULL, NULL, &ack);
+	ret = avf_nl_transact(&nl, msg, load_reply, &res, &ack);
 	if (ret) {
 		if (!policy_file_report_subjects(file, pol, "nothing loaded"))
 			report_kernel_error(file, pol, &map, ret, &ack);
@@ -163,8 +195,7 @@ static int send_policy(const char *file, const struct policy *pol,
 	if (ack.msg[0])
 		fprintf(stderr, "%s: load: kernel: %s\n", prog, ack.msg);
 	print_summary(file, pol, "loaded");
-	printf("digest: %s\n", hex);
-	verify_digest(&nl, hex);
+	print_kernel_digest(&nl, &res);
 	policy_msg_map_free(&map);
 	avf_nl_close(&nl);
 	return 0;
@@ -223,10 +254,12 @@ int load_main(int argc, char **argv)
 			      "nothing loaded", &pol);
 	if (ret)
 		goto out;
-	ret = policy_digest_hex(file, &pol, hex);
-	if (!ret)
-		ret = dry ? dry_run(file, &pol, hex) :
-			    send_policy(file, &pol, hex);
+	if (!dry)
+		ret = send_policy(file, &pol);
+	else if (!policy_digest_hex(file, &pol, hex))
+		ret = dry_run(file, &pol, hex);
+	else
+		ret = 1;
 out:
 	policy_free(&pol);
 	return ret;

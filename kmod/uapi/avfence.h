@@ -133,6 +133,9 @@
  *    -ENOTDIR (a write directory is not one), -E2BIG (over a limit),
  *    -EPERM (no capability, or the caller is tagged), -ENOMEM.
  *    The extended ack names the offending attribute.
+ *    Reply, before the ack, on success: AVFENCE_A_GENERATION and
+ *    AVFENCE_A_DIGEST of the policy this request loaded (a reply the
+ *    reader's buffer cannot take is dropped; the ack still says 0).
  *
  * AVFENCE_CMD_SET_MODE: CAP_MAC_ADMIN or CAP_SYS_ADMIN, untagged.
  *    AVFENCE_A_MODE: NLA_U32, required, AVFENCE_MODE_AUDIT or

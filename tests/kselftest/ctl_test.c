@@ -90,10 +90,26 @@ TEST_F(ctl, digest_matches_kernel)
 	ASSERT_EQ(0, ctl(&o, "load", "/etc/avfence/example.conf", NULL)) {
 		TH_LOG("%s", o.err);
 	}
+	/*
+	 * load prints the digest the kernel replied with, of what it parsed:
+	 * check's, computed here from the file.  And the generation it
+	 * became, which status reports next.
+	 */
 	snprintf(line, sizeof(line), "\ndigest: %s\n", want);
-	EXPECT_NE(NULL, strstr(o.out, line));
-	/* load compares with the kernel's digest and warns on a mismatch */
+	EXPECT_NE(NULL, strstr(o.out, line)) {
+		TH_LOG("%s", o.out);
+	}
 	EXPECT_EQ(NULL, strstr(o.err, "warning"));
+	{
+		const char *g = strstr(o.out, "\ngeneration: ");
+		char v[32];
+
+		ASSERT_NE(NULL, g);
+		ASSERT_EQ(0, ctl(&o, "status", "--json", NULL));
+		ASSERT_NE(NULL, json_get(o.out, "generation", v, sizeof(v)));
+		EXPECT_EQ(strtoull(v, NULL, 10),
+			  strtoull(g + strlen("\ngeneration: "), NULL, 10));
+	}
 
 	ASSERT_EQ(0, status_digest(got));
 	EXPECT_STREQ(want, got);

@@ -306,7 +306,8 @@ TEST_F(plabel, missing_path_refuses_load)
 TEST_F(plabel, canonical_form_and_digest)
 {
 	struct output *o = malloc(sizeof(*o));
-	char canon[8192];
+	char canon[8192], line[80];
+	const char *want;
 	int fd;
 
 	ASSERT_NE(NULL, o);
@@ -316,10 +317,17 @@ TEST_F(plabel, canonical_form_and_digest)
 	read_fd_all(fd, canon, sizeof(canon));
 	EXPECT_NE(NULL, strstr(canon, "\nlabel " MNT " SECRET\nlabel " SEC
 			       " SECRET\nlabel " PUB " OFFICIAL\n"));
-	/* avfencectl load compares its digest with the kernel's. */
+	/* The kernel's digest, which load prints, is the file's, labels and all. */
 	ASSERT_EQ(0, write_file(POLICY_FILE, POLICY_HEAD
 				"label " PUB " OFFICIAL\nlabel " SEC " SECRET\n"));
+	ASSERT_EQ(0, ctl(o, "check", POLICY_FILE, NULL));
+	want = strstr(o->out, "\ndigest: ");
+	ASSERT_NE(NULL, want);
+	snprintf(line, sizeof(line), "%.74s", want);
 	ASSERT_EQ(0, ctl(o, "load", POLICY_FILE, NULL));
+	EXPECT_NE(NULL, strstr(o->out, line)) {
+		TH_LOG("check: %s load: %s", line, o->out);
+	}
 	EXPECT_EQ(NULL, strstr(o->err, "warning"));
 	free(o);
 }
