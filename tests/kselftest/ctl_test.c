@@ -102,13 +102,15 @@ TEST_F(ctl, digest_matches_kernel)
 	EXPECT_EQ(NULL, strstr(o.err, "warning"));
 	{
 		const char *g = strstr(o.out, "\ngeneration: ");
+		unsigned long long loaded;
 		char v[32];
 
 		ASSERT_NE(NULL, g);
+		loaded = strtoull(g + strlen("\ngeneration: "), NULL, 10);
+		EXPECT_LT(0, loaded);
 		ASSERT_EQ(0, ctl(&o, "status", "--json", NULL));
 		ASSERT_NE(NULL, json_get(o.out, "generation", v, sizeof(v)));
-		EXPECT_EQ(strtoull(v, NULL, 10),
-			  strtoull(g + strlen("\ngeneration: "), NULL, 10));
+		EXPECT_EQ(strtoull(v, NULL, 10), loaded);
 	}
 
 	ASSERT_EQ(0, status_digest(got));
