@@ -44,6 +44,51 @@ static const struct nla_policy avf_subject_policy[AVFENCE_SUBJECT_A_MAX + 1] = {
 	[AVFENCE_SUBJECT_A_CONNECT] = { .type = NLA_NESTED },
 };
 
+/* The exact length of a table record for a path of @path_len bytes. */
+static size_t subject_rec_len(size_t path_len)
+{
+	return ALIGN(sizeof(struct avfence_subject_rec) + path_len + 1, 4);
+}
+
+/*
+ * Every rule of struct avfence_subject_rec, checked by the family's policy
+ * before any handler runs (the levels, which the clearance indexes, are
+ * checked at the load).
+ */
+static int validate_subject_table(const struct nlattr *attr,
+				  struct netlink_ext_ack *extack)
+{
+	const u8 *p = nla_data(attr);
+	int rem = nla_len(attr);
+
+	if (!rem) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "empty subject table");
+		return -EINVAL;
+	}
+	while (rem) {
+		const struct avfence_subject_rec *rec = (const void *)p;
+		size_t room, path_len;
+
+		if (rem < sizeof(*rec) + 4 || rec->len > rem ||
+		    rec->len < sizeof(*rec) + 4)
+			goto bad;
+		room = rec->len - sizeof(*rec);
+		path_len = strnlen(rec->path, room);
+		if (path_len == room || rec->len != subject_rec_len(path_len) ||
+		    path_len >= AVFENCE_PATH_MAX || rec->path[0] != '/' ||
+		    rec->pad ||
+		    memchr_inv(rec->path + path_len, 0, room - path_len))
+			goto bad;
+		p += rec->len;
+		rem -= rec->len;
+	}
+	return 0;
+bad:
+	NL_SET_ERR_MSG_ATTR(extack, (const struct nlattr *)p,
+			    "malformed subject record");
+	return -EINVAL;
+}
+
 static const struct nla_policy avf_plabel_policy[AVFENCE_PLABEL_A_MAX + 1] = {
 	[AVFENCE_PLABEL_A_PATH] = { .type = NLA_NUL_STRING,
 				    .len = AVFENCE_PATH_MAX - 1 },
@@ -66,6 +111,8 @@ static const struct nla_policy avf_nl_policy[AVFENCE_A_MAX + 1] = {
 	[AVFENCE_A_STATUS_WANT] = NLA_POLICY_MASK(NLA_U32,
 						  __AVFENCE_STATUS_WANT_ALL),
 	[AVFENCE_A_POLICY_LABELS] = NLA_POLICY_NESTED_ARRAY(avf_plabel_policy),
+	[AVFENCE_A_SUBJECT_TABLE] = NLA_POLICY_VALIDATE_FN(NLA_BINARY,
+							   validate_subject_table),
 };
 
 static struct genl_family avf_family;
@@ -312,6 +359,53 @@ static int parse_checked_nest(struct nlattr **tb, int maxtype,
 			   NL_VALIDATE_STRICT, extack);
 }
 
+/*
+ * The identity of subject @path, which must resolve to a regular file.
+ * Errors point the extended ack at @where: the path attribute, or the
+ * table record.
+ */
+static int subject_key(struct avf_resolver *r, const char *path,
+		       struct avf_subject_key *key,
+		       const struct nlattr *where,
+		       struct netlink_ext_ack *extack)
+{
+	struct path p;
+	int err;
+
+	err = avf_resolve(r, path, &p);
+	if (err) {
+		NL_SET_ERR_MSG_ATTR(extack, where,
+				    "subject path does not resolve");
+		return err;
+	}
+	if (!d_is_reg(p.dentry)) {
+		path_put(&p);
+		NL_SET_ERR_MSG_ATTR(extack, where,
+				    "subject is not a regular file");
+		return -EINVAL;
+	}
+	*key = avf_key_of_inode(d_inode(p.dentry));
+	path_put(&p);
+	return 0;
+}
+
+/* avf_policy_add_subject(), its -EEXIST told as the load's -EINVAL. */
+static int add_subject(struct avf_policy *policy, const char *path,
+		       const struct avf_subject_key *key, u32 clearance,
+		       u32 allow, struct avf_subject_lists *lists,
+		       const struct nlattr *where,
+		       struct netlink_ext_ack *extack)
+{
+	int err;
+
+	err = avf_policy_add_subject(policy, path, key, clearance, allow,
+				     lists);
+	if (err == -EEXIST)
+		NL_SET_ERR_MSG_ATTR(extack, where,
+				    "subject is the same file as an earlier subject");
+	return err == -EEXIST ? -EINVAL : err;
+}
+
 static int parse_subject(struct avf_policy *policy, struct avf_resolver *r,
 			 const struct nlattr *nest,
 			 struct netlink_ext_ack *extack)
@@ -321,7 +415,6 @@ static int parse_subject(struct avf_policy *policy, struct avf_resolver *r,
 	const char *path, *clearance;
 	struct avf_subject_key key;
 	u32 allow = 0;
-	struct path p;
 	int idx, err;
 
 	if (nla_type(nest) != AVFENCE_A_SUBJECT) {
@@ -353,21 +446,9 @@ static int parse_subject(struct avf_policy *policy, struct avf_resolver *r,
 				    "subject clearance is not a level");
 		return -EINVAL;
 	}
-	err = avf_resolve(r, path, &p);
-	if (err) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[AVFENCE_SUBJECT_A_PATH],
-				    "subject path does not resolve");
+	err = subject_key(r, path, &key, tb[AVFENCE_SUBJECT_A_PATH], extack);
+	if (err)
 		return err;
-	}
-	if (!d_is_reg(p.dentry)) {
-		path_put(&p);
-		NL_SET_ERR_MSG_ATTR(extack, tb[AVFENCE_SUBJECT_A_PATH],
-				    "subject is not a regular file");
-		return -EINVAL;
-	}
-	key = avf_key_of_inode(d_inode(p.dentry));
-	path_put(&p);
-	err = 0;
 	if (tb[AVFENCE_SUBJECT_A_WRITE])
 		err = parse_write(tb[AVFENCE_SUBJECT_A_WRITE], &lists, extack);
 	if (!err && tb[AVFENCE_SUBJECT_A_CONNECT])
@@ -377,11 +458,39 @@ static int parse_subject(struct avf_policy *policy, struct avf_resolver *r,
 		avf_subject_lists_free(&lists);
 		return err;
 	}
-	err = avf_policy_add_subject(policy, path, &key, idx, allow, &lists);
-	if (err == -EEXIST)
-		NL_SET_ERR_MSG_ATTR(extack, tb[AVFENCE_SUBJECT_A_PATH],
-				    "subject is the same file as an earlier subject");
-	return err == -EEXIST ? -EINVAL : err;
+	return add_subject(policy, path, &key, idx, allow, &lists,
+			   tb[AVFENCE_SUBJECT_A_PATH], extack);
+}
+
+/* The records of one AVFENCE_A_SUBJECT_TABLE, validate_subject_table()'s. */
+static int parse_subject_table(struct avf_policy *policy,
+			       struct avf_resolver *r,
+			       const struct nlattr *table,
+			       struct netlink_ext_ack *extack)
+{
+	const u8 *p = nla_data(table), *end = p + nla_len(table);
+
+	for (; p < end; p += ((const struct avfence_subject_rec *)p)->len) {
+		const struct avfence_subject_rec *rec = (const void *)p;
+		const struct nlattr *where = (const struct nlattr *)p;
+		struct avf_subject_lists none = {};
+		struct avf_subject_key key;
+		int err;
+
+		if (rec->clearance >= policy->levels.count) {
+			NL_SET_ERR_MSG_ATTR(extack, where,
+					    "subject clearance is not a level");
+			return -EINVAL;
+		}
+		err = subject_key(r, rec->path, &key, where, extack);
+		if (!err)
+			err = add_subject(policy, rec->path, &key,
+					  rec->clearance, 0, &none, where,
+					  extack);
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 /*
@@ -468,6 +577,17 @@ static int parse_plabel(struct avf_policy *policy, const struct nlattr *nest,
 	return err == -EEXIST ? -EINVAL : err;
 }
 
+/* The records of a table validate_subject_table() has passed. */
+static u32 count_subject_recs(const struct nlattr *table)
+{
+	const u8 *p = nla_data(table), *end = p + nla_len(table);
+	u32 n = 0;
+
+	for (; p < end; p += ((const struct avfence_subject_rec *)p)->len)
+		n++;
+	return n;
+}
+
 /* The number of labels in every AVFENCE_A_POLICY_LABELS nest. */
 static int count_plabels(struct genl_info *info, u32 *count)
 {
@@ -539,10 +659,14 @@ static int avf_nl_load(struct sk_buff *skb, struct genl_info *info)
 	/* A nest holds at most 64 KiB: AVFENCE_A_SUBJECTS may repeat. */
 	nla_for_each_attr(nest, genlmsg_data(info->genlhdr),
 			  genlmsg_len(info->genlhdr), nrem) {
-		if (nla_type(nest) != AVFENCE_A_SUBJECTS)
+		if (nla_type(nest) == AVFENCE_A_SUBJECT_TABLE)
+			nsubjects += count_subject_recs(nest);
+		if (nla_type(nest) != AVFENCE_A_SUBJECTS &&
+		    nla_type(nest) != AVFENCE_A_SUBJECT_TABLE)
 			continue;
-		nla_for_each_nested(attr, nest, rem)
-			nsubjects++;
+		if (nla_type(nest) == AVFENCE_A_SUBJECTS)
+			nla_for_each_nested(attr, nest, rem)
+				nsubjects++;
 		if (nsubjects > AVFENCE_SUBJECTS_MAX) {
 			NL_SET_ERR_MSG_ATTR(extack, nest, "too many subjects");
 			return -E2BIG;
@@ -572,6 +696,13 @@ static int avf_nl_load(struct sk_buff *skb, struct genl_info *info)
 	err = 0;
 	nla_for_each_attr(nest, genlmsg_data(info->genlhdr),
 			  genlmsg_len(info->genlhdr), nrem) {
+		if (nla_type(nest) == AVFENCE_A_SUBJECT_TABLE) {
+			err = parse_subject_table(policy, &resolver, nest,
+						  extack);
+			if (err)
+				break;
+			continue;
+		}
 		if (nla_type(nest) != AVFENCE_A_SUBJECTS)
 			continue;
 		nla_for_each_nested(attr, nest, rem) {

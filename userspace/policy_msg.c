@@ -125,6 +125,116 @@ static int put_label(struct nl_msg *msg, const struct policy *pol,
 	return nla_nest_end(msg, nest) ? -EMSGSIZE : 0;
 }
 
+/* Only a path and a clearance: the subject fits a table record. */
+static bool plain_subject(const struct policy_subject *s)
+{
+	return !s->allow && !s->nr_write && !s->nr_connect;
+}
+
+static size_t rec_size(const struct policy_subject *s)
+{
+	return NLA_ALIGN(sizeof(struct avfence_subject_rec) + s->path_len + 1);
+}
+
+/*
+ * Subjects [@i, @end) of pol->by_path as AVFENCE_A_SUBJECT nests, in as
+ * many AVFENCE_A_SUBJECTS nests as they need (more than one only with
+ * @split).
+ */
+static int fill_subject_nest(struct nl_msg *msg, const struct policy *pol,
+			     struct policy_msg_map *map, size_t i, size_t end,
+			     bool split)
+{
+	struct nlattr *nest = nla_nest_start(msg, AVFENCE_A_SUBJECTS);
+	int ret;
+
+	if (!nest)
+		return -EMSGSIZE;
+	map->nr_nests++;
+	for (; i < end; i++) {
+		const struct policy_subject *s = pol->by_path[i];
+		size_t size = subject_size(pol, s);
+
+		if (tail(msg) + size - offset_of(msg, nest) > POLICY_NEST_MAX) {
+			if (!split)
+				return -E2BIG;
+			ret = nest_end(msg, nest);
+			if (ret)
+				return ret;
+			nest = nla_nest_start(msg, AVFENCE_A_SUBJECTS);
+			if (!nest)
+				return -EMSGSIZE;
+			map->nr_nests++;
+		}
+		map->subject_off[i] = tail(msg);
+		ret = put_subject(msg, pol, s);
+		if (ret)
+			return ret;
+	}
+	return nest_end(msg, nest);
+}
+
+/*
+ * Subjects [@i, @end) of pol->by_path, all plain_subject(), as records of
+ * one AVFENCE_A_SUBJECT_TABLE of @bytes.
+ */
+static int fill_subject_table(struct nl_msg *msg, const struct policy *pol,
+			      struct policy_msg_map *map, size_t i, size_t end,
+			      size_t bytes)
+{
+	struct nlattr *table = nla_reserve(msg, AVFENCE_A_SUBJECT_TABLE, bytes);
+	char *p;
+
+	if (!table)
+		return -EMSGSIZE;
+	map->nr_nests++;
+	p = nla_data(table);
+	for (; i < end; i++) {
+		const struct policy_subject *s = pol->by_path[i];
+		struct avfence_subject_rec *rec = (void *)p;
+		size_t size = rec_size(s);
+
+		map->subject_off[i] = offset_of(msg, p);
+		memset(p, 0, size);
+		rec->len = size;
+		rec->clearance = s->clearance;
+		memcpy(rec->path, s->path, s->path_len);
+		p += size;
+	}
+	return 0;
+}
+
+/*
+ * Every subject, in canonical order: each run of plain ones in tables of
+ * up to 64 KiB, the others in nests.
+ */
+static int fill_subjects(struct nl_msg *msg, const struct policy *pol,
+			 struct policy_msg_map *map)
+{
+	size_t i = 0, n = pol->nr_subjects;
+	int ret;
+
+	while (i < n) {
+		size_t end = i, bytes = 0;
+
+		if (plain_subject(pol->by_path[i])) {
+			while (end < n && plain_subject(pol->by_path[end]) &&
+			       NLA_HDRLEN + bytes + rec_size(pol->by_path[end]) <=
+			       POLICY_NEST_MAX)
+				bytes += rec_size(pol->by_path[end++]);
+			ret = fill_subject_table(msg, pol, map, i, end, bytes);
+		} else {
+			while (end < n && !plain_subject(pol->by_path[end]))
+				end++;
+			ret = fill_subject_nest(msg, pol, map, i, end, true);
+		}
+		if (ret)
+			return ret;
+		i = end;
+	}
+	return 0;
+}
+
 /*
  * The "label" lines, in canonical order, in as many AVFENCE_A_POLICY_LABELS
  * nests as they need (only a kernel that knows labels reads several; one
@@ -245,34 +355,12 @@ int policy_msg_fill(struct nl_msg *msg, const struct policy *pol, bool split,
 	map->subject_off[0] = tail(msg);
 	if (!pol->nr_subjects)
 		return fill_labels(msg, pol, map);	/* subjects optional */
-	nest = nla_nest_start(msg, AVFENCE_A_SUBJECTS);
-	if (!nest)
-		return -EMSGSIZE;
-	map->nr_nests = 1;
-	for (i = 0; i < pol->nr_subjects; i++) {
-		const struct policy_subject *s = pol->by_path[i];
-		size_t size = subject_size(pol, s);
-
-		if (tail(msg) + size - offset_of(msg, nest) > POLICY_NEST_MAX) {
-			if (!split)
-				return -E2BIG;
-			ret = nest_end(msg, nest);
-			if (ret)
-				return ret;
-			nest = nla_nest_start(msg, AVFENCE_A_SUBJECTS);
-			if (!nest)
-				return -EMSGSIZE;
-			map->nr_nests++;
-		}
-		map->subject_off[i] = tail(msg);
-		ret = put_subject(msg, pol, s);
-		if (ret)
-			return ret;
-	}
-	map->subject_off[i] = tail(msg);
-	ret = nest_end(msg, nest);
+	ret = split ? fill_subjects(msg, pol, map) :
+		      fill_subject_nest(msg, pol, map, 0, pol->nr_subjects,
+					false);
 	if (ret)
 		return ret;
+	map->subject_off[pol->nr_subjects] = tail(msg);
 	map->subjects_end = tail(msg);
 	return fill_labels(msg, pol, map);
 }

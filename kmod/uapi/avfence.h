@@ -118,6 +118,14 @@
  *            Any other attribute in these nests, an empty nest, an entry
  *            out of order or invalid: -EINVAL; more entries or bytes
  *            than AVFENCE_*_MAX, AVFENCE_LIST_BYTES_MAX: -E2BIG.
+ *    AVFENCE_A_SUBJECT_TABLE: NLA_BINARY, optional, may repeat, at most
+ *    64 KiB each: subjects that have only a path and a clearance, as
+ *    struct avfence_subject_rec one after the other; counted with the
+ *    AVFENCE_A_SUBJECT nests against AVFENCE_SUBJECTS_MAX.  Ten thousand
+ *    such subjects take a tenth of the bytes and attributes of nests.
+ *    A record that breaks a rule of struct avfence_subject_rec, an empty
+ *    table, a clearance that is not a level: -EINVAL, the extended ack's
+ *    offset pointing at the record.
  *    The kernel resolves each path to a regular file and matches subjects
  *    by the identity of that file (device and inode), not by name.
  *    AVFENCE_A_POLICY_LABELS: NLA_NESTED, optional, may repeat;
@@ -333,9 +341,30 @@ enum avfence_attr {
 	AVFENCE_A_POLICY_LABEL_COUNT,
 	AVFENCE_A_MEASURE_PCR,
 	AVFENCE_A_MEASURE_RECORDS,
+	AVFENCE_A_SUBJECT_TABLE,
 	__AVFENCE_A_MAX
 };
 #define AVFENCE_A_MAX (__AVFENCE_A_MAX - 1)
+
+/**
+ * struct avfence_subject_rec - one subject of an AVFENCE_A_SUBJECT_TABLE
+ * @len: bytes of the record: this header, the path, its NUL and the zeros
+ *	up to the next multiple of 4 (no more)
+ * @clearance: index into AVFENCE_A_LEVELS, the lowest 0
+ * @pad: 0
+ * @path: absolute, NUL-terminated, at most AVFENCE_PATH_MAX bytes with
+ *	the NUL
+ *
+ * A subject with nothing but a path and a clearance; one with ALLOW, WRITE
+ * or CONNECT goes in an AVFENCE_A_SUBJECT nest.  Records follow each other
+ * without a gap, to the end of the attribute.
+ */
+struct avfence_subject_rec {
+	__u16 len;
+	__u8 clearance;
+	__u8 pad;
+	char path[];
+};
 
 enum avfence_level_attr {
 	AVFENCE_LEVEL_A_UNSPEC,
