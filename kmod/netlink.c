@@ -656,17 +656,19 @@ static int avf_nl_load(struct sk_buff *skb, struct genl_info *info)
 	    GENL_REQ_ATTR_CHECK(info, AVFENCE_A_LEVELS) ||
 	    GENL_REQ_ATTR_CHECK(info, AVFENCE_A_DEFAULT_LEVEL))
 		return -EINVAL;
-	/* A nest holds at most 64 KiB: AVFENCE_A_SUBJECTS may repeat. */
+	/*
+	 * A nest holds at most 64 KiB: AVFENCE_A_SUBJECTS and
+	 * AVFENCE_A_SUBJECT_TABLE may repeat, in any mix.
+	 */
 	nla_for_each_attr(nest, genlmsg_data(info->genlhdr),
 			  genlmsg_len(info->genlhdr), nrem) {
 		if (nla_type(nest) == AVFENCE_A_SUBJECT_TABLE)
 			nsubjects += count_subject_recs(nest);
-		if (nla_type(nest) != AVFENCE_A_SUBJECTS &&
-		    nla_type(nest) != AVFENCE_A_SUBJECT_TABLE)
-			continue;
-		if (nla_type(nest) == AVFENCE_A_SUBJECTS)
+		else if (nla_type(nest) == AVFENCE_A_SUBJECTS)
 			nla_for_each_nested(attr, nest, rem)
 				nsubjects++;
+		else
+			continue;
 		if (nsubjects > AVFENCE_SUBJECTS_MAX) {
 			NL_SET_ERR_MSG_ATTR(extack, nest, "too many subjects");
 			return -E2BIG;

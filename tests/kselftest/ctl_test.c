@@ -82,7 +82,9 @@ FIXTURE_TEARDOWN(ctl)
 /* The digest the kernel reports is the one check computed, everywhere. */
 TEST_F(ctl, digest_matches_kernel)
 {
-	char want[80], got[80], line[256], sum[80];
+	char want[80], got[80], line[256], sum[80], gen[32];
+	unsigned long long loaded;
+	const char *g;
 	static char canon[OUT_MAX], secfs[OUT_MAX];
 
 	ASSERT_EQ(0, check_digest("/etc/avfence/example.conf", want));
@@ -100,18 +102,13 @@ TEST_F(ctl, digest_matches_kernel)
 		TH_LOG("%s", o.out);
 	}
 	EXPECT_EQ(NULL, strstr(o.err, "warning"));
-	{
-		const char *g = strstr(o.out, "\ngeneration: ");
-		unsigned long long loaded;
-		char v[32];
-
-		ASSERT_NE(NULL, g);
-		loaded = strtoull(g + strlen("\ngeneration: "), NULL, 10);
-		EXPECT_LT(0, loaded);
-		ASSERT_EQ(0, ctl(&o, "status", "--json", NULL));
-		ASSERT_NE(NULL, json_get(o.out, "generation", v, sizeof(v)));
-		EXPECT_EQ(strtoull(v, NULL, 10), loaded);
-	}
+	g = strstr(o.out, "\ngeneration: ");
+	ASSERT_NE(NULL, g);
+	loaded = strtoull(g + strlen("\ngeneration: "), NULL, 10);
+	EXPECT_LT(0, loaded);
+	ASSERT_EQ(0, ctl(&o, "status", "--json", NULL));
+	ASSERT_NE(NULL, json_get(o.out, "generation", gen, sizeof(gen)));
+	EXPECT_EQ(strtoull(gen, NULL, 10), loaded);
 
 	ASSERT_EQ(0, status_digest(got));
 	EXPECT_STREQ(want, got);

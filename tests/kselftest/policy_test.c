@@ -459,3 +459,194 @@ TEST_F(resolve, load)
 }
 
 TEST_HARNESS_MAIN
+
+/*
+ * AVFENCE_A_SUBJECT_TABLE (uapi/avfence.h): subjects with only a path and
+ * a clearance, packed as struct avfence_subject_rec.  A well-formed table
+ * loads and fences like the nests; each way of breaking a record is
+ * refused, by the family's policy or at the load, and the old policy
+ * stays.
+ */
+enum table_flaw {
+	TABLE_GOOD,
+	TABLE_EMPTY,		/* an attribute with no record */
+	TABLE_SHORT,		/* fewer bytes than a header and "/" */
+	TABLE_LEN_PAST_END,	/* len beyond the attribute */
+	TABLE_LEN_TOO_BIG,	/* 4 more zeros than the path needs */
+	TABLE_LEN_TOO_SMALL,	/* the NUL cut off */
+	TABLE_NO_NUL,		/* the path runs to the end of its record */
+	TABLE_PAD_SET,
+	TABLE_BYTE_AFTER_NUL,	/* padding that is not zero */
+	TABLE_RELATIVE,
+	TABLE_CLEARANCE_PAST_LEVELS,
+	TABLE_TRAILING,		/* 4 bytes after the last record */
+	TABLE_MISSING_FILE,
+	TABLE_DIRECTORY,
+	TABLE_TWICE,		/* the same file as the nest's subject */
+};
+
+struct table_req {
+	enum table_flaw flaw;
+	uint8_t clearance;
+};
+
+static size_t put_rec(char *p, const char *path, uint8_t clearance)
+{
+	struct avfence_subject_rec *rec = (void *)p;
+	size_t len = (sizeof(*rec) + strlen(path) + 1 + 3) & ~(size_t)3;
+
+	memset(p, 0, len);
+	rec->len = len;
+	rec->clearance = clearance;
+	memcpy(rec->path, path, strlen(path));
+	return len;
+}
+
+static void fill_table_policy(struct nlmsghdr *n, const void *arg)
+{
+	static const char *const levels[] = { "UNCLASSIFIED", "OFFICIAL",
+					      "SECRET", "TOP-SECRET", NULL };
+	static const char *const agent[] = { TMP "/agent", NULL };
+	static const char *const official[] = { "OFFICIAL", NULL };
+	const struct table_req *t = arg;
+	struct avf_policy_desc desc = {
+		.mode = AVFENCE_MODE_ENFORCE, .levels = levels,
+		.default_level = "UNCLASSIFIED",
+	};
+	struct avfence_subject_rec *rec;
+	char buf[512];
+	size_t len = 0;
+
+	if (t->flaw == TABLE_TWICE) {
+		desc.subject_paths = agent;
+		desc.subject_clearances = official;
+	}
+	avf_fill_policy(n, &desc);
+	/* SCANNER first, so that a flaw in the second record is found too. */
+	len += put_rec(buf, SCANNER, t->clearance);
+	rec = (void *)(buf + len);
+	switch (t->flaw) {
+	case TABLE_MISSING_FILE:
+		len += put_rec(buf + len, TMP "/no-such-file", 0);
+		break;
+	case TABLE_DIRECTORY:
+		len += put_rec(buf + len, TMP, 0);
+		break;
+	case TABLE_RELATIVE:
+		len += put_rec(buf + len, "opt/av/bin/scanner", 0);
+		break;
+	case TABLE_TWICE:
+		len += put_rec(buf + len, TMP "/agent", 1);
+		break;
+	default:
+		len += put_rec(buf + len, TMP "/agent", 1);
+		break;
+	}
+	switch (t->flaw) {
+	case TABLE_EMPTY:
+		len = 0;
+		break;
+	case TABLE_SHORT:
+		len = sizeof(*rec) + 1;
+		break;
+	case TABLE_LEN_PAST_END:
+		rec->len += 4;
+		break;
+	case TABLE_LEN_TOO_BIG:
+		memset(buf + len, 0, 4);
+		rec->len += 4;
+		len += 4;
+		break;
+	case TABLE_LEN_TOO_SMALL:
+		/* 4 + strlen(TMP "/agent") + NUL, rounded up, less 4: the NUL is cut off. */
+		rec->len -= 4;
+		len -= 4;
+		break;
+	case TABLE_NO_NUL:
+		memset(rec->path + strlen(rec->path), 'x',
+		       rec->len - sizeof(*rec) - strlen(rec->path));
+		break;
+	case TABLE_PAD_SET:
+		rec->pad = 1;
+		break;
+	case TABLE_BYTE_AFTER_NUL:
+		((char *)rec)[rec->len - 1] = 'x';
+		break;
+	case TABLE_CLEARANCE_PAST_LEVELS:
+		rec->clearance = 4;
+		break;
+	case TABLE_TRAILING:
+		memset(buf + len, 0, 4);
+		len += 4;
+		break;
+	default:
+		break;
+	}
+	avf_nl_put(n, AVFENCE_A_SUBJECT_TABLE, buf, len);
+}
+
+FIXTURE(subject_table) {
+};
+
+FIXTURE_VARIANT(subject_table) {
+	enum table_flaw flaw;
+	int err;
+};
+
+FIXTURE_VARIANT_ADD(subject_table, good) { .flaw = TABLE_GOOD };
+FIXTURE_VARIANT_ADD(subject_table, empty) { .flaw = TABLE_EMPTY, .err = EINVAL };
+FIXTURE_VARIANT_ADD(subject_table, short_record) { .flaw = TABLE_SHORT, .err = EINVAL };
+FIXTURE_VARIANT_ADD(subject_table, len_past_end) { .flaw = TABLE_LEN_PAST_END, .err = EINVAL };
+FIXTURE_VARIANT_ADD(subject_table, len_too_big) { .flaw = TABLE_LEN_TOO_BIG, .err = EINVAL };
+FIXTURE_VARIANT_ADD(subject_table, len_too_small) { .flaw = TABLE_LEN_TOO_SMALL, .err = EINVAL };
+FIXTURE_VARIANT_ADD(subject_table, no_nul) { .flaw = TABLE_NO_NUL, .err = EINVAL };
+FIXTURE_VARIANT_ADD(subject_table, pad_set) { .flaw = TABLE_PAD_SET, .err = EINVAL };
+FIXTURE_VARIANT_ADD(subject_table, byte_after_nul) { .flaw = TABLE_BYTE_AFTER_NUL, .err = EINVAL };
+FIXTURE_VARIANT_ADD(subject_table, relative_path) { .flaw = TABLE_RELATIVE, .err = EINVAL };
+FIXTURE_VARIANT_ADD(subject_table, clearance_past_levels) {
+	.flaw = TABLE_CLEARANCE_PAST_LEVELS, .err = EINVAL,
+};
+FIXTURE_VARIANT_ADD(subject_table, trailing_bytes) { .flaw = TABLE_TRAILING, .err = EINVAL };
+FIXTURE_VARIANT_ADD(subject_table, missing_file) { .flaw = TABLE_MISSING_FILE, .err = ENOENT };
+FIXTURE_VARIANT_ADD(subject_table, directory) { .flaw = TABLE_DIRECTORY, .err = EINVAL };
+FIXTURE_VARIANT_ADD(subject_table, same_file_as_nest) { .flaw = TABLE_TWICE, .err = EINVAL };
+
+FIXTURE_SETUP(subject_table)
+{
+	ASSERT_EQ(0, build_tree(TMP, tree));
+	ASSERT_EQ(0, write_file(TMP "/agent", "x"));
+	/* The policy in force: SCANNER at SECRET, enforce. */
+	ASSERT_EQ(0, load_scanner("enforce", "SECRET"));
+}
+
+FIXTURE_TEARDOWN(subject_table)
+{
+	teardown_tree();
+}
+
+TEST_F(subject_table, loaded_or_refused_whole)
+{
+	struct table_req req = { .flaw = variant->flaw, .clearance = 1 };
+	struct avf_status before, after;
+	int err;
+
+	ASSERT_EQ(0, avf_get_status(&before));
+	err = -avf_nl_do(AVFENCE_CMD_LOAD_POLICY, fill_table_policy, &req,
+			 NULL, NULL);
+	EXPECT_EQ(variant->err, err) {
+		TH_LOG("expected %s, got %s", strerror(variant->err),
+		       strerror(err));
+	}
+	ASSERT_EQ(0, avf_get_status(&after));
+	if (variant->err) {
+		EXPECT_EQ(before.generation, after.generation);
+		/* SCANNER still at SECRET. */
+		EXPECT_EQ(0, run(SCANNER, "open", TMP "/secret", "r", NULL));
+		return;
+	}
+	/* SCANNER from the table at OFFICIAL, the agent too. */
+	EXPECT_EQ(before.generation + 1, after.generation);
+	EXPECT_EQ(2, after.subject_count);
+	EXPECT_EQ(EACCES, run(SCANNER, "open", TMP "/secret", "r", NULL));
+	EXPECT_EQ(0, run(SCANNER, "open", TMP "/official", "r", NULL));
+}

@@ -166,6 +166,57 @@ static uint32_t off(struct nl_msg *msg, const void *p)
 	return (const char *)p - (const char *)nlmsg_hdr(msg);
 }
 
+/*
+ * Each subject the request holds, in the order sent, from AVFENCE_A_SUBJECTS
+ * nests and AVFENCE_A_SUBJECT_TABLE records alike: its path, and the offset
+ * the kernel would point at (the path attribute, or the record).  Also
+ * checks that each record follows struct avfence_subject_rec's rules.  Return the number found, or
+ * -1 past @max or on a malformed record.
+ */
+static int sent_subjects(struct nl_msg *msg, const char **path,
+			 uint32_t *where, int max, int *attrs)
+{
+	struct nlattr *a, *s, *stb[AVFENCE_SUBJECT_A_MAX + 1];
+	int rem, rem2, n = 0;
+
+	*attrs = 0;
+	nlmsg_for_each_attr(a, nlmsg_hdr(msg), GENL_HDRLEN, rem) {
+		if (nla_type(a) == AVFENCE_A_SUBJECTS) {
+			(*attrs)++;
+			nla_for_each_nested(s, a, rem2) {
+				if (n == max)
+					return -1;
+				nla_parse_nested(stb, AVFENCE_SUBJECT_A_MAX, s,
+						 NULL);
+				if (!stb[AVFENCE_SUBJECT_A_PATH])
+					return -1;
+				path[n] = nla_data(stb[AVFENCE_SUBJECT_A_PATH]);
+				where[n++] = off(msg, stb[AVFENCE_SUBJECT_A_PATH]);
+			}
+		} else if (nla_type(a) == AVFENCE_A_SUBJECT_TABLE) {
+			const char *p = nla_data(a), *end = p + nla_len(a);
+
+			(*attrs)++;
+			if (p == end)
+				return -1;
+			while (p < end) {
+				const struct avfence_subject_rec *rec =
+					(const void *)p;
+				size_t l = strnlen(rec->path, end - rec->path);
+
+				if (n == max || rec->pad ||
+				    rec->len != NLA_ALIGN(sizeof(*rec) + l + 1) ||
+				    p + rec->len > end)
+					return -1;
+				path[n] = rec->path;
+				where[n++] = off(msg, p);
+				p += rec->len;
+			}
+		}
+	}
+	return n;
+}
+
 TEST(offsets_map_to_lines)
 {
 	struct nlattr *tb[AVFENCE_A_MAX + 1], *stb[AVFENCE_SUBJECT_A_MAX + 1];
@@ -285,13 +336,15 @@ TEST(one_nest_limit)
 
 TEST(largest_policy_split)
 {
-	struct nlattr *a, *s, *stb[AVFENCE_SUBJECT_A_MAX + 1];
+	static const char *sent[AVFENCE_SUBJECTS_MAX];
+	static uint32_t where[AVFENCE_SUBJECTS_MAX];
+	char *text = subjects_text(AVFENCE_SUBJECTS_MAX), want[64];
 	struct policy_msg_map map;
 	struct policy_loc loc;
+	int rem, nests = 0, n, i;
 	struct policy pol;
 	struct nl_msg *msg;
-	char *text = subjects_text(AVFENCE_SUBJECTS_MAX), want[64];
-	int rem, rem2, nests = 0, n = 0;
+	struct nlattr *a;
 
 	msg = build_text(_metadata, text, &pol, false, &map);
 	EXPECT_TRUE(msg == NULL);
@@ -306,24 +359,21 @@ TEST(largest_policy_split)
 	       AVFENCE_SUBJECTS_MAX, nlmsg_hdr(msg)->nlmsg_len, map.nr_nests);
 	EXPECT_TRUE(nlmsg_hdr(msg)->nlmsg_len <=
 	       NLMSG_HDRLEN + GENL_HDRLEN + policy_msg_size(&pol));
-	/* Every subject, in order, each nest within the 16-bit length. */
-	nlmsg_for_each_attr(a, nlmsg_hdr(msg), GENL_HDRLEN, rem) {
-		if (nla_type(a) != AVFENCE_A_SUBJECTS)
-			continue;
-		nests++;
-		EXPECT_TRUE(a->nla_len <= POLICY_NEST_MAX);
-		nla_for_each_nested(s, a, rem2) {
-			nla_parse_nested(stb, AVFENCE_SUBJECT_A_MAX, s, NULL);
-			snprintf(want, sizeof(want),
-				 "/opt/av/bin/agent-%05d", n);
-			EXPECT_TRUE(stb[AVFENCE_SUBJECT_A_PATH] &&
-				    !strcmp(want,
-					    nla_data(stb[AVFENCE_SUBJECT_A_PATH])))
-				TH_LOG("subject %d", n);
-			n++;
-		}
-	}
+	/*
+	 * Every subject, in order: all plain, so all in tables (of up to
+	 * 64 KiB each), none in a nest.
+	 */
+	n = sent_subjects(msg, sent, where, AVFENCE_SUBJECTS_MAX, &nests);
 	EXPECT_EQ(AVFENCE_SUBJECTS_MAX, n);
+	for (i = 0; i < n; i++) {
+		snprintf(want, sizeof(want), "/opt/av/bin/agent-%05d", i);
+		if (strcmp(want, sent[i]))
+			TH_LOG("subject %d", i);
+		EXPECT_EQ(map.subject_off[i], where[i]);
+	}
+	nlmsg_for_each_attr(a, nlmsg_hdr(msg), GENL_HDRLEN, rem) {
+		EXPECT_NE(AVFENCE_A_SUBJECTS, nla_type(a));
+	}
 	EXPECT_EQ(map.nr_nests, nests);
 	EXPECT_TRUE(nests > 1);
 	loc = policy_msg_locate(&pol, &map,
@@ -341,58 +391,61 @@ out:
 
 /*
  * Subjects in reverse order of path, with bytes that sort differently
- * signed and unsigned, and over several nests: the request holds them in
- * canonical order (bytewise, as the digest), and each offset still names
- * its own line.
+ * signed and unsigned, every seventh with a flag (so in a nest, the others
+ * in table records, the two kinds of attribute interleaved): the request
+ * holds them in canonical order (bytewise, as the digest), and each offset
+ * still names its own line.
  */
 TEST(subjects_sent_in_canonical_order)
 {
-	struct nlattr *a, *s, *stb[AVFENCE_SUBJECT_A_MAX + 1];
+	static const char *sent[3000];
+	static uint32_t where[3000];
 	const size_t nr = 3000;
 	struct policy_msg_map map;
 	struct policy_loc loc;
 	struct policy pol;
 	struct nl_msg *msg;
-	char *text = malloc(64 + nr * 48), prev[64] = "";
-	int rem, rem2, o, n = 0, bad = 0;
+	char *text = malloc(64 + nr * 48);
+	int o, n, k, attrs, rem, tables = 0, nests = 0, bad = 0;
+	struct nlattr *a;
+	const char *prev = "";
 	unsigned int line;
 	size_t i;
 
 	o = sprintf(text, "levels A B\ndefault A\nmode enforce\n");
 	for (i = nr; i-- > 0;)
-		o += sprintf(text + o, "subject /opt/%s%04zu B\n",
-			     i % 3 == 0 ? "\xc3" : i % 3 == 1 ? "a" : "A", i);
+		o += sprintf(text + o, "subject /opt/%s%04zu B%s\n",
+			     i % 3 == 0 ? "\xc3" : i % 3 == 1 ? "a" : "A", i,
+			     i % 7 == 0 ? " allow=ptrace" : "");
 	msg = build_text(_metadata, text, &pol, true, &map);
 	EXPECT_TRUE(msg != NULL);
 	if (!msg)
 		goto out;
 	EXPECT_TRUE(map.nr_nests > 1);
+	n = sent_subjects(msg, sent, where, nr, &attrs);
 	nlmsg_for_each_attr(a, nlmsg_hdr(msg), GENL_HDRLEN, rem) {
-		if (nla_type(a) != AVFENCE_A_SUBJECTS)
-			continue;
-		nla_for_each_nested(s, a, rem2) {
-			struct nlattr *pa;
-			const char *path;
-
-			nla_parse_nested(stb, AVFENCE_SUBJECT_A_MAX, s, NULL);
-			pa = stb[AVFENCE_SUBJECT_A_PATH];
-			path = nla_get_string(pa);
-			/* strcmp() compares unsigned: 'A' < 'a' < 0xc3 */
-			if (strcmp(prev, path) >= 0 && !bad++)
-				TH_LOG("'%s' sent after '%s'", path, prev);
-			snprintf(prev, sizeof(prev), "%s", path);
-			/* Line 4 holds /opt/?2999, the last line /opt/?0000. */
-			line = 4 + nr - 1 - (unsigned int)atoi(path + 6);
-			loc = policy_msg_locate(&pol, &map, off(msg, pa));
-			if ((loc.kind != POLICY_LOC_SUBJECT ||
-			     strcmp(pol.subjects[loc.index].path, path) ||
-			     loc.line != line) && !bad++)
-				TH_LOG("'%s' located at line %u", path,
-				       loc.line);
-			n++;
-		}
+		tables += nla_type(a) == AVFENCE_A_SUBJECT_TABLE;
+		nests += nla_type(a) == AVFENCE_A_SUBJECTS;
 	}
-	EXPECT_EQ(nr, n);
+	EXPECT_EQ(map.nr_nests, attrs);
+	EXPECT_LT(100, tables);
+	EXPECT_LT(100, nests);
+	for (k = 0; k < n; k++) {
+		const char *path = sent[k];
+
+		/* strcmp() compares unsigned: 'A' < 'a' < 0xc3 */
+		if (strcmp(prev, path) >= 0 && !bad++)
+			TH_LOG("'%s' sent after '%s'", path, prev);
+		prev = path;
+		/* Line 4 holds /opt/?2999, the last line /opt/?0000. */
+		line = 4 + nr - 1 - (unsigned int)atoi(path + 6);
+		loc = policy_msg_locate(&pol, &map, where[k]);
+		if ((loc.kind != POLICY_LOC_SUBJECT ||
+		     strcmp(pol.subjects[loc.index].path, path) ||
+		     loc.line != line) && !bad++)
+			TH_LOG("'%s' located at line %u", path, loc.line);
+	}
+	EXPECT_EQ((int)nr, n);
 	EXPECT_EQ(0, bad);
 	/* The first sent is "/opt/A0002", the last of the file's "A"s. */
 	loc = policy_msg_locate(&pol, &map, map.subject_off[0]);
