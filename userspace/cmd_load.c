@@ -75,9 +75,10 @@ static void report_kernel_error(const char *file, const struct policy *pol,
 	}
 }
 
-/* The request for @pol, subjects split over as many nests as needed. */
+/* The request for @pol, subjects over as many attributes as needed. */
 static struct nl_msg *build_request(const struct avf_nl *nl, const char *file,
 				    const struct policy *pol,
+				    enum policy_msg_form form,
 				    struct policy_msg_map *map)
 {
 	struct nl_msg *msg;
@@ -88,7 +89,7 @@ static struct nl_msg *build_request(const struct avf_nl *nl, const char *file,
 		fprintf(stderr, "%s: load: %s: out of memory\n", prog, file);
 		return NULL;
 	}
-	ret = policy_msg_fill(msg, pol, true, map);
+	ret = policy_msg_fill(msg, pol, form, map);
 	if (ret) {
 		fprintf(stderr, "%s: load: %s: cannot build request: %s\n",
 			prog, file, strerror(-ret));
@@ -161,12 +162,35 @@ static void print_kernel_digest(struct avf_nl *nl,
 	printf("generation: %" PRIu64 "\ndigest: %s\n", st.generation, hex);
 }
 
+/*
+ * Build and send the request: 0, a negative errno (the kernel's, or the
+ * transport's), or 1 if it was not sent (why is printed).
+ */
+static int transact_policy(struct avf_nl *nl, const char *file,
+			   const struct policy *pol, enum policy_msg_form form,
+			   struct policy_msg_map *map, struct load_result *res,
+			   struct avf_nl_ack *ack)
+{
+	struct nl_msg *msg;
+
+	msg = build_request(nl, file, pol, form, map);
+	if (!msg)
+		return 1;
+	if (avf_nl_reserve_sndbuf(nl, nlmsg_hdr(msg)->nlmsg_len)) {
+		fprintf(stderr,
+			"%s: load: request of %u bytes exceeds the netlink send buffer (run as root, or raise net.core.wmem_max)\n",
+			prog, nlmsg_hdr(msg)->nlmsg_len);
+		nlmsg_free(msg);
+		return 1;
+	}
+	return avf_nl_transact(nl, msg, load_reply, res, ack);
+}
+
 static int send_policy(const char *file, const struct policy *pol)
 {
 	struct load_result res = { .has_digest = false };
 	struct policy_msg_map map = { 0 };
 	struct avf_nl_ack ack;
-	struct nl_msg *msg;
 	struct avf_nl nl;
 	int ret;
 
@@ -175,18 +199,21 @@ static int send_policy(const char *file, const struct policy *pol)
 		avf_nl_report_open(ret);
 		return 1;
 	}
-	msg = build_request(&nl, file, pol, &map);
-	if (!msg)
-		goto out;
-	ret = avf_nl_reserve_sndbuf(&nl, nlmsg_hdr(msg)->nlmsg_len);
-	if (ret) {
-		fprintf(stderr,
-			"%s: load: request of %u bytes exceeds the netlink send buffer (run as root, or raise net.core.wmem_max)\n",
-			prog, nlmsg_hdr(msg)->nlmsg_len);
-		nlmsg_free(msg);
-		goto out;
+	ret = transact_policy(&nl, file, pol, POLICY_MSG_TABLES, &map, &res,
+			      &ack);
+	/*
+	 * A module from before subject tables (still running after an
+	 * upgrade, until the next boot) refuses the first table as an unknown
+	 * attribute: the same subjects again, as nests.
+	 */
+	if (ret == -EINVAL && ack.has_offs && map.first_table_off &&
+	    ack.offs == map.first_table_off) {
+		policy_msg_map_free(&map);
+		ret = transact_policy(&nl, file, pol, POLICY_MSG_NESTS, &map,
+				      &res, &ack);
 	}
-	ret = avf_nl_transact(&nl, msg, load_reply, &res, &ack);
+	if (ret > 0)
+		goto out;
 	if (ret) {
 		if (!policy_file_report_subjects(file, pol, "nothing loaded"))
 			report_kernel_error(file, pol, &map, ret, &ack);
@@ -214,7 +241,7 @@ static int dry_run(const char *file, const struct policy *pol,
 	struct avf_nl nl = { .family = 0 };
 	struct nl_msg *msg;
 
-	msg = build_request(&nl, file, pol, &map);
+	msg = build_request(&nl, file, pol, POLICY_MSG_TABLES, &map);
 	if (!msg) {
 		policy_msg_map_free(&map);
 		return 1;

@@ -187,6 +187,8 @@ static int fill_subject_table(struct nl_msg *msg, const struct policy *pol,
 
 	if (!table)
 		return -EMSGSIZE;
+	if (!map->first_table_off)
+		map->first_table_off = offset_of(msg, table);
 	map->nr_nests++;
 	p = nla_data(table);
 	for (; i < end; i++) {
@@ -289,26 +291,29 @@ static int fill_labels(struct nl_msg *msg, const struct policy *pol,
  * @msg: the request, genl header already in place, with policy_msg_size()
  *	bytes of room
  * @pol: a policy that parsed without error
- * @split: allow several AVFENCE_A_SUBJECTS nests (see below)
+ * @form: how the subjects are laid out (see below)
  * @map: filled with the offsets of what was added; free with
  *	policy_msg_map_free()
  *
  * An attribute's length is 16 bits, so one AVFENCE_A_SUBJECTS nest holds
  * at most POLICY_NEST_MAX bytes: about a thousand subjects of ordinary
- * path length.  With @split, the subjects are spread over as many
+ * path length.  POLICY_MSG_NESTS spreads the subjects over as many
  * AVFENCE_A_SUBJECTS nests as needed, which only a kernel that reads every
- * occurrence of the attribute understands.
+ * occurrence of the attribute understands; POLICY_MSG_TABLES puts each run
+ * of subjects with only a path and a clearance in AVFENCE_A_SUBJECT_TABLE
+ * records instead (a tenth of the attributes), which only a kernel that
+ * knows the attribute accepts.
  *
  * The subjects go in canonical order (pol->by_path, as in the digest), so
  * that the kernel finds them sorted; @map records them in that order and
  * policy_msg_locate() translates back to the policy's subjects.
  *
  * Return: 0, -ENOMEM, -EMSGSIZE if @msg is too small, -E2BIG if the
- * subjects do not fit one nest and @split is false, or -EINVAL if @pol has
+ * subjects do not fit one nest in POLICY_MSG_ONE_NEST, or -EINVAL if @pol has
  * no canonical order (it did not come from a successful policy_parse()).
  */
-int policy_msg_fill(struct nl_msg *msg, const struct policy *pol, bool split,
-		    struct policy_msg_map *map)
+int policy_msg_fill(struct nl_msg *msg, const struct policy *pol,
+		    enum policy_msg_form form, struct policy_msg_map *map)
 {
 	struct nlattr *nest;
 	size_t i;
@@ -355,9 +360,11 @@ int policy_msg_fill(struct nl_msg *msg, const struct policy *pol, bool split,
 	map->subject_off[0] = tail(msg);
 	if (!pol->nr_subjects)
 		return fill_labels(msg, pol, map);	/* subjects optional */
-	ret = split ? fill_subjects(msg, pol, map) :
-		      fill_subject_nest(msg, pol, map, 0, pol->nr_subjects,
-					false);
+	if (form == POLICY_MSG_TABLES)
+		ret = fill_subjects(msg, pol, map);
+	else
+		ret = fill_subject_nest(msg, pol, map, 0, pol->nr_subjects,
+					form == POLICY_MSG_NESTS);
 	if (ret)
 		return ret;
 	map->subject_off[pol->nr_subjects] = tail(msg);

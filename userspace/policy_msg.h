@@ -28,7 +28,8 @@ struct policy_msg_map {
 	uint32_t level_off[AVFENCE_LEVELS_MAX + 1];	/* + end */
 	uint32_t default_off, default_end;
 	uint32_t subjects_off, subjects_end;	/* all subject nests */
-	unsigned int nr_nests;			/* AVFENCE_A_SUBJECTS used */
+	unsigned int nr_nests;	/* AVFENCE_A_SUBJECTS and _TABLE used */
+	uint32_t first_table_off;	/* of the first table; 0: none */
 	uint32_t *subject_off;	/* in request order (by_path), + end */
 	size_t nr_subjects;
 	uint32_t labels_off, labels_end;	/* all label nests */
@@ -54,9 +55,16 @@ struct policy_loc {
 	unsigned int line;
 };
 
+/* How policy_msg_fill() lays the subjects out. */
+enum policy_msg_form {
+	POLICY_MSG_ONE_NEST,	/* one AVFENCE_A_SUBJECTS nest, or -E2BIG */
+	POLICY_MSG_NESTS,	/* as many AVFENCE_A_SUBJECTS nests as needed */
+	POLICY_MSG_TABLES,	/* plain subjects in AVFENCE_A_SUBJECT_TABLE */
+};
+
 size_t policy_msg_size(const struct policy *pol);
-int policy_msg_fill(struct nl_msg *msg, const struct policy *pol, bool split,
-		    struct policy_msg_map *map);
+int policy_msg_fill(struct nl_msg *msg, const struct policy *pol,
+		    enum policy_msg_form form, struct policy_msg_map *map);
 struct policy_loc policy_msg_locate(const struct policy *pol,
 				    const struct policy_msg_map *map,
 				    uint32_t offs);

@@ -168,7 +168,7 @@ TEST(label_request)
 	if (!msg || !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, 0x20, 0, 0,
 				 AVFENCE_CMD_LOAD_POLICY, 1))
 		abort();
-	EXPECT_EQ(0, policy_msg_fill(msg, &pol, true, &map));
+	EXPECT_EQ(0, policy_msg_fill(msg, &pol, POLICY_MSG_TABLES, &map));
 	EXPECT_TRUE(nlmsg_hdr(msg)->nlmsg_len <= size + NLMSG_HDRLEN + GENL_HDRLEN);
 	nla_for_each_attr(a, genlmsg_attrdata(nlmsg_data(nlmsg_hdr(msg)), 0),
 			  genlmsg_attrlen(nlmsg_data(nlmsg_hdr(msg)), 0), rem) {

@@ -280,7 +280,7 @@ TEST(load_message_lists)
 	EXPECT_TRUE(genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, 0x20, 0,
 			   NLM_F_REQUEST, AVFENCE_CMD_LOAD_POLICY,
 			   AVFENCE_GENL_VERSION) != NULL);
-	EXPECT_EQ(0, policy_msg_fill(msg, &r.pol, false, &map));
+	EXPECT_EQ(0, policy_msg_fill(msg, &r.pol, POLICY_MSG_ONE_NEST, &map));
 	/* policy_msg_size() is exact when the subjects fit one nest. */
 	EXPECT_EQ(NLMSG_HDRLEN + GENL_HDRLEN + policy_msg_size(&r.pol),
 		  nlmsg_hdr(msg)->nlmsg_len);

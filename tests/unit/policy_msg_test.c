@@ -55,7 +55,7 @@ static int parse_policy(const char *text, struct policy *pol)
 
 static int build_err;
 
-static struct nl_msg *build(const struct policy *pol, bool split,
+static struct nl_msg *build(const struct policy *pol, enum policy_msg_form form,
 			    struct policy_msg_map *map)
 {
 	size_t size = policy_msg_size(pol);
@@ -69,7 +69,7 @@ static struct nl_msg *build(const struct policy *pol, bool split,
 	if (genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, 0x20, 0,
 			NLM_F_REQUEST | NLM_F_ACK, AVFENCE_CMD_LOAD_POLICY,
 			AVFENCE_GENL_VERSION))
-		build_err = policy_msg_fill(msg, pol, split, map);
+		build_err = policy_msg_fill(msg, pol, form, map);
 	if (build_err) {
 		nlmsg_free(msg);
 		return NULL;
@@ -79,12 +79,12 @@ static struct nl_msg *build(const struct policy *pol, bool split,
 
 /* Parse @text (then freed) into @pol and build() its message. */
 static struct nl_msg *build_text(struct __test_metadata *_metadata, char *text,
-				 struct policy *pol, bool split,
+				 struct policy *pol, enum policy_msg_form form,
 				 struct policy_msg_map *map)
 {
 	EXPECT_EQ(0, parse_policy(text, pol));
 	free(text);
-	return build(pol, split, map);
+	return build(pol, form, map);
 }
 
 TEST(load_message_layout)
@@ -97,7 +97,7 @@ TEST(load_message_layout)
 	int rem, n;
 
 	EXPECT_EQ(0, parse_policy(policy_text, &pol));
-	msg = build(&pol, false, &map);
+	msg = build(&pol, POLICY_MSG_ONE_NEST, &map);
 	EXPECT_TRUE(msg != NULL);
 	if (!msg)
 		goto out;
@@ -228,7 +228,7 @@ TEST(offsets_map_to_lines)
 	int rem, i;
 
 	EXPECT_EQ(0, parse_policy(policy_text, &pol));
-	msg = build(&pol, false, &map);
+	msg = build(&pol, POLICY_MSG_ONE_NEST, &map);
 	ASSERT_NE(NULL, msg);
 	ASSERT_EQ(0, genlmsg_parse(nlmsg_hdr(msg), 0, tb, AVFENCE_A_MAX,
 				   top_policy))
@@ -317,7 +317,7 @@ TEST(one_nest_limit)
 	char *text;
 
 	text = subjects_text(fit);
-	msg = build_text(_metadata, text, &pol, false, &map);
+	msg = build_text(_metadata, text, &pol, POLICY_MSG_ONE_NEST, &map);
 	EXPECT_TRUE(msg != NULL);
 	if (msg) {
 		printf("# one nest holds %zu subjects of 23-byte paths\n", fit);
@@ -327,7 +327,7 @@ TEST(one_nest_limit)
 	policy_free(&pol);
 
 	text = subjects_text(fit + 1);
-	msg = build_text(_metadata, text, &pol, false, &map);
+	msg = build_text(_metadata, text, &pol, POLICY_MSG_ONE_NEST, &map);
 	EXPECT_TRUE(msg == NULL);
 	EXPECT_EQ(-E2BIG, build_err);
 	policy_msg_map_free(&map);
@@ -346,12 +346,12 @@ TEST(largest_policy_split)
 	struct nl_msg *msg;
 	struct nlattr *a;
 
-	msg = build_text(_metadata, text, &pol, false, &map);
+	msg = build_text(_metadata, text, &pol, POLICY_MSG_ONE_NEST, &map);
 	EXPECT_TRUE(msg == NULL);
 	EXPECT_EQ(-E2BIG, build_err);
 	policy_msg_map_free(&map);
 
-	msg = build(&pol, true, &map);
+	msg = build(&pol, POLICY_MSG_TABLES, &map);
 	EXPECT_TRUE(msg != NULL);
 	if (!msg)
 		goto out;
@@ -383,6 +383,31 @@ TEST(largest_policy_split)
 	EXPECT_EQ(3 + AVFENCE_SUBJECTS_MAX, loc.line);
 	loc = policy_msg_locate(&pol, &map, map.subject_off[1234]);
 	EXPECT_EQ(1234, loc.index);
+	/* The first table's offset, which a kernel without tables names. */
+	a = (struct nlattr *)((char *)nlmsg_hdr(msg) + map.first_table_off);
+	EXPECT_LT(0, map.first_table_off);
+	EXPECT_EQ(AVFENCE_A_SUBJECT_TABLE, nla_type(a));
+	EXPECT_EQ(map.subject_off[0], map.first_table_off + NLA_HDRLEN);
+	nlmsg_free(msg);
+	policy_msg_map_free(&map);
+
+	/* For such a kernel: the same subjects, all in nests, several. */
+	msg = build(&pol, POLICY_MSG_NESTS, &map);
+	EXPECT_TRUE(msg != NULL);
+	if (!msg)
+		goto out;
+	EXPECT_EQ(0, map.first_table_off);
+	n = sent_subjects(msg, sent, where, AVFENCE_SUBJECTS_MAX, &nests);
+	EXPECT_EQ(AVFENCE_SUBJECTS_MAX, n);
+	EXPECT_LT(1, nests);
+	nlmsg_for_each_attr(a, nlmsg_hdr(msg), GENL_HDRLEN, rem) {
+		EXPECT_NE(AVFENCE_A_SUBJECT_TABLE, nla_type(a));
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(want, sizeof(want), "/opt/av/bin/agent-%05d", i);
+		if (strcmp(want, sent[i]))
+			TH_LOG("subject %d", i);
+	}
 	nlmsg_free(msg);
 out:
 	policy_msg_map_free(&map);
@@ -417,7 +442,7 @@ TEST(subjects_sent_in_canonical_order)
 		o += sprintf(text + o, "subject /opt/%s%04zu B%s\n",
 			     i % 3 == 0 ? "\xc3" : i % 3 == 1 ? "a" : "A", i,
 			     i % 7 == 0 ? " allow=ptrace" : "");
-	msg = build_text(_metadata, text, &pol, true, &map);
+	msg = build_text(_metadata, text, &pol, POLICY_MSG_TABLES, &map);
 	EXPECT_TRUE(msg != NULL);
 	if (!msg)
 		goto out;
@@ -465,7 +490,7 @@ TEST(no_subjects_no_nest)
 	struct nl_msg *msg;
 
 	EXPECT_EQ(0, parse_policy("levels A\ndefault A\nmode audit\n", &pol));
-	msg = build(&pol, false, &map);
+	msg = build(&pol, POLICY_MSG_ONE_NEST, &map);
 	EXPECT_TRUE(msg != NULL);
 	if (msg) {
 		EXPECT_EQ(0, genlmsg_parse(nlmsg_hdr(msg), 0, tb,
