@@ -25,6 +25,7 @@
 #include "policy.h"
 #include "resolve.h"
 #include "stats.h"
+#include "subject_rec.h"
 
 /* The change was not made: the TPM did not take its measurement. */
 #define MEASURE_FAILED "could not measure the change into the TPM: nothing changed"
@@ -44,48 +45,24 @@ static const struct nla_policy avf_subject_policy[AVFENCE_SUBJECT_A_MAX + 1] = {
 	[AVFENCE_SUBJECT_A_CONNECT] = { .type = NLA_NESTED },
 };
 
-/* The exact length of a table record for a path of @path_len bytes. */
-static size_t subject_rec_len(size_t path_len)
-{
-	return ALIGN(sizeof(struct avfence_subject_rec) + path_len + 1, 4);
-}
-
 /*
- * Every rule of struct avfence_subject_rec, checked by the family's policy
- * before any handler runs (the levels, which the clearance indexes, are
- * checked at the load).
+ * The family policy's check of every AVFENCE_A_SUBJECT_TABLE
+ * (subject_rec.c), before any handler runs; the levels, which the
+ * clearance indexes, are checked at the load.
  */
 static int validate_subject_table(const struct nlattr *attr,
 				  struct netlink_ext_ack *extack)
 {
-	const u8 *p = nla_data(attr);
-	int rem = nla_len(attr);
+	size_t bad;
 
-	if (!rem) {
+	if (!avf_subject_table_check(nla_data(attr), nla_len(attr), &bad))
+		return 0;
+	if (!nla_len(attr))
 		NL_SET_ERR_MSG_ATTR(extack, attr, "empty subject table");
-		return -EINVAL;
-	}
-	while (rem) {
-		const struct avfence_subject_rec *rec = (const void *)p;
-		size_t room, path_len;
-
-		if (rem < sizeof(*rec) + 4 || rec->len > rem ||
-		    rec->len < sizeof(*rec) + 4)
-			goto bad;
-		room = rec->len - sizeof(*rec);
-		path_len = strnlen(rec->path, room);
-		if (path_len == room || rec->len != subject_rec_len(path_len) ||
-		    path_len >= AVFENCE_PATH_MAX || rec->path[0] != '/' ||
-		    rec->pad ||
-		    memchr_inv(rec->path + path_len, 0, room - path_len))
-			goto bad;
-		p += rec->len;
-		rem -= rec->len;
-	}
-	return 0;
-bad:
-	NL_SET_ERR_MSG_ATTR(extack, (const struct nlattr *)p,
-			    "malformed subject record");
+	else
+		NL_SET_ERR_MSG_ATTR(extack, (const struct nlattr *)
+				    ((const u8 *)nla_data(attr) + bad),
+				    "malformed subject record");
 	return -EINVAL;
 }
 

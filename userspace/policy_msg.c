@@ -10,6 +10,7 @@
 #include <netlink/attr.h>
 
 #include "entries.h"
+#include "subject_rec.h"
 #include "policy_msg.h"
 
 /* A write= or connect= nest; nothing for an empty list. */
@@ -133,7 +134,7 @@ static bool plain_subject(const struct policy_subject *s)
 
 static size_t rec_size(const struct policy_subject *s)
 {
-	return NLA_ALIGN(sizeof(struct avfence_subject_rec) + s->path_len + 1);
+	return avf_subject_rec_len(s->path_len);
 }
 
 /*

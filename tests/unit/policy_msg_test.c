@@ -14,6 +14,7 @@
 
 #include "nl.h"
 #include "policy_msg.h"
+#include "subject_rec.h"
 #include "policy_parse.h"
 #include "unit.h"
 
@@ -169,8 +170,8 @@ static uint32_t off(struct nl_msg *msg, const void *p)
 /*
  * Each subject the request holds, in the order sent, from AVFENCE_A_SUBJECTS
  * nests and AVFENCE_A_SUBJECT_TABLE records alike: its path, and the offset
- * the kernel would point at (the path attribute, or the record).  Also
- * checks that each record follows struct avfence_subject_rec's rules.  Return the number found, or
+ * the kernel would point at (the path attribute, or the record).  Each
+ * table must pass the check the kernel's family policy makes.  Return the number found, or
  * -1 past @max or on a malformed record.
  */
 static int sent_subjects(struct nl_msg *msg, const char **path,
@@ -195,18 +196,18 @@ static int sent_subjects(struct nl_msg *msg, const char **path,
 			}
 		} else if (nla_type(a) == AVFENCE_A_SUBJECT_TABLE) {
 			const char *p = nla_data(a), *end = p + nla_len(a);
+			size_t bad;
 
 			(*attrs)++;
-			if (p == end)
+			/* The kernel's own rules (kmod/subject_rec.c). */
+			if (avf_subject_table_check(nla_data(a), nla_len(a),
+						    &bad))
 				return -1;
 			while (p < end) {
 				const struct avfence_subject_rec *rec =
 					(const void *)p;
-				size_t l = strnlen(rec->path, end - rec->path);
 
-				if (n == max || rec->pad ||
-				    rec->len != NLA_ALIGN(sizeof(*rec) + l + 1) ||
-				    p + rec->len > end)
+				if (n == max)
 					return -1;
 				path[n] = rec->path;
 				where[n++] = off(msg, p);
@@ -578,6 +579,121 @@ TEST(ext_ack_parsing)
 	EXPECT_STREQ("", ack.msg);
 	EXPECT_TRUE(ack.has_offs);
 	EXPECT_EQ(40, ack.offs);
+}
+
+/*
+ * The kernel's check of a subject table (kmod/subject_rec.c), on tables
+ * broken every way one byte or one length can break them, each in a buffer
+ * of exactly its length (the ASan build sees any read past it): every
+ * table it accepts has records that follow the rules, and a good table
+ * cut anywhere but at a record's end is refused.
+ */
+static void put_test_rec(unsigned char *p, const char *path, uint8_t clr)
+{
+	struct avfence_subject_rec *rec = (void *)p;
+	size_t len = avf_subject_rec_len(strlen(path));
+
+	memset(p, 0, len);
+	rec->len = len;
+	rec->clearance = clr;
+	memcpy(rec->path, path, strlen(path));
+}
+
+static int walk_ok(const unsigned char *t, size_t len)
+{
+	size_t off = 0;
+
+	while (off < len) {
+		const struct avfence_subject_rec *rec = (const void *)(t + off);
+		size_t l = strnlen(rec->path, len - off - sizeof(*rec));
+
+		if (rec->pad || rec->path[0] != '/' ||
+		    rec->len != avf_subject_rec_len(l) || off + rec->len > len)
+			return 0;
+		off += rec->len;
+	}
+	return off == len && len;
+}
+
+TEST(subject_table_check_rules)
+{
+	static const char *const paths[] = { "/a", "/opt/av/bin/scanner",
+					     "/xyz", "/0123456789ab" };
+	static const unsigned char vals[] = { 0, 1, 2, 3, 4, 5, 7, 8, '/',
+					      'x', 0x7f, 0x80, 0xff };
+	unsigned char good[128];
+	size_t len = 0, cut, i, v, bad, ends[4];
+	int accepted = 0, refused = 0;
+
+	for (i = 0; i < 4; i++) {
+		put_test_rec(good + len, paths[i], i);
+		len += avf_subject_rec_len(strlen(paths[i]));
+		ends[i] = len;
+	}
+	ASSERT_EQ(0, avf_subject_table_check(good, len, &bad));
+	/* Cut short: refused, except exactly after a record. */
+	for (cut = 0; cut < len; cut++) {
+		unsigned char *t = malloc(cut ? cut : 1);
+		int at_end = 0;
+
+		memcpy(t, good, cut);
+		for (i = 0; i < 4; i++)
+			at_end |= cut == ends[i];
+		EXPECT_EQ(at_end ? 0 : -EINVAL,
+			  avf_subject_table_check(t, cut, &bad))
+			TH_LOG("cut at %zu", cut);
+		free(t);
+	}
+	/* Every byte set to each value: accepted only if still well-formed. */
+	for (i = 0; i < len; i++)
+		for (v = 0; v < sizeof(vals); v++) {
+			unsigned char *t = malloc(len);
+			int ret;
+
+			memcpy(t, good, len);
+			t[i] = vals[v];
+			ret = avf_subject_table_check(t, len, &bad);
+			if (!ret) {
+				accepted++;
+				EXPECT_TRUE(walk_ok(t, len))
+					TH_LOG("byte %zu = %u accepted", i,
+					       vals[v]);
+			} else {
+				refused++;
+				EXPECT_EQ(-EINVAL, ret);
+				EXPECT_TRUE(bad < len);
+				EXPECT_EQ(0, bad % 4);
+			}
+			free(t);
+		}
+	EXPECT_LT(0, accepted);	/* path bytes and clearances that stay valid */
+	EXPECT_LT(0, refused);
+}
+
+/* A path of AVFENCE_PATH_MAX bytes and its NUL: refused; one less: not. */
+TEST(subject_table_path_max)
+{
+	size_t n = AVFENCE_PATH_MAX - 1, bad;
+	struct avfence_subject_rec *rec;
+	unsigned char *t;
+
+	t = calloc(1, avf_subject_rec_len(n));
+	ASSERT_NE(NULL, t);
+	rec = (void *)t;
+	rec->len = avf_subject_rec_len(n);
+	rec->path[0] = '/';
+	memset(rec->path + 1, 'p', n - 1);
+	EXPECT_EQ(0, avf_subject_table_check(t, rec->len, &bad));
+	free(t);
+
+	t = calloc(1, avf_subject_rec_len(n + 1));
+	ASSERT_NE(NULL, t);
+	rec = (void *)t;
+	rec->len = avf_subject_rec_len(n + 1);
+	rec->path[0] = '/';
+	memset(rec->path + 1, 'p', n);
+	EXPECT_EQ(-EINVAL, avf_subject_table_check(t, rec->len, &bad));
+	free(t);
 }
 
 TEST_HARNESS_MAIN
