@@ -127,7 +127,12 @@ vm_runs unload --unload-stress
 #     when ftrace refuses their direct calls: the file tests again.
 vm_runs nodirect --no-direct
 
-# 4d. measurement and attestation with a software TPM (swtpm, tpm-tis):
+# 4d. this tree's avfencectl against the module of the last release before
+#     subject tables, as after an upgrade until the next boot: the loads
+#     fall back to nests (ctl_test, open_test, label_test).
+vm_runs compat --compat
+
+# 4e. measurement and attestation with a software TPM (swtpm, tpm-tis):
 #     measure_test and tpm_test, which locks the fence last.
 vm_runs tpm --tpm
 

@@ -3,7 +3,7 @@
 #
 # Boot one Debian kernel in qemu (TCG) with avfence and the kselftests.
 #
-#   tests/vm/run.sh [--demo] [--no-build] [--unload-stress] [--tpm] [--no-direct] KVER
+#   tests/vm/run.sh [--demo] [--no-build] [--unload-stress] [--tpm] [--no-direct] [--compat] KVER
 #
 # KVER is a line of build/kernels/list.  Builds kmod/avfence.ko against
 # build/kernels/KVER/build, the static kselftests and avfencectl, packs an
@@ -23,6 +23,12 @@
 # ftrace callback, as when ftrace refuses their direct calls); runs the file
 # tests (open, cache, attack_fd, race, label) and checks that the kernel log
 # says so; results in build/vm/KVER-nodirect.
+# --compat: this tree's avfencectl and tests against the module of the last
+# release before subject tables (AVF_COMPAT_REV, default stop 24's 35a8ed3,
+# built from git history into build/compat/KVER), as after an upgrade until
+# the next boot: every load's first table is refused and avfencectl sends
+# the subjects again as nests.  Runs ctl_test, open_test and label_test;
+# results in build/vm/KVER-compat.  A clone without that commit gets a SKIP.
 # --no-build: use what is built (build/kmod/KVER/avfence.ko from
 # scripts/kmod-build.sh, build/kselftest, userspace/avfencectl.static).
 #
@@ -44,6 +50,7 @@ here="$top/tests/vm"
 mode=test
 build=1
 tpm=0
+compat=0
 expect_log=
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -69,11 +76,16 @@ while [ $# -gt 0 ]; do
 		export AVF_GUEST_ENV="${AVF_GUEST_ENV:-} AVF_INSMOD_ARGS=direct=0"
 		expect_log="through the ftrace callback (direct=0)"
 		shift ;;
-	-*) echo "usage: $0 [--demo] [--no-build] [--unload-stress] [--tpm] [--no-direct] KVER" >&2; exit 2 ;;
+	--compat)
+		compat=1
+		export AVF_RUN=compat
+		export AVF_TESTS=${AVF_TESTS:-ctl_test,open_test,label_test}
+		shift ;;
+	-*) echo "usage: $0 [--demo] [--no-build] [--unload-stress] [--tpm] [--no-direct] [--compat] KVER" >&2; exit 2 ;;
 	*) break ;;
 	esac
 done
-[ $# -eq 1 ] || { echo "usage: $0 [--demo] [--no-build] [--unload-stress] [--tpm] [--no-direct] KVER" >&2; exit 2; }
+[ $# -eq 1 ] || { echo "usage: $0 [--demo] [--no-build] [--unload-stress] [--tpm] [--no-direct] [--compat] KVER" >&2; exit 2; }
 kver=$1
 kdir="$top/build/kernels/$kver"
 [ -f "$kdir/vmlinuz" ] || { echo "run.sh: no kernel $kver in build/kernels (make deps)" >&2; exit 2; }
@@ -97,6 +109,21 @@ fail_setup() {
 
 # --- build ------------------------------------------------------------------
 ko="${AVF_KO:-}"
+if [ "$compat" = 1 ]; then
+	rev=${AVF_COMPAT_REV:-35a8ed39e51b159d58b059312acd0192a4f92ba1}
+	if ! git -C "$top" cat-file -e "$rev^{commit}" 2> /dev/null; then
+		echo "ok - $kver compat: the module of $rev # SKIP $rev is not in this clone's history" |
+			tee "$out/results.tap"
+		exit 0
+	fi
+	cdir="$top/build/compat/$kver"
+	"$top/scripts/kmod-tree.sh" "$cdir" "$rev"
+	! grep -q AVFENCE_A_SUBJECT_TABLE "$cdir/kmod/uapi/avfence.h" ||
+		fail_setup "the module of $rev knows subject tables: not an older one"
+	make -C "$kdir/build" M="$cdir" modules > "$cdir/build.log" 2>&1 ||
+		fail_setup "the module of $rev did not build: $cdir/build.log"
+	ko="$cdir/kmod/avfence.ko"
+fi
 if [ -z "$ko" ]; then
 	ko="$top/build/kmod/$kver/avfence.ko"
 	if [ "$build" = 1 ]; then
