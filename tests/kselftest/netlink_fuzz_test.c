@@ -7,9 +7,10 @@
  *
  * Several processes fuzz at once, each on its own sockets:
  *   - root fuzzers send LOAD_POLICY messages that are random in every way
- *     (levels, names, default, mode, subjects, types, lengths, nesting,
- *     flags, genl version, byte mutations, truncation, huge level and
- *     subject counts, invalid UTF-8 and embedded NULs) but always carry a
+ *     (levels, names, default, mode, subjects as nests and as tables,
+ *     types, lengths, nesting, flags, genl version, byte mutations,
+ *     truncation, huge level and subject counts, invalid UTF-8 and
+ *     embedded NULs) but always carry a
  *     "poison": their first attribute is a subjects nest naming a file that
  *     does not exist.  Whatever the rest holds, no such message can be a
  *     valid policy, so each must be refused, and the policy in force must
@@ -349,6 +350,63 @@ static void put_subject(uint64_t *seed, struct mb *m, const char *path,
 }
 
 /*
+ * An AVFENCE_A_SUBJECT_TABLE of 0-5 struct avfence_subject_rec records,
+ * each well-formed or broken in one of the ways validate_subject_table()
+ * must refuse (a length zero, short, long, odd or random, the spare byte set,
+ * no NUL, a relative path, junk in the padding), maybe junk after the
+ * last one; clearances mostly levels, some far past them.
+ */
+static void put_subject_table(uint64_t *seed, struct mb *m)
+{
+	static const size_t hdr = sizeof(struct avfence_subject_rec);
+	unsigned char buf[6 * (AVFENCE_PATH_MAX + 16)];
+	char pbuf[AVFENCE_PATH_MAX + 16];
+	uint32_t i, n = R(6);
+	size_t len = 0, rl, plen;
+
+	for (i = 0; i < n; i++) {
+		struct avfence_subject_rec *rec = (void *)(buf + len);
+		const char *path = rand_path(seed, pbuf, sizeof(pbuf));
+
+		plen = strlen(path);
+		rl = (hdr + plen + 1 + 3) & ~(size_t)3;
+		memset(rec, 0, rl);
+		rec->len = (uint16_t)rl;
+		rec->clearance = R(8) ? R(4) : R(256);
+		memcpy(rec->path, path, plen);
+		switch (R(12)) {
+		case 0:
+			rec->len = (uint16_t)(R(2) ? rl - 4 : rl + 4);
+			break;
+		case 1:		/* a record that would never advance */
+			rec->len = 0;
+			break;
+		case 6:
+			rec->len = (uint16_t)(R(2) ? rnd(seed) : rl - 1 - R(3));
+			break;
+		case 2:
+			rec->pad = 1 + R(255);
+			break;
+		case 3:		/* no NUL in the record */
+			memset(rec->path + plen, 'x', rl - hdr - plen);
+			break;
+		case 4:
+			rec->path[0] = R(2) ? 'r' : '\0';
+			break;
+		case 5:		/* junk in the padding, if there is any */
+			if (rl > hdr + plen + 1)
+				rec->path[rl - hdr - 1] = 1 + R(255);
+			break;
+		}
+		len += rl;
+	}
+	for (i = R(8) ? 0 : 1 + R(7); i; i--)
+		buf[len++] = (unsigned char)rnd(seed);
+	mb_attr(m, AVFENCE_A_SUBJECT_TABLE | (R(10) ? 0 : NLA_F_NESTED), buf,
+		len);
+}
+
+/*
  * The poison: a first attribute no valid policy can hold, a subject whose
  * file does not exist.  Nothing after it can hide it: it is parsed first
  * and its own length is intact.
@@ -414,7 +472,7 @@ static void build_load(uint64_t *seed, struct mb *m, int poison)
 	from = m->len;
 	nattr = 1 + R(6);
 	for (i = 0; i < nattr; i++) {
-		switch (R(8)) {
+		switch (R(9)) {
 		case 0:
 			put_mode(seed, m, 1);
 			break;
@@ -439,6 +497,9 @@ static void build_load(uint64_t *seed, struct mb *m, int poison)
 			break;
 		case 6:		/* a kernel-only or unknown attribute */
 			put_junk(seed, m, 1);
+			break;
+		case 7:
+			put_subject_table(seed, m);
 			break;
 		default:	/* the well-formed ones, so the parser gets deep */
 			mb_u32(m, AVFENCE_A_MODE, AVFENCE_MODE_ENFORCE);
@@ -623,6 +684,28 @@ static void start_huge_load(uint64_t *seed, struct mb *m, int privileged)
 	mb_u32(m, AVFENCE_A_MODE, AVFENCE_MODE_ENFORCE);
 }
 
+/*
+ * @n subjects "/" as well-formed AVFENCE_A_SUBJECT_TABLE records, 8,000 to
+ * a table: counted with the nests against AVFENCE_SUBJECTS_MAX before any
+ * is resolved (and "/" is not a regular file).
+ */
+static void put_huge_table(struct mb *m, uint32_t n)
+{
+	static unsigned char recs[8000 * 8];
+	uint32_t i, k;
+
+	for (i = 0; i < 8000; i++) {
+		struct avfence_subject_rec *rec = (void *)(recs + 8 * i);
+
+		rec->len = 8;
+		memcpy(rec->path, "/", 2);
+	}
+	for (; n; n -= k) {
+		k = n < 8000 ? n : 8000;
+		mb_attr(m, AVFENCE_A_SUBJECT_TABLE, recs, 8 * k);
+	}
+}
+
 /* A whole random load with the poison, finished. */
 static void poisoned_load(uint64_t *seed, struct mb *m)
 {
@@ -681,6 +764,10 @@ static int fuzz_one(uint64_t *seed, int fd, struct mb *m, uint32_t *seq,
 
 			if (R(2))
 				n = AVFENCE_SUBJECTS_MAX + 1 + R(50000);
+			if (R(2)) {
+				put_huge_table(m, n);
+				break;
+			}
 			nest = mb_nest(m, AVFENCE_A_SUBJECTS | NLA_F_NESTED);
 			for (i = 0; i < n; i++) {
 				/* Empty subjects: counted before parsed. */
