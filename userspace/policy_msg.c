@@ -90,6 +90,17 @@ static int nest_end(struct nl_msg *msg, struct nlattr *nest)
 	return nla_nest_end(msg, nest) ? -E2BIG : 0;
 }
 
+/* End *@nest, which holds all that fits, and start another of @type. */
+static int next_nest(struct nl_msg *msg, struct nlattr **nest, int type)
+{
+	int ret = nest_end(msg, *nest);
+
+	if (ret)
+		return ret;
+	*nest = nla_nest_start(msg, type);
+	return *nest ? 0 : -EMSGSIZE;
+}
+
 /* One AVFENCE_A_SUBJECT nest. */
 static int put_subject(struct nl_msg *msg, const struct policy *pol,
 		       const struct policy_subject *s)
@@ -159,12 +170,9 @@ static int fill_subject_nest(struct nl_msg *msg, const struct policy *pol,
 		if (tail(msg) + size - offset_of(msg, nest) > POLICY_NEST_MAX) {
 			if (!split)
 				return -E2BIG;
-			ret = nest_end(msg, nest);
+			ret = next_nest(msg, &nest, AVFENCE_A_SUBJECTS);
 			if (ret)
 				return ret;
-			nest = nla_nest_start(msg, AVFENCE_A_SUBJECTS);
-			if (!nest)
-				return -EMSGSIZE;
 			map->nr_nests++;
 		}
 		map->subject_off[i] = tail(msg);
@@ -267,12 +275,9 @@ static int fill_labels(struct nl_msg *msg, const struct policy *pol,
 		size_t size = label_size(pol, l);
 
 		if (tail(msg) + size - offset_of(msg, nest) > POLICY_NEST_MAX) {
-			ret = nest_end(msg, nest);
+			ret = next_nest(msg, &nest, AVFENCE_A_POLICY_LABELS);
 			if (ret)
 				return ret;
-			nest = nla_nest_start(msg, AVFENCE_A_POLICY_LABELS);
-			if (!nest)
-				return -EMSGSIZE;
 		}
 		map->label_off[i] = tail(msg);
 		ret = put_label(msg, pol, l);
